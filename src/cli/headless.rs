@@ -1,0 +1,73 @@
+//! `run`, `validate` and `list`: the subcommands that need no screen.
+
+use super::{Failure, Format, RunArgs, load};
+use crate::report;
+use crate::scenario;
+use crate::sim::time::{SimTime, parse_dur};
+use std::path::PathBuf;
+use std::time::Instant;
+
+pub fn run(args: &RunArgs) -> Result<(), Failure> {
+    let spec = load::scenario(&args.scenario)?;
+    let commands = match &args.commands {
+        Some(path) => load::commands(path)?,
+        None => Vec::new(),
+    };
+    let until = match &args.until {
+        Some(text) => Some(SimTime(parse_dur(text).map_err(|e| Failure::new(format!("--until: {e}")))?.0)),
+        None => None,
+    };
+    let seed = args.seed.unwrap_or(spec.default_seed);
+    let started = Instant::now();
+    let sim = crate::sim::play(spec.sim.clone(), seed, &commands, until);
+    let wall_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let out = match args.format {
+        Format::Text => report::run_text(&spec, &sim, wall_ms),
+        Format::Json => report::run_json(&spec, &sim, wall_ms),
+    };
+    println!("{}", out.trim_end());
+    Ok(())
+}
+
+pub fn validate(files: &[PathBuf]) -> Result<(), Failure> {
+    let mut bad = 0;
+    let mut detail = Vec::new();
+    for f in files {
+        let name = f.display().to_string();
+        match load::read_text(f, "scenario").and_then(|text| {
+            scenario::parse(&name, &text)
+                .map_err(|e| Failure { cause: format!("{name}: {} problem(s)", e.0.len()), detail: e.to_string() })
+        }) {
+            Ok(spec) => println!("{name}: ok ({} — {})", spec.id, spec.title),
+            Err(e) => {
+                bad += 1;
+                detail.push(if e.detail.is_empty() { e.cause } else { e.detail });
+            }
+        }
+    }
+    if bad == 0 {
+        return Ok(());
+    }
+    Err(Failure {
+        cause: format!("{bad} of {} file(s) are not valid scenarios", files.len()),
+        detail: detail.join("\n"),
+    })
+}
+
+pub fn list() -> Result<(), Failure> {
+    println!("{:<18} {:<8} {:>6}  {:<34} teaches", "id", "level", "length", "title");
+    for (id, _, _) in scenario::BUILTIN {
+        let spec = scenario::builtin(id)
+            .expect("listed")
+            .map_err(|e| Failure { cause: format!("built-in {id} is invalid"), detail: e.to_string() })?;
+        println!(
+            "{:<18} {:<8} {:>6}  {:<34} {}",
+            spec.id,
+            format!("{:?}", spec.difficulty),
+            spec.length().to_string(),
+            spec.title,
+            spec.teaches.join(", ")
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,8 @@
+//! firedrill: a terminal game that trains production thinking.
+//!
+//! Module map (dependencies point down this list only: `sim` depends on nothing else here).
+
+pub mod cli;
+pub mod report; // text and JSON renderings of a run
+pub mod scenario; // RON text → validated Spec (story, scoring data, SimSpec); built-ins
+pub mod sim; // pure discrete-event engine: (spec, seed, commands) → events + metrics // command line: parse, dispatch, report failures

@@ -1,0 +1,134 @@
+//! Scenarios: RON text → raw serde structs → validated `Spec` (story, scoring data and the
+//! engine's `SimSpec`). Loading never panics on bad input: syntax errors and every semantic
+//! problem come back together, each with file, line, column and a hint. Limits keep a hostile
+//! file from hanging the program or exhausting memory; scenario text is stripped of control
+//! characters. The shipped scenarios are embedded in the binary.
+
+mod builtin;
+mod commands;
+pub mod error;
+pub mod locate;
+mod metric_ref;
+pub mod raw;
+mod validate;
+mod validate_plan;
+mod validate_rules;
+
+pub use builtin::{BUILTIN, builtin, builtin_ids};
+pub use commands::parse_commands;
+pub use error::{ScenarioError, ScenarioErrors};
+pub use raw::{Difficulty, Direction, Verdict};
+
+use crate::sim::command::{CommandKind, Severity};
+use crate::sim::spec::SimSpec;
+use crate::sim::time::Dur;
+use std::sync::Arc;
+
+/// Files larger than this are refused before parsing.
+pub const MAX_FILE_BYTES: usize = 1 << 20;
+
+/// A validated scenario.
+#[derive(Clone, Debug)]
+pub struct Spec {
+    pub id: String,
+    pub title: String,
+    pub difficulty: Difficulty,
+    pub teaches: Vec<String>,
+    /// One line: what this scenario is about.
+    pub summary: String,
+    pub role: String,
+    pub briefing: String,
+    pub owns: Vec<String>,
+    pub runbook: Vec<String>,
+    pub default_seed: u64,
+    /// What was really going on (revealed in the debrief).
+    pub truth: String,
+    pub judge: Vec<Judgement>,
+    pub par: Par,
+    pub expert: Vec<ExpertStep>,
+    pub lessons: Vec<String>,
+    pub comms: Comms,
+    /// Objectives' par times are in `expert`/`par`; names are in `sim.objectives`.
+    pub sim: Arc<SimSpec>,
+    /// FNV-1a of the file's bytes: a saved run records it to detect a changed scenario.
+    pub content_hash: u64,
+}
+
+impl Spec {
+    pub fn length(&self) -> Dur {
+        self.sim.duration
+    }
+}
+
+/// A scenario's verdict on a kind of command.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Judgement {
+    pub command: CommandKind,
+    pub service: Option<String>,
+    /// A dependency, flag, cache, version, team, alert or client name.
+    pub target: Option<String>,
+    pub on: Option<bool>,
+    pub direction: Option<Direction>,
+    pub verdict: Verdict,
+    pub why: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Par {
+    /// Time from the first fault to a meaningful response.
+    pub detect: Dur,
+    /// Time from the first fault until the SLO recovers.
+    pub mitigate: Dur,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExpertStep {
+    pub at: Dur,
+    pub action: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Comms {
+    pub severity: Option<Severity>,
+    pub first_update_within: Dur,
+    pub cadence: Dur,
+}
+
+/// FNV-1a, 64 bit: stable across platforms and releases (unlike `DefaultHasher`).
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Parses and validates scenario text; `file` is the name used in error messages.
+pub fn parse(file: &str, text: &str) -> Result<Spec, ScenarioErrors> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(ScenarioErrors(vec![ScenarioError {
+            file: file.to_string(),
+            line: 1,
+            col: 1,
+            message: format!("the file is {} bytes; scenarios are limited to {MAX_FILE_BYTES} bytes", text.len()),
+            hint: "split the scenario or remove embedded data".into(),
+        }]));
+    }
+    let options = ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .with_recursion_limit(64);
+    let raw: raw::RawScenario = options.from_str(text).map_err(|e| ScenarioErrors(vec![error::from_ron(file, &e)]))?;
+    validate::validate(raw, content_hash(text.as_bytes())).map_err(|problems| {
+        ScenarioErrors(
+            problems
+                .0
+                .into_iter()
+                .map(|p| {
+                    let (line, col) = locate::locate(text, &p.path).unwrap_or((1, 1));
+                    ScenarioError { file: file.to_string(), line, col, message: p.message, hint: p.hint }
+                })
+                .collect(),
+        )
+    })
+}

@@ -1,0 +1,15 @@
+//! The shipped scenarios, embedded in the binary so the game works from any directory. The
+//! campaign plays them in this order.
+
+/// (id, file name, RON text), in campaign order.
+pub const BUILTIN: &[(&str, &str, &str)] =
+    &[("friday-deploy", "friday-deploy.ron", include_str!("../../scenarios/friday-deploy.ron"))];
+
+pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
+    BUILTIN.iter().map(|b| b.0)
+}
+
+/// A shipped scenario by id, validated. Shipped scenarios are tested to be valid.
+pub fn builtin(id: &str) -> Option<Result<super::Spec, super::ScenarioErrors>> {
+    BUILTIN.iter().find(|b| b.0 == id).map(|(_, file, text)| super::parse(&format!("scenarios/{file}"), text))
+}

@@ -1,0 +1,137 @@
+//! Metric names in scenario files: `component.metric`, e.g. `edge.error_rate`, `api.p99`,
+//! `db.load`, `sessions.hit_ratio`, `api->payments.breaker_open`. Units are those of
+//! `Window::value`: fractions for ratios, milliseconds for latencies, counts per second.
+
+use crate::sim::metric::{Component, Metric, MetricRef};
+use crate::sim::spec::SimSpec;
+
+const NAMES: [(&str, Metric); 28] = [
+    ("rps", Metric::Rps),
+    ("error_rate", Metric::ErrorRate),
+    ("errors", Metric::Errors),
+    ("p50", Metric::P50),
+    ("p90", Metric::P90),
+    ("p99", Metric::P99),
+    ("p999", Metric::P999),
+    ("timeouts", Metric::Timeouts),
+    ("shed", Metric::Shed),
+    ("rate_limited", Metric::RateLimited),
+    ("queue", Metric::QueueDepth),
+    ("in_flight", Metric::InFlight),
+    ("worker_util", Metric::WorkerUtil),
+    ("cpu", Metric::CpuUtil),
+    ("memory", Metric::Memory),
+    ("pool_busy", Metric::PoolBusy),
+    ("pool_waiting", Metric::PoolWaiting),
+    ("pool_timeouts", Metric::PoolTimeouts),
+    ("load", Metric::DbLoad),
+    ("connections", Metric::Connections),
+    ("hit_ratio", Metric::HitRatio),
+    ("breaker_open", Metric::BreakerOpen),
+    ("attempts", Metric::AttemptsPerRequest),
+    ("ready", Metric::Ready),
+    ("duplicates", Metric::Duplicates),
+    ("burn_1h", Metric::BurnRate1h),
+    ("burn_5m", Metric::BurnRate5m),
+    ("budget_left", Metric::BudgetLeft),
+];
+
+/// The name a metric is written with.
+pub fn metric_name(m: Metric) -> &'static str {
+    NAMES.iter().find(|(_, x)| *x == m).map_or("?", |(n, _)| n)
+}
+
+fn applies(c: Component, m: Metric) -> bool {
+    use Metric as M;
+    let red = matches!(m, M::Rps | M::ErrorRate | M::Errors | M::P50 | M::P90 | M::P99 | M::P999);
+    match c {
+        Component::Edge => {
+            red || matches!(
+                m,
+                M::Timeouts
+                    | M::Shed
+                    | M::RateLimited
+                    | M::AttemptsPerRequest
+                    | M::Duplicates
+                    | M::BurnRate1h
+                    | M::BurnRate5m
+                    | M::BudgetLeft
+            )
+        }
+        Component::Service(_) => {
+            red || matches!(
+                m,
+                M::Timeouts
+                    | M::Shed
+                    | M::QueueDepth
+                    | M::InFlight
+                    | M::WorkerUtil
+                    | M::CpuUtil
+                    | M::Memory
+                    | M::PoolBusy
+                    | M::PoolWaiting
+                    | M::PoolTimeouts
+                    | M::Ready
+            )
+        }
+        Component::Database => red || matches!(m, M::QueueDepth | M::DbLoad | M::Connections),
+        Component::Cache(_) => matches!(m, M::HitRatio),
+        Component::ThirdParty(_) => red || matches!(m, M::Timeouts | M::RateLimited),
+        Component::Dep { .. } => {
+            red || matches!(
+                m,
+                M::Timeouts | M::Shed | M::RateLimited | M::BreakerOpen | M::AttemptsPerRequest | M::Duplicates
+            )
+        }
+    }
+}
+
+/// Parses `component.metric`; on failure, the message and a hint.
+pub fn parse(sim: &SimSpec, text: &str) -> Result<MetricRef, (String, String)> {
+    let Some((comp, metric)) = text.rsplit_once('.') else {
+        return Err((
+            format!("`{text}` is not a metric"),
+            "write component.metric, e.g. edge.error_rate or api.p99".into(),
+        ));
+    };
+    let component = if comp == "edge" {
+        Component::Edge
+    } else if comp == "db" {
+        if sim.database.is_none() {
+            return Err(("this scenario has no database".into(), String::new()));
+        }
+        Component::Database
+    } else if let Some((from, to)) = comp.split_once("->") {
+        let s = sim.service_index(from).ok_or_else(|| (format!("unknown service `{from}`"), services_hint(sim)))?;
+        let d = sim.dep_index(s, to).ok_or_else(|| (format!("{from} does not call `{to}`"), String::new()))?;
+        Component::Dep { service: s, dep: d }
+    } else if let Some(s) = sim.service_index(comp) {
+        Component::Service(s)
+    } else if let Some(c) = sim.cache_index(comp) {
+        Component::Cache(c)
+    } else if let Some(t) = sim.third_party_index(comp) {
+        Component::ThirdParty(t)
+    } else {
+        return Err((format!("unknown component `{comp}`"), services_hint(sim)));
+    };
+    let Some(&(_, m)) = NAMES.iter().find(|(n, _)| *n == metric) else {
+        let all: Vec<&str> = NAMES.iter().map(|(n, _)| *n).collect();
+        return Err((format!("unknown metric `{metric}`"), format!("metrics are: {}", all.join(", "))));
+    };
+    if !applies(component, m) {
+        let ok: Vec<&str> = NAMES.iter().filter(|(_, x)| applies(component, *x)).map(|(n, _)| *n).collect();
+        return Err((format!("`{comp}` does not report `{metric}`"), format!("it reports: {}", ok.join(", "))));
+    }
+    Ok(MetricRef { component, metric: m })
+}
+
+fn services_hint(sim: &SimSpec) -> String {
+    let mut all = vec!["edge".to_string()];
+    if sim.database.is_some() {
+        all.push("db".into());
+    }
+    all.extend(sim.services.iter().map(|s| s.name.clone()));
+    all.extend(sim.caches.iter().map(|c| c.name.clone()));
+    all.extend(sim.third_parties.iter().map(|t| t.name.clone()));
+    format!("components are: {} (and service->dependency)", all.join(", "))
+}

@@ -1,0 +1,856 @@
+//! The scenario file as written: serde structs that mirror the RON text, with
+//! `deny_unknown_fields` so a typo is an error rather than a silently ignored setting, and
+//! defaults so small scenarios stay small. Names are still names here; `validate` resolves
+//! them. Every default is documented in `scenarios/README.md` — keep the two in step.
+
+use crate::sim::command::{CommandKind, Severity};
+use crate::sim::logs::Level;
+use crate::sim::rules::AlertSeverity;
+use crate::sim::spec::{Backoff, Balance};
+use crate::sim::time::Dur;
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use std::fmt;
+
+/// A map that keeps the author's order (services are listed in the order written).
+#[derive(Debug, Clone)]
+pub struct Ordered<V>(pub Vec<(String, V)>);
+
+impl<V> Default for Ordered<V> {
+    fn default() -> Self {
+        Ordered(Vec::new())
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V2<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for V2<V> {
+            type Value = Ordered<V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map of names to values, like { \"api\": (...) }")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, V>()? {
+                    out.push((k, v));
+                }
+                Ok(Ordered(out))
+            }
+        }
+        d.deserialize_map(V2(std::marker::PhantomData))
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Difficulty {
+    Easy,
+    Medium,
+    Hard,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields, rename = "Scenario")]
+pub struct RawScenario {
+    pub id: String,
+    pub title: String,
+    pub difficulty: Difficulty,
+    pub length: Dur,
+    #[serde(default)]
+    pub teaches: Vec<String>,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub role: String,
+    pub briefing: String,
+    #[serde(default)]
+    pub owns: Vec<String>,
+    #[serde(default)]
+    pub runbook: Vec<String>,
+    #[serde(default)]
+    pub seed: Option<u64>,
+    #[serde(default)]
+    pub slo: RawSlo,
+    pub traffic: RawTraffic,
+    #[serde(default)]
+    pub edge: RawEdge,
+    #[serde(default)]
+    pub entry: Option<String>,
+    pub services: Ordered<RawService>,
+    #[serde(default)]
+    pub database: Option<RawDatabase>,
+    #[serde(default)]
+    pub caches: Ordered<RawCache>,
+    #[serde(default)]
+    pub third_parties: Ordered<RawThirdParty>,
+    #[serde(default)]
+    pub versions: Ordered<RawVersion>,
+    #[serde(default)]
+    pub flags: Ordered<RawFlag>,
+    #[serde(default)]
+    pub alerts: Vec<RawAlert>,
+    #[serde(default)]
+    pub timeline: Vec<RawEntry>,
+    #[serde(default)]
+    pub objectives: Vec<RawObjective>,
+    #[serde(default = "yes")]
+    pub end_when_objectives_met: bool,
+    #[serde(default)]
+    pub teams: Ordered<RawTeam>,
+    #[serde(default)]
+    pub hints: Vec<String>,
+    #[serde(default)]
+    pub truth: String,
+    #[serde(default)]
+    pub judge: Vec<RawJudge>,
+    #[serde(default)]
+    pub par: RawPar,
+    #[serde(default)]
+    pub expert: Vec<RawExpert>,
+    #[serde(default)]
+    pub lessons: Vec<String>,
+    #[serde(default)]
+    pub comms: RawComms,
+    #[serde(default)]
+    pub logs: RawLogs,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawSlo {
+    /// Percent, e.g. 99.9.
+    pub availability: f64,
+    pub latency_p99: Option<Dur>,
+    /// Percent of requests that must be faster than `latency_p99`.
+    pub latency_target: f64,
+    pub period: Dur,
+    /// Percent of the period's error budget left at the start.
+    pub budget_left: f64,
+}
+
+impl Default for RawSlo {
+    fn default() -> Self {
+        RawSlo {
+            availability: 99.9,
+            latency_p99: None,
+            latency_target: 99.0,
+            period: Dur::from_secs(30 * 86_400),
+            budget_left: 100.0,
+        }
+    }
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawTraffic {
+    pub base_rps: f64,
+    #[serde(default)]
+    pub shape: RawShape,
+    #[serde(default)]
+    pub spikes: Vec<RawSpike>,
+    #[serde(default)]
+    pub client: RawPolicy,
+}
+
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields)]
+pub enum RawShape {
+    #[default]
+    Flat,
+    Diurnal {
+        period: Dur,
+        amplitude: f64,
+        #[serde(default)]
+        peak_at: Dur,
+    },
+    Points(Vec<(Dur, f64)>),
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawSpike {
+    pub at: Dur,
+    #[serde(rename = "for")]
+    pub for_: Dur,
+    pub factor: f64,
+}
+
+/// A call policy: for user clients (`traffic.client`) and for each dependency a service calls.
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawPolicy {
+    pub timeout: Option<Dur>,
+    /// Retries after the first try.
+    pub retries: u32,
+    pub backoff: Backoff,
+    pub base: Dur,
+    pub cap: Dur,
+    pub budget: Option<RawBudget>,
+    pub breaker: Option<RawBreaker>,
+    pub idempotent: bool,
+    pub idempotency_key: bool,
+}
+
+impl Default for RawPolicy {
+    fn default() -> Self {
+        RawPolicy {
+            timeout: None,
+            retries: 0,
+            backoff: Backoff::Full,
+            base: Dur::from_millis(100),
+            cap: Dur::from_secs(10),
+            budget: None,
+            breaker: None,
+            idempotent: true,
+            idempotency_key: false,
+        }
+    }
+}
+
+#[derive(Deserialize, Debug, Clone, Copy)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawBudget {
+    pub max_tokens: f64,
+    pub ratio: f64,
+}
+
+impl Default for RawBudget {
+    fn default() -> Self {
+        RawBudget { max_tokens: 10.0, ratio: 0.1 }
+    }
+}
+
+#[derive(Deserialize, Debug, Clone, Copy)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawBreaker {
+    pub window: Dur,
+    pub buckets: u32,
+    pub min_volume: u32,
+    /// Fraction of failed calls that opens the breaker.
+    pub error_threshold: f64,
+    pub open_for: Dur,
+    pub half_open_trials: u32,
+}
+
+impl Default for RawBreaker {
+    fn default() -> Self {
+        RawBreaker {
+            window: Dur::from_secs(10),
+            buckets: 10,
+            min_volume: 20,
+            error_threshold: 0.5,
+            open_for: Dur::from_secs(5),
+            half_open_trials: 1,
+        }
+    }
+}
+
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawEdge {
+    pub rate_limit: Option<RawBucket>,
+    /// Fraction of traffic shed at the start.
+    pub shed: f64,
+}
+
+#[derive(Deserialize, Debug, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+pub struct RawBucket {
+    pub rps: f64,
+    #[serde(default)]
+    pub burst: Option<f64>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawService {
+    pub instances: u32,
+    #[serde(default = "d_workers")]
+    pub workers: u32,
+    #[serde(default = "d_cores")]
+    pub cores: f64,
+    #[serde(default)]
+    pub queue_limit: Option<u32>,
+    #[serde(default = "d_startup")]
+    pub startup: Dur,
+    #[serde(default = "d_version")]
+    pub version: String,
+    #[serde(default)]
+    pub memory: RawMemory,
+    #[serde(default = "d_balance")]
+    pub balance: Balance,
+    #[serde(default)]
+    pub pool: Option<RawPool>,
+    #[serde(default)]
+    pub health: RawHealth,
+    #[serde(default)]
+    pub deadlines: bool,
+    #[serde(default = "d_max_instances")]
+    pub max_instances: u32,
+    pub endpoints: Vec<RawEndpoint>,
+    #[serde(default)]
+    pub calls: Ordered<RawPolicy>,
+}
+
+fn d_workers() -> u32 {
+    8
+}
+fn d_cores() -> f64 {
+    2.0
+}
+fn d_startup() -> Dur {
+    Dur::from_secs(20)
+}
+pub fn d_version() -> String {
+    "v1".to_string()
+}
+fn d_balance() -> Balance {
+    Balance::RoundRobin
+}
+fn d_max_instances() -> u32 {
+    50
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawMemory {
+    pub limit_mb: f64,
+    pub baseline_mb: f64,
+    pub per_request_mb: f64,
+}
+
+impl Default for RawMemory {
+    fn default() -> Self {
+        RawMemory { limit_mb: 1024.0, baseline_mb: 256.0, per_request_mb: 0.5 }
+    }
+}
+
+#[derive(Deserialize, Debug, Clone, Copy)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawPool {
+    pub size: u32,
+    pub acquire_timeout: Dur,
+}
+
+impl Default for RawPool {
+    fn default() -> Self {
+        RawPool { size: 10, acquire_timeout: Dur::from_secs(1) }
+    }
+}
+
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HealthCheck {
+    /// Answers from memory (still needs a free worker).
+    Shallow,
+    /// Runs a database query too.
+    Deep,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawHealth {
+    pub interval: Dur,
+    pub timeout: Dur,
+    pub unhealthy_after: u32,
+    pub healthy_after: u32,
+    pub check: HealthCheck,
+    pub restart_after: Option<u32>,
+}
+
+impl Default for RawHealth {
+    fn default() -> Self {
+        RawHealth {
+            interval: Dur::from_secs(5),
+            timeout: Dur::from_secs(2),
+            unhealthy_after: 3,
+            healthy_after: 2,
+            check: HealthCheck::Shallow,
+            restart_after: None,
+        }
+    }
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawEndpoint {
+    pub name: String,
+    #[serde(default = "d_weight")]
+    pub weight: f64,
+    pub plan: Vec<RawStep>,
+}
+
+fn d_weight() -> f64 {
+    1.0
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub enum RawStep {
+    Cpu(RawDist),
+    Cache {
+        name: String,
+        #[serde(default)]
+        miss: Vec<RawStep>,
+    },
+    Db {
+        #[serde(default = "d_queries")]
+        queries: u32,
+        #[serde(default)]
+        query: Option<RawDist>,
+        #[serde(default)]
+        optional: bool,
+        #[serde(default)]
+        flag: Option<String>,
+    },
+    Call {
+        to: String,
+        #[serde(default)]
+        optional: bool,
+        #[serde(default)]
+        flag: Option<String>,
+    },
+}
+
+fn d_queries() -> u32 {
+    1
+}
+
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub enum RawDist {
+    Const(Dur),
+    Exp(Dur),
+    LogNormal { median: Dur, p99: Dur },
+    Uniform { min: Dur, max: Dur },
+    Mix { p: f64, fast: Box<RawDist>, slow: Box<RawDist> },
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawDatabase {
+    #[serde(default = "d_db_cores")]
+    pub cores: u32,
+    #[serde(default = "d_max_conns")]
+    pub max_connections: u32,
+    #[serde(default = "d_query")]
+    pub query: RawDist,
+    #[serde(default = "d_failover")]
+    pub failover_window: Dur,
+}
+
+fn d_db_cores() -> u32 {
+    8
+}
+fn d_max_conns() -> u32 {
+    100
+}
+fn d_query() -> RawDist {
+    RawDist::Exp(Dur::from_millis(5))
+}
+fn d_failover() -> Dur {
+    Dur::from_secs(30)
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawCache {
+    #[serde(default = "d_hit")]
+    pub hit_ratio: f64,
+    #[serde(default = "d_keys")]
+    pub keys: f64,
+    #[serde(default)]
+    pub ttl: Option<Dur>,
+    #[serde(default = "d_lookup")]
+    pub lookup: Dur,
+    #[serde(default)]
+    pub hot_key: Option<RawHotKey>,
+}
+
+fn d_hit() -> f64 {
+    0.95
+}
+fn d_keys() -> f64 {
+    10_000.0
+}
+fn d_lookup() -> Dur {
+    Dur::from_millis(1)
+}
+
+#[derive(Deserialize, Debug, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+pub struct RawHotKey {
+    pub share: f64,
+    #[serde(default)]
+    pub single_flight: bool,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawThirdParty {
+    pub latency: RawDist,
+    #[serde(default)]
+    pub error_rate: f64,
+    #[serde(default)]
+    pub rate_limit: Option<RawBucket>,
+}
+
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawVersion {
+    pub error_rate: f64,
+    pub latency_factor: Option<f64>,
+    pub leak_mb_per_min: f64,
+    pub extra_queries: u32,
+    pub crash_on_start: bool,
+    pub only_with_flag: Option<String>,
+    pub note: String,
+}
+
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawFlag {
+    pub on: bool,
+    pub effects: Vec<RawFlagEffect>,
+    pub note: String,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawFlagEffect {
+    pub service: String,
+    #[serde(default)]
+    pub endpoints: Vec<String>,
+    #[serde(default)]
+    pub error_rate: f64,
+    #[serde(default)]
+    pub latency_factor: Option<f64>,
+    #[serde(default)]
+    pub extra_queries: u32,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawAlert {
+    pub name: String,
+    #[serde(default = "d_page")]
+    pub severity: AlertSeverity,
+    pub when: RawAlertExpr,
+    #[serde(default)]
+    pub summary: String,
+}
+
+fn d_page() -> AlertSeverity {
+    AlertSeverity::Page
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub enum RawAlertExpr {
+    Threshold {
+        metric: String,
+        #[serde(default)]
+        above: Option<f64>,
+        #[serde(default)]
+        below: Option<f64>,
+        #[serde(rename = "for", default)]
+        for_: Dur,
+    },
+    BurnRate {
+        long: Dur,
+        short: Dur,
+        factor: f64,
+    },
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawEntry {
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub at: Option<Dur>,
+    #[serde(default)]
+    pub when: Option<RawCondition>,
+    #[serde(rename = "for", default)]
+    pub for_: Option<Dur>,
+    #[serde(default)]
+    pub cleared_by: Vec<CommandKind>,
+    #[serde(default)]
+    pub fault: Option<RawFault>,
+    #[serde(default)]
+    pub message: Option<RawMessage>,
+    #[serde(default)]
+    pub log: Option<RawLog>,
+    #[serde(default)]
+    pub fake_alert: Option<RawFakeAlert>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawMessage {
+    pub from: String,
+    pub text: String,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawLog {
+    pub source: String,
+    #[serde(default = "d_warn")]
+    pub level: Level,
+    pub text: String,
+}
+
+fn d_warn() -> Level {
+    Level::Warn
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawFakeAlert {
+    pub name: String,
+    #[serde(default = "d_ticket")]
+    pub severity: AlertSeverity,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(rename = "for")]
+    pub for_: Dur,
+}
+
+fn d_ticket() -> AlertSeverity {
+    AlertSeverity::Ticket
+}
+
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub enum RawCondition {
+    Metric {
+        metric: String,
+        #[serde(default)]
+        above: Option<f64>,
+        #[serde(default)]
+        below: Option<f64>,
+        #[serde(rename = "for", default)]
+        for_: Dur,
+    },
+    After(Dur),
+    Command(CommandKind),
+    NoCommandBy {
+        command: CommandKind,
+        by: Dur,
+    },
+    NoStatusUpdateBy(Dur),
+    Declared,
+    StatusPosted,
+    Started(String),
+    FaultActive(String),
+    FaultCleared(String),
+    FlagOn(String),
+    FlagOff(String),
+    All(Vec<RawCondition>),
+    Any(Vec<RawCondition>),
+    Not(Box<RawCondition>),
+}
+
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub enum RawFault {
+    InstanceCrash {
+        service: String,
+        #[serde(default)]
+        instance: Option<u32>,
+    },
+    ServiceOutage {
+        service: String,
+    },
+    AddLatency {
+        target: String,
+        extra: Dur,
+    },
+    ErrorInjection {
+        target: String,
+        rate: f64,
+    },
+    DependencyDown {
+        target: String,
+    },
+    BlackHole {
+        target: String,
+    },
+    QuotaCut {
+        target: String,
+        rps: f64,
+        #[serde(default)]
+        burst: Option<f64>,
+    },
+    SlowQueries {
+        factor: f64,
+        #[serde(default)]
+        fixed_by_failover: bool,
+    },
+    DatabaseDown,
+    DiskFull {
+        write_fraction: f64,
+    },
+    ConnectionLeak {
+        service: String,
+        per_minute: f64,
+    },
+    MemoryLeak {
+        service: String,
+        mb_per_min: f64,
+    },
+    CpuHog {
+        service: String,
+        cores: f64,
+    },
+    TrafficSpike {
+        factor: f64,
+    },
+    AbusiveClient {
+        client: String,
+        rps: f64,
+    },
+    CacheFlush {
+        cache: String,
+    },
+    HotKeyExpiry {
+        cache: String,
+    },
+    BadDeploy {
+        service: String,
+        version: String,
+        #[serde(default)]
+        batch: Option<u32>,
+        by: String,
+    },
+    BadConfig {
+        service: String,
+        change: RawConfigChange,
+        by: String,
+    },
+    CertExpiry {
+        target: String,
+    },
+    Partition {
+        service: String,
+        target: String,
+        fraction: f64,
+    },
+    MonitoringBlind {
+        #[serde(default)]
+        component: Option<String>,
+    },
+    MonitoringLag {
+        lag: Dur,
+    },
+}
+
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub enum RawConfigChange {
+    PoolSize(u32),
+    Timeout { dependency: String, timeout: Dur },
+    Retries { dependency: String, max_attempts: u32 },
+    RetryBudget { dependency: String, on: bool },
+    Breaker { dependency: String, enabled: bool },
+    Deadlines(bool),
+    QueueLimit(Option<u32>),
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawObjective {
+    pub name: String,
+    pub when: RawCondition,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawTeam {
+    pub arrives_after: Dur,
+    pub says: String,
+}
+
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Verdict {
+    Helpful,
+    Neutral,
+    Harmful,
+}
+
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Direction {
+    Up,
+    Down,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawJudge {
+    pub command: CommandKind,
+    #[serde(default)]
+    pub service: Option<String>,
+    #[serde(default)]
+    pub target: Option<String>,
+    #[serde(default)]
+    pub on: Option<bool>,
+    #[serde(default)]
+    pub direction: Option<Direction>,
+    pub verdict: Verdict,
+    pub why: String,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawPar {
+    pub detect: Dur,
+    pub mitigate: Dur,
+}
+
+impl Default for RawPar {
+    fn default() -> Self {
+        RawPar { detect: Dur::from_secs(300), mitigate: Dur::from_secs(900) }
+    }
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawExpert {
+    pub at: Dur,
+    pub action: String,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawComms {
+    /// The severity an expert would declare.
+    pub severity: Option<Severity>,
+    /// The first status update is due this long after the incident is declared.
+    pub first_update_within: Dur,
+    /// Later updates are due this often.
+    pub cadence: Dur,
+}
+
+impl Default for RawComms {
+    fn default() -> Self {
+        RawComms { severity: None, first_update_within: Dur::from_secs(600), cadence: Dur::from_secs(1800) }
+    }
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawLogs {
+    pub per_kind_per_window: u32,
+    pub keep: usize,
+}
+
+impl Default for RawLogs {
+    fn default() -> Self {
+        RawLogs { per_kind_per_window: 3, keep: 5_000 }
+    }
+}

@@ -1,0 +1,609 @@
+//! Validation: raw structs → `Spec`, collecting every problem with the path of the offending
+//! value. Topology (names, services, versions, flags, limits) lives here; call plans in
+//! `validate_plan`; alerts, timeline, conditions and scoring data in `validate_rules`.
+
+use super::error::{Problems, clean, field, index, key};
+use super::locate::Seg;
+use super::raw::{RawDist, RawPolicy, RawScenario};
+use super::{Comms, Spec};
+use crate::sim::dist::Dist;
+use crate::sim::spec::{
+    Bucket, Cache, CallPolicy, Database, Edge, Flag, FlagEffect, HotKey, LogLimits, RetryBudget, RetryPolicy, Shape,
+    SimSpec, Slo, Spike, Team, ThirdParty, Traffic, Version,
+};
+use crate::sim::time::{Dur, HOUR, SimTime};
+use std::sync::Arc;
+
+/// Limits that keep a shared scenario from hanging the game or exhausting memory.
+pub const MAX_LENGTH: Dur = Dur(4 * HOUR);
+pub const MAX_RPS: f64 = 20_000.0;
+pub const MAX_REQUESTS: f64 = 30_000_000.0;
+pub const MAX_INSTANCES: u32 = 200;
+pub const MAX_WORKERS: u32 = 1_024;
+pub const MAX_ITEMS: usize = 200;
+pub const MAX_TEXT: usize = 10_000;
+
+/// Shared state of one validation pass.
+pub(super) struct Ctx {
+    pub p: Problems,
+    pub services: Vec<String>,
+    pub caches: Vec<String>,
+    pub third_parties: Vec<String>,
+    pub versions: Vec<String>,
+    pub flags: Vec<String>,
+    pub length: Dur,
+}
+
+impl Ctx {
+    pub fn err(&mut self, path: &[Seg], msg: impl Into<String>, hint: impl Into<String>) {
+        self.p.add(path, msg, hint);
+    }
+
+    /// Checks a name that will be shown in logs and menus.
+    pub fn name(&mut self, path: &[Seg], name: &str) {
+        let ok = !name.is_empty()
+            && name.len() <= 40
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            && name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+        if !ok {
+            self.err(
+                path,
+                format!("`{}` is not a usable name", clean(name)),
+                "names are 1–40 letters, digits, '-', '_' or '.', starting with a letter or digit",
+            );
+        }
+    }
+
+    pub fn text(&mut self, path: &[Seg], text: &str) -> String {
+        if text.chars().count() > MAX_TEXT {
+            self.err(path, format!("this text is longer than {MAX_TEXT} characters"), "shorten it");
+        }
+        clean(text)
+    }
+
+    pub fn texts(&mut self, path: &[Seg], items: &[String]) -> Vec<String> {
+        self.count(path, items.len());
+        items.iter().enumerate().map(|(i, t)| self.text(&[path, &[index(i)]].concat(), t)).collect()
+    }
+
+    pub fn count(&mut self, path: &[Seg], n: usize) {
+        if n > MAX_ITEMS {
+            self.err(path, format!("{n} items; at most {MAX_ITEMS} are allowed"), "split the scenario");
+        }
+    }
+
+    pub fn fraction(&mut self, path: &[Seg], x: f64, what: &str) -> f64 {
+        if !(0.0..=1.0).contains(&x) {
+            self.err(path, format!("{what} must be a fraction between 0 and 1, not {x}"), "write 0.05 for 5 %");
+        }
+        x.clamp(0.0, 1.0)
+    }
+
+    pub fn positive(&mut self, path: &[Seg], x: f64, what: &str) -> f64 {
+        if !(x.is_finite() && x > 0.0) {
+            self.err(path, format!("{what} must be a positive number, not {x}"), "");
+            return 1.0;
+        }
+        x
+    }
+
+    pub fn within_length(&mut self, path: &[Seg], t: Dur) {
+        if t > self.length {
+            self.err(
+                path,
+                format!("{t} is after the end of the scenario ({})", self.length),
+                "make `length` longer or move this earlier",
+            );
+        }
+    }
+
+    pub fn lookup(&mut self, path: &[Seg], list: &[String], name: &str, what: &str) -> Option<usize> {
+        let found = list.iter().position(|n| n == name);
+        if found.is_none() {
+            let hint = if list.is_empty() {
+                format!("this scenario defines no {what}s")
+            } else {
+                format!("{what}s are: {}", list.join(", "))
+            };
+            self.err(path, format!("unknown {what} `{}`", clean(name)), hint);
+        }
+        found
+    }
+
+    /// A dependency target by name: "db", a service or a third party.
+    pub fn target(&mut self, path: &[Seg], name: &str) -> Option<crate::sim::spec::Target> {
+        use crate::sim::spec::Target;
+        if name == "db" {
+            return Some(Target::Database);
+        }
+        if let Some(s) = self.services.iter().position(|n| n == name) {
+            return Some(Target::Service(s));
+        }
+        if let Some(t) = self.third_parties.iter().position(|n| n == name) {
+            return Some(Target::ThirdParty(t));
+        }
+        let mut all = vec!["db".to_string()];
+        all.extend(self.services.iter().cloned());
+        all.extend(self.third_parties.iter().cloned());
+        self.err(path, format!("unknown target `{}`", clean(name)), format!("targets are: {}", all.join(", ")));
+        None
+    }
+
+    pub fn dist(&mut self, path: &[Seg], d: &RawDist) -> Dist {
+        match d {
+            RawDist::Const(x) => Dist::constant(*x),
+            RawDist::Exp(m) => {
+                if m.0 == 0 {
+                    self.err(path, "an exponential needs a positive mean", "write e.g. Exp(\"10ms\")");
+                }
+                Dist::exp(*m)
+            }
+            RawDist::LogNormal { median, p99 } => {
+                if median.0 == 0 || p99 < median {
+                    self.err(
+                        path,
+                        "a log-normal needs 0 < median ≤ p99",
+                        "write e.g. LogNormal(median: \"100ms\", p99: \"800ms\")",
+                    );
+                }
+                Dist::log_normal(*median, *p99)
+            }
+            RawDist::Uniform { min, max } => {
+                if max < min {
+                    self.err(path, "uniform needs min ≤ max", "");
+                }
+                Dist::Uniform { lo_us: min.0 as f64, hi_us: max.0 as f64 }
+            }
+            RawDist::Mix { p, fast, slow } => {
+                let p = self.fraction(&[path, &[field("p")]].concat(), *p, "p");
+                let fast = self.dist(&[path, &[field("fast")]].concat(), fast);
+                let slow = self.dist(&[path, &[field("slow")]].concat(), slow);
+                Dist::Mix { p, fast: Box::new(fast), slow: Box::new(slow) }
+            }
+        }
+    }
+
+    pub fn policy(&mut self, path: &[Seg], raw: &RawPolicy, default_timeout: Dur) -> CallPolicy {
+        let timeout = raw.timeout.unwrap_or(default_timeout);
+        if timeout.0 == 0 || timeout.0 > HOUR {
+            self.err(&[path, &[field("timeout")]].concat(), "a timeout must be between 1us and 1h", "");
+        }
+        if raw.retries > 9 {
+            self.err(
+                &[path, &[field("retries")]].concat(),
+                format!("{} retries is too many", raw.retries),
+                "at most 9 retries (10 tries)",
+            );
+        }
+        if raw.base.0 == 0 && !matches!(raw.backoff, crate::sim::spec::Backoff::None) {
+            self.err(&[path, &[field("base")]].concat(), "backoff needs a positive base", "write e.g. base: \"100ms\"");
+        }
+        let budget = raw.budget.map(|b| {
+            let bp = [path, &[field("budget")]].concat();
+            RetryBudget {
+                max_tokens: self.positive(&bp, b.max_tokens, "max_tokens"),
+                ratio: self.fraction(&bp, b.ratio, "ratio"),
+            }
+        });
+        let breaker = raw.breaker.map(|b| {
+            let bp = [path, &[field("breaker")]].concat();
+            if b.buckets == 0 || b.window.0 == 0 || b.open_for.0 == 0 || b.half_open_trials == 0 {
+                self.err(&bp, "a breaker needs a window, buckets, open_for and half_open_trials above zero", "");
+            }
+            crate::sim::spec::BreakerSpec {
+                window: b.window,
+                buckets: b.buckets.clamp(1, 100),
+                min_volume: b.min_volume,
+                error_threshold: self.fraction(&bp, b.error_threshold, "error_threshold"),
+                open_for: b.open_for,
+                half_open_trials: b.half_open_trials.max(1),
+            }
+        });
+        CallPolicy {
+            timeout,
+            retry: RetryPolicy {
+                max_attempts: raw.retries.min(9) + 1,
+                backoff: raw.backoff,
+                base: raw.base,
+                cap: raw.cap.max(raw.base),
+                budget,
+            },
+            breaker,
+            idempotent: raw.idempotent,
+            idempotency_key: raw.idempotency_key,
+        }
+    }
+}
+
+pub(super) fn validate(raw: RawScenario, content_hash: u64) -> Result<Spec, Problems> {
+    let mut version_names = names_of(&raw.versions.0);
+    if version_names.is_empty() {
+        // Versions need not be declared in small scenarios: each service's version exists.
+        for (_, s) in &raw.services.0 {
+            if !version_names.contains(&s.version) {
+                version_names.push(s.version.clone());
+            }
+        }
+    }
+    let mut cx = Ctx {
+        p: Problems::default(),
+        services: names_of(&raw.services.0),
+        caches: names_of(&raw.caches.0),
+        third_parties: names_of(&raw.third_parties.0),
+        versions: version_names,
+        flags: names_of(&raw.flags.0),
+        length: raw.length,
+    };
+    check_names(&mut cx, &raw);
+    let id = raw.id.clone();
+    cx.name(&[field("id")], &id);
+    if raw.length.0 == 0 || raw.length > MAX_LENGTH {
+        cx.err(&[field("length")], format!("length must be between 1s and {MAX_LENGTH}"), "write e.g. length: \"20m\"");
+    }
+
+    let traffic = traffic(&mut cx, &raw);
+    let slo = slo(&mut cx, &raw);
+    let edge = Edge {
+        rate_limit: raw.edge.rate_limit.map(|b| bucket(&mut cx, &[field("edge"), field("rate_limit")], b.rps, b.burst)),
+        shed_fraction: cx.fraction(&[field("edge"), field("shed")], raw.edge.shed, "shed"),
+    };
+    let versions = build_versions(&mut cx, &raw);
+    let flags = flags(&mut cx, &raw);
+    let services = super::validate_plan::services(&mut cx, &raw);
+    let entry = match &raw.entry {
+        Some(name) => cx.lookup(&[field("entry")], &cx.services.clone(), name, "service").unwrap_or(0),
+        None => 0,
+    };
+    if raw.services.0.is_empty() {
+        cx.err(
+            &[field("services")],
+            "a scenario needs at least one service",
+            "add services: { \"api\": (instances: 2, endpoints: [...]) }",
+        );
+    }
+    let database = raw.database.as_ref().map(|d| {
+        let p = [field("database")];
+        if d.cores == 0 || d.max_connections == 0 {
+            cx.err(&p, "the database needs cores and max_connections above zero", "");
+        }
+        Database {
+            cores: d.cores.clamp(1, 1024),
+            max_connections: d.max_connections,
+            query: cx.dist(&[field("database"), field("query")], &d.query),
+            failover_window: d.failover_window,
+        }
+    });
+    let caches = raw
+        .caches
+        .0
+        .iter()
+        .map(|(n, c)| {
+            let p = [field("caches"), key(n)];
+            Cache {
+                name: n.clone(),
+                hit_ratio: cx.fraction(&[&p[..], &[field("hit_ratio")]].concat(), c.hit_ratio, "hit_ratio"),
+                keys: cx.positive(&[&p[..], &[field("keys")]].concat(), c.keys, "keys"),
+                ttl: c.ttl,
+                lookup: c.lookup,
+                hot_key: c.hot_key.map(|h| HotKey {
+                    share: cx.fraction(&[&p[..], &[field("hot_key")]].concat(), h.share, "share"),
+                    single_flight: h.single_flight,
+                }),
+            }
+        })
+        .collect();
+    let third_parties = raw
+        .third_parties
+        .0
+        .iter()
+        .map(|(n, t)| {
+            let p = [field("third_parties"), key(n)];
+            ThirdParty {
+                name: n.clone(),
+                latency: cx.dist(&[&p[..], &[field("latency")]].concat(), &t.latency),
+                error_rate: cx.fraction(&[&p[..], &[field("error_rate")]].concat(), t.error_rate, "error_rate"),
+                rate_limit: t
+                    .rate_limit
+                    .map(|b| bucket(&mut cx, &[&p[..], &[field("rate_limit")]].concat(), b.rps, b.burst)),
+            }
+        })
+        .collect();
+    let teams: Vec<Team> = raw
+        .teams
+        .0
+        .iter()
+        .map(|(n, t)| Team {
+            name: n.clone(),
+            arrives_after: t.arrives_after,
+            says: cx.text(&[field("teams"), key(n), field("says")], &t.says),
+        })
+        .collect();
+    let mut sim = SimSpec {
+        duration: raw.length,
+        traffic,
+        edge,
+        services,
+        entry,
+        database,
+        caches,
+        third_parties,
+        versions,
+        flags,
+        slo,
+        alerts: Vec::new(),
+        timeline: Vec::new(),
+        objectives: Vec::new(),
+        end_when_objectives_met: raw.end_when_objectives_met,
+        teams,
+        hints: Vec::new(),
+        logs: LogLimits {
+            per_kind_per_window: raw.logs.per_kind_per_window.clamp(1, 100),
+            keep: raw.logs.keep.clamp(100, 100_000),
+        },
+    };
+    super::validate_plan::check_database_use(&mut cx, &raw, &sim);
+    let story = super::validate_rules::rules(&mut cx, &raw, &mut sim);
+    check_load(&mut cx, &raw, &sim);
+
+    if !cx.p.0.is_empty() {
+        return Err(cx.p);
+    }
+    Ok(Spec {
+        id,
+        title: clean(&raw.title),
+        difficulty: raw.difficulty,
+        teaches: cx.texts(&[field("teaches")], &raw.teaches),
+        summary: clean(&raw.summary),
+        role: clean(&raw.role),
+        briefing: clean(&raw.briefing),
+        owns: cx.texts(&[field("owns")], &raw.owns),
+        runbook: cx.texts(&[field("runbook")], &raw.runbook),
+        default_seed: raw.seed.unwrap_or(1),
+        truth: clean(&raw.truth),
+        judge: story.judge,
+        par: super::Par { detect: raw.par.detect, mitigate: raw.par.mitigate },
+        expert: story.expert,
+        lessons: cx.texts(&[field("lessons")], &raw.lessons),
+        comms: Comms {
+            severity: raw.comms.severity,
+            first_update_within: raw.comms.first_update_within,
+            cadence: raw.comms.cadence,
+        },
+        sim: Arc::new(sim),
+        content_hash,
+    })
+}
+
+fn names_of<V>(m: &[(String, V)]) -> Vec<String> {
+    m.iter().map(|(k, _)| k.clone()).collect()
+}
+
+fn check_names(cx: &mut Ctx, raw: &RawScenario) {
+    let mut seen: Vec<(String, Vec<Seg>)> = vec![("edge".into(), vec![]), ("db".into(), vec![])];
+    let groups: [(&str, Vec<String>); 3] = [
+        ("services", names_of(&raw.services.0)),
+        ("caches", names_of(&raw.caches.0)),
+        ("third_parties", names_of(&raw.third_parties.0)),
+    ];
+    for (group, names) in groups {
+        cx.count(&[field(group)], names.len());
+        for n in names {
+            let path = vec![field(group), key(&n)];
+            cx.name(&path, &n);
+            if seen.iter().any(|(s, _)| *s == n) {
+                cx.err(
+                    &path,
+                    format!("the name `{n}` is used twice"),
+                    "services, caches and third parties share one namespace, and `edge` and `db` are reserved",
+                );
+            }
+            seen.push((n, path));
+        }
+    }
+    for (group, names) in
+        [("versions", names_of(&raw.versions.0)), ("flags", names_of(&raw.flags.0)), ("teams", names_of(&raw.teams.0))]
+    {
+        cx.count(&[field(group)], names.len());
+        let mut local: Vec<String> = Vec::new();
+        for n in names {
+            let path = [field(group), key(&n)];
+            cx.name(&path, &n);
+            if local.contains(&n) {
+                cx.err(&path, format!("`{n}` is defined twice"), "");
+            }
+            local.push(n);
+        }
+    }
+}
+
+fn bucket(cx: &mut Ctx, path: &[Seg], rps: f64, burst: Option<f64>) -> Bucket {
+    let rate = cx.positive(path, rps, "rps");
+    let burst = burst.unwrap_or(rate).max(1.0);
+    Bucket { rate, burst }
+}
+
+fn traffic(cx: &mut Ctx, raw: &RawScenario) -> Traffic {
+    let t = &raw.traffic;
+    let p = [field("traffic")];
+    if !(t.base_rps.is_finite() && t.base_rps >= 0.0 && t.base_rps <= MAX_RPS) {
+        cx.err(&[field("traffic"), field("base_rps")], format!("base_rps must be between 0 and {MAX_RPS}"), "");
+    }
+    let shape = match &t.shape {
+        super::raw::RawShape::Flat => Shape::Flat,
+        super::raw::RawShape::Diurnal { period, amplitude, peak_at } => {
+            if period.0 == 0 || !(0.0..=1.0).contains(amplitude) {
+                cx.err(
+                    &[field("traffic"), field("shape")],
+                    "Diurnal needs a positive period and 0 ≤ amplitude ≤ 1",
+                    "",
+                );
+            }
+            Shape::Diurnal { period: *period, amplitude: amplitude.clamp(0.0, 1.0), peak_at: *peak_at }
+        }
+        super::raw::RawShape::Points(points) => {
+            let sorted = points.windows(2).all(|w| w[0].0 < w[1].0);
+            if points.is_empty() || !sorted || points.iter().any(|x| !(x.1.is_finite() && x.1 >= 0.0)) {
+                cx.err(
+                    &[field("traffic"), field("shape")],
+                    "Points need at least one (time, factor) pair, times increasing, factors ≥ 0",
+                    "write e.g. Points([(\"0s\", 1.0), (\"5m\", 2.0)])",
+                );
+            }
+            Shape::Points(points.iter().map(|(d, f)| (SimTime(d.0), f.max(0.0))).collect())
+        }
+    };
+    let spikes = t
+        .spikes
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let sp = [field("traffic"), field("spikes"), index(i)];
+            cx.within_length(&sp, s.at);
+            Spike { at: SimTime(s.at.0), duration: s.for_, factor: cx.positive(&sp, s.factor, "factor") }
+        })
+        .collect();
+    if t.client.breaker.is_some() {
+        cx.err(
+            &[field("traffic"), field("client"), field("breaker")],
+            "user clients have no circuit breaker",
+            "put breakers on a service's calls",
+        );
+    }
+    let client = cx.policy(&[&p[..], &[field("client")]].concat(), &t.client, Dur::from_secs(10));
+    Traffic { base_rps: t.base_rps.clamp(0.0, MAX_RPS), shape, spikes, client }
+}
+
+fn slo(cx: &mut Ctx, raw: &RawScenario) -> Slo {
+    let s = &raw.slo;
+    let pct = |cx: &mut Ctx, name: &str, x: f64, lo: f64| {
+        if !(lo..100.0).contains(&x) {
+            cx.err(
+                &[field("slo"), field(name)],
+                format!("{name} is a percentage below 100, not {x}"),
+                "write 99.9 for three nines",
+            );
+        }
+        x.clamp(lo, 99.9999) / 100.0
+    };
+    let availability = pct(cx, "availability", s.availability, 50.0);
+    let latency_target = pct(cx, "latency_target", s.latency_target, 50.0);
+    if !(0.0..=100.0).contains(&s.budget_left) {
+        cx.err(&[field("slo"), field("budget_left")], "budget_left is a percentage from 0 to 100", "");
+    }
+    Slo {
+        availability,
+        latency_threshold: s.latency_p99,
+        latency_target,
+        period: s.period.max(Dur::from_secs(60)),
+        budget_at_start: s.budget_left.clamp(0.0, 100.0) / 100.0,
+    }
+}
+
+fn build_versions(cx: &mut Ctx, raw: &RawScenario) -> Vec<Version> {
+    let declared: Vec<_> = raw.versions.0.iter().collect();
+    cx.versions
+        .clone()
+        .into_iter()
+        .map(|name| {
+            let Some((_, v)) = declared.iter().find(|(n, _)| *n == name) else {
+                return Version {
+                    name,
+                    error_rate: 0.0,
+                    latency_factor: 1.0,
+                    leak_mb_per_s: 0.0,
+                    extra_queries: 0,
+                    crash_on_start: false,
+                    requires_flag: None,
+                    note: String::new(),
+                };
+            };
+            let p = [field("versions"), key(&name)];
+            let requires_flag = v
+                .only_with_flag
+                .as_ref()
+                .and_then(|f| cx.lookup(&[&p[..], &[field("only_with_flag")]].concat(), &cx.flags.clone(), f, "flag"));
+            if v.extra_queries > 1000 {
+                cx.err(&[&p[..], &[field("extra_queries")]].concat(), "at most 1000 extra queries", "");
+            }
+            Version {
+                error_rate: cx.fraction(&[&p[..], &[field("error_rate")]].concat(), v.error_rate, "error_rate"),
+                latency_factor: v
+                    .latency_factor
+                    .map_or(1.0, |f| cx.positive(&[&p[..], &[field("latency_factor")]].concat(), f, "latency_factor")),
+                leak_mb_per_s: v.leak_mb_per_min.max(0.0) / 60.0,
+                extra_queries: v.extra_queries.min(1000),
+                crash_on_start: v.crash_on_start,
+                requires_flag,
+                note: cx.text(&[&p[..], &[field("note")]].concat(), &v.note),
+                name,
+            }
+        })
+        .collect()
+}
+
+fn flags(cx: &mut Ctx, raw: &RawScenario) -> Vec<Flag> {
+    raw.flags
+        .0
+        .iter()
+        .map(|(name, f)| {
+            let effects = f
+                .effects
+                .iter()
+                .enumerate()
+                .filter_map(|(i, e)| {
+                    let p = [field("flags"), key(name), field("effects"), index(i)];
+                    let s = cx.lookup(
+                        &[&p[..], &[field("service")]].concat(),
+                        &cx.services.clone(),
+                        &e.service,
+                        "service",
+                    )?;
+                    let eps: Vec<String> = raw.services.0[s].1.endpoints.iter().map(|x| x.name.clone()).collect();
+                    let endpoints = e
+                        .endpoints
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(k, n)| {
+                            cx.lookup(&[&p[..], &[field("endpoints"), index(k)]].concat(), &eps, n, "endpoint")
+                        })
+                        .collect();
+                    Some(FlagEffect {
+                        service: s,
+                        endpoints,
+                        error_rate: cx.fraction(&p, e.error_rate, "error_rate"),
+                        latency_factor: e.latency_factor.map_or(1.0, |x| cx.positive(&p, x, "latency_factor")),
+                        extra_queries: e.extra_queries.min(1000),
+                    })
+                })
+                .collect();
+            Flag { name: name.clone(), on: f.on, effects }
+        })
+        .collect()
+}
+
+/// Refuses scenarios that would take unreasonably long to simulate.
+fn check_load(cx: &mut Ctx, raw: &RawScenario, sim: &SimSpec) {
+    let peak_shape = match &sim.traffic.shape {
+        Shape::Flat => 1.0,
+        Shape::Diurnal { amplitude, .. } => 1.0 + amplitude,
+        Shape::Points(p) => p.iter().map(|x| x.1).fold(0.0, f64::max),
+    };
+    let spikes: f64 = sim.traffic.spikes.iter().map(|s| s.factor.max(1.0)).product();
+    let peak = sim.traffic.base_rps * peak_shape * spikes;
+    if peak > MAX_RPS {
+        cx.err(
+            &[field("traffic")],
+            format!("peak traffic would reach {peak:.0} rps; the limit is {MAX_RPS}"),
+            "lower base_rps, the shape's peak or the spikes",
+        );
+    }
+    let requests = sim.traffic.base_rps * peak_shape * sim.duration.secs_f64();
+    if requests > MAX_REQUESTS {
+        cx.err(
+            &[field("length")],
+            format!("this scenario would simulate about {requests:.0} requests; the limit is {MAX_REQUESTS}"),
+            "shorten it or lower the traffic",
+        );
+    }
+    let _ = raw;
+}
