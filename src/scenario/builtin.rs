@@ -2,8 +2,11 @@
 //! campaign plays them in this order.
 
 /// (id, file name, RON text), in campaign order.
-pub const BUILTIN: &[(&str, &str, &str)] =
-    &[("friday-deploy", "friday-deploy.ron", include_str!("../../scenarios/friday-deploy.ron"))];
+pub const BUILTIN: &[(&str, &str, &str)] = &[
+    ("friday-deploy", "friday-deploy.ron", include_str!("../../scenarios/friday-deploy.ron")),
+    ("slow-database", "slow-database.ron", include_str!("../../scenarios/slow-database.ron")),
+    ("payments-outage", "payments-outage.ron", include_str!("../../scenarios/payments-outage.ron")),
+];
 
 pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
     BUILTIN.iter().map(|b| b.0)

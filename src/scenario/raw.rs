@@ -543,6 +543,10 @@ pub struct RawAlert {
     pub summary: String,
 }
 
+fn d_over() -> Dur {
+    Dur::from_secs(30)
+}
+
 fn d_page() -> AlertSeverity {
     AlertSeverity::Page
 }
@@ -558,6 +562,8 @@ pub enum RawAlertExpr {
         below: Option<f64>,
         #[serde(rename = "for", default)]
         for_: Dur,
+        #[serde(default = "d_over")]
+        over: Dur,
     },
     BurnRate {
         long: Dur,
@@ -629,6 +635,15 @@ fn d_ticket() -> AlertSeverity {
 #[serde(deny_unknown_fields)]
 pub enum RawCondition {
     Metric {
+        metric: String,
+        #[serde(default)]
+        above: Option<f64>,
+        #[serde(default)]
+        below: Option<f64>,
+        #[serde(rename = "for", default)]
+        for_: Dur,
+    },
+    Recovered {
         metric: String,
         #[serde(default)]
         above: Option<f64>,

@@ -11,7 +11,7 @@ use crate::sim::fault::{CertTarget, ConfigChange, Fault};
 use crate::sim::metric::MetricRef;
 use crate::sim::rules::{AlertExpr, AlertRule, Cmp, Condition, Inject, Objective, TimelineEntry, Trigger};
 use crate::sim::spec::{Bucket, SimSpec};
-use crate::sim::time::SimTime;
+use crate::sim::time::{Dur, SimTime};
 
 pub(super) struct Story {
     pub judge: Vec<Judgement>,
@@ -52,13 +52,16 @@ pub(super) fn rules(cx: &mut Ctx, raw: &RawScenario, sim: &mut SimSpec) -> Story
             cx.err(&sub(&p, "name"), format!("two alerts are named `{}`", a.name), "");
         }
         let expr = match &a.when {
-            RawAlertExpr::Threshold { metric: m, above, below, for_ } => {
+            RawAlertExpr::Threshold { metric: m, above, below, for_, over } => {
                 let mp = [&sub(&p, "when")[..], &[field("metric")]].concat();
                 let Some(m) = metric(cx, sim, &mp, m) else {
                     continue;
                 };
                 let (op, value) = comparison(cx, &sub(&p, "when"), *above, *below);
-                AlertExpr::Threshold { metric: m, op, value, for_: *for_ }
+                if over.0 == 0 || *over > Dur::from_secs(3600) {
+                    cx.err(&sub(&p, "when"), "`over` must be between 1s and 1h", "e.g. over: \"30s\"");
+                }
+                AlertExpr::Threshold { metric: m, op, value, for_: *for_, over: *over }
             }
             RawAlertExpr::BurnRate { long, short, factor } => {
                 if short.0 == 0 || long < short || !(*factor > 0.0) {
@@ -231,6 +234,11 @@ fn condition(cx: &mut Ctx, sim: &SimSpec, labels: &[String], path: &[Seg], c: &R
             };
             let (op, value) = comparison(cx, path, *above, *below);
             Condition::Metric { metric: m, op, value, for_: *for_ }
+        }
+        RawCondition::Recovered { metric: m, above, below, for_ } => {
+            let Some(m) = metric(cx, sim, &sub(path, "metric"), m) else { return Condition::Declared };
+            let (op, value) = comparison(cx, path, *above, *below);
+            Condition::Recovered { metric: m, op, value, for_: *for_ }
         }
         RawCondition::After(t) => Condition::After(SimTime(t.0)),
         RawCondition::Command(k) => Condition::Command(*k),

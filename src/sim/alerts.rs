@@ -4,7 +4,7 @@
 //! timeline triggers and objectives, which see the truth.
 
 use super::events::EventKind;
-use super::metric::Component;
+use super::metric::{Component, aggregate};
 use super::rules::{AlertExpr, Condition};
 use super::state::{AlertPhase, Sim};
 use super::time::{Dur, SEC};
@@ -16,19 +16,24 @@ impl Sim {
         self.windows.len().checked_sub(1 + lag)
     }
 
-    fn alert_condition(&self, expr: &AlertExpr) -> bool {
-        let Some(wi) = self.observed_window() else {
-            return false;
-        };
-        let w = &self.windows[wi];
+    /// `Some(holds)`, or `None` when monitoring has no data (blind, or nothing to measure):
+    /// then the alert keeps its state, as Prometheus does for an absent series.
+    fn alert_condition(&self, expr: &AlertExpr) -> Option<bool> {
+        let wi = self.observed_window()?;
         match expr {
-            AlertExpr::Threshold { metric, op, value, .. } => {
-                w.observed(metric.component) && w.value(*metric).is_some_and(|v| op.holds(v, *value))
+            AlertExpr::Threshold { metric, op, value, over, .. } => {
+                let n = ((over.0 / SEC) as usize).clamp(1, wi + 1);
+                let range = &self.windows[wi + 1 - n..=wi];
+                if !range.iter().all(|w| w.observed(metric.component)) {
+                    return None;
+                }
+                aggregate(range, *metric).map(|v| op.holds(v, *value))
             }
             AlertExpr::BurnRate { long, short, factor } => {
-                w.observed(Component::Edge)
-                    && self.burn_rate_upto(wi + 1, *long) >= *factor
-                    && self.burn_rate_upto(wi + 1, *short) >= *factor
+                if !self.windows[wi].observed(Component::Edge) {
+                    return None;
+                }
+                Some(self.burn_rate_upto(wi + 1, *long) >= *factor && self.burn_rate_upto(wi + 1, *short) >= *factor)
             }
         }
     }
@@ -37,7 +42,7 @@ impl Sim {
         let now = self.now;
         for i in 0..self.spec.alerts.len() {
             let rule = &self.spec.alerts[i];
-            let holds = self.alert_condition(&rule.expr);
+            let Some(holds) = self.alert_condition(&rule.expr) else { continue };
             let wait = match rule.expr {
                 AlertExpr::Threshold { for_, .. } => for_,
                 AlertExpr::BurnRate { .. } => Dur::ZERO,
@@ -78,6 +83,12 @@ impl Sim {
                     && self.windows[self.windows.len() - n..]
                         .iter()
                         .all(|w| w.value(*metric).is_some_and(|v| op.holds(v, *value)))
+            }
+            Condition::Recovered { metric, op, value, for_ } => {
+                let n = ((for_.0 / SEC) as usize).max(1);
+                let len = self.windows.len();
+                let good = |w: &super::metric::Window| w.value(*metric).is_some_and(|v| op.holds(v, *value));
+                len > n && self.windows[len - n..].iter().all(good) && self.windows[..len - n].iter().any(|w| !good(w))
             }
             Condition::After(t) => self.now >= *t,
             Condition::Command(kind) => self.commands.iter().any(|r| r.rejected.is_none() && r.command.kind() == *kind),

@@ -298,11 +298,13 @@ impl Sim {
         self.rollout_step(s);
     }
 
-    /// Memory use as a fraction of the limit.
+    /// Memory use as a fraction of the limit: a request being worked on holds its full
+    /// working set; one waiting in the accept queue holds only its buffers (a twentieth).
     pub(crate) fn memory_fraction(&self, s: usize, i: usize) -> f64 {
         let m = &self.spec.services[s].memory;
         let inst = &self.svcs[s].insts[i];
-        (m.baseline_mb + m.per_inflight_mb * f64::from(inst.outstanding()) + inst.leaked_mb) / m.limit_mb.max(1.0)
+        let in_use = f64::from(inst.busy) + inst.queue.len() as f64 / 20.0;
+        (m.baseline_mb + m.per_inflight_mb * in_use + inst.leaked_mb) / m.limit_mb.max(1.0)
     }
 
     /// Every tick: leaks grow, memory is checked, caches age, pools leak, costs accrue.

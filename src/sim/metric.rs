@@ -205,7 +205,7 @@ pub struct MetricRef {
 }
 
 impl Window {
-    fn red_of(&self, c: Component) -> Option<&Red> {
+    pub fn red_of(&self, c: Component) -> Option<&Red> {
         Some(match c {
             Component::Edge => &self.edge.red,
             Component::Service(s) => &self.services.get(s)?.red,
@@ -227,7 +227,13 @@ impl Window {
         };
         Some(match m.metric {
             M::Rps => f64::from(red?.requests),
-            M::ErrorRate => red?.error_rate(),
+            M::ErrorRate => {
+                let r = red?;
+                if r.ok + r.errors() == 0 {
+                    return None; // nothing finished: no data, not 0 %
+                }
+                r.error_rate()
+            }
             M::Errors => f64::from(red?.errors()),
             M::P50 => f64::from(red?.p50_ms),
             M::P90 => f64::from(red?.p90_ms),
@@ -284,6 +290,43 @@ impl Window {
             other => other,
         };
         !self.blind.contains(&c) && !self.blind.contains(&base)
+    }
+}
+
+/// The value of `m` over a range of windows, the way a monitoring query over a range would
+/// compute it: ratios from summed counts, latency percentiles weighted by request count,
+/// rates and gauges averaged, burn rates and budget as of the last window. `None` when the
+/// range has no data for it.
+pub fn aggregate(ws: &[Window], m: MetricRef) -> Option<f64> {
+    use Metric as M;
+    let last = ws.last()?;
+    match m.metric {
+        M::ErrorRate => {
+            let (mut err, mut done) = (0u64, 0u64);
+            for w in ws {
+                let r = w.red_of(m.component)?;
+                err += u64::from(r.errors());
+                done += u64::from(r.ok + r.errors());
+            }
+            (done > 0).then(|| err as f64 / done as f64)
+        }
+        M::P50 | M::P90 | M::P99 | M::P999 => {
+            let (mut sum, mut n) = (0.0, 0u64);
+            for w in ws {
+                let ok = w.red_of(m.component)?.ok;
+                if ok > 0 {
+                    sum += w.value(m)? * f64::from(ok);
+                    n += u64::from(ok);
+                }
+            }
+            (n > 0).then(|| sum / n as f64)
+        }
+        M::BreakerOpen => ws.iter().filter_map(|w| w.value(m)).reduce(f64::max),
+        M::BurnRate1h | M::BurnRate5m | M::BudgetLeft => last.value(m),
+        _ => {
+            let vals: Vec<f64> = ws.iter().filter_map(|w| w.value(m)).collect();
+            (!vals.is_empty()).then(|| vals.iter().sum::<f64>() / vals.len() as f64)
+        }
     }
 }
 

@@ -39,6 +39,14 @@ pub enum Condition {
         value: f64,
         for_: Dur,
     },
+    /// The metric was out of bounds in some earlier ten-second span and, over the last `for_`,
+    /// satisfies `op value`: "it broke and has recovered".
+    Recovered {
+        metric: MetricRef,
+        op: Cmp,
+        value: f64,
+        for_: Dur,
+    },
     /// Sim time has reached this instant.
     After(SimTime),
     /// The player has applied a command of this kind.
@@ -108,8 +116,9 @@ pub enum AlertSeverity {
 
 #[derive(Clone, Debug, Serialize)]
 pub enum AlertExpr {
-    /// Fires when the metric has satisfied `op value` continuously for `for_`.
-    Threshold { metric: MetricRef, op: Cmp, value: f64, for_: Dur },
+    /// Fires when the metric, computed over the trailing `over` (like a range query), has
+    /// satisfied `op value` at every evaluation for `for_`.
+    Threshold { metric: MetricRef, op: Cmp, value: f64, for_: Dur, over: Dur },
     /// Fires while the availability burn rate over both windows is at least `factor`.
     BurnRate { long: Dur, short: Dur, factor: f64 },
 }
