@@ -74,6 +74,17 @@ impl Failure {
     }
 }
 
+/// Writes to stdout; a reader that went away (`firedrill run … | head`) is not an error.
+pub fn print_out(text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::new(format!("cannot write output: {e}"))),
+    }
+}
+
 /// Parses arguments and runs; the binary's whole `main`.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -98,8 +109,7 @@ pub fn main() -> ExitCode {
 
 fn dispatch(cli: Cli) -> Result<(), Failure> {
     if cli.version {
-        println!("firedrill {}", env!("CARGO_PKG_VERSION"));
-        return Ok(());
+        return print_out(&format!("firedrill {}", env!("CARGO_PKG_VERSION")));
     }
     match cli.command {
         Some(Cmd::Run(args)) => headless::run(&args),

@@ -1,6 +1,6 @@
 //! `run`, `validate` and `list`: the subcommands that need no screen.
 
-use super::{Failure, Format, RunArgs, load};
+use super::{Failure, Format, RunArgs, load, print_out};
 use crate::report;
 use crate::scenario;
 use crate::sim::time::{SimTime, parse_dur};
@@ -25,8 +25,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         Format::Text => report::run_text(&spec, &sim, wall_ms),
         Format::Json => report::run_json(&spec, &sim, wall_ms),
     };
-    println!("{}", out.trim_end());
-    Ok(())
+    print_out(out.trim_end())
 }
 
 pub fn validate(files: &[PathBuf]) -> Result<(), Failure> {
@@ -38,7 +37,7 @@ pub fn validate(files: &[PathBuf]) -> Result<(), Failure> {
             scenario::parse(&name, &text)
                 .map_err(|e| Failure { cause: format!("{name}: {} problem(s)", e.0.len()), detail: e.to_string() })
         }) {
-            Ok(spec) => println!("{name}: ok ({} — {})", spec.id, spec.title),
+            Ok(spec) => print_out(&format!("{name}: ok ({} — {})", spec.id, spec.title))?,
             Err(e) => {
                 bad += 1;
                 detail.push(if e.detail.is_empty() { e.cause } else { e.detail });
@@ -55,19 +54,19 @@ pub fn validate(files: &[PathBuf]) -> Result<(), Failure> {
 }
 
 pub fn list() -> Result<(), Failure> {
-    println!("{:<18} {:<8} {:>6}  {:<34} teaches", "id", "level", "length", "title");
+    let mut out = format!("{:<18} {:<8} {:>6}  {:<34} teaches\n", "id", "level", "length", "title");
     for (id, _, _) in scenario::BUILTIN {
         let spec = scenario::builtin(id)
             .expect("listed")
             .map_err(|e| Failure { cause: format!("built-in {id} is invalid"), detail: e.to_string() })?;
-        println!(
-            "{:<18} {:<8} {:>6}  {:<34} {}",
+        out.push_str(&format!(
+            "{:<18} {:<8} {:>6}  {:<34} {}\n",
             spec.id,
             format!("{:?}", spec.difficulty),
             spec.length().to_string(),
             spec.title,
             spec.teaches.join(", ")
-        );
+        ));
     }
-    Ok(())
+    print_out(out.trim_end())
 }

@@ -91,7 +91,9 @@ impl Sim {
         self.q.push_after(now, timeout, Ev::AttemptTimeout { att: ak });
         match site {
             Site::Client => {
-                self.edge.red.arrive();
+                if client == 0 || !self.edge.blocked.contains(&client) {
+                    self.edge.red.arrive();
+                }
                 self.totals.edge_attempts += 1;
                 self.edge_admit(ak, client);
             }
@@ -119,17 +121,7 @@ impl Sim {
                     return;
                 }
                 match target {
-                    Target::Service(t) => {
-                        let extra = self.svcs[t].extra_latency;
-                        if extra.0 > 0 {
-                            if let Some(a) = self.attempts.get_mut(ak) {
-                                a.via = Via::InFlight;
-                            }
-                            self.q.push(now + extra, Ev::Deliver { att: ak });
-                        } else {
-                            self.route_to_service(ak, t);
-                        }
-                    }
+                    Target::Service(t) => self.send_to_service(ak, t),
                     Target::Database => self.db_begin(ak),
                     Target::ThirdParty(t) => self.third_party_call(ak, t),
                 }
@@ -150,6 +142,19 @@ impl Sim {
         };
         let n = self.svcs[svc].insts.len().max(1) as f64;
         parts.iter().any(|(t, fraction)| *t == target && (f64::from(job.inst) + 0.5) / n <= *fraction)
+    }
+
+    /// Sends an attempt to a service, through any network latency a fault adds.
+    pub(crate) fn send_to_service(&mut self, ak: Key, t: usize) {
+        let extra = self.svcs[t].extra_latency;
+        if extra.0 == 0 {
+            return self.route_to_service(ak, t);
+        }
+        if let Some(a) = self.attempts.get_mut(ak) {
+            a.via = Via::InFlight;
+            a.target = Some(Target::Service(t));
+        }
+        self.q.push(self.now + extra, Ev::Deliver { att: ak });
     }
 
     pub(crate) fn on_deliver(&mut self, ak: Key) {
@@ -245,6 +250,7 @@ impl Sim {
         let (site, client, trace, tries, depth) = (call.site, call.client, call.trace, call.tries, call.depth);
         let ok = outcome.is_ok();
         match site {
+            Site::Client if outcome == Err(Reason::Blocked) => {}
             Site::Client => {
                 self.edge.red.finish(outcome, latency);
                 if ok {

@@ -235,6 +235,8 @@ impl Window {
                 r.error_rate()
             }
             M::Errors => f64::from(red?.errors()),
+            // Latency of successful requests: no success in the window is no data, not 0 ms.
+            M::P50 | M::P90 | M::P99 | M::P999 if red?.ok == 0 => return None,
             M::P50 => f64::from(red?.p50_ms),
             M::P90 => f64::from(red?.p90_ms),
             M::P99 => f64::from(red?.p99_ms),

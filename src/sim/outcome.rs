@@ -41,6 +41,8 @@ pub enum Reason {
     TimedOut,
     ConnectionRefused,
     RateLimited,
+    /// 403 for a blocked client (counted apart from the edge's request metrics).
+    Blocked,
     TlsHandshake,
     ServiceDown,
 }
@@ -49,7 +51,7 @@ impl Reason {
     pub fn class(self) -> Class {
         match self {
             Reason::TimedOut => Class::Timeout,
-            Reason::RateLimited => Class::R429,
+            Reason::RateLimited | Reason::Blocked => Class::R429,
             Reason::Shed | Reason::Overloaded => Class::Shed,
             _ => Class::E5xx,
         }
@@ -75,6 +77,7 @@ impl Reason {
             Reason::TimedOut => "timed out",
             Reason::ConnectionRefused => "connection refused",
             Reason::RateLimited => "429 Too Many Requests",
+            Reason::Blocked => "403 Forbidden: client blocked",
             Reason::TlsHandshake => "TLS handshake failed: certificate has expired",
             Reason::ServiceDown => "503 Service Unavailable",
         }

@@ -1,17 +1,22 @@
 //! The discrete-event queue: events ordered by `(time, sequence)`, so two events at the same
-//! instant always fire in the order they were scheduled, whatever the heap does internally.
+//! instant always fire in the order they were scheduled.
 //!
-//! Most events are timers of a fixed length (a policy's timeout, a pool's acquire timeout, a
-//! cache look-up): scheduled "now + d" with the same d, they come due in the order they were
-//! made. Those go into FIFO *lanes*, one per length, pushed and popped in O(1); everything
-//! else goes into a 4-ary heap. Popping takes the smallest key among the heap top and the lane
-//! fronts, so the order is exactly that of a single heap.
+//! It is a calendar queue. Time is cut into 1 ms slots; a ring of slots covers the next
+//! ~16 s, and each slot is an unsorted `Vec`, so scheduling is an append. When the clock reaches
+//! a slot its few events are sorted once and popped in order. Events beyond the ring wait in a
+//! heap and move into the ring as it comes into range. Almost every event (timeouts, service
+//! times, look-ups) lands within the ring, so both push and pop are O(1) amortized; most
+//! timeouts are stale by the time they come due, and `pop_until` drops those without returning
+//! them.
 
 use super::time::{Dur, SimTime};
-use std::collections::VecDeque;
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
-/// Lanes kept at most; timers of other lengths go to the heap.
-const MAX_LANES: usize = 24;
+/// Slot width in microseconds.
+const WIDTH: u64 = 1_000;
+/// Slots in the ring (a power of two): the ring spans `SLOTS × WIDTH` ≈ 16.4 s.
+const SLOTS: u64 = 1 << 14;
 
 #[derive(Clone, Debug)]
 struct Entry<E> {
@@ -19,164 +24,136 @@ struct Entry<E> {
     ev: E,
 }
 
-#[derive(Clone, Debug)]
-struct Lane<E> {
-    len: u64,
-    q: VecDeque<Entry<E>>,
+impl<E> Entry<E> {
+    fn time(&self) -> u64 {
+        (self.key >> 64) as u64
+    }
+}
+
+// Ordered by key only, reversed: `BinaryHeap` is a max-heap and we want the earliest first.
+impl<E> PartialEq for Entry<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+impl<E> Eq for Entry<E> {}
+impl<E> PartialOrd for Entry<E> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<E> Ord for Entry<E> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.key.cmp(&self.key)
+    }
 }
 
 /// A min-queue of events by time, FIFO among equal times.
 #[derive(Clone, Debug)]
 pub struct EventQueue<E> {
-    heap: Vec<Entry<E>>,
-    lanes: Vec<Lane<E>>,
-    /// Each lane's front key (`u128::MAX` when empty), contiguous for a fast scan.
-    fronts: Vec<u128>,
+    ring: Vec<Vec<Entry<E>>>,
+    /// The absolute slot number the clock is in.
+    cur: u64,
+    /// The current slot's events, sorted latest first (so the next is at the end).
+    ready: Vec<Entry<E>>,
+    far: BinaryHeap<Entry<E>>,
     seq: u64,
+    len: usize,
 }
 
 impl<E> Default for EventQueue<E> {
     fn default() -> Self {
-        EventQueue { heap: Vec::with_capacity(1024), lanes: Vec::new(), fronts: Vec::new(), seq: 0 }
+        EventQueue {
+            ring: (0..SLOTS).map(|_| Vec::new()).collect(),
+            cur: 0,
+            ready: Vec::new(),
+            far: BinaryHeap::new(),
+            seq: 0,
+            len: 0,
+        }
     }
 }
 
-const ARITY: usize = 4;
-
 impl<E> EventQueue<E> {
+    /// Schedules an event at `t`, which must not be before the last popped event's time.
     pub fn push(&mut self, t: SimTime, ev: E) {
         let key = (u128::from(t.0) << 64) | u128::from(self.seq);
         self.seq += 1;
-        self.heap.push(Entry { key, ev });
-        self.sift_up(self.heap.len() - 1);
+        self.len += 1;
+        let slot = t.0 / WIDTH;
+        let e = Entry { key, ev };
+        if slot <= self.cur {
+            // Into the sorted current slot (latest first).
+            let at = self.ready.partition_point(|x| x.key > key);
+            self.ready.insert(at, e);
+        } else if slot < self.cur + SLOTS {
+            self.ring[(slot % SLOTS) as usize].push(e);
+        } else {
+            self.far.push(e);
+        }
     }
 
-    /// Schedules a timer of length `d` from `now`. Every timer of the same length must be
-    /// scheduled with a `now` no earlier than the previous one's (true for a sim clock).
+    /// Schedules an event `d` after `now`.
     pub fn push_after(&mut self, now: SimTime, d: Dur, ev: E) {
-        let t = now + d;
-        let lane = match self.lanes.iter().position(|l| l.len == d.0) {
-            Some(i) => i,
-            None if self.lanes.len() < MAX_LANES => {
-                self.lanes.push(Lane { len: d.0, q: VecDeque::new() });
-                self.fronts.push(u128::MAX);
-                self.lanes.len() - 1
-            }
-            None => return self.push(t, ev),
-        };
-        let key = (u128::from(t.0) << 64) | u128::from(self.seq);
-        self.seq += 1;
-        debug_assert!(self.lanes[lane].q.back().is_none_or(|b| b.key < key));
-        if self.lanes[lane].q.is_empty() {
-            self.fronts[lane] = key;
-        }
-        self.lanes[lane].q.push_back(Entry { key, ev });
+        self.push(now + d, ev);
     }
 
-    /// Where the next event is: `None` = heap top, `Some(i)` = lane i; with its key.
-    fn next(&self) -> Option<(u128, Option<usize>)> {
-        let mut best = (u128::MAX, None);
-        for (i, &k) in self.fronts.iter().enumerate() {
-            if k < best.0 {
-                best = (k, Some(i));
-            }
-        }
-        match self.heap.first() {
-            Some(top) if top.key < best.0 => Some((top.key, None)),
-            _ if best.1.is_some() => Some(best),
-            _ => None,
-        }
-    }
-
-    pub fn peek_time(&self) -> Option<SimTime> {
-        self.next().map(|(k, _)| SimTime((k >> 64) as u64))
-    }
-
-    /// Pops the next event if it is due at or before `limit`. Timers for which `stale` says
-    /// they would do nothing (their request already finished) are dropped from the lane fronts
-    /// first, without being returned: most timeouts never fire, and skipping them here keeps
-    /// them out of the event loop.
+    /// Pops the next event if it is due at or before `limit`. Events for which `stale` says
+    /// they would do nothing (a timeout whose request already finished) are dropped without
+    /// being returned.
     pub fn pop_until(&mut self, limit: SimTime, stale: impl Fn(&E) -> bool) -> Option<(SimTime, E)> {
         loop {
-            let (key, from) = self.next()?;
-            if (key >> 64) as u64 > limit.0 {
-                return None;
-            }
-            if let Some(i) = from {
-                if self.lanes[i].q.front().is_some_and(|f| stale(&f.ev)) {
-                    self.take(from);
+            if let Some(next) = self.ready.last() {
+                if next.time() > limit.0 {
+                    return None;
+                }
+                let e = self.ready.pop().expect("non-empty");
+                self.len -= 1;
+                if stale(&e.ev) {
                     continue;
                 }
+                return Some((SimTime(e.time()), e.ev));
             }
-            return self.take(from);
+            if self.len == 0 || (self.cur + 1) * WIDTH > limit.0 {
+                return None;
+            }
+            self.advance();
         }
     }
 
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        let (_, from) = self.next()?;
-        self.take(from)
+        self.pop_until(SimTime::NEVER, |_| false)
     }
 
-    fn take(&mut self, from: Option<usize>) -> Option<(SimTime, E)> {
-        if let Some(i) = from {
-            let e = self.lanes[i].q.pop_front()?;
-            self.fronts[i] = self.lanes[i].q.front().map_or(u128::MAX, |f| f.key);
-            return Some((SimTime((e.key >> 64) as u64), e.ev));
+    /// Moves the clock to the next slot and sorts its events into `ready`. Skips runs of empty
+    /// slots in one step when only far events remain.
+    fn advance(&mut self) {
+        self.cur += 1;
+        if self.len == self.far.len() {
+            if let Some(top) = self.far.peek() {
+                self.cur = self.cur.max(top.time() / WIDTH);
+            }
         }
-        let last = self.heap.len() - 1;
-        self.heap.swap(0, last);
-        let top = self.heap.pop()?;
-        if !self.heap.is_empty() {
-            self.sift_down(0);
+        while self.far.peek().is_some_and(|top| top.time() / WIDTH < self.cur + SLOTS) {
+            let e = self.far.pop().expect("peeked");
+            let slot = e.time() / WIDTH;
+            if slot <= self.cur {
+                self.ready.push(e);
+            } else {
+                self.ring[(slot % SLOTS) as usize].push(e);
+            }
         }
-        Some((SimTime((top.key >> 64) as u64), top.ev))
-    }
-
-    pub fn heap_len(&self) -> usize {
-        self.heap.len()
+        let i = (self.cur % SLOTS) as usize;
+        self.ready.append(&mut self.ring[i]);
+        self.ready.sort_unstable_by(|a, b| b.key.cmp(&a.key));
     }
 
     pub fn len(&self) -> usize {
-        self.heap.len() + self.lanes.iter().map(|l| l.q.len()).sum::<usize>()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    fn sift_up(&mut self, mut i: usize) {
-        while i > 0 {
-            let parent = (i - 1) / ARITY;
-            if self.heap[i].key < self.heap[parent].key {
-                self.heap.swap(i, parent);
-                i = parent;
-            } else {
-                break;
-            }
-        }
-    }
-
-    fn sift_down(&mut self, mut i: usize) {
-        let n = self.heap.len();
-        loop {
-            let first = i * ARITY + 1;
-            if first >= n {
-                break;
-            }
-            let last = (first + ARITY).min(n);
-            let mut best = first;
-            for c in first + 1..last {
-                if self.heap[c].key < self.heap[best].key {
-                    best = c;
-                }
-            }
-            if self.heap[best].key < self.heap[i].key {
-                self.heap.swap(i, best);
-                i = best;
-            } else {
-                break;
-            }
-        }
+        self.len == 0
     }
 }
 
@@ -201,29 +178,53 @@ mod tests {
     }
 
     #[test]
-    fn lanes_and_heap_interleave_in_exact_time_then_schedule_order() {
+    fn near_far_and_current_slot_events_interleave_exactly() {
+        // A pseudo-random mix of delays: same slot, within the ring, and beyond it, scheduled
+        // as a simulation would (never before the last popped time).
         let mut q = EventQueue::default();
         let mut want = Vec::new();
+        let mut got = Vec::new();
         let mut now = 0u64;
-        let _ = q.pop_until(SimTime::ZERO, |_: &u64| false);
-        for i in 0..300u64 {
-            now += i % 7;
-            let (t, lane) = match i % 3 {
-                0 => (now + 50, Some(50)),
-                1 => (now + 10 + (i * 37) % 90, None),
-                _ => (now + 20, Some(20)),
-            };
-            match lane {
-                Some(d) => q.push_after(SimTime(now), Dur(d), i),
-                None => q.push(SimTime(t), i),
+        let mut x: u64 = 12345;
+        let mut id = 0u64;
+        for round in 0..2_000 {
+            for _ in 0..3 {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                let d = match x >> 62 {
+                    0 => (x >> 20) % 500,                     // same slot-ish
+                    1 => (x >> 20) % 5_000_000,               // within the ring
+                    2 => 17_000_000 + (x >> 20) % 60_000_000, // beyond it
+                    _ => 0,
+                };
+                q.push(SimTime(now + d), id);
+                want.push((now + d, id));
+                id += 1;
             }
-            want.push((t, i));
+            if round % 2 == 0 {
+                if let Some((t, i)) = q.pop() {
+                    assert!(t.0 >= now);
+                    now = t.0;
+                    got.push((t.0, i));
+                }
+            }
+        }
+        while let Some((t, i)) = q.pop() {
+            got.push((t.0, i));
         }
         want.sort();
-        let mut out = vec![];
-        while let Some((t, i)) = q.pop() {
-            out.push((t.0, i));
+        assert_eq!(got, want);
+        assert!(q.is_empty());
+    }
+
+    #[test]
+    fn pop_until_stops_at_the_limit_and_skips_stale_events() {
+        let mut q = EventQueue::default();
+        for t in [10u64, 2_000, 3_000, 50_000] {
+            q.push(SimTime(t), t);
         }
-        assert_eq!(out, want);
+        assert_eq!(q.pop_until(SimTime(2_500), |e: &u64| *e == 2_000), Some((SimTime(10), 10)));
+        assert_eq!(q.pop_until(SimTime(2_500), |e: &u64| *e == 2_000), None, "2000 is stale, 3000 is too late");
+        assert_eq!(q.pop_until(SimTime(1_000_000), |_| false), Some((SimTime(3_000), 3_000)));
+        assert_eq!(q.len(), 1);
     }
 }

@@ -185,9 +185,9 @@ impl Sim {
         if client != 0 && self.edge.blocked.contains(&client) {
             // 403 for a blocked client: the rejection costs the edge almost nothing.
             self.edge.blocked_count += 1;
-            return self.attempt_done(ak, Err(Reason::RateLimited));
+            return self.attempt_done(ak, Err(Reason::Blocked));
         }
-        self.route_to_service(ak, self.spec.entry);
+        self.send_to_service(ak, self.spec.entry);
     }
 
     /// A user request is over (success, or failure after the client's last try).

@@ -109,6 +109,8 @@ impl Sim {
             blind.push(super::metric::Component::Edge);
             blind.extend((0..self.svcs.len()).map(super::metric::Component::Service));
             blind.push(super::metric::Component::Database);
+            blind.extend((0..self.caches.len()).map(super::metric::Component::Cache));
+            blind.extend((0..self.tps.len()).map(super::metric::Component::ThirdParty));
         }
         blind.sort_unstable();
         blind.dedup();
@@ -237,8 +239,9 @@ impl Sim {
         }
         let now: Vec<bool> = self.spec.objectives.iter().map(|o| self.holds(&o.condition)).collect();
         let all = now.iter().all(|x| *x);
+        let was = self.objectives_now.iter().all(|x| *x);
         self.objectives_now = now;
-        if all {
+        if all && !was {
             for i in 0..self.spec.objectives.len() {
                 self.objectives_met[i] = Some(self.now);
                 let objective = self.spec.objectives[i].name.clone();

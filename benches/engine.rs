@@ -1,0 +1,42 @@
+//! Engine benchmarks (DESIGN.md §7): simulated requests per second of wall time on a realistic
+//! call plan, and the wall time of a whole 30-minute scenario at 2,000 requests/s.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use firedrill::sim::{SimTime, play};
+use std::hint::black_box;
+
+fn workload() -> firedrill::scenario::Spec {
+    firedrill::scenario::parse("benches/shop.ron", include_str!("shop.ron")).expect("the benchmark scenario is valid")
+}
+
+/// Requests simulated: user attempts plus every dependency try.
+fn requests(sim: &firedrill::sim::Sim) -> u64 {
+    firedrill::report::requests_simulated(sim)
+}
+
+fn throughput(c: &mut Criterion) {
+    let spec = workload();
+    // One minute of sim time per iteration; the request count is the same every time.
+    let until = Some(SimTime::from_secs(60));
+    let n = requests(&play(spec.sim.clone(), 1, &[], until));
+    let mut g = c.benchmark_group("engine");
+    g.throughput(Throughput::Elements(n));
+    g.sample_size(20);
+    g.bench_function("one sim minute at 2000 rps (elements = requests)", |b| {
+        b.iter(|| black_box(play(spec.sim.clone(), 1, &[], until)));
+    });
+    g.finish();
+}
+
+fn whole_scenario(c: &mut Criterion) {
+    let spec = workload();
+    let mut g = c.benchmark_group("scenario");
+    g.sample_size(10);
+    g.bench_function("30 min at 2000 rps, headless", |b| {
+        b.iter(|| black_box(play(spec.sim.clone(), 1, &[], None)));
+    });
+    g.finish();
+}
+
+criterion_group!(benches, throughput, whole_scenario);
+criterion_main!(benches);
