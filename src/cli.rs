@@ -13,18 +13,42 @@ use std::process::ExitCode;
 #[command(
     name = "firedrill",
     about = "A terminal game that trains production thinking: keep a small web service alive through simulated incidents.",
+    long_about = "A terminal game that trains production thinking: keep a small web service alive through simulated incidents.\n\nWith no subcommand, firedrill opens the game's title menu.",
     disable_version_flag = true
 )]
 pub struct Cli {
     /// Print the version and where firedrill keeps its files.
     #[arg(short = 'V', long)]
     pub version: bool,
+    /// Draw with ASCII only (no box drawing, braille or block characters).
+    #[arg(long, global = true)]
+    pub ascii: bool,
+    /// Colour theme for this session (NO_COLOR is honoured either way).
+    #[arg(long, value_enum, global = true)]
+    pub theme: Option<ThemeArg>,
     #[command(subcommand)]
     pub command: Option<Cmd>,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ThemeArg {
+    Default,
+    HighContrast,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Cmd {
+    /// Play a scenario in the terminal, starting at its briefing.
+    Play {
+        /// A built-in scenario id (see `firedrill list`) or a path to a .ron file.
+        scenario: String,
+        /// Random seed (default: the scenario's own).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Starting speed: 1, 2, 4 or 8 sim seconds per wall second.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["1", "2", "4", "8"]))]
+        speed: Option<String>,
+    },
     /// Run a scenario headless, as fast as possible, and print what happened.
     Run(RunArgs),
     /// Check scenario files; print every problem with file:line:column and a hint.
@@ -107,14 +131,42 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// A built-in scenario id or a path to a scenario file, loaded and validated.
+pub fn load_scenario(arg: &str) -> Result<crate::scenario::Spec, Failure> {
+    load::scenario(arg)
+}
+
+fn version() -> Result<(), Failure> {
+    let mut text = format!("firedrill {}", env!("CARGO_PKG_VERSION"));
+    match crate::store::Dirs::locate() {
+        Ok(d) => text.push_str(&format!(
+            "\ndata:     {}\nconfig:   {}\nlog:      {}\nkeymap:   {} (optional override)",
+            d.data.display(),
+            d.config.display(),
+            d.log_file().display(),
+            d.keymap_file().display()
+        )),
+        Err(e) => text.push_str(&format!("\n{e}")),
+    }
+    print_out(&text)
+}
+
 fn dispatch(cli: Cli) -> Result<(), Failure> {
     if cli.version {
-        return print_out(&format!("firedrill {}", env!("CARGO_PKG_VERSION")));
+        return version();
     }
+    let theme = cli.theme.map(|t| match t {
+        ThemeArg::Default => crate::store::ThemeName::Default,
+        ThemeArg::HighContrast => crate::store::ThemeName::HighContrast,
+    });
+    let game = |scenario: Option<String>, seed: Option<u64>, speed: Option<u32>| {
+        crate::tui::run(crate::tui::Options { scenario, seed, speed, ascii: cli.ascii, theme })
+    };
     match cli.command {
         Some(Cmd::Run(args)) => headless::run(&args),
         Some(Cmd::Validate { files }) => headless::validate(&files),
         Some(Cmd::List) => headless::list(),
-        None => Err(Failure::new("the game screen is not built yet; use `firedrill run SCENARIO` for headless runs")),
+        Some(Cmd::Play { scenario, seed, speed }) => game(Some(scenario), seed, speed.and_then(|s| s.parse().ok())),
+        None => game(None, None, None),
     }
 }

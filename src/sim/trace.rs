@@ -88,7 +88,8 @@ impl Traces {
         t.end = end;
         t.ok = ok;
         t.outcome = outcome;
-        t.spans.sort_by_key(|s| (s.start, s.depth));
+        // Parents first: earlier start, then shallower, then longer.
+        t.spans.sort_by_key(|s| (s.start, s.depth, std::cmp::Reverse(s.end)));
         let keep = !ok || end.since(t.start).0 >= slow_us || t.id % (SAMPLE_EVERY * 16) == 0;
         if keep {
             if self.recent.len() == KEEP {

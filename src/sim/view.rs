@@ -157,6 +157,11 @@ impl Sim {
         }
     }
 
+    /// How many windows monitoring can see (lagging monitoring sees fewer than exist).
+    pub fn observed_len(&self) -> usize {
+        self.observed_window().map_or(0, |i| i + 1)
+    }
+
     pub fn flag_on(&self, f: usize) -> bool {
         self.flags[f]
     }

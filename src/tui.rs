@@ -1,0 +1,20 @@
+//! The terminal game: ratatui + crossterm + tokio. `App` holds state and its `update` is
+//! synchronous and pure of I/O; views are functions of state; one `tokio::select!` loop feeds
+//! key events, frame ticks (only while the clock runs) and signals into it, performs the
+//! effects it returns, and redraws only when something changed. The terminal is restored on
+//! every exit path: quit, error, panic, Ctrl-C, SIGINT and SIGTERM.
+
+pub mod action;
+pub mod app;
+pub mod forms;
+pub mod game;
+mod incident_keys;
+pub mod keymap;
+mod run;
+pub mod screens;
+pub mod series;
+pub mod theme;
+pub mod view;
+pub mod widgets;
+
+pub use run::{Options, run};

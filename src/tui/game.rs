@@ -1,0 +1,223 @@
+//! One game in progress: the scenario, the engine, the pacer that turns wall time into sim
+//! time, chart buffers, the incident screen's view state and the commands the player sent
+//! (recorded with their sim time, so the run can be saved and replayed exactly).
+
+use super::series::Series;
+use crate::scenario::Spec;
+use crate::sim::logs::Level;
+use crate::sim::metric::Component;
+use crate::sim::{Command, Dur, Sim, SimTime, TimedCommand};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const SPEEDS: [u32; 4] = [1, 2, 4, 8];
+/// A slow frame never advances the sim by more than this much wall time's worth.
+const MAX_CATCH_UP: Duration = Duration::from_millis(250);
+
+/// Turns wall time into sim time: 1× is one sim second per wall second.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pacer {
+    pub speed: u32,
+    pub paused: bool,
+}
+
+impl Pacer {
+    /// How far the sim moves for `wall` elapsed (capped, so a stall cannot spiral).
+    pub fn step(&self, wall: Duration) -> Dur {
+        if self.paused {
+            return Dur::ZERO;
+        }
+        Dur(u64::try_from(wall.min(MAX_CATCH_UP).as_micros()).unwrap_or(0) * u64::from(self.speed))
+    }
+    pub fn faster(&mut self) {
+        let i = SPEEDS.iter().position(|s| *s == self.speed).unwrap_or(0);
+        self.speed = SPEEDS[(i + 1).min(SPEEDS.len() - 1)];
+    }
+    pub fn slower(&mut self) {
+        let i = SPEEDS.iter().position(|s| *s == self.speed).unwrap_or(0);
+        self.speed = SPEEDS[i.saturating_sub(1)];
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    Map,
+    Signals,
+    Panel,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Panel {
+    Alerts,
+    Logs,
+    Changes,
+    Trace,
+    Comms,
+}
+
+impl Panel {
+    pub const ALL: [Panel; 5] = [Panel::Alerts, Panel::Logs, Panel::Changes, Panel::Trace, Panel::Comms];
+    pub fn title(self) -> &'static str {
+        match self {
+            Panel::Alerts => "Alerts",
+            Panel::Logs => "Logs",
+            Panel::Changes => "Changes",
+            Panel::Trace => "Trace",
+            Panel::Comms => "Comms",
+        }
+    }
+}
+
+/// The incident screen's view state. Looking never costs sim time.
+#[derive(Clone, Debug)]
+pub struct View {
+    pub focus: Focus,
+    pub selected: usize,
+    pub panel: Panel,
+    /// Lines scrolled back from the newest, per panel.
+    pub scroll: [usize; 5],
+    pub follow: bool,
+    pub filter: String,
+    pub min_level: Option<Level>,
+    pub only_selected: bool,
+    pub cursor: usize,
+}
+
+/// Feedback on the last command, shown under the header.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Flash {
+    pub text: String,
+    pub error: bool,
+    pub at: SimTime,
+}
+
+pub struct Game {
+    pub spec: Arc<Spec>,
+    pub sim: Sim,
+    pub pacer: Pacer,
+    pub series: Series,
+    pub view: View,
+    pub recorded: Vec<TimedCommand>,
+    pub flash: Option<Flash>,
+}
+
+/// The service map's rows, in display order: edge, each service with its dependencies, then
+/// the database, caches and third parties.
+pub fn map_rows(spec: &Spec) -> Vec<Component> {
+    let sim = &spec.sim;
+    let mut rows = vec![Component::Edge];
+    let mut order: Vec<usize> = vec![sim.entry];
+    order.extend((0..sim.services.len()).filter(|&s| s != sim.entry));
+    for s in order {
+        rows.push(Component::Service(s));
+        rows.extend((0..sim.services[s].deps.len()).map(|d| Component::Dep { service: s, dep: d }));
+    }
+    if sim.database.is_some() {
+        rows.push(Component::Database);
+    }
+    rows.extend((0..sim.caches.len()).map(Component::Cache));
+    rows.extend((0..sim.third_parties.len()).map(Component::ThirdParty));
+    rows
+}
+
+impl Game {
+    pub fn new(spec: Arc<Spec>, seed: u64, speed: u32) -> Game {
+        let sim = Sim::new(spec.sim.clone(), seed);
+        let series = Series::new(map_rows(&spec));
+        Game {
+            spec,
+            sim,
+            pacer: Pacer { speed: if SPEEDS.contains(&speed) { speed } else { 1 }, paused: false },
+            series,
+            view: View {
+                focus: Focus::Map,
+                selected: 0,
+                panel: Panel::Alerts,
+                scroll: [0; 5],
+                follow: true,
+                filter: String::new(),
+                min_level: None,
+                only_selected: false,
+                cursor: 0,
+            },
+            recorded: Vec::new(),
+            flash: None,
+        }
+    }
+
+    /// Advances the sim for `wall` elapsed; true if anything the screen shows may have changed.
+    pub fn tick(&mut self, wall: Duration) -> bool {
+        let d = self.pacer.step(wall);
+        if d.0 == 0 || self.sim.ended().is_some() {
+            return false;
+        }
+        self.sim.advance_by(d);
+        self.series.ingest(&self.sim);
+        true
+    }
+
+    /// Sends a command at the current sim time and records it (rejected ones too: the engine
+    /// records the reason, and a replay must reject them the same way).
+    pub fn submit(&mut self, command: Command) -> Result<Dur, String> {
+        let at = self.sim.now();
+        self.recorded.push(TimedCommand { at, command: command.clone() });
+        let result = self.sim.submit(command.clone());
+        let text = match &result {
+            Ok(d) if d.0 == 0 => format!("done: {command}"),
+            Ok(d) => format!("sent: {command} (takes effect in {d})"),
+            Err(why) => format!("rejected: {why}"),
+        };
+        self.flash = Some(Flash { text, error: result.is_err(), at });
+        self.series.ingest(&self.sim);
+        result
+    }
+
+    pub fn selected_component(&self) -> Component {
+        self.series.rows.get(self.view.selected).copied().unwrap_or(Component::Edge)
+    }
+
+    /// The service a command should default to: the selected one, or its owner.
+    pub fn selected_service(&self) -> usize {
+        match self.selected_component() {
+            Component::Service(s) | Component::Dep { service: s, .. } => s,
+            _ => self.spec.sim.entry,
+        }
+    }
+
+    /// A display name for a map row.
+    pub fn row_name(&self, c: Component) -> String {
+        let sim = &self.spec.sim;
+        match c {
+            Component::Edge => "edge".into(),
+            Component::Service(s) => sim.services[s].name.clone(),
+            Component::Dep { service, dep } => sim.target_name(sim.services[service].deps[dep].target).to_string(),
+            Component::Database => "db".into(),
+            Component::Cache(i) => sim.caches[i].name.clone(),
+            Component::ThirdParty(i) => sim.third_parties[i].name.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_x_is_one_sim_second_per_wall_second_and_a_stall_is_capped() {
+        let mut p = Pacer { speed: 1, paused: false };
+        assert_eq!(p.step(Duration::from_millis(33)), Dur(33_000));
+        p.faster();
+        p.faster();
+        assert_eq!(p.speed, 4);
+        assert_eq!(p.step(Duration::from_secs(5)), Dur(1_000_000), "capped at 250 ms × 4");
+        p.paused = true;
+        assert_eq!(p.step(Duration::from_millis(33)), Dur::ZERO);
+        p.faster();
+        p.faster();
+        assert_eq!(p.speed, 8, "8× is the top speed");
+        for _ in 0..5 {
+            p.slower();
+        }
+        assert_eq!(p.speed, 1);
+    }
+}

@@ -1,0 +1,233 @@
+//! The event loop and terminal discipline. Raw mode and the alternate screen are entered
+//! through a guard that restores them when dropped, and a panic hook restores them before the
+//! panic message is printed; SIGINT and SIGTERM end the loop normally. Nothing is printed to
+//! stdout while the screen is up: diagnostics go to the log file in the data dir.
+
+use super::app::{App, Effect, Msg, Screen};
+use super::keymap::{self, Keymap};
+use super::view;
+use crate::cli::Failure;
+use crate::store::{self, Dirs, Profile, Settings, ThemeName};
+use futures::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{Event, EventStream, KeyEventKind};
+use ratatui::crossterm::{cursor, execute, terminal};
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+/// At most this many frames a second while the clock runs.
+const FRAME: Duration = Duration::from_millis(33);
+
+/// What the command line asked for.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// A built-in id or a path: skip the menu and start at its briefing.
+    pub scenario: Option<String>,
+    pub seed: Option<u64>,
+    pub speed: Option<u32>,
+    pub ascii: bool,
+    pub theme: Option<ThemeName>,
+}
+
+/// Restores the terminal when dropped (quit, error, early return).
+struct Guard;
+
+impl Guard {
+    fn enter() -> std::io::Result<Guard> {
+        terminal::enable_raw_mode()?;
+        let guard = Guard;
+        execute!(std::io::stdout(), terminal::EnterAlternateScreen, cursor::Hide)?;
+        Ok(guard)
+    }
+}
+
+fn restore() {
+    let _ = execute!(std::io::stdout(), cursor::Show, terminal::LeaveAlternateScreen);
+    let _ = terminal::disable_raw_mode();
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+fn install_panic_hook(dirs: Dirs) {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        store::diag(&dirs, &format!("panic: {info}"));
+        previous(info);
+    }));
+}
+
+/// Runs the game.
+pub fn run(opts: Options) -> Result<(), Failure> {
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(Failure::new(
+            "the game needs an interactive terminal (stdin and stdout are not both a terminal); for headless use try `firedrill run SCENARIO`",
+        ));
+    }
+    let dirs = Dirs::locate().map_err(Failure::new)?;
+    let mut app = prepare(&dirs, &opts)?;
+    store::diag(&dirs, "game started");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(format!("cannot start the event loop: {e}")))?;
+    install_panic_hook(dirs.clone());
+    let guard = Guard::enter().map_err(|e| Failure::new(format!("cannot set up the terminal: {e}")))?;
+    let result = runtime.block_on(event_loop(&mut app, &dirs));
+    drop(guard);
+    if let Err(e) = &result {
+        store::diag(&dirs, &format!("error: {}", e.cause));
+    }
+    store::diag(&dirs, "game ended");
+    result
+}
+
+/// Loads settings, progress and keys, and the scenario asked for, before the screen goes up
+/// (so a bad scenario is reported on a normal terminal).
+fn prepare(dirs: &Dirs, opts: &Options) -> Result<App, Failure> {
+    let settings = Settings::load(dirs);
+    let profile = Profile::load(dirs);
+    let mut keymap = Keymap::default_map();
+    let mut notices: Vec<String> = settings.warning.iter().chain(profile.warning.iter()).cloned().collect();
+    let keymap_file = dirs.keymap_file();
+    if keymap_file.exists() {
+        match std::fs::read_to_string(&keymap_file).map_err(|e| e.to_string()).and_then(|t| keymap::parse(&t)) {
+            Ok(user) => keymap.merge(user),
+            Err(e) => notices.push(format!("{} was not used: {e}", keymap_file.display())),
+        }
+    }
+    for n in &notices {
+        store::diag(dirs, &format!("warning: {n}"));
+    }
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let mut settings = settings.value;
+    if let Some(s) = opts.speed {
+        settings.speed = s;
+    }
+    let mut app = App::new(settings, profile.value, keymap, no_color);
+    // Flags change this session's looks without touching the saved settings.
+    if opts.ascii || opts.theme.is_some() {
+        app.theme = super::theme::Theme::new(
+            opts.theme.unwrap_or(app.settings.theme),
+            opts.ascii || app.settings.ascii,
+            no_color,
+        );
+    }
+    app.notices = notices;
+    app.seed = opts.seed;
+    if let Some(s) = &opts.scenario {
+        let spec = crate::cli::load_scenario(s)?;
+        app.open(spec);
+    }
+    Ok(app)
+}
+
+async fn event_loop(app: &mut App, dirs: &Dirs) -> Result<(), Failure> {
+    let io = |e: std::io::Error| Failure::new(format!("terminal error: {e}"));
+    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout())).map_err(io)?;
+    let size = terminal.size().map_err(io)?;
+    app.update(Msg::Resize(size.width, size.height));
+    let mut events = EventStream::new();
+    let mut frames = tokio::time::interval(FRAME);
+    frames.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut signals = Signals::new().map_err(io)?;
+    let mut last = Instant::now();
+    loop {
+        if app.dirty {
+            terminal.draw(|f| view::draw(app, f)).map_err(io)?;
+            app.dirty = false;
+        }
+        let animating = app.animating();
+        let msg = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(Event::Key(k))) if k.kind == KeyEventKind::Press => Msg::Key(k),
+                Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => return Err(io(e)),
+                None => return Ok(()),
+            },
+            _ = frames.tick(), if animating => {
+                let now = Instant::now();
+                let elapsed = now - last;
+                last = now;
+                Msg::Frame(elapsed)
+            }
+            () = signals.next() => return Ok(()),
+        };
+        if !animating {
+            // Paused time does not count when the clock starts again.
+            last = Instant::now();
+        }
+        for effect in app.update(msg) {
+            match effect {
+                Effect::Quit => return Ok(()),
+                Effect::SaveSettings => {
+                    if let Err(e) = app.settings.save(dirs) {
+                        app.notices.push(format!("settings not saved: {e}"));
+                        store::diag(dirs, &format!("settings not saved: {e}"));
+                    }
+                }
+                Effect::OpenFile(path) => {
+                    let result = crate::cli::load_scenario(&path.display().to_string())
+                        .map_err(|f| if f.detail.is_empty() { f.cause } else { format!("{}\n{}", f.cause, f.detail) });
+                    app.update(Msg::Opened(result));
+                }
+                Effect::Finished => finished(app, dirs),
+            }
+        }
+    }
+}
+
+/// Records a finished game in the profile.
+fn finished(app: &mut App, dirs: &Dirs) {
+    let Screen::End(g) = &app.screen else { return };
+    let id = g.spec.id.clone();
+    let is_builtin = crate::scenario::builtin_ids().any(|b| b == id);
+    if is_builtin {
+        let ok = g.sim.totals().users_ok as f64 / g.sim.totals().users.max(1) as f64;
+        let score = (ok * 100.0).round() as u32;
+        app.profile.record(&id, score, "-");
+        if let Err(e) = app.profile.save(dirs) {
+            app.notices.push(format!("progress not saved: {e}"));
+            store::diag(dirs, &format!("progress not saved: {e}"));
+        }
+    }
+    store::diag(dirs, &format!("finished {id} at {}", g.sim.now()));
+}
+
+/// SIGINT and SIGTERM, as one stream.
+struct Signals {
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> std::io::Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals { int: signal(SignalKind::interrupt())?, term: signal(SignalKind::terminate())? })
+        }
+        #[cfg(not(unix))]
+        Ok(Signals {})
+    }
+
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.int.recv() => {},
+            _ = self.term.recv() => {},
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}

@@ -1,0 +1,247 @@
+//! The screens: title menu (campaign, free play, open a file, settings), briefing, the
+//! incident screen's layout, and the end-of-run summary. Views are functions of state.
+
+use super::app::{App, MAIN_ITEMS, MenuPage};
+use super::game::{Focus, Game, Panel};
+use super::theme::{Health, Theme};
+use super::widgets::{chrome, map, panels, signals};
+use crate::scenario::{BUILTIN, Spec};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
+
+fn block<'a>(t: &Theme, title: impl Into<Line<'a>>, focused: bool) -> Block<'a> {
+    Block::bordered().border_set(t.borders()).border_style(t.border(focused)).title(title)
+}
+
+const LOGO: &str = "firedrill";
+
+pub fn title(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let [top, body, foot] =
+        Layout::vertical([Constraint::Length(4), Constraint::Min(5), Constraint::Length(1)]).areas(area);
+    let head = vec![
+        Line::from(Span::styled(LOGO, t.title())).centered(),
+        Line::from(Span::styled("production thinking, under simulated fire", t.dim())).centered(),
+    ];
+    Paragraph::new(head).render(top.inner(ratatui::layout::Margin::new(0, 1)), buf);
+    let inner_w = body.width.min(100);
+    let r = body.centered(Constraint::Length(inner_w), Constraint::Percentage(100));
+    let mut lines: Vec<Line> = Vec::new();
+    let item = |lines: &mut Vec<Line>, selected: bool, spans: Vec<Span<'static>>| {
+        let mut line = Line::from(spans);
+        if selected {
+            line = line.style(t.selected());
+        }
+        lines.push(line);
+    };
+    let page_title = match app.menu.page {
+        MenuPage::Main => "Main menu",
+        MenuPage::Campaign => "Campaign — scenarios unlock in order",
+        MenuPage::FreePlay => "Free play — every scenario",
+        MenuPage::Settings => "Settings",
+        MenuPage::Open => "Open a scenario file",
+    };
+    match app.menu.page {
+        MenuPage::Main => {
+            for (i, name) in MAIN_ITEMS.iter().enumerate() {
+                item(&mut lines, i == app.menu.cursor, vec![Span::styled(format!("  {name}"), t.text())]);
+            }
+        }
+        MenuPage::Campaign | MenuPage::FreePlay => {
+            for (i, (id, ..)) in BUILTIN.iter().enumerate() {
+                let Some(Ok(spec)) = crate::scenario::builtin(id) else { continue };
+                let status = if app.menu.page == MenuPage::Campaign && !app.unlocked(i) {
+                    Span::styled("[locked]  ", t.dim())
+                } else if app.profile.is_completed(id) {
+                    let best = app.profile.best_for(id).map(|b| format!("{} {}", b.grade, b.score)).unwrap_or_default();
+                    Span::styled(format!("[done {best:<5}]"), t.health(Health::Ok))
+                } else {
+                    Span::styled("[new]     ", t.accent())
+                };
+                item(
+                    &mut lines,
+                    i == app.menu.cursor,
+                    vec![
+                        Span::styled(format!("  {}. ", i + 1), t.dim()),
+                        status,
+                        Span::styled(format!(" {:<26}", spec.title), t.text()),
+                        Span::styled(
+                            format!("{:<7}{:>5}  ", format!("{:?}", spec.difficulty), spec.length().to_string()),
+                            t.dim(),
+                        ),
+                        Span::styled(spec.teaches.join(", "), t.dim()),
+                    ],
+                );
+            }
+            if let Some(Some(Ok(spec))) = BUILTIN.get(app.menu.cursor).map(|b| crate::scenario::builtin(b.0)) {
+                lines.push(Line::from(""));
+                lines.push(Line::from(Span::styled(format!("  {}", spec.summary), t.text())));
+            }
+        }
+        MenuPage::Settings => {
+            let s = &app.settings;
+            let rows = [
+                ("Theme", format!("{:?}", s.theme)),
+                ("ASCII only", if s.ascii { "on".into() } else { "off".into() }),
+                ("Start speed", format!("{}x", s.speed)),
+            ];
+            for (i, (k, v)) in rows.iter().enumerate() {
+                item(
+                    &mut lines,
+                    i == app.menu.cursor,
+                    vec![Span::styled(format!("  {k:<14}"), t.text()), Span::styled(format!("< {v} >"), t.accent())],
+                );
+            }
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled(
+                format!("  colour: {}", if app.no_color { "off (NO_COLOR is set)" } else { "on" }),
+                t.dim(),
+            )));
+        }
+        MenuPage::Open => {
+            lines
+                .push(Line::from(vec![Span::raw("  path: "), Span::styled(format!("{}_", app.menu.path), t.accent())]));
+            lines.push(Line::from(Span::styled(
+                "  type a path to a .ron scenario and press enter (see scenarios/README.md)",
+                t.dim(),
+            )));
+        }
+    }
+    if let Some(e) = &app.menu.error {
+        lines.push(Line::from(""));
+        for l in e.lines() {
+            lines.push(Line::from(Span::styled(format!("  {l}"), t.health(Health::Crit))));
+        }
+    }
+    for n in &app.notices {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(format!("  warning: {n}"), t.health(Health::Warn))));
+    }
+    let height = (lines.len() as u16 + 2).min(r.height);
+    let r = r.centered(Constraint::Percentage(100), Constraint::Length(height));
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(block(t, Span::styled(format!(" {page_title} "), t.title()), true))
+        .render(r, buf);
+    chrome::keybar(app, foot, buf);
+}
+
+pub fn briefing(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let spec: &Spec = &game.spec;
+    let [body, foot] = Layout::vertical([Constraint::Min(5), Constraint::Length(1)]).areas(area);
+    let slo = &spec.sim.slo;
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(spec.title.clone(), t.title()),
+            Span::styled(format!("   {:?} · {} · seed {}", spec.difficulty, spec.length(), game.sim.seed()), t.dim()),
+        ]),
+        Line::from(""),
+    ];
+    if !spec.role.is_empty() {
+        lines.push(Line::from(Span::styled(spec.role.clone(), t.accent())));
+        lines.push(Line::from(""));
+    }
+    lines.push(Line::from(spec.briefing.clone()));
+    lines.push(Line::from(""));
+    let latency = slo
+        .latency_threshold
+        .map(|d| format!(", {:.0}% of requests under {d}", slo.latency_target * 100.0))
+        .unwrap_or_default();
+    lines.push(Line::from(vec![
+        Span::styled("SLO  ", t.title()),
+        Span::raw(format!(
+            "{:.2}% of requests succeed{latency}; {:.0}% of this month's error budget is left",
+            slo.availability * 100.0,
+            slo.budget_at_start * 100.0
+        )),
+    ]));
+    if !spec.owns.is_empty() {
+        lines.push(Line::from(vec![Span::styled("You own  ", t.title()), Span::raw(spec.owns.join(", "))]));
+    }
+    if !spec.runbook.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled("Runbook", t.title())));
+        for r in &spec.runbook {
+            lines.push(Line::from(format!(" {} {r}", t.bullet())));
+        }
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled("Press enter to start the clock. Esc goes back.", t.accent())));
+    let r = body.centered(Constraint::Length(body.width.min(100)), Constraint::Percentage(100));
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(block(t, Span::styled(" Briefing ", t.title()), true))
+        .render(r, buf);
+    chrome::keybar(app, foot, buf);
+}
+
+pub fn incident(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let [head, flash, body, foot] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(10), Constraint::Length(1)])
+            .areas(area);
+    chrome::header(game, t, head, buf);
+    chrome::flash(game, t, flash, buf);
+    let top_h = if body.height >= 30 { body.height * 3 / 5 } else { body.height / 2 + 1 };
+    let [top, bottom] = Layout::vertical([Constraint::Length(top_h), Constraint::Min(4)]).areas(body);
+    let map_w = if area.width >= 120 { 40 } else { 34 };
+    let [map_area, sig_area] = Layout::horizontal([Constraint::Length(map_w), Constraint::Min(20)]).areas(top);
+    let v = &game.view;
+    let mb = block(t, Span::styled(" Service map ", t.title()), v.focus == Focus::Map);
+    let inner = mb.inner(map_area);
+    mb.render(map_area, buf);
+    map::render(game, t, inner, buf, v.focus == Focus::Map);
+    let selected = game.row_name(game.selected_component());
+    let sb = block(
+        t,
+        Span::styled(format!(" {selected} · golden signals, 5s per column "), t.title()),
+        v.focus == Focus::Signals,
+    );
+    let inner = sb.inner(sig_area);
+    sb.render(sig_area, buf);
+    signals::render(game, t, inner, buf);
+    let mut tabs = vec![Span::raw(" ")];
+    for (i, p) in Panel::ALL.iter().enumerate() {
+        let label = format!("{} {}", i + 1, p.title());
+        let style = if *p == v.panel { t.selected() } else { t.dim() };
+        tabs.push(Span::styled(label, style));
+        tabs.push(Span::raw(" "));
+    }
+    if v.panel == Panel::Logs {
+        let mut state = vec![if v.follow { "following".to_string() } else { "scrolled".to_string() }];
+        if let Some(l) = v.min_level {
+            state.push(format!("{}+", l.label()));
+        }
+        if v.only_selected {
+            state.push(format!("only {selected}"));
+        }
+        if !v.filter.is_empty() {
+            state.push(format!("/{}", v.filter));
+        }
+        tabs.push(Span::styled(format!("[{}] ", state.join(" · ")), t.accent()));
+    }
+    let pb = block(t, Line::from(tabs), v.focus == Focus::Panel);
+    let inner = pb.inner(bottom);
+    pb.render(bottom, buf);
+    panels::render(game, t, inner, buf);
+    chrome::keybar(app, foot, buf);
+}
+
+pub fn end(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let [body, foot] = Layout::vertical([Constraint::Min(5), Constraint::Length(1)]).areas(area);
+    let text = crate::report::run_text(&game.spec, &game.sim, 0.0);
+    let mut lines: Vec<Line> =
+        text.lines().filter(|l| !l.starts_with("simulated ")).map(|l| Line::from(l.to_string())).collect();
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled("Press enter to return to the menu.", t.accent())));
+    let r = body.centered(Constraint::Length(body.width.min(110)), Constraint::Percentage(100));
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(block(t, Span::styled(" Run over ", t.title()), true))
+        .render(r, buf);
+    chrome::keybar(app, foot, buf);
+}

@@ -1,0 +1,8 @@
+//! Widgets of the game screens; each draws from prepared state and never mutates it.
+
+pub mod chart;
+pub mod chrome;
+pub mod dialogs;
+pub mod map;
+pub mod panels;
+pub mod signals;

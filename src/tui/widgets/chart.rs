@@ -1,0 +1,124 @@
+//! A column chart of one series over time, newest on the right, one column per chart point,
+//! with a title line of current values and a marker row for changes, actions and alerts.
+//! Gaps (monitoring could not see) are drawn as `?`. It only reads prepared ring buffers.
+
+use super::super::theme::Theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+
+pub struct ColumnChart<'a> {
+    pub title: String,
+    /// Values, oldest first; `NaN` = no data.
+    pub values: Vec<f32>,
+    /// A fixed top of scale (e.g. 100 for percentages); otherwise the visible maximum.
+    pub top: Option<f32>,
+    /// Marker symbols per column (same length as `values` or shorter, aligned right).
+    pub markers: Vec<Option<char>>,
+    pub theme: &'a Theme,
+    pub style: Style,
+}
+
+impl ColumnChart<'_> {
+    pub fn render(&self, area: Rect, buf: &mut Buffer) {
+        if area.height < 2 || area.width < 4 {
+            return;
+        }
+        let t = self.theme;
+        buf.set_stringn(area.x, area.y, &self.title, area.width as usize, t.text());
+        let rows = area.height.saturating_sub(2).max(1);
+        let width = area.width as usize;
+        let shown = &self.values[self.values.len().saturating_sub(width)..];
+        let top =
+            self.top.unwrap_or_else(|| shown.iter().copied().filter(|v| v.is_finite()).fold(0.0, f32::max)).max(1e-6);
+        let bars = t.bars();
+        let offset = width - shown.len();
+        for (i, v) in shown.iter().enumerate() {
+            let x = area.x + (offset + i) as u16;
+            if !v.is_finite() {
+                buf.set_string(x, area.y + rows, "?", t.dim());
+                continue;
+            }
+            // Height in eighths of a row.
+            let eighths = ((v / top).clamp(0.0, 1.0) * f32::from(rows) * 8.0).round() as u32;
+            for r in 0..rows {
+                let level = eighths.saturating_sub(u32::from(r) * 8).min(8) as usize;
+                let y = area.y + rows - r;
+                if level > 0 {
+                    buf.set_string(x, y, bars[level], self.style);
+                } else if r == 0 && *v > 0.0 {
+                    buf.set_string(x, y, bars[1], self.style);
+                }
+            }
+        }
+        if area.height >= 3 {
+            let y = area.y + area.height - 1;
+            let marks = &self.markers[self.markers.len().saturating_sub(width)..];
+            let moff = width - marks.len();
+            for (i, m) in marks.iter().enumerate() {
+                if let Some(c) = m {
+                    let style = if *c == '!' { t.health(super::super::theme::Health::Crit) } else { t.accent() };
+                    buf.set_string(area.x + (moff + i) as u16, y, c.to_string(), style);
+                }
+            }
+        }
+    }
+}
+
+/// Formats a latency in milliseconds compactly: 45ms, 1.2s.
+pub fn ms(v: f32) -> String {
+    if !v.is_finite() {
+        "—".to_string()
+    } else if v >= 1000.0 {
+        format!("{:.1}s", v / 1000.0)
+    } else {
+        format!("{v:.0}ms")
+    }
+}
+
+/// Formats a rate: 612, 1.2k.
+pub fn rate(v: f32) -> String {
+    if !v.is_finite() {
+        "—".to_string()
+    } else if v >= 10_000.0 {
+        format!("{:.0}k", v / 1000.0)
+    } else if v >= 1000.0 {
+        format!("{:.1}k", v / 1000.0)
+    } else {
+        format!("{v:.0}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::ThemeName;
+
+    #[test]
+    fn it_draws_columns_scaled_to_the_top_with_gaps_and_markers() {
+        let theme = Theme::new(ThemeName::Default, true, true);
+        let chart = ColumnChart {
+            title: "errors".into(),
+            values: vec![0.0, 50.0, 100.0, f32::NAN],
+            top: Some(100.0),
+            markers: vec![None, Some('D'), None, None],
+            theme: &theme,
+            style: Style::new(),
+        };
+        let mut buf = Buffer::empty(Rect::new(0, 0, 6, 5));
+        chart.render(buf.area, &mut buf);
+        // Columns: 2 padding, then 0 (empty), 50 (one and a half rows), 100 (full), a gap.
+        let rows: Vec<String> =
+            (0..5).map(|y| (0..6).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>()).collect();
+        assert_eq!(rows, ["errors", "    # ", "   :# ", "   ##?", "   D  "]);
+    }
+
+    #[test]
+    fn values_format_compactly() {
+        assert_eq!(ms(45.2), "45ms");
+        assert_eq!(ms(1234.0), "1.2s");
+        assert_eq!(rate(612.4), "612");
+        assert_eq!(rate(1500.0), "1.5k");
+        assert_eq!(ms(f32::NAN), "—");
+    }
+}

@@ -1,0 +1,154 @@
+//! Modal dialogs drawn over the screen: the action menu (each command with its delay and
+//! cost), parameter forms, confirmations of destructive commands, the quit question, the log
+//! filter prompt, and the help overlay generated from the keymap.
+
+use super::super::app::{App, Overlay};
+use super::super::forms::Field;
+use super::super::keymap::Context;
+use super::super::theme::{Health, Theme};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+
+fn frame<'a>(t: &Theme, title: &'a str) -> Block<'a> {
+    Block::bordered()
+        .border_set(t.borders())
+        .border_style(t.border(true))
+        .title(Span::styled(format!(" {title} "), t.title()))
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    area.centered(Constraint::Length(width.min(area.width)), Constraint::Length(height.min(area.height)))
+}
+
+/// Draws a framed dialog sized to its lines (each line is kept to one row: no wrapping).
+fn show(lines: Vec<Line<'_>>, title: &str, t: &Theme, area: Rect, buf: &mut Buffer, width: u16) {
+    let widest = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 2;
+    let width = width.max(widest.min(area.width)).min(area.width);
+    let height = lines.len() as u16 + 2;
+    let r = centered(area, width, height);
+    Clear.render(r, buf);
+    Paragraph::new(lines).block(frame(t, title)).render(r, buf);
+}
+
+pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    match overlay {
+        Overlay::Help => help(app, area, buf),
+        Overlay::Quit => {
+            let lines = vec![
+                Line::from("Quit firedrill? The incident is still running"),
+                Line::from("and this run will not be saved."),
+                Line::from(""),
+                Line::from(Span::styled("y / enter: quit    n / esc: keep playing", t.accent())),
+            ];
+            show(lines, "Quit?", t, area, buf, 60);
+        }
+        Overlay::Filter(text) => {
+            let lines = vec![
+                Line::from(vec![Span::raw("/"), Span::styled(text.clone(), t.accent()), Span::styled("_", t.dim())]),
+                Line::from(Span::styled("enter: apply · esc: clear", t.dim())),
+            ];
+            show(lines, "Filter logs", t, area, buf, 50);
+        }
+        Overlay::Actions { items, cursor, title } => {
+            let mut lines = Vec::new();
+            let visible = (area.height as usize).saturating_sub(6).max(3);
+            let first = cursor.saturating_sub(visible - 1);
+            for (i, k) in items.iter().enumerate().skip(first).take(visible) {
+                let delay = k.delay();
+                let cost = k.cost();
+                let meta = format!(
+                    "{:>6} {:>6}{}",
+                    if delay.0 == 0 { "now".to_string() } else { delay.to_string() },
+                    if cost == 0 { String::new() } else { format!("{cost} pts") },
+                    if k.destructive() { " !" } else { "  " }
+                );
+                let mut line = Line::from(vec![
+                    Span::styled(format!("{:<14}", format!("{k:?}")), t.text()),
+                    Span::styled(format!("{:<40}", k.describe()), t.dim()),
+                    Span::styled(meta, t.accent()),
+                ]);
+                if i == *cursor {
+                    line = line.style(t.selected());
+                }
+                lines.push(line);
+            }
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled("enter: choose · esc: close", t.dim())));
+            lines.push(Line::from(Span::styled(
+                "columns: time until it takes effect, cost, ! = asks to confirm",
+                t.dim(),
+            )));
+            show(lines, title, t, area, buf, 78);
+        }
+        Overlay::Form(form) => {
+            let mut lines = vec![Line::from(Span::styled(form.kind.describe(), t.dim())), Line::from("")];
+            for (i, f) in form.fields.iter().enumerate() {
+                let value = match f {
+                    Field::Choice { options, .. } if options.is_empty() => "(none available)".to_string(),
+                    Field::Choice { .. } => format!("< {} >", f.value()),
+                    _ => format!("[{}{}]", f.value(), if i == form.cursor { "_" } else { "" }),
+                };
+                let mut line = Line::from(vec![
+                    Span::styled(format!("{:>26}: ", f.label()), t.text()),
+                    Span::styled(value, t.accent()),
+                ]);
+                if i == form.cursor {
+                    line = line.style(t.selected());
+                }
+                lines.push(line);
+            }
+            if let Some(e) = &form.error {
+                lines.push(Line::from(Span::styled(e.clone(), t.health(Health::Crit))));
+            }
+            lines.push(Line::from(""));
+            let delay =
+                if form.kind.delay().0 == 0 { "at once".to_string() } else { format!("after {}", form.kind.delay()) };
+            lines.push(Line::from(Span::styled(
+                format!("takes effect {delay}, costs {} points", form.kind.cost()),
+                t.dim(),
+            )));
+            lines.push(Line::from(Span::styled(
+                "left/right: change · type to edit · enter: send · esc: cancel",
+                t.dim(),
+            )));
+            show(lines, &format!("{:?}", form.kind), t, area, buf, 72);
+        }
+        Overlay::Confirm { command } => {
+            let k = command.kind();
+            let lines = vec![
+                Line::from(Span::styled(command.to_string(), t.accent())),
+                Line::from(""),
+                Line::from(format!("{}: takes effect in {}, costs {} points.", k.describe(), k.delay(), k.cost())),
+                Line::from("This can hurt if it is the wrong move."),
+                Line::from(""),
+                Line::from(Span::styled("y / enter: do it    n / esc: cancel", t.accent())),
+            ];
+            show(lines, "Are you sure?", t, area, buf, 70);
+        }
+    }
+}
+
+fn help(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let context = match app.screen {
+        super::super::app::Screen::Playing(_) => Context::Incident,
+        _ => Context::Menu,
+    };
+    let mut lines =
+        vec![Line::from(Span::styled("Keys (from the keymap; override in keymap.ron in the config dir)", t.dim()))];
+    for b in app.keymap.bindings(context) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:>18}  ", b.keys.join(", ")), t.accent()),
+            Span::styled(b.desc.clone(), t.text()),
+        ]));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
+        "Looking is free: switching panes, filtering and reading never cost sim time.",
+        t.dim(),
+    )));
+    show(lines, "Help", t, area, buf, 76);
+}

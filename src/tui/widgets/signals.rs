@@ -1,0 +1,146 @@
+//! The selected component's golden signals over time — latency, errors, traffic, saturation —
+//! as four column charts sharing one time axis with change, action and alert markers.
+
+use super::super::game::Game;
+use super::super::series::{BUCKET_S, saturation_of};
+use super::super::theme::Theme;
+use super::chart::{ColumnChart, ms, rate};
+use crate::sim::metric::{Component, Metric, MetricRef};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+
+/// One line of instantaneous detail under the charts (queues, pools, memory, breaker, …).
+fn detail(game: &Game, c: Component) -> String {
+    let idx = game.sim.observed_len();
+    let Some(w) = idx.checked_sub(1).and_then(|i| game.sim.windows().get(i)) else { return String::new() };
+    if !w.observed(c) {
+        return "monitoring has no data for this component".into();
+    }
+    let v = |m: Metric| w.value(MetricRef { component: c, metric: m }).unwrap_or(f64::NAN);
+    match c {
+        Component::Service(s) => {
+            let cfg = game.sim.service_config(s);
+            let pool = cfg.pool_size.map_or(String::new(), |size| {
+                format!(" · pool {:.0}/{size} busy, {:.0} waiting", v(Metric::PoolBusy), v(Metric::PoolWaiting))
+            });
+            let rollout = cfg.rollout.map(|r| format!(" · {r}")).unwrap_or_default();
+            format!(
+                "queue {:.0}{pool} · cpu {:.0}% · mem {:.0}%{rollout}",
+                v(Metric::QueueDepth),
+                v(Metric::CpuUtil) * 100.0,
+                v(Metric::Memory) * 100.0
+            )
+        }
+        Component::Database => {
+            let db = w.db.as_ref();
+            format!(
+                "connections {}/{} · queued queries {} · {}",
+                db.map_or(0, |d| d.connections),
+                db.map_or(0, |d| d.max_connections),
+                db.map_or(0, |d| d.queue),
+                if db.is_some_and(|d| d.up) { "primary up" } else { "PRIMARY UNAVAILABLE" }
+            )
+        }
+        Component::Dep { service, dep } => {
+            let d = &game.sim.service_config(service).deps[dep];
+            let stats = &w.deps[service][dep];
+            format!(
+                "timeout {} · tries {} ({:?}{}) · breaker {} · retries {}/s · duplicates {}",
+                d.timeout,
+                d.max_attempts,
+                d.backoff,
+                if d.budget { ", budget" } else { "" },
+                if d.breaker_on { format!("{:?}", d.breaker) } else { "off".into() },
+                stats.retries,
+                stats.duplicates
+            )
+        }
+        Component::Edge => {
+            let (limit, shed, _, blocked) = game.sim.edge_view();
+            format!(
+                "tries/request {:.2} · rate limit {} · shedding {:.0}%{} · budget left {:.1}%",
+                w.edge.attempts_per_request,
+                limit.map_or("off".into(), |r| format!("{r:.0}/s")),
+                shed * 100.0,
+                if blocked.is_empty() { String::new() } else { format!(" · blocked {}", blocked.join(",")) },
+                w.slo.budget_left * 100.0
+            )
+        }
+        Component::Cache(i) => format!("warmth {:.0}% · stampede {}", w.caches[i].warmth * 100.0, w.caches[i].stampede),
+        Component::ThirdParty(t) => format!("status: {}", w.third_parties[t].status),
+    }
+}
+
+pub fn render(game: &Game, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let row = game.view.selected.min(game.series.rows.len() - 1);
+    let c = game.series.rows[row];
+    let points = &game.series.points[row];
+    let [charts, info] = Layout::vertical([Constraint::Min(4), Constraint::Length(1)]).areas(area);
+    let text = detail(game, c);
+    buf.set_stringn(info.x, info.y, &text, info.width as usize, theme.dim());
+
+    let now_bucket = game.series.buckets;
+    let markers_for = |width: usize| -> Vec<Option<char>> {
+        let start = now_bucket.saturating_sub(width);
+        let mut out = vec![None; now_bucket - start];
+        for &(b, ch) in &game.series.markers {
+            if b >= start && b < now_bucket {
+                let slot = &mut out[b - start];
+                // Changes and actions outrank alerts in a shared column.
+                if slot.is_none() || *slot == Some('!') {
+                    *slot = Some(ch);
+                }
+            }
+        }
+        out
+    };
+    let last = points.back().copied();
+    let cur = |f: fn(&super::super::series::Point) -> f32| last.map_or(f32::NAN, |p| f(&p));
+    let (_, sat_title, sat_unit, sat_top) = saturation_of(c);
+    let pct = |v: f32| if v.is_finite() { format!("{v:.1}%") } else { "—".into() };
+    let sat_now = cur(|p| p.sat);
+    let sat_text = if !sat_now.is_finite() {
+        "—".to_string()
+    } else if sat_unit == "%" {
+        format!("{sat_now:.0}%")
+    } else {
+        format!("{sat_now:.2}{sat_unit}")
+    };
+    let specs: Vec<(String, Vec<f32>, Option<f32>, usize)> = if matches!(c, Component::Cache(_)) {
+        vec![(format!("{sat_title} {sat_text}"), points.iter().map(|p| p.sat).collect(), sat_top, 2)]
+    } else {
+        vec![
+            (
+                format!("latency p99 {} · p50 {}", ms(cur(|p| p.p99)), ms(cur(|p| p.p50))),
+                points.iter().map(|p| p.p99).collect(),
+                None,
+                0,
+            ),
+            (format!("errors {}", pct(cur(|p| p.err))), points.iter().map(|p| p.err).collect(), None, 1),
+            (format!("traffic {}/s", rate(cur(|p| p.rps))), points.iter().map(|p| p.rps).collect(), None, 0),
+            (format!("{sat_title} {sat_text}"), points.iter().map(|p| p.sat).collect(), sat_top, 2),
+        ]
+    };
+    let cells: Vec<Rect> = if specs.len() == 1 {
+        vec![charts]
+    } else if charts.height >= 16 {
+        Layout::vertical([Constraint::Ratio(1, 4); 4]).split(charts).to_vec()
+    } else {
+        let [top, bottom] = Layout::vertical([Constraint::Ratio(1, 2); 2]).areas(charts);
+        let [a, b] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).spacing(1).areas(top);
+        let [c2, d] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).spacing(1).areas(bottom);
+        vec![a, b, c2, d]
+    };
+    for ((title, values, top, color), cell) in specs.into_iter().zip(cells) {
+        let chart = ColumnChart {
+            title,
+            values,
+            top,
+            markers: markers_for(cell.width as usize),
+            theme,
+            style: theme.series(color),
+        };
+        chart.render(cell, buf);
+    }
+    let _ = BUCKET_S;
+}
