@@ -8,3 +8,4 @@ pub mod scenario; // RON text → validated Spec (story, scoring data, SimSpec);
 pub mod sim; // pure discrete-event engine: (spec, seed, commands) → events + metrics // command line: parse, dispatch, report failures
 pub mod store; // settings, progress, saved runs, diagnostics log: atomic, versioned files
 pub mod tui; // the terminal game: app state & update, event loop, keymap, theme, screens
+pub mod score; // PURE: (scenario, evidence) → score with reasons, debrief

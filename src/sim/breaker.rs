@@ -1,7 +1,9 @@
 //! A Hystrix-style circuit breaker: outcomes go into a rolling window of time buckets; when
-//! the window holds at least `min_volume` calls and the failed fraction reaches the threshold
-//! the breaker opens and calls fail fast; after `open_for` it lets `half_open_trials` calls
-//! through, closing on their success and re-opening on a failure.
+//! the completed buckets of the window hold at least `min_volume` calls and the failed fraction
+//! reaches the threshold the breaker opens and calls fail fast; after `open_for` it lets
+//! `half_open_trials` calls through, closing on their success and re-opening on a failure.
+//! Like Hystrix's health snapshot, the decision reads only completed buckets: the one still
+//! filling counts once it closes.
 
 use super::spec::BreakerSpec;
 use super::time::SimTime;
@@ -50,7 +52,8 @@ impl Breaker {
             spec,
             state: BreakerState::Closed,
             opened_at: SimTime::ZERO,
-            buckets: vec![(0, 0); spec.buckets.max(1) as usize],
+            // One more slot than the window holds: the bucket still filling.
+            buckets: vec![(0, 0); spec.buckets.max(1) as usize + 1],
             current: 0,
             trials_out: 0,
             trial_ok: 0,
@@ -75,8 +78,14 @@ impl Breaker {
         self.current = b;
     }
 
+    /// Calls and failures in the completed buckets of the window.
     fn totals(&self) -> (u32, u32) {
-        self.buckets.iter().fold((0, 0), |(c, f), (bc, bf)| (c + bc, f + bf))
+        let cur = (self.current % self.buckets.len() as u64) as usize;
+        self.buckets
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != cur)
+            .fold((0, 0), |(c, f), (_, (bc, bf))| (c + bc, f + bf))
     }
 
     /// Asks to make a call at `now`; may move Open → HalfOpen.
@@ -160,7 +169,9 @@ mod tests {
                 break;
             }
         }
-        assert_eq!(opened, Some(19), "opens at the 20th failure (minimum volume)");
+        // Ten failures a second: the minimum volume of 20 is in completed buckets after 2 s,
+        // seen by the first failure of the third second.
+        assert_eq!(opened, Some(20), "opens once completed buckets hold the minimum volume");
         assert_eq!(b.admit(t + Dur::from_secs(1)).0, Admit::No);
         let later = t + Dur::from_secs(5);
         assert_eq!(b.admit(later), (Admit::Trial, Some(Transition::HalfOpened)));
@@ -173,7 +184,9 @@ mod tests {
     fn a_failed_trial_reopens() {
         let mut b = Breaker::new(BreakerSpec { min_volume: 1, ..BreakerSpec::default() });
         b.record(SimTime::ZERO, false, false);
-        let t = SimTime::from_secs(6);
+        b.record(SimTime::from_secs(1), false, false);
+        assert_eq!(b.state, BreakerState::Open);
+        let t = SimTime::from_secs(7);
         assert_eq!(b.admit(t).0, Admit::Trial);
         assert_eq!(b.record(t, false, true), Some(Transition::Opened));
         assert_eq!(b.admit(t + Dur::from_secs(1)).0, Admit::No);
@@ -188,6 +201,7 @@ mod tests {
         for i in 0..10 {
             b.record(SimTime::from_secs(20) + Dur(i), true, false);
         }
+        b.record(SimTime::from_secs(21), true, false);
         assert_eq!(b.totals(), (10, 0));
         assert_eq!(b.state, BreakerState::Closed);
     }

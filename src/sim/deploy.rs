@@ -53,8 +53,24 @@ impl Sim {
         self.rollout_step(s);
     }
 
-    /// Moves a rollout forward if its current batch is ready.
+    /// Moves a rollout forward if its current batch is ready. Retiring an idle instance stops
+    /// it at once, which asks for another step: such nested requests are queued, not nested,
+    /// so one step never runs inside another.
     pub(crate) fn rollout_step(&mut self, s: usize) {
+        if !self.rollout_pending.contains(&s) {
+            self.rollout_pending.push(s);
+        }
+        if self.rollout_busy {
+            return;
+        }
+        self.rollout_busy = true;
+        while let Some(next) = self.rollout_pending.pop() {
+            self.rollout_step_once(next);
+        }
+        self.rollout_busy = false;
+    }
+
+    fn rollout_step_once(&mut self, s: usize) {
         let Some(r) = self.svcs[s].rollout.as_ref() else {
             return;
         };

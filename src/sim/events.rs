@@ -5,9 +5,9 @@
 use super::command::{Audience, Command, Severity};
 use super::rules::AlertSeverity;
 use super::time::{Dur, SimTime};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     pub t: SimTime,
     /// Not visible to the player during the run (fault onsets and clears).
@@ -18,7 +18,7 @@ pub struct Event {
 /// Who made a change (for the "what changed?" list).
 pub type Actor = String;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum EventKind {
     FaultStarted { label: String, fault: String, detail: String },
     FaultCleared { label: String, why: String },

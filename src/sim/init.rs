@@ -150,6 +150,8 @@ impl Sim {
             ended: None,
             arrival_bound: (u64::MAX, 0.0),
             pumping: false,
+            rollout_busy: false,
+            rollout_pending: Vec::new(),
             pump_list: Vec::new(),
             bg_query_acc: 0.0,
             spec,

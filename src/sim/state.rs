@@ -412,7 +412,7 @@ pub struct Incident {
 }
 
 /// Why the run ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EndReason {
     TimeUp,
     ObjectivesMet,
@@ -420,7 +420,7 @@ pub enum EndReason {
 }
 
 /// A submitted command and what became of it.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommandRecord {
     pub at: SimTime,
     pub command: Command,
@@ -494,6 +494,8 @@ pub struct Sim {
     /// Next arrival bound: the rate ceiling of the current one-second segment.
     pub(crate) arrival_bound: (u64, f64),
     pub(crate) pumping: bool,
+    pub(crate) rollout_busy: bool,
+    pub(crate) rollout_pending: Vec<usize>,
     pub(crate) pump_list: Vec<(usize, usize)>,
     pub(crate) bg_query_acc: f64,
 }

@@ -47,7 +47,10 @@ pub fn spec(text: &str) -> Arc<SimSpec> {
     match scenario::parse("inline.ron", text) {
         Ok(spec) => spec.sim,
         Err(errors) => {
-            let numbered: String = text.lines().enumerate().map(|(i, l)| format!("{:4} | {l}\n", i + 1)).collect();
+            let mut numbered = String::new();
+            for (i, line) in text.lines().enumerate() {
+                writeln!(numbered, "{:4} | {line}", i + 1).expect("writing to a String cannot fail");
+            }
             panic!("invalid test scenario:\n{errors}\n\n{numbered}");
         }
     }
@@ -163,10 +166,16 @@ pub fn erlang_c(c: u32, a: f64) -> f64 {
     top / (below + top)
 }
 
-/// Asserts `|measured − expected| ≤ rel · |expected|` with a readable message.
+/// Asserts `|measured − expected| ≤ rel · |expected|` with a readable message. Every
+/// comparison is also printed (see them with `cargo test --test physics_… -- --nocapture`).
 #[track_caller]
 pub fn assert_rel(what: &str, measured: f64, expected: f64, rel: f64) {
     let err = (measured - expected).abs() / expected.abs();
+    println!(
+        "{what}: measured {measured:.6}, theory {expected:.6}, off {:+.2} % (allowed ±{:.2} %)",
+        (measured / expected - 1.0) * 100.0,
+        rel * 100.0
+    );
     assert!(
         err <= rel,
         "{what}: measured {measured:.6}, theory {expected:.6} (off by {:.2} %, allowed {:.2} %)",
@@ -178,5 +187,6 @@ pub fn assert_rel(what: &str, measured: f64, expected: f64, rel: f64) {
 /// Asserts `lo ≤ measured ≤ hi` with a readable message.
 #[track_caller]
 pub fn assert_within(what: &str, measured: f64, lo: f64, hi: f64) {
+    println!("{what}: measured {measured:.6}, allowed [{lo:.6}, {hi:.6}]");
     assert!((lo..=hi).contains(&measured), "{what}: measured {measured:.6}, expected between {lo:.6} and {hi:.6}");
 }

@@ -1,0 +1,127 @@
+//! What a score is computed from: the event log, the command records, and a compact metric
+//! series. It is built from a finished `Sim`, or read from a fixture file — so a score can be
+//! recomputed (and tested) without re-running the engine. Samples are a step function: each
+//! holds from its `t` until the next sample's.
+
+use crate::sim::{CommandRecord, EndReason, Event, Sim, SimTime};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceSample {
+    pub worker_util: f32,
+    pub pool_waiting: u32,
+    /// Tries per call to each dependency (1.0 when no retries).
+    pub tries_per_call: Vec<f32>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Sample {
+    /// Second since the start.
+    pub t: u32,
+    /// User requests seen by the edge, and those that failed, per second.
+    pub requests: u32,
+    pub errors: u32,
+    /// p99 of successful user requests (ms); 0 when none succeeded.
+    pub p99_ms: f32,
+    /// Fraction of the period's error budget left.
+    pub budget_left: f64,
+    /// Duplicate side effects per second (user requests and dependency calls).
+    pub duplicates: u32,
+    /// Tries per user request at the edge.
+    pub tries_per_request: f32,
+    pub db_load: f32,
+    /// The database was at its connection limit.
+    pub db_full: bool,
+    pub services: Vec<ServiceSample>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub seed: u64,
+    pub ended: SimTime,
+    pub end_reason: Option<EndReason>,
+    pub events: Vec<Event>,
+    pub commands: Vec<CommandRecord>,
+    pub samples: Vec<Sample>,
+    /// Instance-seconds run above each service's starting count.
+    pub extra_instance_seconds: f64,
+}
+
+impl Evidence {
+    pub fn from_sim(sim: &Sim) -> Evidence {
+        let samples = sim
+            .windows()
+            .iter()
+            .map(|w| {
+                let r = &w.edge.red;
+                Sample {
+                    t: w.t,
+                    requests: r.ok + r.errors(),
+                    errors: r.errors(),
+                    p99_ms: r.p99_ms,
+                    budget_left: w.slo.budget_left,
+                    duplicates: w.edge.duplicates + w.deps.iter().flatten().map(|d| d.duplicates).sum::<u32>(),
+                    tries_per_request: w.edge.attempts_per_request,
+                    db_load: w.db.as_ref().map_or(0.0, |d| d.load),
+                    db_full: w.db.as_ref().is_some_and(|d| d.connections >= d.max_connections),
+                    services: w
+                        .services
+                        .iter()
+                        .zip(&w.deps)
+                        .map(|(s, deps)| ServiceSample {
+                            worker_util: s.worker_util,
+                            pool_waiting: s.pool_waiting,
+                            tries_per_call: deps.iter().map(|d| d.attempts_per_call).collect(),
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        Evidence {
+            seed: sim.seed(),
+            ended: sim.ended().map_or(sim.now(), |e| e.0),
+            end_reason: sim.ended().map(|e| e.1),
+            events: sim.events().to_vec(),
+            commands: sim.commands().to_vec(),
+            samples,
+            extra_instance_seconds: sim.extra_instance_seconds(),
+        }
+    }
+
+    /// The sample in force at second `t`.
+    pub fn at(&self, t: u32) -> Option<&Sample> {
+        let i = self.samples.partition_point(|s| s.t <= t);
+        i.checked_sub(1).map(|i| &self.samples[i])
+    }
+
+    /// Samples in force during `[from, to)` seconds, each with the seconds it covers there.
+    pub fn spans(&self, from: u32, to: u32) -> impl Iterator<Item = (&Sample, u32)> {
+        let end = self.ended.whole_secs() as u32;
+        self.samples.iter().enumerate().filter_map(move |(i, s)| {
+            let next = self.samples.get(i + 1).map_or(end.max(s.t + 1), |n| n.t);
+            let a = s.t.max(from);
+            let b = next.min(to);
+            (b > a).then_some((s, b - a))
+        })
+    }
+
+    /// Error ratio of user requests over `[from, to)` seconds (0 when there were none).
+    pub fn error_ratio(&self, from: u32, to: u32) -> f64 {
+        let (mut e, mut n) = (0u64, 0u64);
+        for (s, secs) in self.spans(from, to) {
+            e += u64::from(s.errors) * u64::from(secs);
+            n += u64::from(s.requests) * u64::from(secs);
+        }
+        if n == 0 { 0.0 } else { e as f64 / n as f64 }
+    }
+
+    /// The first hidden fault onset: when trouble began.
+    pub fn onset(&self) -> Option<SimTime> {
+        self.events.iter().find(|e| matches!(e.kind, crate::sim::EventKind::FaultStarted { .. })).map(|e| e.t)
+    }
+
+    /// Component-free helper: the applied commands.
+    pub fn applied(&self) -> impl Iterator<Item = &CommandRecord> {
+        self.commands.iter().filter(|c| c.rejected.is_none())
+    }
+}

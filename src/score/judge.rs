@@ -1,0 +1,186 @@
+//! Judging the player's commands: the scenario's own verdicts (matched by kind, service,
+//! target, on/off and scale direction) and generic rules the engine can observe — scaling into
+//! an exhausted database, restarting during a retry storm, rolling back an innocent deploy or
+//! rolling back onto a broken version, enabling retries on a non-idempotent call, taking a hint.
+
+use super::evidence::Evidence;
+use crate::scenario::{Direction, Judgement, Spec, Verdict};
+use crate::sim::command::{Command, CommandKind};
+use crate::sim::fault::Fault;
+use crate::sim::rules::Inject;
+use crate::sim::spec::Target;
+use crate::sim::{EventKind, SimTime};
+use serde::{Deserialize, Serialize};
+
+/// Where a verdict came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Source {
+    Scenario,
+    Rule,
+}
+
+/// One judged command.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    pub at: SimTime,
+    pub command: String,
+    pub verdict: Verdict,
+    pub why: String,
+    pub source: Source,
+}
+
+/// Names a command refers to besides its service (dependency, flag, cache, …).
+fn targets(c: &Command) -> Vec<&str> {
+    use Command as C;
+    match c {
+        C::Ack { alert } => vec![alert],
+        C::Deploy { version, .. } => vec![version],
+        C::SetFlag { flag, .. } => vec![flag],
+        C::BlockClient { client } => vec![client],
+        C::SetBreaker { dependency, .. } | C::SetRetries { dependency, .. } | C::SetTimeout { dependency, .. } => {
+            vec![dependency]
+        }
+        C::FlushCache { cache } | C::WarmCache { cache } => vec![cache],
+        C::RenewCert { target } => vec![target],
+        C::Page { team } => vec![team],
+        _ => vec![],
+    }
+}
+
+fn switch(c: &Command) -> Option<bool> {
+    match c {
+        Command::SetFlag { on, .. } | Command::SetDeadlines { on, .. } => Some(*on),
+        Command::SetBreaker { enabled, .. } => Some(*enabled),
+        _ => None,
+    }
+}
+
+/// The instance count a service had just before `at`.
+fn instances_before(spec: &Spec, ev: &Evidence, service: &str, at: SimTime) -> u32 {
+    let start = spec.sim.service_index(service).map_or(0, |s| spec.sim.services[s].instances);
+    ev.events
+        .iter()
+        .filter(|e| e.t <= at)
+        .filter_map(|e| match &e.kind {
+            EventKind::Scaled { service: s, to, .. } if s == service => Some(*to),
+            _ => None,
+        })
+        .last()
+        .unwrap_or(start)
+}
+
+fn direction(spec: &Spec, ev: &Evidence, c: &Command, at: SimTime) -> Option<Direction> {
+    let Command::Scale { service, instances } = c else { return None };
+    let before = instances_before(spec, ev, service, at);
+    Some(if *instances > before { Direction::Up } else { Direction::Down })
+}
+
+fn matches(j: &Judgement, spec: &Spec, ev: &Evidence, c: &Command, at: SimTime) -> bool {
+    j.command == c.kind()
+        && j.service.as_deref().is_none_or(|s| c.service() == Some(s))
+        && j.target.as_deref().is_none_or(|t| targets(c).contains(&t))
+        && j.on.is_none_or(|on| switch(c) == Some(on))
+        && j.direction.is_none_or(|d| direction(spec, ev, c, at) == Some(d))
+}
+
+/// Every applied command with a verdict (commands nobody has an opinion on are left out).
+pub fn decisions(spec: &Spec, ev: &Evidence) -> Vec<Decision> {
+    let mut out = Vec::new();
+    for r in ev.applied() {
+        let c = &r.command;
+        let text = c.to_string();
+        if let Some(j) = spec.judge.iter().find(|j| matches(j, spec, ev, c, r.at)) {
+            out.push(Decision {
+                at: r.at,
+                command: text.clone(),
+                verdict: j.verdict,
+                why: j.why.clone(),
+                source: Source::Scenario,
+            });
+        }
+        if let Some(why) = rule(spec, ev, c, r.at) {
+            out.push(Decision { at: r.at, command: text, verdict: Verdict::Harmful, why, source: Source::Rule });
+        }
+    }
+    out
+}
+
+/// Generic rules; `Some(reason)` when the command breaks one.
+fn rule(spec: &Spec, ev: &Evidence, c: &Command, at: SimTime) -> Option<String> {
+    let sim = &spec.sim;
+    let sample = ev.at(at.whole_secs().saturating_sub(1) as u32);
+    match c {
+        Command::Hint => Some("asked for a hint".into()),
+        Command::Scale { service, .. } if direction(spec, ev, c, at) == Some(Direction::Up) => {
+            let s = sim.service_index(service)?;
+            let uses_db = sim.services[s].deps.iter().any(|d| d.target == Target::Database);
+            let sample = sample?;
+            let waiting = sample.services.get(s).is_some_and(|x| x.pool_waiting > 0);
+            (uses_db && (sample.db_load >= 0.9 || sample.db_full || waiting)).then(|| {
+                format!(
+                    "scaled {service} out while the database was saturated (load {:.0}%{}): more instances bring more connections and queries, not more database",
+                    sample.db_load * 100.0,
+                    if waiting { ", requests waiting for connections" } else { "" }
+                )
+            })
+        }
+        Command::Restart { service, .. } => {
+            let s = sim.service_index(service)?;
+            let sample = sample?;
+            let storm = sample.tries_per_request >= 1.3
+                || sample.services.iter().flat_map(|x| &x.tries_per_call).any(|t| *t >= 1.5);
+            let busy = sample.services.get(s).is_some_and(|x| x.worker_util >= 0.9);
+            (storm && busy).then(|| {
+                format!("restarted {service} during a retry storm: clients keep retrying, so restarted instances are overwhelmed again")
+            })
+        }
+        Command::Rollback { service } => {
+            let s = sim.service_index(service)?;
+            let active_bad_deploy = sim.timeline.iter().enumerate().any(|(i, e)| {
+                matches!(e.inject, Inject::Fault(Fault::BadDeploy { service: fs, .. }) if fs == s)
+                    && fault_active(ev, &sim.timeline[i].label, at)
+            });
+            if !active_bad_deploy {
+                return Some(format!("rolled back {service}, but its deploy was not the cause"));
+            }
+            // Rolling back onto a version that is broken too spreads the fault.
+            let to = ev.events.iter().filter(|e| e.t >= at).find_map(|e| match &e.kind {
+                EventKind::DeployStarted { service: sv, to, by, .. } if sv == service && by == "you" => {
+                    Some(to.clone())
+                }
+                _ => None,
+            })?;
+            let v = sim.version_index(&to).map(|i| &sim.versions[i])?;
+            (v.error_rate > 0.0 || v.crash_on_start || v.leak_mb_per_s > 0.0 || v.extra_queries > 0)
+                .then(|| format!("rolled back onto {to}, which is broken too ({})", v.note))
+        }
+        Command::SetRetries { service, dependency, max_attempts, .. } if *max_attempts > 1 => {
+            let s = sim.service_index(service)?;
+            let d = sim.dep_index(s, dependency)?;
+            let p = &sim.services[s].deps[d].policy;
+            (!p.idempotent && !p.idempotency_key).then(|| {
+                format!("enabled retries on {service}→{dependency}, which is not idempotent and has no idempotency key: a retried call can take effect twice")
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Whether the timeline entry `label` was active at `at`, from the event log.
+pub fn fault_active(ev: &Evidence, label: &str, at: SimTime) -> bool {
+    let mut active = false;
+    for e in ev.events.iter().filter(|e| e.t <= at) {
+        match &e.kind {
+            EventKind::FaultStarted { label: l, .. } if l == label => active = true,
+            EventKind::FaultCleared { label: l, .. } if l == label => active = false,
+            _ => {}
+        }
+    }
+    active
+}
+
+/// Commands that count as a meaningful first response.
+pub fn meaningful(spec: &Spec, ev: &Evidence, c: &Command, at: SimTime) -> bool {
+    matches!(c.kind(), CommandKind::Ack | CommandKind::Declare)
+        || spec.judge.iter().any(|j| j.verdict == Verdict::Helpful && matches(j, spec, ev, c, at))
+}
