@@ -4,6 +4,7 @@
 
 mod headless;
 mod load;
+mod saved;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -59,6 +60,26 @@ pub enum Cmd {
     },
     /// List the built-in scenarios.
     List,
+    /// Re-run a saved run and print its summary and score (identical to the original run).
+    Replay {
+        /// A saved run (.ron), from `run --save` or the game's runs directory.
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Write the debrief of a saved run: markdown for a postmortem, or JSON for tools.
+    Report {
+        /// A saved run (.ron).
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+        format: ReportFormat,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Md,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -83,6 +104,9 @@ pub struct RunArgs {
     /// Output: a readable summary, or the full run as JSON (docs/run-json.md).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Also save the run (scenario, seed, commands) so `replay` and `report` can reproduce it.
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
 }
 
 /// A failure to report: one line, then optional detail lines (e.g. every scenario error).
@@ -166,6 +190,8 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         Some(Cmd::Run(args)) => headless::run(&args),
         Some(Cmd::Validate { files }) => headless::validate(&files),
         Some(Cmd::List) => headless::list(),
+        Some(Cmd::Replay { file, format }) => saved::replay(&file, format == Format::Json),
+        Some(Cmd::Report { file, format }) => saved::report(&file, format == ReportFormat::Json),
         Some(Cmd::Play { scenario, seed, speed }) => game(Some(scenario), seed, speed.and_then(|s| s.parse().ok())),
         None => game(None, None, None),
     }

@@ -3,6 +3,10 @@
 //! `docs/run-json.md`). Both are functions of the run; the JSON's `summary.wall_ms` is the only
 //! field that is not reproducible.
 
+pub mod debrief_md;
+
+pub use debrief_md::{markdown, timeline_chart};
+
 use crate::scenario::Spec;
 use crate::sim::logs::group_thousands;
 use crate::sim::metric::Window;
@@ -19,6 +23,7 @@ pub struct RunJson<'a> {
     pub seed: u64,
     pub ended: Option<Ended>,
     pub summary: Summary,
+    pub score: crate::score::Score,
     pub alerts: Vec<AlertSpan>,
     pub events: &'a [Event],
     pub windows: &'a [Window],
@@ -108,6 +113,7 @@ pub fn run_json(spec: &Spec, sim: &Sim, wall_ms: f64) -> String {
         seed: sim.seed(),
         ended: sim.ended().map(|(t, reason)| Ended { at: t.to_string(), reason }),
         summary: summary(sim, wall_ms),
+        score: crate::score::score(spec, &crate::score::Evidence::from_sim(sim)),
         alerts: alert_spans(sim.events()),
         events: sim.events(),
         windows: sim.windows(),
@@ -164,6 +170,14 @@ pub fn run_text(spec: &Spec, sim: &Sim, wall_ms: f64) -> String {
             pct(w.0),
             w.1
         ));
+    }
+    let sc = crate::score::score(spec, &crate::score::Evidence::from_sim(sim));
+    out.push_str(&format!("\nscore: {} ({})\n", sc.overall, sc.grade));
+    for d in &sc.dimensions {
+        out.push_str(&format!("  {:<14} {:>3}  {}\n", d.name, d.score, d.reasons.first().map_or("", String::as_str)));
+        for r in d.reasons.iter().skip(1) {
+            out.push_str(&format!("  {:<14}      {r}\n", ""));
+        }
     }
     let alerts = alert_spans(sim.events());
     out.push_str("\nalerts:\n");

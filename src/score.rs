@@ -77,7 +77,7 @@ pub fn score(spec: &Spec, ev: &Evidence) -> Score {
     let first_response = onset.and_then(|o| {
         ev.applied()
             .find(|r| r.at >= o && judge::meaningful(spec, ev, &r.command, r.at))
-            .map(|r| (r.at, r.command.to_string()))
+            .map(|r| (r.at, r.command.label()))
     });
     let dimensions = vec![
         detection(spec, onset, first_response.as_ref()),
@@ -228,7 +228,12 @@ fn rollback(spec: &Spec, ev: &Evidence) -> Dimension {
     let rollbacks: Vec<_> = ev.applied().filter(|r| r.command.kind() == CommandKind::Rollback).collect();
     if bad.is_empty() {
         return if let Some(r) = rollbacks.first() {
-            dim("rollback", 30, 10, vec![format!("{} {} although no deploy was at fault", r.at.clock(), r.command)])
+            dim(
+                "rollback",
+                30,
+                10,
+                vec![format!("{} {} although no deploy was at fault", r.at.clock(), r.command.label())],
+            )
         } else {
             dim("rollback", 100, 10, vec!["rightly did not roll back: no deploy was at fault".into()])
         };
@@ -249,7 +254,15 @@ fn rollback(spec: &Spec, ev: &Evidence) -> Dimension {
             (Some(r), _) => {
                 let d = r.at.since(started);
                 let s = 40 + i64::from(linear(d, spec.par.mitigate, Dur(spec.par.mitigate.0 * 3))) * 60 / 100;
-                (s, format!("{}: {} {d} after the bad deploy began (par {})", label, r.command, spec.par.mitigate))
+                (
+                    s,
+                    format!(
+                        "{}: {} {d} after the bad deploy began (par {})",
+                        label,
+                        r.command.label(),
+                        spec.par.mitigate
+                    ),
+                )
             }
             (None, true) => (70, format!("{label}: switched the feature off but left the bad version deployed")),
             (None, false) => (0, format!("{label}: never rolled back the bad deploy")),
@@ -370,7 +383,7 @@ fn cost(ev: &Evidence) -> Dimension {
         let c = i64::from(r.command.kind().cost());
         if c > 0 {
             points += c;
-            reasons.push(format!("{} {} ({c} pts)", r.at.clock(), r.command));
+            reasons.push(format!("{} {} ({c} pts)", r.at.clock(), r.command.label()));
         }
     }
     let minutes = ev.extra_instance_seconds / 60.0;

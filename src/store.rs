@@ -7,12 +7,14 @@
 mod atomic;
 mod paths;
 mod profile;
+mod runs;
 mod settings;
 mod versioned;
 
 pub use atomic::write_atomic;
 pub use paths::Dirs;
 pub use profile::Profile;
+pub use runs::{RUN_VERSION, SavedRun, ScenarioRef};
 pub use settings::{Settings, ThemeName};
 pub use versioned::{Loaded, load_versioned, save_versioned};
 

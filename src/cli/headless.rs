@@ -21,6 +21,17 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let started = Instant::now();
     let sim = crate::sim::play(spec.sim.clone(), seed, &commands, until);
     let wall_ms = started.elapsed().as_secs_f64() * 1000.0;
+    if let Some(path) = &args.save {
+        let source = if scenario::builtin(&args.scenario).is_some() {
+            crate::store::ScenarioRef::Builtin(args.scenario.clone())
+        } else {
+            let abs = std::fs::canonicalize(&args.scenario).map_or(args.scenario.clone(), |p| p.display().to_string());
+            crate::store::ScenarioRef::File(abs)
+        };
+        crate::store::SavedRun::new(source, &spec, seed, until, commands)
+            .save(path)
+            .map_err(|e| Failure::new(format!("cannot save the run to {}: {e}", path.display())))?;
+    }
     let out = match args.format {
         Format::Text => report::run_text(&spec, &sim, wall_ms),
         Format::Json => report::run_json(&spec, &sim, wall_ms),

@@ -101,7 +101,7 @@ impl Evidence {
             let next = self.samples.get(i + 1).map_or(end.max(s.t + 1), |n| n.t);
             let a = s.t.max(from);
             let b = next.min(to);
-            (b > a).then_some((s, b - a))
+            (b > a).then(|| (s, b - a))
         })
     }
 

@@ -88,7 +88,7 @@ pub fn decisions(spec: &Spec, ev: &Evidence) -> Vec<Decision> {
     let mut out = Vec::new();
     for r in ev.applied() {
         let c = &r.command;
-        let text = c.to_string();
+        let text = c.label();
         if let Some(j) = spec.judge.iter().find(|j| matches(j, spec, ev, c, r.at)) {
             out.push(Decision {
                 at: r.at,

@@ -358,6 +358,54 @@ impl Command {
     }
 }
 
+impl Command {
+    /// A short human description: "roll back api", "turn flag coupons-v2 off".
+    pub fn label(&self) -> String {
+        use Command as C;
+        let onoff = |b: bool| if b { "on" } else { "off" };
+        match self {
+            C::Ack { alert } => format!("acknowledge {alert}"),
+            C::Declare { severity } => format!("declare a {severity:?} incident"),
+            C::StatusUpdate { audience, next_update, .. } => {
+                format!("status update to {audience:?} (next in {next_update})")
+            }
+            C::Resolve => "resolve the incident".into(),
+            C::Rollback { service } => format!("roll back {service}"),
+            C::PauseRollout { service } => format!("pause the rollout of {service}"),
+            C::ResumeRollout { service } => format!("resume the rollout of {service}"),
+            C::Deploy { service, version } => format!("deploy {service} {version}"),
+            C::Scale { service, instances } => format!("scale {service} to {instances}"),
+            C::Restart { service, instance: Some(n), .. } => format!("restart {service}-{n}"),
+            C::Restart { service, all_at_once: true, .. } => format!("restart all of {service} at once"),
+            C::Restart { service, .. } => format!("rolling restart of {service}"),
+            C::Drain { service, instance } => format!("drain {service}-{instance}"),
+            C::SetFlag { flag, on } => format!("turn flag {flag} {}", onoff(*on)),
+            C::SetRateLimit { rps: Some(r), .. } => format!("rate-limit the edge to {r} rps"),
+            C::SetRateLimit { rps: None, .. } => "remove the edge rate limit".into(),
+            C::SetShed { fraction } => format!("shed {:.0}% of traffic", fraction * 100.0),
+            C::BlockClient { client } => format!("block client {client}"),
+            C::SetBreaker { service, dependency, enabled } => {
+                format!("breaker {service}→{dependency} {}", onoff(*enabled))
+            }
+            C::SetRetries { service, dependency, max_attempts, budget, .. } => format!(
+                "{service}→{dependency}: {max_attempts} {}{}",
+                if *max_attempts == 1 { "try (no retries)" } else { "tries" },
+                budget.map(|b| format!(", retry budget {}", onoff(b))).unwrap_or_default()
+            ),
+            C::SetTimeout { service, dependency, timeout } => format!("{service}→{dependency} timeout {timeout}"),
+            C::SetPoolSize { service, size } => format!("{service} pool size {size}"),
+            C::SetDeadlines { service, on } => format!("{service} deadline propagation {}", onoff(*on)),
+            C::RevertConfig { service } => format!("revert {service}'s last config push"),
+            C::FlushCache { cache } => format!("flush cache {cache}"),
+            C::WarmCache { cache } => format!("warm cache {cache}"),
+            C::Failover => "fail the database over".into(),
+            C::RenewCert { target } => format!("renew the certificate for {target}"),
+            C::Page { team } => format!("page {team}"),
+            C::Hint => "ask for a hint".into(),
+        }
+    }
+}
+
 impl fmt::Display for Command {
     /// The command in the RON form a commands file uses.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -88,13 +88,13 @@ impl EventKind {
             E::FaultCleared { label, why } => format!("fault {label} cleared ({why})"),
             E::CommandApplied { command, effective_in, .. } => {
                 if effective_in.0 == 0 {
-                    format!("you: {command}")
+                    format!("you: {}", command.label())
                 } else {
-                    format!("you: {command} (takes effect in {effective_in})")
+                    format!("you: {} (takes effect in {effective_in})", command.label())
                 }
             }
-            E::CommandRejected { command, reason } => format!("rejected {command}: {reason}"),
-            E::CommandTookEffect { command } => format!("in effect: {command}"),
+            E::CommandRejected { command, reason } => format!("rejected: {}: {reason}", command.label()),
+            E::CommandTookEffect { command } => format!("in effect: {}", command.label()),
             E::AlertPending { alert } => format!("alert pending: {alert}"),
             E::AlertFiring { alert, severity, summary } => format!("ALERT {severity:?} {alert}: {summary}"),
             E::AlertResolved { alert } => format!("alert resolved: {alert}"),

@@ -326,9 +326,9 @@ impl Sim {
                     self.crash(s, i, &format!("OOMKilled (memory limit {limit:.0} MB)"));
                 }
             }
-            let live = self.svcs[s].insts.iter().filter(|x| x.live()).count() as f64;
-            let base = f64::from(self.spec.services[s].instances);
-            self.svcs[s].extra_instance_s += (live - base).max(0.0) * dt;
+            // Scaling cost counts what the player asked for, not a rollout's temporary surge.
+            let extra = f64::from(self.svcs[s].desired) - f64::from(self.spec.services[s].instances);
+            self.svcs[s].extra_instance_s += extra.max(0.0) * dt;
         }
         self.cache_tick(dt);
         self.db_tick(dt);

@@ -44,6 +44,8 @@ pub enum Action {
     LevelFilter,
     /// Show only the selected component's logs (toggle).
     ComponentFilter,
+    /// Write the debrief as markdown to the data directory.
+    Export,
     Panel1,
     Panel2,
     Panel3,

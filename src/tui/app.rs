@@ -22,7 +22,8 @@ pub enum Msg {
     Key(KeyEvent),
     Resize(u16, u16),
     Frame(Duration),
-    Opened(Result<Spec, String>),
+    /// A scenario file was read: its validated spec and canonical path, or what went wrong.
+    Opened(Result<(Spec, String), String>),
 }
 
 /// Something for the event loop to do.
@@ -32,8 +33,10 @@ pub enum Effect {
     SaveSettings,
     /// Read and parse a scenario file; the result comes back as `Msg::Opened`.
     OpenFile(PathBuf),
-    /// A game ended: record progress (and save the run).
+    /// A game ended: save the run and record progress.
     Finished,
+    /// Write the debrief as markdown to the data directory.
+    Export,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,9 +113,9 @@ impl App {
     }
 
     /// Starts a game at its briefing.
-    pub fn open(&mut self, spec: Spec) {
+    pub fn open(&mut self, spec: Spec, source: crate::store::ScenarioRef) {
         let seed = self.seed.unwrap_or(spec.default_seed);
-        let mut game = Game::new(Arc::new(spec), seed, self.settings.speed);
+        let mut game = Game::new(Arc::new(spec), seed, self.settings.speed, source);
         game.pacer.paused = true;
         self.screen = Screen::Briefing(Box::new(game));
         self.overlay = None;
@@ -147,9 +150,9 @@ impl App {
                 vec![]
             }
             Msg::Frame(wall) => self.frame(wall),
-            Msg::Opened(Ok(spec)) => {
+            Msg::Opened(Ok((spec, path))) => {
                 self.menu.error = None;
-                self.open(spec);
+                self.open(spec, crate::store::ScenarioRef::File(path));
                 vec![]
             }
             Msg::Opened(Err(e)) => {
@@ -158,7 +161,8 @@ impl App {
                 vec![]
             }
             Msg::Key(k) => {
-                let effects = self.key(k);
+                let mut effects = self.key(k);
+                effects.extend(self.check_end());
                 self.dirty = true;
                 effects
             }
@@ -176,14 +180,21 @@ impl App {
         if seen(g) != before {
             self.dirty = true;
         }
-        if g.sim.ended().is_some() {
-            let Screen::Playing(g) = std::mem::replace(&mut self.screen, Screen::Title) else { unreachable!() };
-            self.screen = Screen::End(g);
-            self.overlay = None;
-            self.dirty = true;
-            return vec![Effect::Finished];
+        self.check_end()
+    }
+
+    /// Moves to the debrief once the run is over (time up, objectives met, or resolved).
+    fn check_end(&mut self) -> Vec<Effect> {
+        let Screen::Playing(g) = &self.screen else { return vec![] };
+        if g.sim.ended().is_none() {
+            return vec![];
         }
-        vec![]
+        let Screen::Playing(mut g) = std::mem::replace(&mut self.screen, Screen::Title) else { unreachable!() };
+        g.debrief = Some(crate::score::debrief(&g.spec, &crate::score::Evidence::from_sim(&g.sim)));
+        self.screen = Screen::End(g);
+        self.overlay = None;
+        self.dirty = true;
+        vec![Effect::Finished]
     }
 
     fn key(&mut self, k: KeyEvent) -> Vec<Effect> {
@@ -201,15 +212,7 @@ impl App {
             Screen::Title => self.title(action),
             Screen::Briefing(_) => self.briefing(action),
             Screen::Playing(_) => super::incident_keys::incident(self, action),
-            Screen::End(_) => match action {
-                Action::Select | Action::Back | Action::Quit => {
-                    self.screen = Screen::Title;
-                    self.menu.page = MenuPage::Main;
-                    vec![]
-                }
-                Action::Help => self.help(),
-                _ => vec![],
-            },
+            Screen::End(_) => self.end_screen(action),
         }
     }
 
@@ -243,6 +246,24 @@ impl App {
             }
             _ => false,
         }
+    }
+
+    fn end_screen(&mut self, action: Action) -> Vec<Effect> {
+        let Screen::End(g) = &mut self.screen else { return vec![] };
+        match action {
+            Action::Select | Action::Back | Action::Quit => {
+                self.screen = Screen::Title;
+                self.menu.page = MenuPage::Main;
+            }
+            Action::Up => g.debrief_scroll = g.debrief_scroll.saturating_sub(1),
+            Action::Down => g.debrief_scroll += 1,
+            Action::PageUp => g.debrief_scroll = g.debrief_scroll.saturating_sub(10),
+            Action::PageDown => g.debrief_scroll += 10,
+            Action::Export => return vec![Effect::Export],
+            Action::Help => return self.help(),
+            _ => {}
+        }
+        vec![]
     }
 
     pub fn help(&mut self) -> Vec<Effect> {
@@ -297,7 +318,7 @@ impl App {
                 }
                 let (id, ..) = crate::scenario::BUILTIN[i];
                 match crate::scenario::builtin(id) {
-                    Some(Ok(spec)) => self.open(spec),
+                    Some(Ok(spec)) => self.open(spec, crate::store::ScenarioRef::Builtin(id.to_string())),
                     Some(Err(e)) => self.menu.error = Some(e.to_string()),
                     None => {}
                 }

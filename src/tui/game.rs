@@ -99,6 +99,12 @@ pub struct Game {
     pub view: View,
     pub recorded: Vec<TimedCommand>,
     pub flash: Option<Flash>,
+    /// Computed once the run is over.
+    pub debrief: Option<crate::score::Debrief>,
+    /// Lines scrolled on the debrief screen.
+    pub debrief_scroll: usize,
+    /// Where the scenario came from, for the saved run.
+    pub source: crate::store::ScenarioRef,
 }
 
 /// The service map's rows, in display order: edge, each service with its dependencies, then
@@ -121,7 +127,7 @@ pub fn map_rows(spec: &Spec) -> Vec<Component> {
 }
 
 impl Game {
-    pub fn new(spec: Arc<Spec>, seed: u64, speed: u32) -> Game {
+    pub fn new(spec: Arc<Spec>, seed: u64, speed: u32, source: crate::store::ScenarioRef) -> Game {
         let sim = Sim::new(spec.sim.clone(), seed);
         let series = Series::new(map_rows(&spec));
         Game {
@@ -142,6 +148,9 @@ impl Game {
             },
             recorded: Vec::new(),
             flash: None,
+            debrief: None,
+            debrief_scroll: 0,
+            source,
         }
     }
 
@@ -163,9 +172,9 @@ impl Game {
         self.recorded.push(TimedCommand { at, command: command.clone() });
         let result = self.sim.submit(command.clone());
         let text = match &result {
-            Ok(d) if d.0 == 0 => format!("done: {command}"),
-            Ok(d) => format!("sent: {command} (takes effect in {d})"),
-            Err(why) => format!("rejected: {why}"),
+            Ok(d) if d.0 == 0 => format!("done: {}", command.label()),
+            Ok(d) => format!("sent: {} (takes effect in {d})", command.label()),
+            Err(why) => format!("rejected: {}: {why}", command.label()),
         };
         self.flash = Some(Flash { text, error: result.is_err(), at });
         self.series.ingest(&self.sim);

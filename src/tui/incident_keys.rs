@@ -79,7 +79,7 @@ pub fn incident(app: &mut App, action: Action) -> Vec<Effect> {
                 let _ = g.submit(Command::Ack { alert });
             }
         }
-        Action::Back | Action::Select | Action::Yes | Action::No | Action::ForceQuit => {}
+        Action::Back | Action::Select | Action::Yes | Action::No | Action::ForceQuit | Action::Export => {}
     }
     vec![]
 }

@@ -122,7 +122,7 @@ fn prepare(dirs: &Dirs, opts: &Options) -> Result<App, Failure> {
     app.seed = opts.seed;
     if let Some(s) = &opts.scenario {
         let spec = crate::cli::load_scenario(s)?;
-        app.open(spec);
+        app.open(spec, scenario_ref(s));
     }
     Ok(app)
 }
@@ -173,31 +173,70 @@ async fn event_loop(app: &mut App, dirs: &Dirs) -> Result<(), Failure> {
                     }
                 }
                 Effect::OpenFile(path) => {
-                    let result = crate::cli::load_scenario(&path.display().to_string())
+                    let shown = path.display().to_string();
+                    let result = crate::cli::load_scenario(&shown)
+                        .map(|spec| {
+                            let abs = std::fs::canonicalize(&path).map_or(shown.clone(), |p| p.display().to_string());
+                            (spec, abs)
+                        })
                         .map_err(|f| if f.detail.is_empty() { f.cause } else { format!("{}\n{}", f.cause, f.detail) });
                     app.update(Msg::Opened(result));
                 }
                 Effect::Finished => finished(app, dirs),
+                Effect::Export => export(app, dirs),
             }
         }
     }
 }
 
-/// Records a finished game in the profile.
+/// How a scenario argument is recorded in a saved run.
+fn scenario_ref(arg: &str) -> crate::store::ScenarioRef {
+    if crate::scenario::builtin_ids().any(|b| b == arg) {
+        crate::store::ScenarioRef::Builtin(arg.to_string())
+    } else {
+        crate::store::ScenarioRef::File(std::fs::canonicalize(arg).map_or(arg.to_string(), |p| p.display().to_string()))
+    }
+}
+
+/// A finished game: save the run, record the score in the profile.
 fn finished(app: &mut App, dirs: &Dirs) {
     let Screen::End(g) = &app.screen else { return };
+    let run = store::SavedRun::new(g.source.clone(), &g.spec, g.sim.seed(), None, g.recorded.clone());
+    let path = run.path_in(&dirs.runs_dir());
+    let mut notes = Vec::new();
+    match run.save(&path) {
+        Ok(()) => notes.push(format!("run saved to {}", path.display())),
+        Err(e) => notes.push(format!("run not saved: {e}")),
+    }
     let id = g.spec.id.clone();
-    let is_builtin = crate::scenario::builtin_ids().any(|b| b == id);
-    if is_builtin {
-        let ok = g.sim.totals().users_ok as f64 / g.sim.totals().users.max(1) as f64;
-        let score = (ok * 100.0).round() as u32;
-        app.profile.record(&id, score, "-");
+    if let (Some(d), crate::store::ScenarioRef::Builtin(_)) = (&g.debrief, &g.source) {
+        let best = app.profile.record(&id, d.score.overall, &d.score.grade);
+        if best {
+            notes.push(format!("new best for {id}: {} ({})", d.score.overall, d.score.grade));
+        }
         if let Err(e) = app.profile.save(dirs) {
-            app.notices.push(format!("progress not saved: {e}"));
-            store::diag(dirs, &format!("progress not saved: {e}"));
+            notes.push(format!("progress not saved: {e}"));
         }
     }
-    store::diag(dirs, &format!("finished {id} at {}", g.sim.now()));
+    for n in &notes {
+        store::diag(dirs, n);
+    }
+    app.notices = notes;
+}
+
+/// Writes the debrief as markdown to the data directory.
+fn export(app: &mut App, dirs: &Dirs) {
+    let Screen::End(g) = &app.screen else { return };
+    let Some(d) = &g.debrief else { return };
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let path = dirs.data.join("debriefs").join(format!("{}-{secs}.md", d.scenario_id));
+    let note = match store::write_atomic(&path, crate::report::markdown(d).as_bytes()) {
+        Ok(()) => format!("debrief written to {}", path.display()),
+        Err(e) => format!("debrief not written: {e}"),
+    };
+    store::diag(dirs, &note);
+    app.notices = vec![note];
+    app.dirty = true;
 }
 
 /// SIGINT and SIGTERM, as one stream.

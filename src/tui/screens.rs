@@ -230,18 +230,100 @@ pub fn incident(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
     chrome::keybar(app, foot, buf);
 }
 
+/// The debrief: score and reasons, the timeline with faults revealed, what you saw versus what
+/// was happening, the expert path and the lessons. Scrolls; `e` exports it as markdown.
 pub fn end(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let [body, foot] = Layout::vertical([Constraint::Min(5), Constraint::Length(1)]).areas(area);
-    let text = crate::report::run_text(&game.spec, &game.sim, 0.0);
-    let mut lines: Vec<Line> =
-        text.lines().filter(|l| !l.starts_with("simulated ")).map(|l| Line::from(l.to_string())).collect();
+    let r = body.centered(Constraint::Length(body.width.min(120)), Constraint::Percentage(100));
+    let Some(d) = &game.debrief else { return };
+    let s = &d.score;
+    let width = r.width.saturating_sub(2) as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    let h = |text: &str| Line::from(Span::styled(text.to_string(), t.title()));
+    let ended = d.end_reason.map_or("stopped".to_string(), |e| format!("{e:?}"));
+    lines.push(Line::from(vec![
+        Span::styled(format!("Score {} — grade {}", s.overall, s.grade), t.title()),
+        Span::styled(
+            format!(
+                "   ended at {} ({ended}) · seed {} · scroll with ↑/↓, e: export markdown",
+                d.ended_at.clock(),
+                d.seed
+            ),
+            t.dim(),
+        ),
+    ]));
+    for n in &app.notices {
+        lines.push(Line::from(Span::styled(n.clone(), t.accent())));
+    }
     lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled("Press enter to return to the menu.", t.accent())));
-    let r = body.centered(Constraint::Length(body.width.min(110)), Constraint::Percentage(100));
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .block(block(t, Span::styled(" Run over ", t.title()), true))
-        .render(r, buf);
+    let bar_w = 20usize;
+    for dim in &s.dimensions {
+        let filled = (dim.score as usize * bar_w).div_ceil(100);
+        let (full, empty) = if t.ascii { ("#", ".") } else { ("█", "·") };
+        let health = if dim.score >= 80 {
+            Health::Ok
+        } else if dim.score >= 50 {
+            Health::Warn
+        } else {
+            Health::Crit
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<14}{:>4} ", dim.name, dim.score), t.text()),
+            Span::styled(full.repeat(filled), t.health(health)),
+            Span::styled(empty.repeat(bar_w - filled), t.dim()),
+            Span::styled(format!(" {}%", dim.weight), t.dim()),
+        ]));
+        for why in &dim.reasons {
+            lines.push(Line::from(Span::styled(format!("              {why}"), t.dim())));
+        }
+    }
+    lines.push(Line::from(""));
+    lines.push(h("Timeline: user error rate; = hidden faults, ^ your actions"));
+    for l in crate::report::timeline_chart(d, width, t.ascii) {
+        lines.push(Line::from(Span::styled(l, t.text())));
+    }
+    lines.push(Line::from(""));
+    lines.push(h("What was really happening"));
+    if !d.truth.is_empty() {
+        lines.push(Line::from(d.truth.clone()));
+    }
+    for f in &d.faults {
+        let until = f.to.map_or(" — still active at the end".to_string(), |x| format!(" — until {}", x.clock()));
+        lines.push(Line::from(Span::styled(
+            format!(" {} {}: {}{until}", f.from.clock(), f.label, f.detail),
+            t.accent(),
+        )));
+    }
+    lines.push(Line::from(""));
+    lines.push(h("What you saw"));
+    for m in &d.saw {
+        lines.push(Line::from(format!(" {} {}", m.t.clock(), m.text)));
+    }
+    lines.push(Line::from(""));
+    lines.push(h("What you did"));
+    if d.actions.is_empty() {
+        lines.push(Line::from(" nothing"));
+    }
+    for m in &d.actions {
+        lines.push(Line::from(format!(" {} {}", m.t.clock(), m.text)));
+    }
+    lines.push(Line::from(""));
+    lines.push(h(&format!(
+        "What an expert would have done (par: detect {}, mitigate {})",
+        d.par_detect, d.par_mitigate
+    )));
+    for m in &d.expert {
+        lines.push(Line::from(format!(" {} {}", m.t.clock(), m.text)));
+    }
+    lines.push(Line::from(""));
+    lines.push(h("Lessons"));
+    for l in &d.lessons {
+        lines.push(Line::from(format!(" {} {l}", t.bullet())));
+    }
+    let inner_h = r.height.saturating_sub(2) as usize;
+    let scroll = game.debrief_scroll.min(lines.len().saturating_sub(inner_h));
+    let title = Span::styled(format!(" Debrief: {} ", d.title), t.title());
+    Paragraph::new(lines).scroll((scroll as u16, 0)).block(block(t, title, true)).render(r, buf);
     chrome::keybar(app, foot, buf);
 }

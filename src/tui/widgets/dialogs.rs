@@ -119,7 +119,7 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
         Overlay::Confirm { command } => {
             let k = command.kind();
             let lines = vec![
-                Line::from(Span::styled(command.to_string(), t.accent())),
+                Line::from(Span::styled(command.label(), t.accent())),
                 Line::from(""),
                 Line::from(format!("{}: takes effect in {}, costs {} points.", k.describe(), k.delay(), k.cost())),
                 Line::from("This can hurt if it is the wrong move."),
