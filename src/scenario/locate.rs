@@ -14,7 +14,8 @@
 pub enum Seg {
     /// A named field of a struct (or of a struct-like enum variant): `name: value`.
     Field(String),
-    /// An element of a list `[...]` or a positional element of a tuple / tuple-like variant `Name(a, b)`.
+    /// An element of a list `[...]` or a positional element of a tuple / tuple-like variant `Name(a, b)`;
+    /// in a map, the value of the entry at that position (which tells repeated keys apart).
     Index(usize),
     /// The value stored under a string (or identifier/number) key of a map `{ "key": value }`.
     Key(String),
@@ -90,6 +91,7 @@ impl Node {
                 items.iter().filter(|(name, _)| name.is_none()).nth(*i).map(|(_, v)| v)
             }
             (Kind::List(items), Seg::Index(i)) => items.get(*i),
+            (Kind::Map(entries), Seg::Index(i)) => entries.get(*i).map(|(_, v)| v),
             (Kind::Map(entries), Seg::Key(k) | Seg::Field(k)) => {
                 entries.iter().find(|(key, _)| key == k).map(|(_, v)| v)
             }
@@ -448,6 +450,15 @@ Scenario(
         assert_eq!(at(DOC, r#"services["api"].endpoints[0].plan[0]"#), Some((7, 39)));
         assert_eq!(at(DOC, r#"services["api"].endpoints[0].plan[0][0]"#), Some((7, 43)));
         assert_eq!(at(DOC, r#"services["api"].endpoints[0].plan[0][0][0]"#), Some((7, 47)));
+    }
+
+    #[test]
+    fn a_map_entry_can_be_found_by_position_when_its_key_is_repeated() {
+        let text = "(m: {\n  \"a\": 1,\n  \"a\": 2,\n})";
+        assert_eq!(at(text, r#"m["a"]"#), Some((2, 8)));
+        assert_eq!(at(text, "m[0]"), Some((2, 8)));
+        assert_eq!(at(text, "m[1]"), Some((3, 8)));
+        assert_eq!(at(text, "m[2]"), Some((1, 5)));
     }
 
     #[test]

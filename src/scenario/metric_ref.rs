@@ -3,7 +3,7 @@
 //! `Window::value`: fractions for ratios, milliseconds for latencies, counts per second.
 
 use crate::sim::metric::{Component, Metric, MetricRef};
-use crate::sim::spec::SimSpec;
+use crate::sim::spec::{SimSpec, Target};
 
 const NAMES: [(&str, Metric); 28] = [
     ("rps", Metric::Rps),
@@ -103,7 +103,7 @@ pub fn parse(sim: &SimSpec, text: &str) -> Result<MetricRef, (String, String)> {
         Component::Database
     } else if let Some((from, to)) = comp.split_once("->") {
         let s = sim.service_index(from).ok_or_else(|| (format!("unknown service `{from}`"), services_hint(sim)))?;
-        let d = sim.dep_index(s, to).ok_or_else(|| (format!("{from} does not call `{to}`"), String::new()))?;
+        let d = sim.dep_index(s, to).ok_or_else(|| (format!("{from} does not call `{to}`"), calls_hint(sim, s)))?;
         Component::Dep { service: s, dep: d }
     } else if let Some(s) = sim.service_index(comp) {
         Component::Service(s)
@@ -114,15 +114,35 @@ pub fn parse(sim: &SimSpec, text: &str) -> Result<MetricRef, (String, String)> {
     } else {
         return Err((format!("unknown component `{comp}`"), services_hint(sim)));
     };
+    let reports = || {
+        let ok: Vec<&str> = NAMES.iter().filter(|(_, x)| applies(component, *x)).map(|(n, _)| *n).collect();
+        format!("`{comp}` reports: {}", ok.join(", "))
+    };
     let Some(&(_, m)) = NAMES.iter().find(|(n, _)| *n == metric) else {
-        let all: Vec<&str> = NAMES.iter().map(|(n, _)| *n).collect();
-        return Err((format!("unknown metric `{metric}`"), format!("metrics are: {}", all.join(", "))));
+        return Err((format!("unknown metric `{metric}`"), reports()));
     };
     if !applies(component, m) {
-        let ok: Vec<&str> = NAMES.iter().filter(|(_, x)| applies(component, *x)).map(|(n, _)| *n).collect();
-        return Err((format!("`{comp}` does not report `{metric}`"), format!("it reports: {}", ok.join(", "))));
+        return Err((format!("`{comp}` does not report `{metric}`"), reports()));
     }
     Ok(MetricRef { component, metric: m })
+}
+
+/// What service `s` calls, for a hint.
+pub(super) fn calls_hint(sim: &SimSpec, s: usize) -> String {
+    let names: Vec<&str> = sim.services[s]
+        .deps
+        .iter()
+        .map(|d| match d.target {
+            Target::Database => "db",
+            Target::Service(t) => &sim.services[t].name,
+            Target::ThirdParty(x) => &sim.third_parties[x].name,
+        })
+        .collect();
+    if names.is_empty() {
+        format!("{} calls nothing", sim.services[s].name)
+    } else {
+        format!("{} calls: {}", sim.services[s].name, names.join(", "))
+    }
 }
 
 fn services_hint(sim: &SimSpec) -> String {

@@ -181,8 +181,8 @@ impl Ctx {
         let budget = raw.budget.map(|b| {
             let bp = [path, &[field("budget")]].concat();
             RetryBudget {
-                max_tokens: self.positive(&bp, b.max_tokens, "max_tokens"),
-                ratio: self.fraction(&bp, b.ratio, "ratio"),
+                max_tokens: self.positive(&[&bp[..], &[field("max_tokens")]].concat(), b.max_tokens, "max_tokens"),
+                ratio: self.fraction(&[&bp[..], &[field("ratio")]].concat(), b.ratio, "ratio"),
             }
         });
         let breaker = raw.breaker.map(|b| {
@@ -194,7 +194,11 @@ impl Ctx {
                 window: b.window,
                 buckets: b.buckets.clamp(1, 100),
                 min_volume: b.min_volume,
-                error_threshold: self.fraction(&bp, b.error_threshold, "error_threshold"),
+                error_threshold: self.fraction(
+                    &[&bp[..], &[field("error_threshold")]].concat(),
+                    b.error_threshold,
+                    "error_threshold",
+                ),
                 open_for: b.open_for,
                 half_open_trials: b.half_open_trials.max(1),
             }
@@ -234,6 +238,9 @@ pub(super) fn validate(raw: RawScenario, content_hash: u64) -> Result<Spec, Prob
         flags: names_of(&raw.flags.0),
         length: raw.length,
     };
+    if !lists_within_limits(&mut cx, &raw) {
+        return Err(cx.p);
+    }
     check_names(&mut cx, &raw);
     let id = raw.id.clone();
     cx.name(&[field("id")], &id);
@@ -286,7 +293,7 @@ pub(super) fn validate(raw: RawScenario, content_hash: u64) -> Result<Spec, Prob
                 ttl: c.ttl,
                 lookup: c.lookup,
                 hot_key: c.hot_key.map(|h| HotKey {
-                    share: cx.fraction(&[&p[..], &[field("hot_key")]].concat(), h.share, "share"),
+                    share: cx.fraction(&[&p[..], &[field("hot_key"), field("share")]].concat(), h.share, "share"),
                     single_flight: h.single_flight,
                 }),
             }
@@ -344,26 +351,36 @@ pub(super) fn validate(raw: RawScenario, content_hash: u64) -> Result<Spec, Prob
     super::validate_plan::check_database_use(&mut cx, &raw, &sim);
     let story = super::validate_rules::rules(&mut cx, &raw, &mut sim);
     check_load(&mut cx, &raw, &sim);
+    // Checked (for length and count) before the problems are counted.
+    let title = cx.text(&[field("title")], &raw.title);
+    let teaches = cx.texts(&[field("teaches")], &raw.teaches);
+    let summary = cx.text(&[field("summary")], &raw.summary);
+    let role = cx.text(&[field("role")], &raw.role);
+    let briefing = cx.text(&[field("briefing")], &raw.briefing);
+    let owns = cx.texts(&[field("owns")], &raw.owns);
+    let runbook = cx.texts(&[field("runbook")], &raw.runbook);
+    let truth = cx.text(&[field("truth")], &raw.truth);
+    let lessons = cx.texts(&[field("lessons")], &raw.lessons);
 
     if !cx.p.0.is_empty() {
         return Err(cx.p);
     }
     Ok(Spec {
         id,
-        title: clean(&raw.title),
+        title,
         difficulty: raw.difficulty,
-        teaches: cx.texts(&[field("teaches")], &raw.teaches),
-        summary: clean(&raw.summary),
-        role: clean(&raw.role),
-        briefing: clean(&raw.briefing),
-        owns: cx.texts(&[field("owns")], &raw.owns),
-        runbook: cx.texts(&[field("runbook")], &raw.runbook),
+        teaches,
+        summary,
+        role,
+        briefing,
+        owns,
+        runbook,
         default_seed: raw.seed.unwrap_or(1),
-        truth: clean(&raw.truth),
+        truth,
         judge: story.judge,
         par: super::Par { detect: raw.par.detect, mitigate: raw.par.mitigate },
         expert: story.expert,
-        lessons: cx.texts(&[field("lessons")], &raw.lessons),
+        lessons,
         comms: Comms {
             severity: raw.comms.severity,
             first_update_within: raw.comms.first_update_within,
@@ -374,12 +391,40 @@ pub(super) fn validate(raw: RawScenario, content_hash: u64) -> Result<Spec, Prob
     })
 }
 
+/// Whether every list is within `MAX_ITEMS`. A list over the limit is reported on its own:
+/// validating each of thousands of items (many looked up among thousands of names) would take
+/// minutes.
+fn lists_within_limits(cx: &mut Ctx, raw: &RawScenario) -> bool {
+    let lists = [
+        ("services", raw.services.0.len()),
+        ("caches", raw.caches.0.len()),
+        ("third_parties", raw.third_parties.0.len()),
+        ("versions", raw.versions.0.len()),
+        ("flags", raw.flags.0.len()),
+        ("teams", raw.teams.0.len()),
+        ("alerts", raw.alerts.len()),
+        ("timeline", raw.timeline.len()),
+        ("objectives", raw.objectives.len()),
+        ("judge", raw.judge.len()),
+        ("expert", raw.expert.len()),
+        ("hints", raw.hints.len()),
+        ("teaches", raw.teaches.len()),
+        ("owns", raw.owns.len()),
+        ("runbook", raw.runbook.len()),
+        ("lessons", raw.lessons.len()),
+    ];
+    for (list, n) in lists {
+        cx.count(&[field(list)], n);
+    }
+    cx.p.0.is_empty()
+}
+
 fn names_of<V>(m: &[(String, V)]) -> Vec<String> {
     m.iter().map(|(k, _)| k.clone()).collect()
 }
 
 fn check_names(cx: &mut Ctx, raw: &RawScenario) {
-    let mut seen: Vec<(String, Vec<Seg>)> = vec![("edge".into(), vec![]), ("db".into(), vec![])];
+    let mut seen: Vec<String> = Vec::new();
     let groups: [(&str, Vec<String>); 3] = [
         ("services", names_of(&raw.services.0)),
         ("caches", names_of(&raw.caches.0)),
@@ -387,17 +432,24 @@ fn check_names(cx: &mut Ctx, raw: &RawScenario) {
     ];
     for (group, names) in groups {
         cx.count(&[field(group)], names.len());
-        for n in names {
+        for (i, n) in names.into_iter().enumerate() {
             let path = vec![field(group), key(&n)];
             cx.name(&path, &n);
-            if seen.iter().any(|(s, _)| *s == n) {
+            if n == "edge" || n == "db" {
                 cx.err(
                     &path,
+                    format!("`{n}` is a reserved name"),
+                    "`edge` and `db` stand for the edge and the database in targets and metrics; choose another name",
+                );
+            } else if seen.contains(&n) {
+                // By position: a key repeated in one map would find the first one.
+                cx.err(
+                    &[field(group), index(i)],
                     format!("the name `{n}` is used twice"),
-                    "services, caches and third parties share one namespace, and `edge` and `db` are reserved",
+                    "services, caches and third parties share one namespace",
                 );
             }
-            seen.push((n, path));
+            seen.push(n);
         }
     }
     for (group, names) in
@@ -405,11 +457,11 @@ fn check_names(cx: &mut Ctx, raw: &RawScenario) {
     {
         cx.count(&[field(group)], names.len());
         let mut local: Vec<String> = Vec::new();
-        for n in names {
+        for (i, n) in names.into_iter().enumerate() {
             let path = [field(group), key(&n)];
             cx.name(&path, &n);
             if local.contains(&n) {
-                cx.err(&path, format!("`{n}` is defined twice"), "");
+                cx.err(&[field(group), index(i)], format!("`{n}` is defined twice"), "remove one of them");
             }
             local.push(n);
         }
@@ -458,8 +510,9 @@ fn traffic(cx: &mut Ctx, raw: &RawScenario) -> Traffic {
         .enumerate()
         .map(|(i, s)| {
             let sp = [field("traffic"), field("spikes"), index(i)];
-            cx.within_length(&sp, s.at);
-            Spike { at: SimTime(s.at.0), duration: s.for_, factor: cx.positive(&sp, s.factor, "factor") }
+            cx.within_length(&[&sp[..], &[field("at")]].concat(), s.at);
+            let factor = cx.positive(&[&sp[..], &[field("factor")]].concat(), s.factor, "factor");
+            Spike { at: SimTime(s.at.0), duration: s.for_, factor }
         })
         .collect();
     if t.client.breaker.is_some() {
@@ -570,8 +623,10 @@ fn flags(cx: &mut Ctx, raw: &RawScenario) -> Vec<Flag> {
                     Some(FlagEffect {
                         service: s,
                         endpoints,
-                        error_rate: cx.fraction(&p, e.error_rate, "error_rate"),
-                        latency_factor: e.latency_factor.map_or(1.0, |x| cx.positive(&p, x, "latency_factor")),
+                        error_rate: cx.fraction(&[&p[..], &[field("error_rate")]].concat(), e.error_rate, "error_rate"),
+                        latency_factor: e.latency_factor.map_or(1.0, |x| {
+                            cx.positive(&[&p[..], &[field("latency_factor")]].concat(), x, "latency_factor")
+                        }),
                         extra_queries: e.extra_queries.min(1000),
                     })
                 })

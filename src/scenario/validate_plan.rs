@@ -6,7 +6,7 @@
 use super::error::{field, index, key};
 use super::locate::Seg;
 use super::raw::{HealthCheck, RawScenario, RawStep};
-use super::validate::{Ctx, MAX_INSTANCES, MAX_WORKERS};
+use super::validate::{Ctx, MAX_INSTANCES, MAX_ITEMS, MAX_WORKERS};
 use crate::sim::dist::Dist;
 use crate::sim::spec::{Dep, Endpoint, Health, Memory, Pool, Service, SimSpec, Step, Target};
 use crate::sim::time::Dur;
@@ -49,6 +49,13 @@ pub(super) fn services(cx: &mut Ctx, raw: &RawScenario) -> Vec<Service> {
         for (e, ep) in rs.endpoints.iter().enumerate() {
             let ep_path = [&p[..], &[field("endpoints"), index(e)]].concat();
             cx.name(&[&ep_path[..], &[field("name")]].concat(), &ep.name);
+            if rs.endpoints[..e].iter().any(|x| x.name == ep.name) {
+                cx.err(
+                    &[&ep_path[..], &[field("name")]].concat(),
+                    format!("{name} has two endpoints named `{}`", ep.name),
+                    "endpoint names must be unique within a service",
+                );
+            }
             if !(ep.weight.is_finite() && ep.weight >= 0.0) {
                 cx.err(&[&ep_path[..], &[field("weight")]].concat(), "weight must be ≥ 0", "");
             }
@@ -230,7 +237,11 @@ fn compile(
                     continue;
                 };
                 if target == Target::Service(me) {
-                    cx.err(&[&sp[..], &[field("to")]].concat(), "a service cannot call itself", "");
+                    cx.err(
+                        &[&sp[..], &[field("to")]].concat(),
+                        format!("`{to}` calls itself"),
+                        "a service cannot call itself: do the work in a Cpu step, or call another service",
+                    );
                     continue;
                 }
                 let flag = flag_of(cx, flag, "flag");
@@ -245,6 +256,10 @@ fn compile(
 /// storm the engine cannot simulate.
 pub(super) fn check_database_use(cx: &mut Ctx, raw: &RawScenario, sim: &SimSpec) {
     let n = sim.services.len();
+    if n > MAX_ITEMS {
+        // Already reported; the searches below recurse once per service in a chain.
+        return;
+    }
     // Depth-first search for a cycle.
     fn visit(s: usize, sim: &SimSpec, state: &mut [u8], stack: &mut Vec<usize>) -> Option<Vec<usize>> {
         state[s] = 1;
@@ -281,27 +296,46 @@ pub(super) fn check_database_use(cx: &mut Ctx, raw: &RawScenario, sim: &SimSpec)
             }
         }
     }
-    fn amp(s: usize, sim: &SimSpec, memo: &mut Vec<Option<u64>>) -> u64 {
-        if let Some(a) = memo[s] {
-            return a;
+    /// The most tries one request to `s` causes at the bottom of the call graph, and the calls
+    /// on that path with their tries (`api→orders ×6`).
+    fn amp(s: usize, sim: &SimSpec, memo: &mut Vec<Option<(u64, Vec<String>)>>) -> (u64, Vec<String>) {
+        if let Some(a) = &memo[s] {
+            return a.clone();
         }
-        let a = sim.services[s]
-            .deps
-            .iter()
-            .map(|d| {
-                let below = if let Target::Service(t) = d.target { amp(t, sim, memo) } else { 1 };
-                u64::from(d.policy.retry.max_attempts) * below
-            })
-            .max()
-            .unwrap_or(1);
-        memo[s] = Some(a);
-        a
+        let mut worst = (1, Vec::new());
+        for d in &sim.services[s].deps {
+            let (below, mut path) = if let Target::Service(t) = d.target { amp(t, sim, memo) } else { (1, Vec::new()) };
+            let tries = u64::from(d.policy.retry.max_attempts);
+            // Saturating: a long chain of retrying services overflows u64.
+            if tries.saturating_mul(below) > worst.0 {
+                let to = match d.target {
+                    Target::Database => "db",
+                    Target::Service(t) => &sim.services[t].name,
+                    Target::ThirdParty(x) => &sim.third_parties[x].name,
+                };
+                path.insert(0, format!("{}→{to} ×{tries}", sim.services[s].name));
+                worst = (tries.saturating_mul(below), path);
+            }
+        }
+        memo[s] = Some(worst.clone());
+        worst
     }
     if n > 0 {
         let mut memo = vec![None; n];
-        let total = u64::from(sim.traffic.client.retry.max_attempts) * amp(sim.entry, sim, &mut memo);
+        let (below, path) = amp(sim.entry, sim, &mut memo);
+        let tries = u64::from(sim.traffic.client.retry.max_attempts);
+        let total = tries.saturating_mul(below);
         if total > MAX_AMPLIFICATION {
-            cx.err(&[field("services")], format!("retries multiply to {total} tries per user request at the bottom of the call graph; the limit is {MAX_AMPLIFICATION}"), "use fewer retries at some layer");
+            let shown = if total == u64::MAX { "more than 10^19".to_string() } else { total.to_string() };
+            cx.err(
+                &[field("services")],
+                format!(
+                    "retries multiply to {shown} tries per user request at the bottom of the call graph \
+                     (users ×{tries}, {}); the limit is {MAX_AMPLIFICATION}",
+                    path.join(", ")
+                ),
+                "use fewer retries at some layer: retrying at one layer is usually enough",
+            );
         }
     }
 }

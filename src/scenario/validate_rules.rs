@@ -4,7 +4,7 @@
 use super::error::{clean, field, index};
 use super::locate::Seg;
 use super::metric_ref;
-use super::raw::{RawAlertExpr, RawCondition, RawConfigChange, RawFault, RawScenario};
+use super::raw::{RawAlertExpr, RawCondition, RawConfigChange, RawEntry, RawFault, RawScenario};
 use super::validate::Ctx;
 use super::{ExpertStep, Judgement};
 use crate::sim::fault::{CertTarget, ConfigChange, Fault};
@@ -107,17 +107,24 @@ pub(super) fn rules(cx: &mut Ctx, raw: &RawScenario, sim: &mut SimSpec) -> Story
                 Trigger::At(SimTime(at.0))
             }
             (None, Some(c)) => Trigger::When(condition(cx, sim, &labels, &sub(&p, "when"), c)),
-            _ => {
-                cx.err(&p, "a timeline entry needs exactly one of `at` or `when`", "e.g. at: \"2m\"");
+            (Some(_), Some(_)) => {
+                cx.err(
+                    &sub(&p, "when"),
+                    "this timeline entry has both `at` and `when`",
+                    "keep one: `at` for a fixed time, or `when` for a condition",
+                );
+                continue;
+            }
+            (None, None) => {
+                cx.err(
+                    &p,
+                    "this timeline entry has neither `at` nor `when`",
+                    "add `at: \"2m\"` for a fixed time, or `when: …` for a condition",
+                );
                 continue;
             }
         };
-        let n = [e.fault.is_some(), e.message.is_some(), e.log.is_some(), e.fake_alert.is_some()]
-            .iter()
-            .filter(|x| **x)
-            .count();
-        if n != 1 {
-            cx.err(&p, "a timeline entry needs exactly one of `fault`, `message`, `log` or `fake_alert`", "");
+        if !one_inject(cx, &p, e) {
             continue;
         }
         let inject = if let Some(f) = &e.fault {
@@ -147,10 +154,15 @@ pub(super) fn rules(cx: &mut Ctx, raw: &RawScenario, sim: &mut SimSpec) -> Story
             continue;
         };
         if !matches!(inject, Inject::Fault(_)) && (e.for_.is_some() || !e.cleared_by.is_empty()) {
-            cx.err(&p, "`for` and `cleared_by` apply to faults only", "");
+            cx.err(
+                &sub(&p, if e.for_.is_some() { "for" } else { "cleared_by" }),
+                "`for` and `cleared_by` apply to faults only",
+                "remove it: messages and logs have no duration, and a fake alert's is the `for` inside `fake_alert`",
+            );
         }
         sim.timeline.push(TimelineEntry {
-            label: labels[i].clone(),
+            // Shown in events: cleaned like any other text.
+            label: cx.text(&sub(&p, "label"), &labels[i]),
             trigger,
             inject,
             duration: e.for_,
@@ -224,6 +236,34 @@ pub(super) fn rules(cx: &mut Ctx, raw: &RawScenario, sim: &mut SimSpec) -> Story
     Story { judge, expert }
 }
 
+/// Whether a timeline entry injects exactly one thing; reports the entry otherwise.
+fn one_inject(cx: &mut Ctx, p: &[Seg], e: &RawEntry) -> bool {
+    let injects: Vec<&str> = [
+        ("fault", e.fault.is_some()),
+        ("message", e.message.is_some()),
+        ("log", e.log.is_some()),
+        ("fake_alert", e.fake_alert.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(name, present)| present.then_some(name))
+    .collect();
+    match injects[..] {
+        [_] => true,
+        [] => {
+            cx.err(p, "this timeline entry does nothing", "add one of `fault`, `message`, `log` or `fake_alert`");
+            false
+        }
+        [first, second, ..] => {
+            cx.err(
+                &sub(p, second),
+                format!("a timeline entry injects one thing, and this one has both `{first}` and `{second}`"),
+                "split it into two entries with the same trigger",
+            );
+            false
+        }
+    }
+}
+
 fn condition(cx: &mut Ctx, sim: &SimSpec, labels: &[String], path: &[Seg], c: &RawCondition) -> Condition {
     let label =
         |cx: &mut Ctx, l: &str| cx.lookup(&[path, &[index(0)]].concat(), labels, l, "timeline label").unwrap_or(0);
@@ -240,10 +280,17 @@ fn condition(cx: &mut Ctx, sim: &SimSpec, labels: &[String], path: &[Seg], c: &R
             let (op, value) = comparison(cx, path, *above, *below);
             Condition::Recovered { metric: m, op, value, for_: *for_ }
         }
-        RawCondition::After(t) => Condition::After(SimTime(t.0)),
+        RawCondition::After(t) => {
+            cx.within_length(&[path, &[index(0)]].concat(), *t);
+            Condition::After(SimTime(t.0))
+        }
         RawCondition::Command(k) => Condition::Command(*k),
-        RawCondition::NoCommandBy { command, by } => Condition::NoCommandBy { kind: *command, by: SimTime(by.0) },
+        RawCondition::NoCommandBy { command, by } => {
+            cx.within_length(&sub(path, "by"), *by);
+            Condition::NoCommandBy { kind: *command, by: SimTime(by.0) }
+        }
         RawCondition::NoStatusUpdateBy(by) => {
+            cx.within_length(&[path, &[index(0)]].concat(), *by);
             Condition::NoCommandBy { kind: crate::sim::command::CommandKind::StatusUpdate, by: SimTime(by.0) }
         }
         RawCondition::Declared => Condition::Declared,
@@ -375,7 +422,11 @@ fn fault(cx: &mut Ctx, sim: &SimSpec, p: &[Seg], f: &RawFault) -> Option<Fault> 
             let dep = |cx: &mut Ctx, name: &str| {
                 let d = sim.dep_index(s, name);
                 if d.is_none() {
-                    cx.err(&[&cp[..], &[index(0)]].concat(), format!("{service} does not call `{name}`"), "");
+                    cx.err(
+                        &sub(&cp, "dependency"),
+                        format!("{service} does not call `{name}`"),
+                        metric_ref::calls_hint(sim, s),
+                    );
                 }
                 d
             };
