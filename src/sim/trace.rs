@@ -7,7 +7,7 @@ use serde::Serialize;
 use std::collections::VecDeque;
 
 /// Trace one user request in this many.
-pub const SAMPLE_EVERY: u64 = 64;
+pub const SAMPLE_EVERY: u64 = 128;
 const KEEP: usize = 40;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
