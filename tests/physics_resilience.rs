@@ -207,7 +207,10 @@ fn a_short_spike_recovers_but_a_long_one_tips_the_service_into_a_lasting_retry_s
     let sim = run(&storm_scenario(short, false), 1);
     let ok = success(&sim, spike_end(short) + 30, sim.windows().len());
     assert!(ok > 0.999, "after a {short} s spike (T* = {critical} s) {:.3} % succeed; it should recover", ok * 100.0);
-    assert_eq!(sim.windows().last().map(|w| w.services[1].queue), Some(0), "no backlog left after a short spike");
+    // A healthy backend at ρ ≈ 0.6 still has a momentary queue now and then; a backlog is
+    // thousands deep (see assert_storm), so "drained" means a handful at most.
+    let left = sim.windows().last().map_or(u32::MAX, |w| w.services[1].queue);
+    assert!(left < 10, "no backlog left after a short spike: {left} queued");
 
     let long = critical * 5.0;
     let sim = run(&storm_scenario(long, false), 1);
@@ -247,7 +250,8 @@ fn a_shared_retry_budget_prevents_the_retry_storm() {
     let from = SPIKE_AT as usize + long.ceil() as usize + 60;
     let ok = success(&sim, from, sim.windows().len());
     assert!(ok > 0.999, "with a retry budget {:.3} % succeed after the spike; it should recover", ok * 100.0);
-    assert_eq!(sim.windows().last().map(|w| w.services[1].queue), Some(0), "the spike's backlog has drained");
+    let left = sim.windows().last().map_or(u32::MAX, |w| w.services[1].queue);
+    assert!(left < 10, "the spike's backlog has drained: {left} queued");
 }
 
 // ---------------------------------------------------------------------------------------

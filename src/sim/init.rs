@@ -148,7 +148,7 @@ impl Sim {
             traces: Traces::default(),
             totals,
             ended: None,
-            arrival_bound: (u64::MAX, 0.0),
+            arrival_seg: super::traffic::Segment { seg: u64::MAX, bound: 0.0, linear: None },
             pumping: false,
             rollout_busy: false,
             rollout_pending: Vec::new(),

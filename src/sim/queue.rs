@@ -1,22 +1,29 @@
 //! The discrete-event queue: events ordered by `(time, sequence)`, so two events at the same
 //! instant always fire in the order they were scheduled.
 //!
-//! It is a calendar queue. Time is cut into 1 ms slots; a ring of slots covers the next
-//! ~16 s, and each slot is an unsorted `Vec`, so scheduling is an append. When the clock reaches
-//! a slot its few events are sorted once and popped in order. Events beyond the ring wait in a
-//! heap and move into the ring as it comes into range. Almost every event (timeouts, service
-//! times, look-ups) lands within the ring, so both push and pop are O(1) amortized; most
-//! timeouts are stale by the time they come due, and `pop_until` drops those without returning
-//! them.
+//! Two structures share the work, chosen for how events are scheduled:
+//! - *Lanes* hold timers of a fixed length (a policy's timeout, a pool's acquire timeout, a
+//!   health-check interval). Scheduled "now + d" with the same d, they come due in the order
+//!   they were made, so each lane is a FIFO: appends and pops touch only its two ends, which
+//!   keeps the many long timers (most of which never fire) cheap and cache-friendly.
+//! - A *calendar* holds everything else (service times, query times, replies): 1 ms slots over
+//!   the next ~2 s, each an unsorted `Vec` sorted once when the clock reaches it, and a heap for
+//!   the rare event beyond that.
+//!
+//! Popping takes the smallest key among the calendar and the lane fronts, so the order is
+//! exactly that of a single priority queue. Timers for which the caller says "stale" (their
+//! request already finished) are dropped without being returned.
 
 use super::time::{Dur, SimTime};
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 
-/// Slot width in microseconds.
+/// Calendar slot width in microseconds.
 const WIDTH: u64 = 1_000;
-/// Slots in the ring (a power of two): the ring spans `SLOTS × WIDTH` ≈ 16.4 s.
-const SLOTS: u64 = 1 << 14;
+/// Calendar slots (a power of two): the calendar spans `SLOTS × WIDTH` ≈ 2 s.
+const SLOTS: u64 = 1 << 11;
+/// Lanes kept at most; timers of other lengths go to the calendar.
+const MAX_LANES: usize = 24;
 
 #[derive(Clone, Debug)]
 struct Entry<E> {
@@ -48,15 +55,26 @@ impl<E> Ord for Entry<E> {
     }
 }
 
+#[derive(Clone, Debug)]
+struct Lane<E> {
+    len: u64,
+    q: VecDeque<Entry<E>>,
+}
+
 /// A min-queue of events by time, FIFO among equal times.
 #[derive(Clone, Debug)]
 pub struct EventQueue<E> {
     ring: Vec<Vec<Entry<E>>>,
-    /// The absolute slot number the clock is in.
+    /// The absolute slot number the calendar is at.
     cur: u64,
     /// The current slot's events, sorted latest first (so the next is at the end).
     ready: Vec<Entry<E>>,
     far: BinaryHeap<Entry<E>>,
+    /// Events in the calendar (ring, ready and far).
+    calendar_len: usize,
+    lanes: Vec<Lane<E>>,
+    /// Each lane's front key (`u128::MAX` when empty), contiguous for a fast scan.
+    fronts: Vec<u128>,
     seq: u64,
     len: usize,
 }
@@ -68,6 +86,9 @@ impl<E> Default for EventQueue<E> {
             cur: 0,
             ready: Vec::new(),
             far: BinaryHeap::new(),
+            calendar_len: 0,
+            lanes: Vec::new(),
+            fronts: Vec::new(),
             seq: 0,
             len: 0,
         }
@@ -75,11 +96,17 @@ impl<E> Default for EventQueue<E> {
 }
 
 impl<E> EventQueue<E> {
-    /// Schedules an event at `t`, which must not be before the last popped event's time.
-    pub fn push(&mut self, t: SimTime, ev: E) {
+    fn key(&mut self, t: SimTime) -> u128 {
         let key = (u128::from(t.0) << 64) | u128::from(self.seq);
         self.seq += 1;
         self.len += 1;
+        key
+    }
+
+    /// Schedules an event at `t`, which must not be before the last popped event's time.
+    pub fn push(&mut self, t: SimTime, ev: E) {
+        let key = self.key(t);
+        self.calendar_len += 1;
         let slot = t.0 / WIDTH;
         let e = Entry { key, ev };
         if slot <= self.cur {
@@ -93,9 +120,35 @@ impl<E> EventQueue<E> {
         }
     }
 
-    /// Schedules an event `d` after `now`.
+    /// Schedules a timer of length `d` from `now`. Every timer of the same length must be
+    /// scheduled with a `now` no earlier than the previous one's (true for a sim clock).
     pub fn push_after(&mut self, now: SimTime, d: Dur, ev: E) {
-        self.push(now + d, ev);
+        let lane = match self.lanes.iter().position(|l| l.len == d.0) {
+            Some(i) => i,
+            None if self.lanes.len() < MAX_LANES => {
+                self.lanes.push(Lane { len: d.0, q: VecDeque::new() });
+                self.fronts.push(u128::MAX);
+                self.lanes.len() - 1
+            }
+            None => return self.push(now + d, ev),
+        };
+        let key = self.key(now + d);
+        debug_assert!(self.lanes[lane].q.back().is_none_or(|b| b.key < key));
+        if self.lanes[lane].q.is_empty() {
+            self.fronts[lane] = key;
+        }
+        self.lanes[lane].q.push_back(Entry { key, ev });
+    }
+
+    /// The earliest lane front: (key, lane).
+    fn lane_min(&self) -> (u128, usize) {
+        let mut best = (u128::MAX, 0);
+        for (i, &k) in self.fronts.iter().enumerate() {
+            if k < best.0 {
+                best = (k, i);
+            }
+        }
+        best
     }
 
     /// Pops the next event if it is due at or before `limit`. Events for which `stale` says
@@ -103,21 +156,30 @@ impl<E> EventQueue<E> {
     /// being returned.
     pub fn pop_until(&mut self, limit: SimTime, stale: impl Fn(&E) -> bool) -> Option<(SimTime, E)> {
         loop {
-            if let Some(next) = self.ready.last() {
-                if next.time() > limit.0 {
-                    return None;
-                }
-                let e = self.ready.pop().expect("non-empty");
-                self.len -= 1;
-                if stale(&e.ev) {
-                    continue;
-                }
-                return Some((SimTime(e.time()), e.ev));
+            let (lane_key, lane) = self.lane_min();
+            let bound = ((lane_key >> 64) as u64).min(limit.0);
+            // Bring the calendar to its next event, unless that is later than `bound`.
+            while self.ready.is_empty() && self.calendar_len > 0 && (self.cur + 1) * WIDTH <= bound {
+                self.advance();
             }
-            if self.len == 0 || (self.cur + 1) * WIDTH > limit.0 {
+            let from_calendar = self.ready.last().is_some_and(|e| e.key < lane_key);
+            let key = if from_calendar { self.ready.last().map_or(u128::MAX, |e| e.key) } else { lane_key };
+            if key == u128::MAX || (key >> 64) as u64 > limit.0 {
                 return None;
             }
-            self.advance();
+            self.len -= 1;
+            let e = if from_calendar {
+                self.calendar_len -= 1;
+                self.ready.pop().expect("non-empty")
+            } else {
+                let e = self.lanes[lane].q.pop_front().expect("front exists");
+                self.fronts[lane] = self.lanes[lane].q.front().map_or(u128::MAX, |f| f.key);
+                e
+            };
+            if stale(&e.ev) {
+                continue;
+            }
+            return Some((SimTime(e.time()), e.ev));
         }
     }
 
@@ -125,11 +187,11 @@ impl<E> EventQueue<E> {
         self.pop_until(SimTime::NEVER, |_| false)
     }
 
-    /// Moves the clock to the next slot and sorts its events into `ready`. Skips runs of empty
-    /// slots in one step when only far events remain.
+    /// Moves the calendar to the next slot and sorts its events into `ready`. Skips runs of
+    /// empty slots in one step when only far events remain.
     fn advance(&mut self) {
         self.cur += 1;
-        if self.len == self.far.len() {
+        if self.calendar_len == self.far.len() {
             if let Some(top) = self.far.peek() {
                 self.cur = self.cur.max(top.time() / WIDTH);
             }
@@ -178,26 +240,40 @@ mod tests {
     }
 
     #[test]
-    fn near_far_and_current_slot_events_interleave_exactly() {
-        // A pseudo-random mix of delays: same slot, within the ring, and beyond it, scheduled
-        // as a simulation would (never before the last popped time).
+    fn lanes_calendar_and_far_events_interleave_exactly() {
+        // A pseudo-random mix: same-slot events, calendar events, far ones, and fixed-length
+        // timers in lanes, scheduled as a simulation would (never before the last popped time).
         let mut q = EventQueue::default();
         let mut want = Vec::new();
         let mut got = Vec::new();
         let mut now = 0u64;
         let mut x: u64 = 12345;
         let mut id = 0u64;
-        for round in 0..2_000 {
+        for round in 0..3_000 {
             for _ in 0..3 {
                 x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-                let d = match x >> 62 {
-                    0 => (x >> 20) % 500,                     // same slot-ish
-                    1 => (x >> 20) % 5_000_000,               // within the ring
-                    2 => 17_000_000 + (x >> 20) % 60_000_000, // beyond it
-                    _ => 0,
-                };
-                q.push(SimTime(now + d), id);
-                want.push((now + d, id));
+                match x >> 61 {
+                    0 => {
+                        let d = (x >> 20) % 500;
+                        q.push(SimTime(now + d), id);
+                        want.push((now + d, id));
+                    }
+                    1 | 2 => {
+                        let d = (x >> 20) % 1_900_000;
+                        q.push(SimTime(now + d), id);
+                        want.push((now + d, id));
+                    }
+                    3 => {
+                        let d = 2_500_000 + (x >> 20) % 60_000_000;
+                        q.push(SimTime(now + d), id);
+                        want.push((now + d, id));
+                    }
+                    k => {
+                        let d = [1_000, 2_000_000, 10_000_000, 3_000][(k - 4) as usize];
+                        q.push_after(SimTime(now), Dur(d), id);
+                        want.push((now + d, id));
+                    }
+                }
                 id += 1;
             }
             if round % 2 == 0 {
@@ -222,8 +298,10 @@ mod tests {
         for t in [10u64, 2_000, 3_000, 50_000] {
             q.push(SimTime(t), t);
         }
-        assert_eq!(q.pop_until(SimTime(2_500), |e: &u64| *e == 2_000), Some((SimTime(10), 10)));
-        assert_eq!(q.pop_until(SimTime(2_500), |e: &u64| *e == 2_000), None, "2000 is stale, 3000 is too late");
+        q.push_after(SimTime(0), Dur(2_500), 2_500);
+        assert_eq!(q.pop_until(SimTime(2_600), |e: &u64| *e == 2_000), Some((SimTime(10), 10)));
+        assert_eq!(q.pop_until(SimTime(2_600), |e: &u64| *e == 2_000), Some((SimTime(2_500), 2_500)));
+        assert_eq!(q.pop_until(SimTime(2_600), |_| false), None, "3000 is past the limit");
         assert_eq!(q.pop_until(SimTime(1_000_000), |_| false), Some((SimTime(3_000), 3_000)));
         assert_eq!(q.len(), 1);
     }

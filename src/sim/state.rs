@@ -491,8 +491,8 @@ pub struct Sim {
     pub(crate) traces: Traces,
     pub(crate) totals: Totals,
     pub(crate) ended: Option<(SimTime, EndReason)>,
-    /// Next arrival bound: the rate ceiling of the current one-second segment.
-    pub(crate) arrival_bound: (u64, f64),
+    /// The arrival process of the current one-second segment.
+    pub(crate) arrival_seg: super::traffic::Segment,
     pub(crate) pumping: bool,
     pub(crate) rollout_busy: bool,
     pub(crate) rollout_pending: Vec<usize>,
