@@ -4,6 +4,7 @@
 use super::app::{App, MAIN_ITEMS, MenuPage};
 use super::game::{Focus, Game, Panel};
 use super::theme::{Health, Theme};
+use super::widgets::wrap::wrap;
 use super::widgets::{chrome, map, panels, signals};
 use crate::scenario::{BUILTIN, Spec};
 use ratatui::buffer::Buffer;
@@ -28,6 +29,11 @@ pub fn title(app: &App, area: Rect, buf: &mut Buffer) {
     Paragraph::new(head).render(top.inner(ratatui::layout::Margin::new(0, 1)), buf);
     let inner_w = body.width.min(100);
     let r = body.centered(Constraint::Length(inner_w), Constraint::Percentage(100));
+    // Text is wrapped here, not by the paragraph, so the box's height fits its rows exactly.
+    let text_w = usize::from(inner_w.saturating_sub(2));
+    let prose = |lines: &mut Vec<Line<'static>>, text: &str, style| {
+        lines.extend(wrap(&format!("  {text}"), text_w, 2).into_iter().map(|row| Line::from(Span::styled(row, style))));
+    };
     let mut lines: Vec<Line> = Vec::new();
     let item = |lines: &mut Vec<Line>, selected: bool, spans: Vec<Span<'static>>| {
         let mut line = Line::from(spans);
@@ -60,24 +66,28 @@ pub fn title(app: &App, area: Rect, buf: &mut Buffer) {
                 } else {
                     Span::styled("[new]     ", t.accent())
                 };
-                item(
-                    &mut lines,
-                    i == app.menu.cursor,
-                    vec![
-                        Span::styled(format!("  {}. ", i + 1), t.dim()),
-                        status,
-                        Span::styled(format!(" {:<26}", spec.title), t.text()),
-                        Span::styled(
-                            format!("{:<7}{:>5}  ", format!("{:?}", spec.difficulty), spec.length().to_string()),
-                            t.dim(),
-                        ),
-                        Span::styled(spec.teaches.join(", "), t.dim()),
-                    ],
-                );
+                let mut spans = vec![
+                    Span::styled(format!("  {}. ", i + 1), t.dim()),
+                    status,
+                    Span::styled(format!(" {:<26}", spec.title), t.text()),
+                    Span::styled(
+                        format!("{:<7}{:>5}  ", format!("{:?}", spec.difficulty), spec.length().to_string()),
+                        t.dim(),
+                    ),
+                ];
+                // What it teaches wraps under its own column, so the rows above stay aligned.
+                let column = Line::from(spans.clone()).width();
+                let teaches = wrap(&spec.teaches.join(", "), text_w.saturating_sub(column).max(10), 0);
+                let mut rows = teaches.into_iter();
+                spans.push(Span::styled(rows.next().unwrap_or_default(), t.dim()));
+                item(&mut lines, i == app.menu.cursor, spans);
+                for row in rows {
+                    item(&mut lines, i == app.menu.cursor, vec![Span::styled(format!("{:column$}{row}", ""), t.dim())]);
+                }
             }
             if let Some(Some(Ok(spec))) = BUILTIN.get(app.menu.cursor).map(|b| crate::scenario::builtin(b.0)) {
                 lines.push(Line::from(""));
-                lines.push(Line::from(Span::styled(format!("  {}", spec.summary), t.text())));
+                prose(&mut lines, &spec.summary, t.text());
             }
         }
         MenuPage::Settings => {
@@ -112,19 +122,16 @@ pub fn title(app: &App, area: Rect, buf: &mut Buffer) {
     if let Some(e) = &app.menu.error {
         lines.push(Line::from(""));
         for l in e.lines() {
-            lines.push(Line::from(Span::styled(format!("  {l}"), t.health(Health::Crit))));
+            prose(&mut lines, l, t.health(Health::Crit));
         }
     }
     for n in &app.notices {
         lines.push(Line::from(""));
-        lines.push(Line::from(Span::styled(format!("  warning: {n}"), t.health(Health::Warn))));
+        prose(&mut lines, &format!("warning: {n}"), t.health(Health::Warn));
     }
     let height = (lines.len() as u16 + 2).min(r.height);
     let r = r.centered(Constraint::Percentage(100), Constraint::Length(height));
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .block(block(t, Span::styled(format!(" {page_title} "), t.title()), true))
-        .render(r, buf);
+    Paragraph::new(lines).block(block(t, Span::styled(format!(" {page_title} "), t.title()), true)).render(r, buf);
     chrome::keybar(app, foot, buf);
 }
 
@@ -133,13 +140,9 @@ pub fn briefing(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
     let spec: &Spec = &game.spec;
     let [body, foot] = Layout::vertical([Constraint::Min(5), Constraint::Length(1)]).areas(area);
     let slo = &spec.sim.slo;
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled(spec.title.clone(), t.title()),
-            Span::styled(format!("   {:?} · {} · seed {}", spec.difficulty, spec.length(), game.sim.seed()), t.dim()),
-        ]),
-        Line::from(""),
-    ];
+    let r = body.centered(Constraint::Length(body.width.min(100)), Constraint::Percentage(100));
+    let text_w = usize::from(r.width.saturating_sub(2));
+    let mut lines = Vec::new();
     if !spec.role.is_empty() {
         lines.push(Line::from(Span::styled(spec.role.clone(), t.accent())));
         lines.push(Line::from(""));
@@ -164,17 +167,18 @@ pub fn briefing(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
     if !spec.runbook.is_empty() {
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled("Runbook", t.title())));
-        for r in &spec.runbook {
-            lines.push(Line::from(format!(" {} {r}", t.bullet())));
+        for step in &spec.runbook {
+            lines.extend(wrap(&format!(" {} {step}", t.bullet()), text_w, 3).into_iter().map(Line::from));
         }
     }
-    lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled("Press enter to start the clock. Esc goes back.", t.accent())));
-    let r = body.centered(Constraint::Length(body.width.min(100)), Constraint::Percentage(100));
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .block(block(t, Span::styled(" Briefing ", t.title()), true))
-        .render(r, buf);
+    // The title and the way to start live on the frame, so they stay visible when the text is
+    // too long for the window.
+    let title = Line::from(vec![
+        Span::styled(format!(" Briefing: {} ", spec.title), t.title()),
+        Span::styled(format!("· {:?} · {} · seed {} ", spec.difficulty, spec.length(), game.sim.seed()), t.dim()),
+    ]);
+    let start = Line::from(Span::styled(" Press enter to start the clock. Esc goes back. ", t.accent())).centered();
+    Paragraph::new(lines).wrap(Wrap { trim: false }).block(block(t, title, true).title_bottom(start)).render(r, buf);
     chrome::keybar(app, foot, buf);
 }
 
@@ -241,20 +245,23 @@ pub fn end(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
     let width = r.width.saturating_sub(2) as usize;
     let mut lines: Vec<Line> = Vec::new();
     let h = |text: &str| Line::from(Span::styled(text.to_string(), t.title()));
+    // Prose is wrapped here (continuation rows indented under the text), so the scroll limit
+    // below counts real rows and the last lesson can be reached.
+    let para = |lines: &mut Vec<Line<'static>>, text: &str, indent: usize, style| {
+        lines.extend(wrap(text, width, indent).into_iter().map(|row| Line::from(Span::styled(row, style))));
+    };
     let ended = d.end_reason.map_or("stopped".to_string(), |e| format!("{e:?}"));
-    lines.push(Line::from(vec![
-        Span::styled(format!("Score {} — grade {}", s.overall, s.grade), t.title()),
-        Span::styled(
-            format!(
-                "   ended at {} ({ended}) · seed {} · scroll with ↑/↓, e: export markdown",
-                d.ended_at.clock(),
-                d.seed
-            ),
-            t.dim(),
-        ),
-    ]));
+    let score = Span::styled(format!("Score {} — grade {}", s.overall, s.grade), t.title());
+    let about =
+        format!("ended at {} ({ended}) · seed {} · scroll with ↑/↓, e: export markdown", d.ended_at.clock(), d.seed);
+    if score.width() + 3 + about.chars().count() <= width {
+        lines.push(Line::from(vec![score, Span::styled(format!("   {about}"), t.dim())]));
+    } else {
+        lines.push(Line::from(score));
+        para(&mut lines, &about, 0, t.dim());
+    }
     for n in &app.notices {
-        lines.push(Line::from(Span::styled(n.clone(), t.accent())));
+        para(&mut lines, n, 0, t.accent());
     }
     lines.push(Line::from(""));
     let bar_w = 20usize;
@@ -275,7 +282,7 @@ pub fn end(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
             Span::styled(format!(" {}%", dim.weight), t.dim()),
         ]));
         for why in &dim.reasons {
-            lines.push(Line::from(Span::styled(format!("              {why}"), t.dim())));
+            para(&mut lines, &format!("              {why}"), 14, t.dim());
         }
     }
     lines.push(Line::from(""));
@@ -286,19 +293,16 @@ pub fn end(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
     lines.push(Line::from(""));
     lines.push(h("What was really happening"));
     if !d.truth.is_empty() {
-        lines.push(Line::from(d.truth.clone()));
+        para(&mut lines, &d.truth, 0, t.text());
     }
     for f in &d.faults {
         let until = f.to.map_or(" — still active at the end".to_string(), |x| format!(" — until {}", x.clock()));
-        lines.push(Line::from(Span::styled(
-            format!(" {} {}: {}{until}", f.from.clock(), f.label, f.detail),
-            t.accent(),
-        )));
+        para(&mut lines, &format!(" {} {}: {}{until}", f.from.clock(), f.label, f.detail), 7, t.accent());
     }
     lines.push(Line::from(""));
     lines.push(h("What you saw"));
     for m in &d.saw {
-        lines.push(Line::from(format!(" {} {}", m.t.clock(), m.text)));
+        para(&mut lines, &format!(" {} {}", m.t.clock(), m.text), 7, t.text());
     }
     lines.push(Line::from(""));
     lines.push(h("What you did"));
@@ -306,7 +310,7 @@ pub fn end(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
         lines.push(Line::from(" nothing"));
     }
     for m in &d.actions {
-        lines.push(Line::from(format!(" {} {}", m.t.clock(), m.text)));
+        para(&mut lines, &format!(" {} {}", m.t.clock(), m.text), 7, t.text());
     }
     lines.push(Line::from(""));
     lines.push(h(&format!(
@@ -314,12 +318,12 @@ pub fn end(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
         d.par_detect, d.par_mitigate
     )));
     for m in &d.expert {
-        lines.push(Line::from(format!(" {} {}", m.t.clock(), m.text)));
+        para(&mut lines, &format!(" {} {}", m.t.clock(), m.text), 7, t.text());
     }
     lines.push(Line::from(""));
     lines.push(h("Lessons"));
     for l in &d.lessons {
-        lines.push(Line::from(format!(" {} {l}", t.bullet())));
+        para(&mut lines, &format!(" {} {l}", t.bullet()), 3, t.text());
     }
     let inner_h = r.height.saturating_sub(2) as usize;
     let scroll = game.debrief_scroll.min(lines.len().saturating_sub(inner_h));

@@ -29,15 +29,51 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         ];
         let r = area.centered(Constraint::Percentage(100), Constraint::Length(2));
         Paragraph::new(text).centered().wrap(Wrap { trim: true }).render(r, buf);
-        return;
+    } else {
+        match &app.screen {
+            Screen::Title => screens::title(app, area, buf),
+            Screen::Briefing(g) => screens::briefing(app, g, area, buf),
+            Screen::Playing(g) => screens::incident(app, g, area, buf),
+            Screen::End(g) => screens::end(app, g, area, buf),
+        }
+        if let Some(o) = &app.overlay {
+            widgets::dialogs::render(app, o, area, buf);
+        }
     }
-    match &app.screen {
-        Screen::Title => screens::title(app, area, buf),
-        Screen::Briefing(g) => screens::briefing(app, g, area, buf),
-        Screen::Playing(g) => screens::incident(app, g, area, buf),
-        Screen::End(g) => screens::end(app, g, area, buf),
+    if app.theme.ascii {
+        fold_to_ascii(buf, area);
     }
-    if let Some(o) = &app.overlay {
-        widgets::dialogs::render(app, o, area, buf);
+}
+
+/// ASCII mode promises that nothing outside ASCII reaches the terminal, but separators and
+/// arrows also arrive in text the theme does not draw: scenario prose and the engine's event
+/// descriptions ("deploy api v41 → v42"). So every frame is folded cell by cell after
+/// drawing; each replacement is one cell wide, so no layout shifts.
+fn fold_to_ascii(buf: &mut Buffer, area: Rect) {
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            let cell = &mut buf[(x, y)];
+            if !cell.symbol().is_ascii() {
+                let folded = ascii_for(cell.symbol());
+                cell.set_symbol(folded);
+            }
+        }
+    }
+}
+
+/// The one-cell ASCII stand-in for a symbol; `?` when there is no sensible one.
+fn ascii_for(symbol: &str) -> &'static str {
+    match symbol {
+        "·" | "•" | "—" | "–" | "‐" | "─" | "━" => "-",
+        "→" | "▶" | "»" => ">",
+        "←" | "«" => "<",
+        "↑" => "^",
+        "↓" => "v",
+        "×" => "x",
+        "…" => "~",
+        "‘" | "’" => "'",
+        "“" | "”" => "\"",
+        "\u{a0}" => " ",
+        _ => "?",
     }
 }

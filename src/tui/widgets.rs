@@ -6,3 +6,4 @@ pub mod dialogs;
 pub mod map;
 pub mod panels;
 pub mod signals;
+pub mod wrap;

@@ -25,7 +25,7 @@ impl ColumnChart<'_> {
             return;
         }
         let t = self.theme;
-        buf.set_stringn(area.x, area.y, &self.title, area.width as usize, t.text());
+        buf.set_stringn(area.x, area.y, fit_title(&self.title, area.width as usize), area.width as usize, t.text());
         let rows = area.height.saturating_sub(2).max(1);
         let width = area.width as usize;
         let shown = &self.values[self.values.len().saturating_sub(width)..];
@@ -62,6 +62,29 @@ impl ColumnChart<'_> {
                 }
             }
         }
+    }
+}
+
+/// A title that fits `width` without cutting a number: trailing " · " parts go first, then
+/// the label before the last word (the current value) is shortened.
+pub fn fit_title(title: &str, width: usize) -> String {
+    let len = |s: &str| s.chars().count();
+    let mut title = title;
+    while len(title) > width {
+        match title.rsplit_once(" · ") {
+            Some((head, _)) => title = head,
+            None => break,
+        }
+    }
+    if len(title) <= width {
+        return title.to_string();
+    }
+    match title.rsplit_once(' ') {
+        Some((label, value)) if len(value) + 3 <= width => {
+            let keep = width - len(value) - 2;
+            format!("{}… {value}", label.chars().take(keep).collect::<String>())
+        }
+        _ => title.chars().take(width).collect(),
     }
 }
 
@@ -111,6 +134,13 @@ mod tests {
         let rows: Vec<String> =
             (0..5).map(|y| (0..6).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>()).collect();
         assert_eq!(rows, ["errors", "    # ", "   :# ", "   ##?", "   D  "]);
+    }
+
+    #[test]
+    fn a_title_too_wide_loses_its_tail_or_label_never_its_value() {
+        assert_eq!(fit_title("latency p99 480ms · p50 10ms", 21), "latency p99 480ms");
+        assert_eq!(fit_title("SLO burn rate (5m) 39.76x", 21), "SLO burn rate… 39.76x");
+        assert_eq!(fit_title("errors 9.7%", 21), "errors 9.7%");
     }
 
     #[test]

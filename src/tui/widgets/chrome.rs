@@ -32,21 +32,38 @@ pub fn header(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
         Health::Ok
     };
     let sep = Span::styled(" | ", t.dim());
-    let line = Line::from(vec![
-        Span::styled(" firedrill ", t.title()),
-        sep.clone(),
-        Span::styled(game.spec.title.clone(), t.text()),
-        sep.clone(),
+    let state = vec![
         Span::styled(format!("{clock} / {}", crate::sim::SimTime(game.spec.length().0).clock()), t.text()),
         pace,
         sep.clone(),
         incident,
         sep.clone(),
         Span::styled(format!("budget {:.1}%", budget * 100.0), t.health(bh)),
-        sep,
+        sep.clone(),
         Span::styled(format!("seed {}", sim.seed()), t.dim()),
-    ]);
-    buf.set_line(area.x, area.y, &line, area.width);
+    ];
+    // The clock, pace, incident, budget and seed always show; on a narrow terminal the name
+    // goes first, then the scenario's title is shortened.
+    let room = usize::from(area.width).saturating_sub(Line::from(state.clone()).width());
+    let brand = " firedrill ".len() + 3;
+    let title = &game.spec.title;
+    let mut spans = Vec::new();
+    if room >= brand + title.chars().count() + 3 {
+        spans.extend([Span::styled(" firedrill ", t.title()), sep.clone()]);
+        spans.extend([Span::styled(title.clone(), t.text()), sep]);
+    } else if room >= 10 {
+        let keep = room - 4;
+        let short: String = if title.chars().count() <= keep {
+            title.clone()
+        } else {
+            format!("{}…", title.chars().take(keep - 1).collect::<String>().trim_end())
+        };
+        spans.extend([Span::styled(format!(" {short}"), t.text()), sep]);
+    } else {
+        spans.push(Span::raw(" "));
+    }
+    spans.extend(state);
+    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
 }
 
 /// The last command's outcome, or the newest message to the player.

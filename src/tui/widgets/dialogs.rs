@@ -139,11 +139,21 @@ fn help(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let mut lines =
         vec![Line::from(Span::styled("Keys (from the keymap; override in keymap.ron in the config dir)", t.dim()))];
-    for b in app.keymap.bindings(context) {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:>18}  ", b.keys.join(", ")), t.accent()),
-            Span::styled(b.desc.clone(), t.text()),
-        ]));
+    let bindings = app.keymap.bindings(context);
+    // One column when it fits the window (header, blank, footer and frame take five rows);
+    // otherwise two, so no binding is cut off at the minimum size.
+    let columns = if bindings.len() + 5 > usize::from(area.height) { 2 } else { 1 };
+    let key_w =
+        if columns == 1 { 18 } else { bindings.iter().map(|b| b.keys.join(", ").chars().count()).max().unwrap_or(0) };
+    let desc_w = bindings.iter().map(|b| b.desc.chars().count()).max().unwrap_or(0);
+    let rows = bindings.len().div_ceil(columns);
+    for r in 0..rows {
+        let mut spans = Vec::new();
+        for b in (0..columns).filter_map(|c| bindings.get(c * rows + r)) {
+            spans.push(Span::styled(format!("{:>key_w$}  ", b.keys.join(", ")), t.accent()));
+            spans.push(Span::styled(format!("{:<desc_w$}   ", b.desc), t.text()));
+        }
+        lines.push(Line::from(spans));
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(

@@ -1,0 +1,291 @@
+//! The real binary, played as a person plays it: tmux runs it in a 120×36 pane, `send-keys`
+//! types, `capture-pane` reads the screen. One journey — title menu → Campaign → the first
+//! scenario → briefing → incident screen → 8× → flag off and declare → the run ends with the
+//! objectives met → debrief → menu → quit — then the exit status, the saved run and the state of
+//! the terminal afterwards (alternate screen left, `stty` settings as before).
+//!
+//! Every wait polls the screen until the expected text appears (with a generous timeout); no
+//! fixed sleep decides anything. The test is skipped, with a message, when tmux is not
+//! installed; CI installs it.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_firedrill");
+/// Long enough for a loaded CI machine; a passing run takes well under a second per step.
+const STEP: Duration = Duration::from_secs(20);
+
+fn tmux_installed() -> bool {
+    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+}
+
+/// A private tmux server (its own socket, no user config) running the game in a temp home.
+/// Dropping it kills the server, so a failing test leaves nothing behind.
+struct Session {
+    socket: String,
+    /// Where the server's socket file is, to remove it afterwards (tmux leaves it behind).
+    socket_path: Option<String>,
+    home: tempfile::TempDir,
+}
+
+impl Session {
+    fn start() -> Session {
+        let home = tempfile::tempdir().unwrap();
+        let socket = format!("firedrill-e2e-{}", std::process::id());
+        let mut session = Session { socket, socket_path: None, home };
+        let dir = session.home.path().display().to_string();
+        assert!(!dir.contains('\'') && !BIN.contains('\''), "paths are quoted with '");
+        // The wrapper records the terminal settings before and after the game and its exit
+        // status (tmux's own #{pane_dead_status} is unreliable), then stays alive so the
+        // screen can still be read.
+        let script = format!(
+            "stty -a > \"{dir}/stty-before\"; \"{BIN}\"; echo $? > \"{dir}/exit-status\"; \
+             stty -a > \"{dir}/stty-after\"; echo RESTORED; exec sleep 600"
+        );
+        let env: Vec<String> =
+            ["XDG_DATA_HOME", "XDG_CONFIG_HOME", "HOME"].iter().map(|k| format!("{k}={dir}")).collect();
+        let mut args = vec!["new-session", "-d", "-s", "app", "-x", "120", "-y", "36"];
+        for e in &env {
+            args.extend(["-e", e.as_str()]);
+        }
+        let command = format!("sh -c '{script}'");
+        args.push(&command);
+        session.tmux(&args);
+        session.socket_path = Some(session.tmux(&["display", "-p", "#{socket_path}"]).trim().to_string());
+        session
+    }
+
+    fn path(&self, name: &str) -> std::path::PathBuf {
+        self.home.path().join(name)
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let dir = self.home.path();
+        let out: Output = Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            // The server (started by the first call) passes its environment to the pane.
+            .env("XDG_DATA_HOME", dir)
+            .env("XDG_CONFIG_HOME", dir)
+            .env("HOME", dir)
+            .env_remove("FIREDRILL_DATA")
+            .env_remove("FIREDRILL_CONFIG")
+            .env_remove("NO_COLOR")
+            .env_remove("TMUX")
+            .output()
+            .expect("tmux runs");
+        assert!(out.status.success(), "tmux {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "app"])
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "app"];
+        args.extend(keys);
+        self.tmux(&args);
+    }
+
+    /// Types characters literally (`+` is a character, not a key name).
+    fn type_text(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", "app", "-l", text]);
+    }
+
+    /// Polls the screen until `done` holds; panics with the last screen after `timeout`.
+    fn wait_until(&self, what: &str, timeout: Duration, done: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if done(&screen) {
+                return screen;
+            }
+            assert!(start.elapsed() < timeout, "waited {timeout:?} for {what}; the screen shows:\n{screen}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        self.wait_until(&format!("{text:?}"), STEP, |s| s.contains(text))
+    }
+
+    /// The text of every reverse-video (highlighted) run on screen, e.g. a menu's cursor row.
+    fn highlighted(&self) -> Vec<String> {
+        let styled = self.tmux(&["capture-pane", "-p", "-e", "-t", "app"]);
+        styled
+            .lines()
+            .flat_map(|line| line.split("\x1b[7m").skip(1))
+            .map(|run| strip_ansi(run.split("\x1b[0m").next().unwrap_or("")).trim().to_string())
+            .collect()
+    }
+
+    /// The first word of the action menu's highlighted row (a command name such as `SetFlag`);
+    /// the map's selected row and the panel tab are highlighted too, but start otherwise.
+    fn menu_cursor(&self) -> Option<String> {
+        self.highlighted()
+            .into_iter()
+            .find(|h| h.starts_with(|c: char| c.is_ascii_uppercase()))
+            .and_then(|h| h.split_whitespace().next().map(str::to_string))
+    }
+
+    /// Presses down in the open menu, one row at a time, until `label` is highlighted. The
+    /// clock keeps running behind the menu, so only the menu's own row is compared.
+    fn highlight(&self, label: &str) {
+        for _ in 0..40 {
+            let now = self.menu_cursor();
+            if now.as_deref() == Some(label) {
+                return;
+            }
+            self.keys(&["Down"]);
+            let start = Instant::now();
+            while self.menu_cursor() == now {
+                assert!(start.elapsed() < STEP, "the menu's highlight did not move:\n{}", self.screen());
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        panic!("{label} never highlighted:\n{}", self.screen());
+    }
+
+    fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["-L", &self.socket, "-f", "/dev/null", "kill-server"]).output();
+        if let Some(path) = &self.socket_path {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            // CSI: ESC [ parameters… final byte (@ to ~).
+            if chars.next() == Some('[') {
+                for d in chars.by_ref() {
+                    if ('@'..='~').contains(&d) {
+                        break;
+                    }
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The edge's error rate as the service map shows it (`edge  601/s 3.2%`).
+fn edge_error_pct(screen: &str) -> Option<f64> {
+    screen.lines().find_map(|line| {
+        let after = &line[line.find(" edge ")? + " edge ".len()..];
+        after.split_whitespace().nth(1)?.strip_suffix('%')?.parse().ok()
+    })
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_player_runs_friday_deploy_from_the_menu_to_the_debrief_and_quits_cleanly() {
+    if !tmux_installed() {
+        eprintln!("SKIPPED: tmux is not installed; this end-to-end test drives the game in tmux");
+        return;
+    }
+    let s = Session::start();
+
+    s.wait_for("Main menu");
+    s.keys(&["Enter"]);
+    let menu = s.wait_for("scenarios unlock in order");
+    assert!(menu.contains("Friday afternoon deploy"), "{menu}");
+    assert!(menu.contains("[locked]"), "later scenarios are locked on a new profile:\n{menu}");
+    s.keys(&["Enter"]);
+    s.wait_for("Briefing: Friday afternoon deploy");
+    s.wait_for("Press enter to start the clock");
+    s.keys(&["Enter"]);
+
+    let incident = s.wait_for("Service map");
+    let header = incident.lines().next().unwrap_or("");
+    for part in ["Friday afternoon deploy", "/ 20:00", "no incident", "budget", "seed 42"] {
+        assert!(header.contains(part), "header {header:?} lacks {part:?}");
+    }
+    for row in [" edge ", " api ", "db ", "payments", "catalog"] {
+        assert!(incident.contains(row), "the service map lacks {row:?}:\n{incident}");
+    }
+    s.type_text("+++");
+    s.wait_until("8x in the header", STEP, |screen| screen.lines().next().is_some_and(|h| h.contains(" 8x ")));
+
+    // v42 rolls out at 2m; once the edge fails requests visibly, turn its flag off.
+    s.wait_until("the edge to show errors", Duration::from_secs(60), |screen| {
+        edge_error_pct(screen).is_some_and(|e| e >= 2.0)
+    });
+    s.keys(&["Enter"]);
+    s.wait_for("columns: time until it takes effect");
+    s.highlight("SetFlag");
+    s.keys(&["Enter"]);
+    let form = s.wait_for("set to:");
+    assert!(form.contains("< coupons-v2 >") && form.contains("< off >"), "{form}");
+    s.keys(&["Enter"]);
+    s.wait_for("turn flag coupons-v2 off");
+
+    s.type_text("i");
+    s.wait_for("Incident console");
+    s.keys(&["Enter"]);
+    s.wait_for("severity:");
+    s.keys(&["Enter"]);
+    s.wait_for("INCIDENT Sev2");
+
+    // The edge recovers for two minutes of sim time (15 s at 8x) and the run ends.
+    let debrief = s.wait_until("the debrief", Duration::from_secs(90), |screen| screen.contains("Debrief"));
+    for part in ["Debrief: Friday afternoon deploy", "Score", "ObjectivesMet", "seed 42"] {
+        assert!(debrief.contains(part), "the debrief lacks {part:?}:\n{debrief}");
+    }
+    s.wait_for("run saved to");
+    s.keys(&["Enter"]);
+    s.wait_for("Main menu");
+    s.type_text("q");
+
+    let after = s.wait_for("RESTORED");
+    assert_eq!(s.read("exit-status").trim(), "0", "the game exits with status 0");
+    assert!(!after.contains("Main menu"), "the game's screen is gone:\n{after}");
+    assert_eq!(s.tmux(&["display", "-p", "-t", "app", "#{alternate_on}"]).trim(), "0", "the alternate screen was left");
+    assert_eq!(s.tmux(&["display", "-p", "-t", "app", "#{cursor_flag}"]).trim(), "1", "the cursor is visible");
+    assert_eq!(s.read("stty-after"), s.read("stty-before"), "raw mode was undone: stty settings as before");
+
+    let runs = s.path("firedrill").join("runs");
+    let saved = files_in(&runs);
+    assert_eq!(saved.len(), 1, "one saved run in {}: {saved:?}", runs.display());
+    let run = std::fs::read_to_string(runs.join(&saved[0])).unwrap();
+    assert!(run.contains("friday-deploy") && run.contains("coupons-v2"), "{run}");
+    let profile = files_in(&s.path("firedrill"));
+    assert!(profile.iter().any(|f| f.contains("profile")), "progress was recorded: {profile:?}");
+}
+
+#[test]
+fn without_a_terminal_the_game_refuses_and_points_to_the_headless_runner() {
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .env("XDG_DATA_HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path())
+        .env("HOME", home.path())
+        .env_remove("FIREDRILL_DATA")
+        .env_remove("FIREDRILL_CONFIG")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "exit status {:?}", out.status);
+    assert!(err.contains("firedrill run"), "stderr should point to `firedrill run`: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.stdout.is_empty(), "nothing on stdout: {}", String::from_utf8_lossy(&out.stdout));
+}

@@ -1,0 +1,428 @@
+//! Key sequences on `App::update`, as a player types them: what state each leaves behind and
+//! which commands reach the engine (with the sim time they were sent at). No terminal and no
+//! clock: sim time moves only through `Msg::Frame` or an explicit `advance_to`.
+
+use firedrill::sim::command::{Command, CommandKind, Severity};
+use firedrill::sim::{EndReason, SimTime, TimedCommand};
+use firedrill::store::{Profile, Settings};
+use firedrill::tui::app::{App, Effect, MenuPage, Msg, Overlay, Screen};
+use firedrill::tui::game::{Focus, Game, Panel};
+use firedrill::tui::keymap::Keymap;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::time::Duration;
+
+fn new_app() -> App {
+    App::new(Settings::default(), Profile::default(), Keymap::default_map(), false)
+}
+
+fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ch(app: &mut App, c: char) -> Vec<Effect> {
+    press(app, KeyCode::Char(c))
+}
+
+fn ctrl_c(app: &mut App) -> Vec<Effect> {
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)))
+}
+
+fn game(app: &App) -> &Game {
+    app.game().expect("a game is open")
+}
+
+/// Title → Campaign → Friday afternoon deploy → briefing → enter: the clock is running.
+fn playing() -> App {
+    let mut app = new_app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.screen, Screen::Playing(_)));
+    app
+}
+
+/// Playing, with the sim jumped to `secs` (friday-deploy's bad rollout starts at 2m).
+fn playing_at(secs: u64) -> App {
+    let mut app = playing();
+    let g = app.game_mut().unwrap();
+    g.sim.advance_to(SimTime::from_secs(secs));
+    g.series.ingest(&g.sim);
+    app
+}
+
+fn action_items(app: &App) -> Vec<CommandKind> {
+    match &app.overlay {
+        Some(Overlay::Actions { items, .. }) => items.clone(),
+        other => panic!("the action menu is not open: {other:?}"),
+    }
+}
+
+/// Moves the open menu's cursor to `kind` and presses enter.
+fn choose(app: &mut App, kind: CommandKind) -> Vec<Effect> {
+    let at = action_items(app).iter().position(|k| *k == kind).unwrap_or_else(|| panic!("{kind:?} not offered"));
+    for _ in 0..at {
+        press(app, KeyCode::Down);
+    }
+    press(app, KeyCode::Enter)
+}
+
+#[test]
+fn the_menu_leads_through_the_campaign_and_briefing_into_a_running_game() {
+    let mut app = new_app();
+    assert!(matches!(app.screen, Screen::Title));
+    assert_eq!(app.menu.page, MenuPage::Main);
+    assert_eq!(press(&mut app, KeyCode::Enter), vec![]);
+    assert_eq!(app.menu.page, MenuPage::Campaign);
+    press(&mut app, KeyCode::Enter);
+    let Screen::Briefing(g) = &app.screen else { panic!("expected the briefing") };
+    assert_eq!(g.spec.id, "friday-deploy");
+    assert_eq!(g.sim.seed(), 42, "the scenario's own seed");
+    assert!(g.pacer.paused, "the clock does not run while the briefing is read");
+    assert!(!app.animating());
+    press(&mut app, KeyCode::Enter);
+    let Screen::Playing(g) = &app.screen else { panic!("expected the incident screen") };
+    assert!(!g.pacer.paused);
+    assert_eq!(g.sim.now(), SimTime::ZERO);
+    assert!(app.animating(), "frames tick once the clock runs");
+}
+
+#[test]
+fn esc_on_the_briefing_goes_back_to_the_title() {
+    let mut app = new_app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.screen, Screen::Title));
+}
+
+#[test]
+fn the_locked_campaign_entry_cannot_be_opened() {
+    let mut app = new_app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down);
+    assert!(!app.unlocked(1), "a fresh profile has only the first scenario unlocked");
+    assert_eq!(press(&mut app, KeyCode::Enter), vec![]);
+    assert!(matches!(app.screen, Screen::Title), "still on the title screen");
+    assert_eq!(app.menu.page, MenuPage::Campaign);
+    assert!(app.menu.error.as_deref().is_some_and(|e| e.contains("locked")), "{:?}", app.menu.error);
+}
+
+#[test]
+fn a_finished_scenario_unlocks_the_next_one() {
+    let mut profile = Profile::default();
+    profile.record("friday-deploy", 80, "B");
+    let mut app = App::new(Settings::default(), profile, Keymap::default_map(), false);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    let Screen::Briefing(g) = &app.screen else { panic!("the second scenario opens once the first is done") };
+    assert_eq!(g.spec.id, "slow-database");
+}
+
+#[test]
+fn space_pauses_and_resumes_the_clock() {
+    let mut app = playing();
+    app.update(Msg::Frame(Duration::from_millis(200)));
+    let t = game(&app).sim.now();
+    assert_eq!(t, SimTime(200_000), "1x: 200 ms of wall time is 200 ms of sim time");
+    ch(&mut app, ' ');
+    assert!(game(&app).pacer.paused);
+    assert!(!app.animating());
+    app.update(Msg::Frame(Duration::from_millis(200)));
+    assert_eq!(game(&app).sim.now(), t, "a paused clock does not move");
+    ch(&mut app, ' ');
+    assert!(!game(&app).pacer.paused);
+    app.update(Msg::Frame(Duration::from_millis(200)));
+    assert_eq!(game(&app).sim.now(), SimTime(400_000));
+}
+
+#[test]
+fn plus_and_minus_step_the_speed_through_1_2_4_and_8() {
+    let mut app = playing();
+    let mut seen = vec![game(&app).pacer.speed];
+    for _ in 0..4 {
+        ch(&mut app, '+');
+        seen.push(game(&app).pacer.speed);
+    }
+    assert_eq!(seen, [1, 2, 4, 8, 8], "8x is the top");
+    let before = game(&app).sim.now();
+    app.update(Msg::Frame(Duration::from_millis(100)));
+    assert_eq!(game(&app).sim.now().since(before).0, 800_000, "at 8x, 100 ms of wall time is 800 ms of sim time");
+    let mut seen = vec![];
+    for _ in 0..4 {
+        ch(&mut app, '-');
+        seen.push(game(&app).pacer.speed);
+    }
+    assert_eq!(seen, [4, 2, 1, 1], "1x is the bottom");
+    ch(&mut app, '=');
+    assert_eq!(game(&app).pacer.speed, 2, "= is + without shift");
+}
+
+#[test]
+fn tab_cycles_the_focus_and_backtab_goes_back() {
+    let mut app = playing();
+    let mut seen = vec![game(&app).view.focus];
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Tab);
+        seen.push(game(&app).view.focus);
+    }
+    assert_eq!(seen, [Focus::Map, Focus::Signals, Focus::Panel, Focus::Map]);
+    press(&mut app, KeyCode::BackTab);
+    assert_eq!(game(&app).view.focus, Focus::Panel);
+}
+
+#[test]
+fn the_number_keys_switch_the_bottom_panel() {
+    let mut app = playing();
+    assert_eq!(game(&app).view.panel, Panel::Alerts);
+    for (key, panel) in ['2', '3', '4', '5', '1'].into_iter().zip([
+        Panel::Logs,
+        Panel::Changes,
+        Panel::Trace,
+        Panel::Comms,
+        Panel::Alerts,
+    ]) {
+        ch(&mut app, key);
+        assert_eq!(game(&app).view.panel, panel, "key {key}");
+    }
+}
+
+#[test]
+fn slash_opens_a_filter_that_typing_edits_and_enter_applies() {
+    let mut app = playing();
+    ch(&mut app, '/');
+    assert_eq!(app.overlay, Some(Overlay::Filter(String::new())));
+    for c in "couponx".chars() {
+        ch(&mut app, c);
+    }
+    press(&mut app, KeyCode::Backspace);
+    // Letters bound elsewhere (q quits, 1 switches panel) are text while typing.
+    ch(&mut app, 'q');
+    ch(&mut app, '1');
+    assert_eq!(app.overlay, Some(Overlay::Filter("couponq1".into())));
+    assert_eq!(game(&app).view.filter, "", "nothing applies before enter");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.overlay, None);
+    assert_eq!(game(&app).view.filter, "couponq1");
+    // Reopening starts from the current filter; esc clears it.
+    ch(&mut app, '/');
+    assert_eq!(app.overlay, Some(Overlay::Filter("couponq1".into())));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.overlay, None);
+    assert_eq!(game(&app).view.filter, "");
+}
+
+#[test]
+fn the_action_menu_offers_the_selected_components_commands_first() {
+    let mut app = playing();
+    press(&mut app, KeyCode::Enter);
+    let edge = action_items(&app);
+    assert_eq!(edge[0], CommandKind::SetRateLimit, "the edge is selected at first: {edge:?}");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.overlay, None);
+    press(&mut app, KeyCode::Down);
+    assert_eq!(game(&app).row_name(game(&app).selected_component()), "api");
+    press(&mut app, KeyCode::Enter);
+    let api = action_items(&app);
+    assert_eq!(api[..3], [CommandKind::Rollback, CommandKind::Deploy, CommandKind::Scale], "{api:?}");
+    let mut sorted = api.clone();
+    sorted.sort_by_key(|k| format!("{k:?}"));
+    sorted.dedup();
+    assert_eq!(sorted.len(), api.len(), "no command is offered twice");
+    assert!(api.contains(&CommandKind::SetFlag), "the scenario has a flag");
+}
+
+#[test]
+fn a_set_flag_form_sends_the_command_at_the_current_sim_time() {
+    let mut app = playing_at(150);
+    let now = game(&app).sim.now();
+    assert_eq!(now, SimTime::from_secs(150));
+    press(&mut app, KeyCode::Enter);
+    choose(&mut app, CommandKind::SetFlag);
+    let Some(Overlay::Form(form)) = &app.overlay else { panic!("SetFlag opens a form: {:?}", app.overlay) };
+    assert_eq!(form.fields.iter().map(firedrill::tui::forms::Field::value).collect::<Vec<_>>(), ["coupons-v2", "off"]);
+    assert!(game(&app).recorded.is_empty(), "nothing is sent while the form is open");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.overlay, None, "a flag flip needs no confirmation");
+    let expected = Command::SetFlag { flag: "coupons-v2".into(), on: false };
+    let g = game(&app);
+    assert_eq!(g.recorded, [TimedCommand { at: now, command: expected.clone() }]);
+    let sent = g.sim.commands();
+    assert_eq!(sent.len(), 1);
+    assert_eq!((sent[0].at, &sent[0].command, &sent[0].rejected), (now, &expected, &None));
+    assert!(sent[0].effective_at > now, "a flag takes a few seconds to apply");
+    let flash = g.flash.as_ref().expect("the result is shown");
+    assert!(!flash.error && flash.text.contains("coupons-v2"), "{flash:?}");
+}
+
+#[test]
+fn a_form_field_can_be_changed_before_sending() {
+    let mut app = playing_at(150);
+    press(&mut app, KeyCode::Enter);
+    choose(&mut app, CommandKind::SetFlag);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(game(&app).recorded[0].command, Command::SetFlag { flag: "coupons-v2".into(), on: true });
+}
+
+#[test]
+fn a_rollback_asks_first_and_n_cancels_without_sending() {
+    let mut app = playing_at(150);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    choose(&mut app, CommandKind::Rollback);
+    press(&mut app, KeyCode::Enter);
+    let rollback = Command::Rollback { service: "api".into() };
+    assert_eq!(app.overlay, Some(Overlay::Confirm { command: rollback.clone() }));
+    ch(&mut app, 'n');
+    assert_eq!(app.overlay, None);
+    assert!(game(&app).recorded.is_empty() && game(&app).sim.commands().is_empty(), "nothing was sent");
+    // Asked again and confirmed, it is sent.
+    press(&mut app, KeyCode::Enter);
+    choose(&mut app, CommandKind::Rollback);
+    press(&mut app, KeyCode::Enter);
+    ch(&mut app, 'y');
+    let g = game(&app);
+    assert_eq!(g.recorded, [TimedCommand { at: SimTime::from_secs(150), command: rollback }]);
+    assert_eq!(g.sim.commands()[0].rejected, None, "api was deployed at 2m, so there is a version to go back to");
+}
+
+#[test]
+fn q_during_play_asks_and_n_keeps_playing_and_y_quits() {
+    let mut app = playing();
+    assert_eq!(ch(&mut app, 'q'), vec![]);
+    assert_eq!(app.overlay, Some(Overlay::Quit));
+    assert_eq!(ch(&mut app, 'n'), vec![]);
+    assert_eq!(app.overlay, None);
+    assert!(matches!(app.screen, Screen::Playing(_)));
+    ch(&mut app, 'q');
+    assert_eq!(ch(&mut app, 'y'), vec![Effect::Quit]);
+}
+
+#[test]
+fn q_on_the_main_menu_quits_without_asking() {
+    let mut app = new_app();
+    assert_eq!(ch(&mut app, 'q'), vec![Effect::Quit]);
+}
+
+#[test]
+fn ctrl_c_quits_at_once_from_anywhere() {
+    let mut app = new_app();
+    assert_eq!(ctrl_c(&mut app), vec![Effect::Quit], "on the title menu");
+    let mut app = playing();
+    assert_eq!(ctrl_c(&mut app), vec![Effect::Quit], "while playing");
+    ch(&mut app, '/');
+    assert_eq!(ctrl_c(&mut app), vec![Effect::Quit], "while typing a filter");
+    let mut app = playing();
+    ch(&mut app, 'q');
+    assert_eq!(ctrl_c(&mut app), vec![Effect::Quit], "in the quit dialog");
+}
+
+#[test]
+fn resolving_needs_a_declared_incident_and_then_ends_the_run_with_a_debrief() {
+    let mut app = playing_at(200);
+    // Resolve first: it asks (it ends the run), and the engine refuses it.
+    ch(&mut app, 'i');
+    let console = action_items(&app);
+    assert_eq!(console[0], CommandKind::Declare, "{console:?}");
+    choose(&mut app, CommandKind::Resolve);
+    assert_eq!(app.overlay, Some(Overlay::Confirm { command: Command::Resolve }));
+    assert_eq!(ch(&mut app, 'y'), vec![]);
+    assert!(matches!(app.screen, Screen::Playing(_)), "an undeclared incident cannot be resolved");
+    let g = game(&app);
+    assert!(g.sim.commands()[0].rejected.as_deref().is_some_and(|r| r.contains("declare")), "{:?}", g.sim.commands());
+    assert!(g.flash.as_ref().is_some_and(|f| f.error), "the refusal is shown");
+    // Declare (Sev2 is the default), then resolve.
+    ch(&mut app, 'i');
+    choose(&mut app, CommandKind::Declare);
+    assert_eq!(press(&mut app, KeyCode::Enter), vec![]);
+    assert_eq!(game(&app).recorded[1].command, Command::Declare { severity: Severity::Sev2 });
+    ch(&mut app, 'i');
+    choose(&mut app, CommandKind::Resolve);
+    assert_eq!(ch(&mut app, 'y'), vec![Effect::Finished]);
+    let Screen::End(g) = &app.screen else { panic!("the run is over") };
+    let d = g.debrief.as_ref().expect("the end screen has a debrief");
+    assert_eq!(d.end_reason, Some(EndReason::Resolved));
+    assert_eq!(d.ended_at, SimTime::from_secs(200));
+    assert_eq!(d.seed, 42);
+    assert_eq!(g.recorded.len(), 3, "the rejected resolve is recorded too, so a replay rejects it the same way");
+    assert_eq!(app.overlay, None);
+    // Enter goes back to the menu.
+    assert_eq!(press(&mut app, KeyCode::Enter), vec![]);
+    assert!(matches!(app.screen, Screen::Title));
+    assert_eq!(app.menu.page, MenuPage::Main);
+}
+
+#[test]
+fn meeting_the_objectives_ends_the_run_on_the_next_frame() {
+    let mut app = playing_at(160);
+    press(&mut app, KeyCode::Enter);
+    choose(&mut app, CommandKind::SetFlag);
+    press(&mut app, KeyCode::Enter);
+    for _ in 0..3 {
+        ch(&mut app, '+');
+    }
+    let mut effects = vec![];
+    let mut frames = 0;
+    while effects.is_empty() && frames < 20 * 60 * 4 {
+        effects = app.update(Msg::Frame(Duration::from_millis(250)));
+        frames += 1;
+    }
+    assert_eq!(effects, vec![Effect::Finished]);
+    let Screen::End(g) = &app.screen else { panic!("the run is over") };
+    assert_eq!(g.debrief.as_ref().unwrap().end_reason, Some(EndReason::ObjectivesMet));
+    assert!(!app.animating(), "the clock stops on the debrief");
+}
+
+#[test]
+fn looking_around_never_advances_sim_time() {
+    let mut app = playing_at(240);
+    let seen = |app: &App| {
+        let g = game(app);
+        (g.sim.now(), g.sim.events().len(), g.sim.logs().written(), g.series.buckets, g.sim.commands().len())
+    };
+    let before = seen(&app);
+    for c in ['2', '3', '4', '5', '1', 'v', 'c', 'f'] {
+        ch(&mut app, c);
+    }
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Tab);
+        press(&mut app, KeyCode::Down);
+        press(&mut app, KeyCode::PageUp);
+        press(&mut app, KeyCode::Up);
+        press(&mut app, KeyCode::PageDown);
+    }
+    ch(&mut app, '/');
+    for c in "error".chars() {
+        ch(&mut app, c);
+    }
+    press(&mut app, KeyCode::Enter);
+    ch(&mut app, '?');
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Esc);
+    ch(&mut app, 'i');
+    press(&mut app, KeyCode::Esc);
+    ch(&mut app, 'q');
+    ch(&mut app, 'n');
+    assert_eq!(app.overlay, None);
+    assert_eq!(game(&app).view.filter, "error", "the looking did happen");
+    assert_eq!(seen(&app), before, "no key moved the sim");
+}
+
+#[test]
+fn scrolling_the_logs_back_stops_following_and_returning_to_the_newest_resumes() {
+    let mut app = playing_at(240);
+    ch(&mut app, '2');
+    for _ in 0..2 {
+        press(&mut app, KeyCode::Tab);
+    }
+    assert_eq!(game(&app).view.focus, Focus::Panel);
+    press(&mut app, KeyCode::Up);
+    assert!(!game(&app).view.follow);
+    assert_eq!(game(&app).view.scroll[1], 1);
+    press(&mut app, KeyCode::Down);
+    assert!(game(&app).view.follow);
+}
