@@ -138,6 +138,7 @@ impl App {
         match (&self.overlay, &self.screen) {
             (Some(_), _) => Context::Dialog,
             (None, Screen::Playing(_)) => Context::Incident,
+            (None, Screen::End(_)) => Context::Debrief,
             _ => Context::Menu,
         }
     }

@@ -14,6 +14,7 @@ pub enum Context {
     Menu,
     Incident,
     Dialog,
+    Debrief,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -34,6 +35,8 @@ pub struct Keymap {
     pub incident: Vec<Binding>,
     #[serde(default)]
     pub dialog: Vec<Binding>,
+    #[serde(default)]
+    pub debrief: Vec<Binding>,
 }
 
 /// A key as written in the keymap, e.g. "ctrl-c", "enter", "?".
@@ -86,6 +89,7 @@ impl Keymap {
             Context::Menu => &self.menu,
             Context::Incident => &self.incident,
             Context::Dialog => &self.dialog,
+            Context::Debrief => &self.debrief,
         }
     }
 
@@ -99,13 +103,16 @@ impl Keymap {
             .map(|b| b.action)
     }
 
-    /// Bindings shown in help and the key bar for a context: its own, then global ones not
-    /// shadowed by it.
+    /// Bindings shown in help and the key bar for a context: its own, then the global ones it
+    /// does not shadow (same action, or every key taken by its own bindings).
     pub fn bindings(&self, context: Context) -> Vec<&Binding> {
         let own = self.list(context);
         let mut out: Vec<&Binding> = own.iter().collect();
         if context != Context::Global {
-            out.extend(self.global.iter().filter(|g| !own.iter().any(|b| b.action == g.action)));
+            let taken = |k: &String| own.iter().any(|b| b.keys.contains(k));
+            out.extend(
+                self.global.iter().filter(|g| !own.iter().any(|b| b.action == g.action) && !g.keys.iter().all(taken)),
+            );
         }
         out
     }
@@ -127,6 +134,7 @@ impl Keymap {
             (&mut self.menu, user.menu),
             (&mut self.incident, user.incident),
             (&mut self.dialog, user.dialog),
+            (&mut self.debrief, user.debrief),
         ] {
             for b in theirs {
                 mine.retain(|x| x.action != b.action);

@@ -135,6 +135,7 @@ fn help(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let context = match app.screen {
         super::super::app::Screen::Playing(_) => Context::Incident,
+        super::super::app::Screen::End(_) => Context::Debrief,
         _ => Context::Menu,
     };
     let mut lines =
