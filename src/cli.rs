@@ -24,7 +24,7 @@ pub struct Cli {
     /// Draw with ASCII only (no box drawing, braille or block characters).
     #[arg(long, global = true)]
     pub ascii: bool,
-    /// Colour theme for this session (NO_COLOR is honoured either way).
+    /// Colour theme for this session (`NO_COLOR` is honoured either way).
     #[arg(long, value_enum, global = true)]
     pub theme: Option<ThemeArg>,
     #[command(subcommand)]
@@ -52,7 +52,7 @@ pub enum Cmd {
     },
     /// Run a scenario headless, as fast as possible, and print what happened.
     Run(RunArgs),
-    /// Check scenario files; print every problem with file:line:column and a hint.
+    /// Check scenario files; print every problem with `file:line:column` and a hint.
     Validate {
         /// Scenario files (.ron).
         #[arg(required = true)]

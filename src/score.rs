@@ -10,7 +10,7 @@ pub use debrief::{Debrief, debrief};
 pub use evidence::Evidence;
 pub use judge::{Decision, Source};
 
-use crate::scenario::{Spec, Verdict};
+use crate::scenario::Spec;
 use crate::sim::command::{Command, CommandKind};
 use crate::sim::fault::Fault;
 use crate::sim::rules::Inject;
@@ -82,7 +82,7 @@ pub fn score(spec: &Spec, ev: &Evidence) -> Score {
     let dimensions = vec![
         detection(spec, onset, first_response.as_ref()),
         mitigation(spec, onset, recovered, breached),
-        decision_quality(spec, &decisions),
+        judge::decision_quality(spec, &decisions),
         rollback(spec, ev),
         impact(spec, ev),
         communication(spec, ev, onset, breached),
@@ -110,7 +110,9 @@ fn detection(spec: &Spec, onset: Option<SimTime>, first: Option<&(SimTime, Strin
             "detection",
             0,
             15,
-            vec!["no meaningful response: no alert acknowledged, no incident declared, no helpful action".into()],
+            vec![
+                "no meaningful response: no firing alert acknowledged, no incident declared, no helpful action".into(),
+            ],
         ),
         Some((at, what)) => {
             let d = at.since(onset);
@@ -177,36 +179,6 @@ fn mitigation(spec: &Spec, onset: Option<SimTime>, recovered: Option<SimTime>, b
             )
         }
     }
-}
-
-fn decision_quality(spec: &Spec, decisions: &[Decision]) -> Dimension {
-    let mut s: i64 = 100;
-    let mut reasons = Vec::new();
-    for d in decisions {
-        let delta = match (d.verdict, d.source) {
-            (Verdict::Harmful, Source::Rule) if d.why.starts_with("asked for a hint") => -5,
-            (Verdict::Harmful, Source::Rule) => -20,
-            (Verdict::Harmful, Source::Scenario) => -25,
-            _ => 0,
-        };
-        s += delta;
-        let tag = match d.verdict {
-            Verdict::Helpful => "helpful",
-            Verdict::Neutral => "neutral",
-            Verdict::Harmful => "harmful",
-        };
-        let pts = if delta == 0 { String::new() } else { format!(" ({delta})") };
-        reasons.push(format!("{} {} — {tag}: {}{pts}", d.at.clock(), d.command, d.why));
-    }
-    let has_helpful = spec.judge.iter().any(|j| j.verdict == Verdict::Helpful);
-    if has_helpful && !decisions.iter().any(|d| d.verdict == Verdict::Helpful) {
-        s -= 40;
-        reasons.push("no command addressed the cause (-40)".into());
-    }
-    if reasons.is_empty() {
-        reasons.push("no judged commands".into());
-    }
-    dim("decisions", s, 20, reasons)
 }
 
 fn rollback(spec: &Spec, ev: &Evidence) -> Dimension {
@@ -291,7 +263,7 @@ fn impact(spec: &Spec, ev: &Evidence) -> Dimension {
         crate::sim::logs::group_thousands(total)
     )];
     if dups > 0 {
-        let pen = (dups / 250).min(40) as i64;
+        let pen = i64::try_from(dups / 250).map_or(40, |p| p.min(40));
         s -= pen;
         reasons.push(format!(
             "{} duplicate side effects, e.g. customers charged twice (-{pen})",

@@ -40,7 +40,7 @@ pub fn scenario(arg: &str) -> Result<Spec, Failure> {
             .map_err(|e| Failure { cause: format!("built-in scenario {arg} is invalid"), detail: e.to_string() });
     }
     let path = Path::new(arg);
-    if !path.exists() && !arg.contains('/') && !arg.ends_with(".ron") {
+    if !path.exists() && !arg.contains('/') && !path.extension().is_some_and(|x| x.eq_ignore_ascii_case("ron")) {
         let ids: Vec<&str> = scenario::builtin_ids().collect();
         return Err(Failure::new(format!(
             "no built-in scenario `{arg}` and no such file (built-ins: {})",

@@ -9,8 +9,8 @@ use crate::sim::{Sim, play};
 use crate::store::{SavedRun, ScenarioRef};
 use std::path::Path;
 
-/// Loads a saved run and re-runs it on its scenario.
-pub fn rerun(path: &Path) -> Result<(Spec, Sim), Failure> {
+/// Loads a saved run and re-runs it on its scenario; also returns how long the re-run took (ms).
+pub fn rerun(path: &Path) -> Result<(Spec, Sim, f64), Failure> {
     let text = super::load::read_text(path, "saved run")?;
     let run = SavedRun::load(path, &text).map_err(Failure::new)?;
     let (name, source) = match &run.scenario {
@@ -34,18 +34,24 @@ pub fn rerun(path: &Path) -> Result<(Spec, Sim), Failure> {
     }
     let spec = scenario::parse(&name, &source)
         .map_err(|e| Failure { cause: format!("{name} is not a valid scenario"), detail: e.to_string() })?;
+    // A replay is a real re-run: its speed is measured like the original's, not shown as 0.
+    let started = std::time::Instant::now();
     let sim = play(spec.sim.clone(), run.seed, &run.commands, run.until);
-    Ok((spec, sim))
+    Ok((spec, sim, started.elapsed().as_secs_f64() * 1000.0))
 }
 
 pub fn replay(path: &Path, json: bool) -> Result<(), Failure> {
-    let (spec, sim) = rerun(path)?;
-    let out = if json { crate::report::run_json(&spec, &sim, 0.0) } else { crate::report::run_text(&spec, &sim, 0.0) };
+    let (spec, sim, wall_ms) = rerun(path)?;
+    let out = if json {
+        crate::report::run_json(&spec, &sim, wall_ms)
+    } else {
+        crate::report::run_text(&spec, &sim, wall_ms)
+    };
     print_out(out.trim_end())
 }
 
 pub fn report(path: &Path, json: bool) -> Result<(), Failure> {
-    let (spec, sim) = rerun(path)?;
+    let (spec, sim, _) = rerun(path)?;
     let d = debrief(&spec, &Evidence::from_sim(&sim));
     let out =
         if json { serde_json::to_string_pretty(&d).expect("debriefs serialize") } else { crate::report::markdown(&d) };

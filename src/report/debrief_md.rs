@@ -4,6 +4,7 @@
 use crate::scenario::Verdict;
 use crate::score::Debrief;
 use crate::score::debrief::STEP_S;
+use crate::sim::EndReason;
 
 /// A text chart of the user error rate over the whole run, one column per `STEP_S` seconds
 /// (merged to fit `width`), with hidden faults revealed (`=`) and the player's actions (`^`)
@@ -85,7 +86,13 @@ pub fn markdown(d: &Debrief) -> String {
     let mut o = String::new();
     let s = &d.score;
     o.push_str(&format!("# Debrief: {}\n\n", d.title));
-    let ended = d.end_reason.map_or("stopped".to_string(), |r| format!("{r:?}"));
+    // Words, not the enum's name: this line is pasted into postmortems.
+    let ended = match d.end_reason {
+        Some(EndReason::TimeUp) => "the scenario's time ran out",
+        Some(EndReason::ObjectivesMet) => "objectives met",
+        Some(EndReason::Resolved) => "resolved by the player",
+        None => "stopped before the end",
+    };
     o.push_str(&format!(
         "Scenario `{}` · seed {} · ended at {} ({ended}) · firedrill {}\n\n",
         d.scenario_id,
@@ -108,7 +115,8 @@ pub fn markdown(d: &Debrief) -> String {
         "\n## Timeline\n\nUser error rate over the run; `=` marks the hidden faults, `^` your actions.\n\n```\n",
     );
     for line in timeline_chart(d, 80, true) {
-        o.push_str(&line);
+        // Pasted text keeps no trailing blanks (editors and linters strip them anyway).
+        o.push_str(line.trim_end());
         o.push('\n');
     }
     o.push_str("```\n\n## What was really happening\n\n");
@@ -117,8 +125,8 @@ pub fn markdown(d: &Debrief) -> String {
     }
     for f in &d.faults {
         let until = match (&f.to, &f.cleared_by) {
-            (Some(t), Some(why)) => format!(" until {} ({why})", t.clock()),
-            _ => " (still active at the end)".to_string(),
+            (Some(t), Some(why)) => format!(" — until {} ({why})", t.clock()),
+            _ => " — still active at the end".to_string(),
         };
         o.push_str(&format!("- {} **{}**: {}{until}\n", f.from.clock(), f.label, f.detail));
     }
@@ -134,7 +142,8 @@ pub fn markdown(d: &Debrief) -> String {
         o.push_str("- nothing\n");
     }
     for m in &d.actions {
-        o.push_str(&format!("- {} {}\n", m.t.clock(), m.text));
+        // Under "What you did", the log's "you: " prefix only repeats the heading.
+        o.push_str(&format!("- {} {}\n", m.t.clock(), m.text.strip_prefix("you: ").unwrap_or(&m.text)));
     }
     if !s.decisions.is_empty() {
         o.push_str("\nJudged:\n\n");

@@ -1,12 +1,15 @@
 //! What a score is computed from: the event log, the command records, and a compact metric
 //! series. It is built from a finished `Sim`, or read from a fixture file — so a score can be
 //! recomputed (and tested) without re-running the engine. Samples are a step function: each
-//! holds from its `t` until the next sample's.
+//! holds from its `t` until the next sample's. Fields a fixture does not care about may be left
+//! out when reading one (zero, empty or `None`), so a hand-written run stays short; a misspelt
+//! one is an error, not a silent zero.
 
 use crate::sim::{CommandRecord, EndReason, Event, Sim, SimTime};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ServiceSample {
     pub worker_util: f32,
     pub pool_waiting: u32,
@@ -15,6 +18,7 @@ pub struct ServiceSample {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Sample {
     /// Second since the start.
     pub t: u32,
@@ -36,14 +40,19 @@ pub struct Sample {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Evidence {
     pub seed: u64,
     pub ended: SimTime,
+    #[serde(default)]
     pub end_reason: Option<EndReason>,
+    #[serde(default)]
     pub events: Vec<Event>,
+    #[serde(default)]
     pub commands: Vec<CommandRecord>,
     pub samples: Vec<Sample>,
     /// Instance-seconds run above each service's starting count.
+    #[serde(default)]
     pub extra_instance_seconds: f64,
 }
 

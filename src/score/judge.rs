@@ -2,10 +2,13 @@
 //! target, on/off and scale direction) and generic rules the engine can observe — scaling into
 //! an exhausted database, restarting during a retry storm, rolling back an innocent deploy or
 //! rolling back onto a broken version, enabling retries on a non-idempotent call, taking a hint.
+//! When both speak about one command, a rule's harm cancels the scenario's helpful credit (the
+//! rule saw what the command did here), and the command is penalised once, not twice.
 
+use super::Dimension;
 use super::evidence::Evidence;
 use crate::scenario::{Direction, Judgement, Spec, Verdict};
-use crate::sim::command::{Command, CommandKind};
+use crate::sim::command::Command;
 use crate::sim::fault::Fault;
 use crate::sim::rules::Inject;
 use crate::sim::spec::Target;
@@ -60,12 +63,12 @@ fn instances_before(spec: &Spec, ev: &Evidence, service: &str, at: SimTime) -> u
     let start = spec.sim.service_index(service).map_or(0, |s| spec.sim.services[s].instances);
     ev.events
         .iter()
+        .rev()
         .filter(|e| e.t <= at)
-        .filter_map(|e| match &e.kind {
+        .find_map(|e| match &e.kind {
             EventKind::Scaled { service: s, to, .. } if s == service => Some(*to),
             _ => None,
         })
-        .last()
         .unwrap_or(start)
 }
 
@@ -89,7 +92,13 @@ pub fn decisions(spec: &Spec, ev: &Evidence) -> Vec<Decision> {
     for r in ev.applied() {
         let c = &r.command;
         let text = c.label();
-        if let Some(j) = spec.judge.iter().find(|j| matches(j, spec, ev, c, r.at)) {
+        let broken = rule(spec, ev, c, r.at);
+        // A scenario judges a kind of command; a rule sees what this one did in this state. A
+        // command that breaks a rule earns no credit as helpful (payments-outage calls any retry
+        // change helpful because the expert lowers retries; raising them is the opposite).
+        if let Some(j) = spec.judge.iter().find(|j| matches(j, spec, ev, c, r.at))
+            && !(j.verdict == Verdict::Helpful && broken.is_some())
+        {
             out.push(Decision {
                 at: r.at,
                 command: text.clone(),
@@ -98,7 +107,7 @@ pub fn decisions(spec: &Spec, ev: &Evidence) -> Vec<Decision> {
                 source: Source::Scenario,
             });
         }
-        if let Some(why) = rule(spec, ev, c, r.at) {
+        if let Some(why) = broken {
             out.push(Decision { at: r.at, command: text, verdict: Verdict::Harmful, why, source: Source::Rule });
         }
     }
@@ -116,10 +125,13 @@ fn rule(spec: &Spec, ev: &Evidence, c: &Command, at: SimTime) -> Option<String> 
             let uses_db = sim.services[s].deps.iter().any(|d| d.target == Target::Database);
             let sample = sample?;
             let waiting = sample.services.get(s).is_some_and(|x| x.pool_waiting > 0);
-            (uses_db && (sample.db_load >= 0.9 || sample.db_full || waiting)).then(|| {
+            // Requests waiting for a pool connection alone are not saturation: with the database
+            // idle the pools are too small, and more instances (more pools) do help.
+            (uses_db && (sample.db_load >= 0.9 || sample.db_full)).then(|| {
                 format!(
-                    "scaled {service} out while the database was saturated (load {:.0}%{}): more instances bring more connections and queries, not more database",
+                    "scaled {service} out while the database was saturated (load {:.0}%{}{}): more instances bring more connections and queries, not more database",
                     sample.db_load * 100.0,
+                    if sample.db_full { ", at its connection limit" } else { "" },
                     if waiting { ", requests waiting for connections" } else { "" }
                 )
             })
@@ -166,6 +178,55 @@ fn rule(spec: &Spec, ev: &Evidence, c: &Command, at: SimTime) -> Option<String> 
     }
 }
 
+/// Points a verdict costs: a scenario's harm 25, a rule's 20, a hint 5.
+fn penalty(d: &Decision) -> i64 {
+    match (d.verdict, d.source) {
+        (Verdict::Harmful, Source::Rule) if d.why.starts_with("asked for a hint") => -5,
+        (Verdict::Harmful, Source::Rule) => -20,
+        (Verdict::Harmful, Source::Scenario) => -25,
+        _ => 0,
+    }
+}
+
+/// The decisions dimension: 100, less each harmful verdict, less 40 when the scenario knows a
+/// helpful command and none was used.
+pub(super) fn decision_quality(spec: &Spec, decisions: &[Decision]) -> Dimension {
+    let mut s: i64 = 100;
+    let mut reasons = Vec::new();
+    for (i, d) in decisions.iter().enumerate() {
+        // One command, one penalty: when the scenario and a generic rule both condemn the same
+        // command (scaling out into the saturated database in slow-database), it costs the
+        // larger of the two, charged on the first reason that carries it; both reasons show.
+        let same = |o: &&Decision| o.at == d.at && o.command == d.command;
+        let worst = decisions.iter().filter(same).map(penalty).min().unwrap_or(0);
+        let charged = decisions.iter().position(|o| same(&o) && penalty(o) == worst) == Some(i);
+        let delta = penalty(d);
+        let tag = match d.verdict {
+            Verdict::Helpful => "helpful",
+            Verdict::Neutral => "neutral",
+            Verdict::Harmful => "harmful",
+        };
+        let pts = if delta == 0 {
+            String::new()
+        } else if charged {
+            s += delta;
+            format!(" ({delta})")
+        } else {
+            " (same command, counted once)".to_string()
+        };
+        reasons.push(format!("{} {} — {tag}: {}{pts}", d.at.clock(), d.command, d.why));
+    }
+    let has_helpful = spec.judge.iter().any(|j| j.verdict == Verdict::Helpful);
+    if has_helpful && !decisions.iter().any(|d| d.verdict == Verdict::Helpful) {
+        s -= 40;
+        reasons.push("no command addressed the cause (-40)".into());
+    }
+    if reasons.is_empty() {
+        reasons.push("no judged commands".into());
+    }
+    super::dim("decisions", s, 20, reasons)
+}
+
 /// Whether the timeline entry `label` was active at `at`, from the event log.
 pub fn fault_active(ev: &Evidence, label: &str, at: SimTime) -> bool {
     let mut active = false;
@@ -179,8 +240,29 @@ pub fn fault_active(ev: &Evidence, label: &str, at: SimTime) -> bool {
     active
 }
 
-/// Commands that count as a meaningful first response.
+/// Whether `alert` was firing at `at`, from the event log.
+fn firing(ev: &Evidence, alert: &str, at: SimTime) -> bool {
+    let mut on = false;
+    for e in ev.events.iter().filter(|e| e.t <= at) {
+        match &e.kind {
+            EventKind::AlertFiring { alert: a, .. } if a == alert => on = true,
+            EventKind::AlertResolved { alert: a } if a == alert => on = false,
+            _ => {}
+        }
+    }
+    on
+}
+
+/// Commands that count as a meaningful first response: acknowledging an alert that is firing
+/// (acking a quiet one answers nothing: the game accepts it, as a silence), declaring, or a
+/// command the scenario calls helpful that breaks no generic rule (as in `decisions`).
 pub fn meaningful(spec: &Spec, ev: &Evidence, c: &Command, at: SimTime) -> bool {
-    matches!(c.kind(), CommandKind::Ack | CommandKind::Declare)
-        || spec.judge.iter().any(|j| j.verdict == Verdict::Helpful && matches(j, spec, ev, c, at))
+    match c {
+        Command::Ack { alert } => firing(ev, alert, at),
+        Command::Declare { .. } => true,
+        _ => {
+            spec.judge.iter().any(|j| j.verdict == Verdict::Helpful && matches(j, spec, ev, c, at))
+                && rule(spec, ev, c, at).is_none()
+        }
+    }
 }

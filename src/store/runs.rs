@@ -66,13 +66,12 @@ impl SavedRun {
         let shown = path.display();
         if let Ok(v) =
             opts.from_str::<ron::Value>(text).map_err(|_| ()).and_then(|v| v.into_rust::<Version>().map_err(|_| ()))
+            && v.version > RUN_VERSION
         {
-            if v.version > RUN_VERSION {
-                return Err(format!(
-                    "{shown} was saved by a newer firedrill (run format {}; this one reads {RUN_VERSION})",
-                    v.version
-                ));
-            }
+            return Err(format!(
+                "{shown} was saved by a newer firedrill (run format {}; this one reads {RUN_VERSION})",
+                v.version
+            ));
         }
         opts.from_str(text)
             .map_err(|e| format!("{shown}:{}:{}: not a saved run: {}", e.span.start.line, e.span.start.col, e.code))

@@ -1,7 +1,7 @@
 //! Versioned RON files. Each file is `(version: N, ...)`. Loading never fails the game: a
 //! missing file gives the default; a corrupt file, or one written by a newer firedrill, is moved
 //! aside (renamed with a `.corrupt-…` or `.newer-…` suffix, never deleted), the last good copy
-//! (`.bak`) is used if there is one, and a warning says what happened.
+//! (`.bak`) is restored in its place if there is one, and a warning says what happened.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -33,13 +33,10 @@ fn parse<T: DeserializeOwned>(text: &str, current: u32) -> Result<T, (&'static s
     let loose: Result<Loose, _> = ron_options().from_str::<ron::Value>(text).map_err(|e| e.to_string()).and_then(|v| {
         v.into_rust::<VersionOnly>().map(|x| Loose { version: Some(x.version) }).map_err(|e| e.to_string())
     });
-    if let Ok(Loose { version: Some(v) }) = loose {
-        if v > current {
-            return Err((
-                "newer",
-                format!("it was written by a newer firedrill (version {v}, this one reads {current})"),
-            ));
-        }
+    if let Ok(Loose { version: Some(v) }) = loose
+        && v > current
+    {
+        return Err(("newer", format!("it was written by a newer firedrill (version {v}, this one reads {current})")));
     }
     ron_options().from_str::<T>(text).map_err(|e| ("corrupt", format!("it is damaged ({e})")))
 }
@@ -58,8 +55,8 @@ fn aside(path: &Path, why: &str) -> PathBuf {
 
 /// Loads `path`, whose current schema version is `current`.
 pub fn load_versioned<T: DeserializeOwned + Default>(path: &Path, current: u32) -> Loaded<T> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Loaded { value: T::default(), warning: None },
         Err(e) => {
             return Loaded {
@@ -68,13 +65,29 @@ pub fn load_versioned<T: DeserializeOwned + Default>(path: &Path, current: u32) 
             };
         }
     };
-    match parse::<T>(&text, current) {
+    // Bytes that are not text are damage like any other: left in place, the next save would
+    // copy them over the `.bak` and lose the last good copy.
+    let parsed = match String::from_utf8(bytes) {
+        Ok(text) => parse::<T>(&text, current),
+        Err(_) => Err(("corrupt", "it is damaged (not UTF-8 text)".to_string())),
+    };
+    match parsed {
         Ok(value) => Loaded { value, warning: None },
         Err((why, detail)) => {
             let moved = aside(path, why);
             let moved_ok = std::fs::rename(path, &moved).is_ok();
             let bak = path.with_file_name(format!("{}.bak", path.file_name().unwrap_or_default().to_string_lossy()));
-            let restored = std::fs::read_to_string(&bak).ok().and_then(|t| parse::<T>(&t, current).ok());
+            let restored = std::fs::read_to_string(&bak)
+                .ok()
+                .and_then(|t| parse::<T>(&t, current).ok().map(|v| (v, t)))
+                .map(|(value, text)| {
+                    // Put the good copy back in place (the damaged file is out of the way), so a
+                    // session that saves nothing does not leave the next one starting fresh.
+                    if moved_ok {
+                        let _ = super::write_atomic(path, text.as_bytes());
+                    }
+                    value
+                });
             let fallback = if restored.is_some() { "the last good copy was restored" } else { "starting fresh" };
             let where_ =
                 if moved_ok { format!("moved it to {}", moved.display()) } else { "left it in place".to_string() };

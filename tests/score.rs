@@ -1,0 +1,162 @@
+//! Score fixtures as data: each `tests/score_fixtures/<name>.ron` is a small hand-written run
+//! (a built-in scenario id and the `Evidence` scored against it) and `<name>.expected` is the
+//! score it must get, rendered as text — overall, grade, and every dimension with its reasons.
+//! Each fixture tests one rule and explains the expected numbers in a comment at its top.
+//!
+//! `UPDATE_EXPECTED=1 cargo test --test score` rewrites the `.expected` files; read every
+//! changed one against the reasoning in its fixture before keeping it.
+
+use firedrill::score::{Evidence, Score, score};
+use serde::Deserialize;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/score_fixtures");
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fixture {
+    /// A built-in scenario id.
+    scenario: String,
+    evidence: Evidence,
+}
+
+fn load(path: &Path) -> Fixture {
+    let text = std::fs::read_to_string(path).unwrap();
+    ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .from_str(&text)
+        .unwrap_or_else(|e| panic!("{}:{e}", path.display()))
+}
+
+fn clock(t: Option<firedrill::sim::SimTime>) -> String {
+    t.map_or_else(|| "never".to_string(), firedrill::sim::SimTime::clock)
+}
+
+/// The score as the `.expected` files hold it.
+fn render(s: &Score) -> String {
+    let mut o = String::new();
+    writeln!(o, "score {} ({})", s.overall, s.grade).unwrap();
+    writeln!(
+        o,
+        "onset {}, first response {}, recovered {}",
+        clock(s.onset),
+        clock(s.first_response),
+        clock(s.recovered)
+    )
+    .unwrap();
+    for d in &s.dimensions {
+        writeln!(o, "\n{} {} (weight {}%)", d.name, d.score, d.weight).unwrap();
+        for r in &d.reasons {
+            writeln!(o, "  {r}").unwrap();
+        }
+    }
+    o
+}
+
+/// A line diff (longest common subsequence): `-` expected only, `+` actual only.
+fn diff(expected: &str, actual: &str) -> String {
+    let a: Vec<&str> = expected.lines().collect();
+    let b: Vec<&str> = actual.lines().collect();
+    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, String::new());
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            writeln!(out, "  {}", a[i]).unwrap();
+            (i, j) = (i + 1, j + 1);
+        } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            writeln!(out, "- {}", a[i]).unwrap();
+            i += 1;
+        } else {
+            writeln!(out, "+ {}", b[j]).unwrap();
+            j += 1;
+        }
+    }
+    out
+}
+
+fn fixtures() -> Vec<PathBuf> {
+    let mut all: Vec<PathBuf> = std::fs::read_dir(DIR)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .collect();
+    all.sort();
+    all
+}
+
+#[test]
+fn every_score_fixture_gets_its_expected_score_and_reasons() {
+    let update = std::env::var_os("UPDATE_EXPECTED").is_some_and(|v| v == "1");
+    let mut failures = Vec::new();
+    for path in fixtures() {
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let fx = load(&path);
+        let spec = firedrill::scenario::builtin(&fx.scenario)
+            .unwrap_or_else(|| panic!("{name}: no built-in scenario `{}`", fx.scenario))
+            .unwrap();
+        let actual = render(&score(&spec, &fx.evidence));
+        let expected_path = path.with_extension("expected");
+        if update {
+            if std::fs::read_to_string(&expected_path).ok().as_deref() != Some(actual.as_str()) {
+                std::fs::write(&expected_path, &actual).unwrap();
+                eprintln!("updated {} — check it against the fixture's reasoning", expected_path.display());
+            }
+            continue;
+        }
+        match std::fs::read_to_string(&expected_path) {
+            Err(_) => failures.push(format!(
+                "{name}: no {} (write it by hand, or run with UPDATE_EXPECTED=1 and check it)",
+                expected_path.display()
+            )),
+            Ok(expected) if expected != actual => {
+                failures.push(format!("{name}: score differs (- expected, + actual)\n{}", diff(&expected, &actual)));
+            }
+            Ok(_) => {}
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn every_expected_file_belongs_to_a_fixture() {
+    let orphans: Vec<String> = std::fs::read_dir(DIR)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "expected") && !p.with_extension("ron").exists())
+        .map(|p| p.display().to_string())
+        .collect();
+    assert!(orphans.is_empty(), "expected files without a fixture: {orphans:?}");
+}
+
+#[test]
+fn the_fixtures_cover_every_dimension_with_more_than_one_outcome() {
+    // A guard against a folder that quietly lost its fixtures: every dimension must be seen at
+    // more than one score, so each is really exercised.
+    let mut seen: Vec<(String, Vec<u32>)> = Vec::new();
+    for path in fixtures() {
+        let fx = load(&path);
+        let spec = firedrill::scenario::builtin(&fx.scenario).unwrap().unwrap();
+        for d in score(&spec, &fx.evidence).dimensions {
+            match seen.iter_mut().find(|(n, _)| *n == d.name) {
+                Some((_, scores)) if !scores.contains(&d.score) => scores.push(d.score),
+                Some(_) => {}
+                None => seen.push((d.name, vec![d.score])),
+            }
+        }
+    }
+    assert_eq!(seen.len(), 7, "{seen:?}");
+    for (name, scores) in &seen {
+        assert!(scores.len() >= 3, "{name} is only ever scored {scores:?}");
+    }
+}
+
+#[test]
+fn the_diff_marks_what_changed() {
+    assert_eq!(diff("a\nb\nc\n", "a\nx\nc\n"), "  a\n- b\n+ x\n  c\n");
+}
