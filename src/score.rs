@@ -343,7 +343,9 @@ fn communication(spec: &Spec, ev: &Evidence, onset: Option<SimTime>, affected: b
     if missed > 0 {
         let pen = (10 * missed).min(30);
         s -= pen;
-        reasons.push(format!("{missed} promised update(s) not posted on time (-{pen})"));
+        let what =
+            if missed == 1 { "1 promised update was".to_string() } else { format!("{missed} promised updates were") };
+        reasons.push(format!("{what} not posted on time (-{pen})"));
     }
     dim("communication", s, 10, reasons)
 }

@@ -7,12 +7,14 @@ use crate::score::debrief::STEP_S;
 use crate::sim::EndReason;
 
 /// A text chart of the user error rate over the whole run, one column per `STEP_S` seconds
-/// (merged to fit `width`), with hidden faults revealed (`=`) and the player's actions (`^`)
-/// on rows under the time axis.
+/// (merged to fit `width`, or widened to fill it), with hidden faults revealed (`=`) and the
+/// player's actions (`^`) on rows under the time axis.
 pub fn timeline_chart(d: &Debrief, width: usize, ascii: bool) -> Vec<String> {
     let n = d.timeline.len().max(1);
     let cols = width.saturating_sub(8).max(10);
     let per = n.div_ceil(cols);
+    // A short run is drawn with wider columns so the chart uses the room it has.
+    let rep = (cols / n.div_ceil(per)).clamp(1, 8);
     let buckets: Vec<(f32, f32)> = d
         .timeline
         .chunks(per)
@@ -35,15 +37,16 @@ pub fn timeline_chart(d: &Debrief, width: usize, ascii: bool) -> Vec<String> {
         line.push('|');
         for (e, _) in &buckets {
             let h = e / top * rows as f32;
-            line.push_str(if h >= r as f32 + 0.75 {
+            let cell = if h >= r as f32 + 0.75 {
                 full
             } else if h >= r as f32 + 0.25 {
                 half
             } else {
                 " "
-            });
+            };
+            line.push_str(&cell.repeat(rep));
         }
-        out.push(line);
+        out.push(line.trim_end().to_string());
     }
     let secs_per_col = per as u32 * STEP_S;
     let col_of = |t: crate::sim::SimTime| (t.whole_secs() as u32 / secs_per_col) as usize;
@@ -61,11 +64,13 @@ pub fn timeline_chart(d: &Debrief, width: usize, ascii: bool) -> Vec<String> {
             *c = '^';
         }
     }
-    out.push(format!("       +{}", "-".repeat(buckets.len())));
-    out.push(format!("faults  {}", faults.iter().collect::<String>()));
-    out.push(format!("you     {}", acts.iter().collect::<String>()));
+    let widen = |row: &[char]| row.iter().flat_map(|c| std::iter::repeat_n(*c, rep)).collect::<String>();
+    let cols_drawn = buckets.len() * rep;
+    out.push(format!("       +{}", "-".repeat(cols_drawn)));
+    out.push(format!("faults  {}", widen(&faults)).trim_end().to_string());
+    out.push(format!("you     {}", widen(&acts)).trim_end().to_string());
     let end = crate::sim::SimTime::from_secs(u64::from(d.timeline.len() as u32 * STEP_S)).clock();
-    out.push(format!("        00:00{:>w$}", end, w = buckets.len().saturating_sub(5)));
+    out.push(format!("        00:00{:>w$}", end, w = cols_drawn.saturating_sub(5)));
     out
 }
 

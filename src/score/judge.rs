@@ -108,7 +108,9 @@ pub fn decisions(spec: &Spec, ev: &Evidence) -> Vec<Decision> {
             });
         }
         if let Some(why) = broken {
-            out.push(Decision { at: r.at, command: text, verdict: Verdict::Harmful, why, source: Source::Rule });
+            // A hint is noted, not condemned: its price is paid under cost.
+            let verdict = if matches!(c, Command::Hint) { Verdict::Neutral } else { Verdict::Harmful };
+            out.push(Decision { at: r.at, command: text, verdict, why, source: Source::Rule });
         }
     }
     out
@@ -119,7 +121,7 @@ fn rule(spec: &Spec, ev: &Evidence, c: &Command, at: SimTime) -> Option<String> 
     let sim = &spec.sim;
     let sample = ev.at(at.whole_secs().saturating_sub(1) as u32);
     match c {
-        Command::Hint => Some("asked for a hint".into()),
+        Command::Hint => Some("asked for a hint (its 10 points count under cost)".into()),
         Command::Scale { service, .. } if direction(spec, ev, c, at) == Some(Direction::Up) => {
             let s = sim.service_index(service)?;
             let uses_db = sim.services[s].deps.iter().any(|d| d.target == Target::Database);
@@ -178,10 +180,9 @@ fn rule(spec: &Spec, ev: &Evidence, c: &Command, at: SimTime) -> Option<String> 
     }
 }
 
-/// Points a verdict costs: a scenario's harm 25, a rule's 20, a hint 5.
+/// Points a verdict costs: a scenario's harm 25, a rule's 20.
 fn penalty(d: &Decision) -> i64 {
     match (d.verdict, d.source) {
-        (Verdict::Harmful, Source::Rule) if d.why.starts_with("asked for a hint") => -5,
         (Verdict::Harmful, Source::Rule) => -20,
         (Verdict::Harmful, Source::Scenario) => -25,
         _ => 0,

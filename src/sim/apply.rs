@@ -89,10 +89,15 @@ impl Sim {
         use Command as C;
         match command {
             C::Ack { alert } => {
-                let known =
-                    self.spec.alerts.iter().any(|a| &a.name == alert) || self.fake_alerts.iter().any(|a| &a.0 == alert);
-                if !known {
-                    return Err(format!("no alert named '{alert}'"));
+                let rule = self.spec.alerts.iter().position(|a| &a.name == alert);
+                let fake = self.fake_alerts.iter().find(|a| &a.0 == alert);
+                let firing = match (rule, fake) {
+                    (Some(i), _) => matches!(self.alerts[i].phase, super::state::AlertPhase::Firing(_)),
+                    (None, Some(f)) => matches!(f.3, super::state::AlertPhase::Firing(_)),
+                    (None, None) => return Err(format!("no alert named '{alert}'")),
+                };
+                if !firing {
+                    return Err(format!("{alert} is not firing"));
                 }
             }
             C::Declare { .. } => {}

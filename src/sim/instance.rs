@@ -295,6 +295,8 @@ impl Sim {
         self.svcs[s].insts[i].state = InstState::Stopped;
         let (service, instance) = (self.spec.services[s].name.clone(), self.inst_name(s, i));
         self.emit(false, EventKind::InstanceStopped { service, instance });
+        // The last instance of a bad version may be the one that just stopped.
+        self.clear_gone_versions(s);
         self.rollout_step(s);
     }
 
