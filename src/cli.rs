@@ -184,7 +184,7 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         ThemeArg::HighContrast => crate::store::ThemeName::HighContrast,
     });
     let game = |scenario: Option<String>, seed: Option<u64>, speed: Option<u32>| {
-        crate::tui::run(crate::tui::Options { scenario, seed, speed, ascii: cli.ascii, theme })
+        crate::tui::run(&crate::tui::Options { scenario, seed, speed, ascii: cli.ascii, theme })
     };
     match cli.command {
         Some(Cmd::Run(args)) => headless::run(&args),

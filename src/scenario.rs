@@ -119,7 +119,7 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, ScenarioErrors> {
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .with_recursion_limit(64);
     let raw: raw::RawScenario = options.from_str(text).map_err(|e| ScenarioErrors(vec![error::from_ron(file, &e)]))?;
-    validate::validate(raw, content_hash(text.as_bytes())).map_err(|problems| {
+    validate::validate(&raw, content_hash(text.as_bytes())).map_err(|problems| {
         ScenarioErrors(
             problems
                 .0

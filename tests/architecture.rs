@@ -76,10 +76,10 @@ fn the_engine_depends_on_nothing_else_in_the_crate() {
     let mut violations = Vec::new();
     for f in files {
         for (n, line) in code_lines(&f) {
-            if let Some(pos) = line.find("crate::") {
-                if !line[pos..].starts_with("crate::sim") {
-                    violations.push(format!("{}:{n}: {}", f.display(), line.trim()));
-                }
+            if let Some(pos) = line.find("crate::")
+                && !line[pos..].starts_with("crate::sim")
+            {
+                violations.push(format!("{}:{n}: {}", f.display(), line.trim()));
             }
         }
     }

@@ -36,11 +36,6 @@ const NAMES: [(&str, Metric); 28] = [
     ("budget_left", Metric::BudgetLeft),
 ];
 
-/// The name a metric is written with.
-pub fn metric_name(m: Metric) -> &'static str {
-    NAMES.iter().find(|(_, x)| *x == m).map_or("?", |(n, _)| n)
-}
-
 fn applies(c: Component, m: Metric) -> bool {
     use Metric as M;
     let red = matches!(m, M::Rps | M::ErrorRate | M::Errors | M::P50 | M::P90 | M::P99 | M::P999);

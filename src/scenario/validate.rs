@@ -219,7 +219,7 @@ impl Ctx {
     }
 }
 
-pub(super) fn validate(raw: RawScenario, content_hash: u64) -> Result<Spec, Problems> {
+pub(super) fn validate(raw: &RawScenario, content_hash: u64) -> Result<Spec, Problems> {
     let mut version_names = names_of(&raw.versions.0);
     if version_names.is_empty() {
         // Versions need not be declared in small scenarios: each service's version exists.
@@ -238,25 +238,25 @@ pub(super) fn validate(raw: RawScenario, content_hash: u64) -> Result<Spec, Prob
         flags: names_of(&raw.flags.0),
         length: raw.length,
     };
-    if !lists_within_limits(&mut cx, &raw) {
+    if !lists_within_limits(&mut cx, raw) {
         return Err(cx.p);
     }
-    check_names(&mut cx, &raw);
+    check_names(&mut cx, raw);
     let id = raw.id.clone();
     cx.name(&[field("id")], &id);
     if raw.length.0 == 0 || raw.length > MAX_LENGTH {
         cx.err(&[field("length")], format!("length must be between 1s and {MAX_LENGTH}"), "write e.g. length: \"20m\"");
     }
 
-    let traffic = traffic(&mut cx, &raw);
-    let slo = slo(&mut cx, &raw);
+    let traffic = traffic(&mut cx, raw);
+    let slo = slo(&mut cx, raw);
     let edge = Edge {
         rate_limit: raw.edge.rate_limit.map(|b| bucket(&mut cx, &[field("edge"), field("rate_limit")], b.rps, b.burst)),
         shed_fraction: cx.fraction(&[field("edge"), field("shed")], raw.edge.shed, "shed"),
     };
-    let versions = build_versions(&mut cx, &raw);
-    let flags = flags(&mut cx, &raw);
-    let services = super::validate_plan::services(&mut cx, &raw);
+    let versions = build_versions(&mut cx, raw);
+    let flags = flags(&mut cx, raw);
+    let services = super::validate_plan::services(&mut cx, raw);
     let entry = match &raw.entry {
         Some(name) => cx.lookup(&[field("entry")], &cx.services.clone(), name, "service").unwrap_or(0),
         None => 0,
@@ -348,9 +348,9 @@ pub(super) fn validate(raw: RawScenario, content_hash: u64) -> Result<Spec, Prob
             keep: raw.logs.keep.clamp(100, 100_000),
         },
     };
-    super::validate_plan::check_database_use(&mut cx, &raw, &sim);
-    let story = super::validate_rules::rules(&mut cx, &raw, &mut sim);
-    check_load(&mut cx, &raw, &sim);
+    super::validate_plan::check_call_graph(&mut cx, raw, &sim);
+    let story = super::validate_rules::rules(&mut cx, raw, &mut sim);
+    check_load(&mut cx, raw, &sim);
     // Checked (for length and count) before the problems are counted.
     let title = cx.text(&[field("title")], &raw.title);
     let teaches = cx.texts(&[field("teaches")], &raw.teaches);

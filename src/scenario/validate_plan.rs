@@ -254,71 +254,26 @@ fn compile(
 
 /// The call graph between services must be acyclic, and retries must not multiply into a
 /// storm the engine cannot simulate.
-pub(super) fn check_database_use(cx: &mut Ctx, raw: &RawScenario, sim: &SimSpec) {
+pub(super) fn check_call_graph(cx: &mut Ctx, raw: &RawScenario, sim: &SimSpec) {
     let n = sim.services.len();
     if n > MAX_ITEMS {
         // Already reported; the searches below recurse once per service in a chain.
         return;
     }
-    // Depth-first search for a cycle.
-    fn visit(s: usize, sim: &SimSpec, state: &mut [u8], stack: &mut Vec<usize>) -> Option<Vec<usize>> {
-        state[s] = 1;
-        stack.push(s);
-        for d in &sim.services[s].deps {
-            if let Target::Service(t) = d.target {
-                if state[t] == 1 {
-                    let from = stack.iter().position(|&x| x == t).unwrap_or(0);
-                    return Some(stack[from..].to_vec());
-                }
-                if state[t] == 0 {
-                    if let Some(c) = visit(t, sim, state, stack) {
-                        return Some(c);
-                    }
-                }
-            }
-        }
-        stack.pop();
-        state[s] = 2;
-        None
-    }
     let mut state = vec![0u8; n];
     for s in 0..n {
-        if state[s] == 0 {
-            if let Some(cycle) = visit(s, sim, &mut state, &mut Vec::new()) {
-                let names: Vec<&str> = cycle.iter().map(|&i| sim.services[i].name.as_str()).collect();
-                let (first, _) = &raw.services.0[cycle[0]];
-                cx.err(
-                    &[field("services"), key(first)],
-                    format!("services call each other in a cycle: {} → {}", names.join(" → "), names[0]),
-                    "requests would never finish; remove one of the calls",
-                );
-                return;
-            }
+        if state[s] == 0
+            && let Some(cycle) = visit(s, sim, &mut state, &mut Vec::new())
+        {
+            let names: Vec<&str> = cycle.iter().map(|&i| sim.services[i].name.as_str()).collect();
+            let (first, _) = &raw.services.0[cycle[0]];
+            cx.err(
+                &[field("services"), key(first)],
+                format!("services call each other in a cycle: {} → {}", names.join(" → "), names[0]),
+                "requests would never finish; remove one of the calls",
+            );
+            return;
         }
-    }
-    /// The most tries one request to `s` causes at the bottom of the call graph, and the calls
-    /// on that path with their tries (`api→orders ×6`).
-    fn amp(s: usize, sim: &SimSpec, memo: &mut Vec<Option<(u64, Vec<String>)>>) -> (u64, Vec<String>) {
-        if let Some(a) = &memo[s] {
-            return a.clone();
-        }
-        let mut worst = (1, Vec::new());
-        for d in &sim.services[s].deps {
-            let (below, mut path) = if let Target::Service(t) = d.target { amp(t, sim, memo) } else { (1, Vec::new()) };
-            let tries = u64::from(d.policy.retry.max_attempts);
-            // Saturating: a long chain of retrying services overflows u64.
-            if tries.saturating_mul(below) > worst.0 {
-                let to = match d.target {
-                    Target::Database => "db",
-                    Target::Service(t) => &sim.services[t].name,
-                    Target::ThirdParty(x) => &sim.third_parties[x].name,
-                };
-                path.insert(0, format!("{}→{to} ×{tries}", sim.services[s].name));
-                worst = (tries.saturating_mul(below), path);
-            }
-        }
-        memo[s] = Some(worst.clone());
-        worst
     }
     if n > 0 {
         let mut memo = vec![None; n];
@@ -338,4 +293,51 @@ pub(super) fn check_database_use(cx: &mut Ctx, raw: &RawScenario, sim: &SimSpec)
             );
         }
     }
+}
+
+/// Depth-first search for a cycle in the service call graph.
+fn visit(s: usize, sim: &SimSpec, state: &mut [u8], stack: &mut Vec<usize>) -> Option<Vec<usize>> {
+    state[s] = 1;
+    stack.push(s);
+    for d in &sim.services[s].deps {
+        if let Target::Service(t) = d.target {
+            if state[t] == 1 {
+                let from = stack.iter().position(|&x| x == t).unwrap_or(0);
+                return Some(stack[from..].to_vec());
+            }
+            if state[t] == 0
+                && let Some(c) = visit(t, sim, state, stack)
+            {
+                return Some(c);
+            }
+        }
+    }
+    stack.pop();
+    state[s] = 2;
+    None
+}
+
+/// The most tries one request to `s` causes at the bottom of the call graph, and the calls
+/// on that path with their tries (`api→orders ×6`).
+fn amp(s: usize, sim: &SimSpec, memo: &mut Vec<Option<(u64, Vec<String>)>>) -> (u64, Vec<String>) {
+    if let Some(a) = &memo[s] {
+        return a.clone();
+    }
+    let mut worst = (1, Vec::new());
+    for d in &sim.services[s].deps {
+        let (below, mut path) = if let Target::Service(t) = d.target { amp(t, sim, memo) } else { (1, Vec::new()) };
+        let tries = u64::from(d.policy.retry.max_attempts);
+        // Saturating: a long chain of retrying services overflows u64.
+        if tries.saturating_mul(below) > worst.0 {
+            let to = match d.target {
+                Target::Database => "db",
+                Target::Service(t) => &sim.services[t].name,
+                Target::ThirdParty(x) => &sim.third_parties[x].name,
+            };
+            path.insert(0, format!("{}→{to} ×{tries}", sim.services[s].name));
+            worst = (tries.saturating_mul(below), path);
+        }
+    }
+    memo[s] = Some(worst.clone());
+    worst
 }

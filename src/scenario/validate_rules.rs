@@ -64,7 +64,7 @@ pub(super) fn rules(cx: &mut Ctx, raw: &RawScenario, sim: &mut SimSpec) -> Story
                 AlertExpr::Threshold { metric: m, op, value, for_: *for_, over: *over }
             }
             RawAlertExpr::BurnRate { long, short, factor } => {
-                if short.0 == 0 || long < short || !(*factor > 0.0) {
+                if short.0 == 0 || long < short || factor.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
                     cx.err(
                         &sub(&p, "when"),
                         "a burn-rate rule needs 0 < short ≤ long and factor > 0",
@@ -202,14 +202,14 @@ pub(super) fn rules(cx: &mut Ctx, raw: &RawScenario, sim: &mut SimSpec) -> Story
             if let Some(s) = &j.service {
                 cx.lookup(&sub(&p, "service"), &cx.services.clone(), s, "service");
             }
-            if let Some(t) = &j.target {
-                if !known.contains(t) {
-                    cx.err(
-                        &sub(&p, "target"),
-                        format!("`{}` names nothing in this scenario", clean(t)),
-                        "a target is a dependency, flag, cache, version, team, alert or client name",
-                    );
-                }
+            if let Some(t) = &j.target
+                && !known.contains(t)
+            {
+                cx.err(
+                    &sub(&p, "target"),
+                    format!("`{}` names nothing in this scenario", clean(t)),
+                    "a target is a dependency, flag, cache, version, team, alert or client name",
+                );
             }
             Judgement {
                 command: j.command,

@@ -67,7 +67,7 @@ impl Sim {
                     self.emit(false, EventKind::AlertFiring { alert: name, severity, summary });
                 }
                 (AlertPhase::Firing(_), AlertPhase::Inactive) => {
-                    self.emit(false, EventKind::AlertResolved { alert: name })
+                    self.emit(false, EventKind::AlertResolved { alert: name });
                 }
                 _ => {}
             }

@@ -17,38 +17,35 @@ impl Sim {
     pub fn submit(&mut self, command: Command) -> Result<Dur, String> {
         let checked = if self.ended.is_some() { Err("the run has ended".to_string()) } else { self.check(&command) };
         let now = self.now;
-        match checked {
-            Err(reason) => {
-                self.commands.push(CommandRecord {
-                    at: now,
-                    command: command.clone(),
-                    rejected: Some(reason.clone()),
-                    effective_at: now,
-                });
-                self.emit(false, EventKind::CommandRejected { command, reason: reason.clone() });
-                Err(reason)
+        if let Err(reason) = checked {
+            self.commands.push(CommandRecord {
+                at: now,
+                command: command.clone(),
+                rejected: Some(reason.clone()),
+                effective_at: now,
+            });
+            self.emit(false, EventKind::CommandRejected { command, reason: reason.clone() });
+            Err(reason)
+        } else {
+            let kind = command.kind();
+            let delay = kind.delay();
+            self.commands.push(CommandRecord {
+                at: now,
+                command: command.clone(),
+                rejected: None,
+                effective_at: now + delay,
+            });
+            self.emit(
+                false,
+                EventKind::CommandApplied { command: command.clone(), effective_in: delay, cost: kind.cost() },
+            );
+            if delay.0 == 0 {
+                self.effect(&command);
+            } else {
+                self.deferred.push(command);
+                self.q.push(now + delay, Ev::Deferred { idx: (self.deferred.len() - 1) as u32 });
             }
-            Ok(()) => {
-                let kind = command.kind();
-                let delay = kind.delay();
-                self.commands.push(CommandRecord {
-                    at: now,
-                    command: command.clone(),
-                    rejected: None,
-                    effective_at: now + delay,
-                });
-                self.emit(
-                    false,
-                    EventKind::CommandApplied { command: command.clone(), effective_in: delay, cost: kind.cost() },
-                );
-                if delay.0 == 0 {
-                    self.effect(&command);
-                } else {
-                    self.deferred.push(command);
-                    self.q.push(now + delay, Ev::Deferred { idx: (self.deferred.len() - 1) as u32 });
-                }
-                Ok(delay)
-            }
+            Ok(delay)
         }
     }
 
@@ -180,10 +177,10 @@ impl Sim {
             C::SetBreaker { service, dependency, .. } | C::SetTimeout { service, dependency, .. } => {
                 let s = self.service(service)?;
                 self.dependency(s, dependency)?;
-                if let C::SetTimeout { timeout, .. } = command {
-                    if timeout.0 == 0 || timeout.0 > HOUR {
-                        return Err("a timeout must be between 1us and 1h".into());
-                    }
+                if let C::SetTimeout { timeout, .. } = command
+                    && (timeout.0 == 0 || timeout.0 > HOUR)
+                {
+                    return Err("a timeout must be between 1us and 1h".into());
                 }
             }
             C::SetRetries { service, dependency, max_attempts, .. } => {
@@ -400,10 +397,10 @@ impl Sim {
                     self.spec.third_party_index(target).map(CertTarget::ThirdParty)
                 };
                 for idx in 0..self.spec.timeline.len() {
-                    if let Inject::Fault(Fault::CertExpiry { target: t }) = self.spec.timeline[idx].inject {
-                        if Some(t) == want {
-                            self.clear_entry(idx, "certificate renewed");
-                        }
+                    if let Inject::Fault(Fault::CertExpiry { target: t }) = self.spec.timeline[idx].inject
+                        && Some(t) == want
+                    {
+                        self.clear_entry(idx, "certificate renewed");
                     }
                 }
             }
@@ -444,10 +441,12 @@ impl Sim {
     /// A bad config push is over once re-applying it would change something again.
     fn clear_fixed_configs(&mut self, s: usize) {
         for idx in 0..self.spec.timeline.len() {
-            if let Inject::Fault(Fault::BadConfig { service, change, .. }) = &self.spec.timeline[idx].inject {
-                if *service == s && self.timeline[idx].active && self.changed_config(s, change) != self.svcs[s].cfg {
-                    self.clear_entry(idx, "config fixed");
-                }
+            if let Inject::Fault(Fault::BadConfig { service, change, .. }) = &self.spec.timeline[idx].inject
+                && *service == s
+                && self.timeline[idx].active
+                && self.changed_config(s, change) != self.svcs[s].cfg
+            {
+                self.clear_entry(idx, "config fixed");
             }
         }
     }

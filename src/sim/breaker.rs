@@ -88,7 +88,7 @@ impl Breaker {
             .fold((0, 0), |(c, f), (_, (bc, bf))| (c + bc, f + bf))
     }
 
-    /// Asks to make a call at `now`; may move Open → HalfOpen.
+    /// Asks to make a call at `now`; may move Open → `HalfOpen`.
     pub fn admit(&mut self, now: SimTime) -> (Admit, Option<Transition>) {
         match self.state {
             BreakerState::Closed => (Admit::Yes, None),

@@ -82,14 +82,14 @@ impl Sim {
                 _ => 0,
             };
             job.next_pc = job.pc + 1 + if hit { skip } else { 0 };
-            if !hit {
+            if hit {
+                self.caches[c].hits += 1;
+            } else {
                 job.hot_fill = Some(c as u16);
                 let st = &mut self.caches[c];
                 st.hot_filling += 1;
                 st.misses += 1;
                 st.stampede_max = st.stampede_max.max(st.hot_filling);
-            } else {
-                self.caches[c].hits += 1;
             }
             self.q.push(self.now, Ev::JobStep { job: w });
         }

@@ -274,10 +274,10 @@ impl Sim {
             Site::Dep { svc, dep } => {
                 let (s, d) = (svc as usize, dep as usize);
                 self.svcs[s].dep_acc[d].red.finish(outcome, latency);
-                if self.svcs[s].cfg.breaker_on[d] {
-                    if let Some(tr) = self.svcs[s].breakers[d].record(now, ok, trial) {
-                        self.breaker_event(s, d, tr);
-                    }
+                if self.svcs[s].cfg.breaker_on[d]
+                    && let Some(tr) = self.svcs[s].breakers[d].record(now, ok, trial)
+                {
+                    self.breaker_event(s, d, tr);
                 }
                 if let Some(b) = self.svcs[s].budgets[d].as_mut() {
                     b.record(ok);
@@ -318,10 +318,10 @@ impl Sim {
         if reason == Reason::BreakerOpen {
             return false;
         }
-        if let Origin::Job(jk) = origin {
-            if self.jobs.get(jk).is_none() {
-                return false;
-            }
+        if let Origin::Job(jk) = origin
+            && self.jobs.get(jk).is_none()
+        {
+            return false;
         }
         let (policy, budget) = match site {
             Site::Client => (&self.client_policy.retry, self.client_budget.as_ref()),
@@ -361,11 +361,11 @@ impl Sim {
         if call.done {
             return;
         }
-        if let Origin::Job(jk) = call.origin {
-            if self.jobs.get(jk).is_none() {
-                self.finish_call(ck, Err(Reason::DependencyFailed));
-                return;
-            }
+        if let Origin::Job(jk) = call.origin
+            && self.jobs.get(jk).is_none()
+        {
+            self.finish_call(ck, Err(Reason::DependencyFailed));
+            return;
         }
         self.send_attempt(ck);
     }

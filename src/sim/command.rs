@@ -224,13 +224,12 @@ impl CommandKind {
             K::Ack | K::Declare | K::StatusUpdate | K::Resolve | K::Hint | K::Page => Dur::ZERO,
             K::Restart | K::Drain | K::FlushCache | K::PauseRollout | K::ResumeRollout => Dur::from_secs(2),
             K::SetRateLimit | K::SetShed | K::BlockClient => Dur::from_secs(10),
-            K::SetFlag => Dur::from_secs(5),
+            K::SetFlag | K::Failover => Dur::from_secs(5),
             K::SetBreaker | K::SetRetries | K::SetTimeout | K::SetPoolSize | K::SetDeadlines | K::RevertConfig => {
                 Dur::from_secs(20)
             }
             K::Scale | K::WarmCache => Dur::from_secs(15),
             K::Rollback | K::Deploy => Dur::from_secs(30),
-            K::Failover => Dur::from_secs(5),
             K::RenewCert => Dur::from_secs(90),
         }
     }

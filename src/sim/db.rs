@@ -143,10 +143,10 @@ impl Sim {
         let latency = now.since(started).0;
         self.db.red.finish(Ok(()), latency);
         self.totals.db_hist.record(latency);
-        if let Some(trace) = self.attempts.get(ak).and_then(|a| self.calls.get(a.call)).map(|c| (c.trace, c.depth)) {
-            if trace.0 != 0 {
-                self.traces.span(trace.0, trace.1 + 1, "db query".to_string(), started, now, true);
-            }
+        if let Some(trace) = self.attempts.get(ak).and_then(|a| self.calls.get(a.call)).map(|c| (c.trace, c.depth))
+            && trace.0 != 0
+        {
+            self.traces.span(trace.0, trace.1 + 1, "db query".to_string(), started, now, true);
         }
         if more && !resolved {
             return self.db_query(ak);
@@ -203,11 +203,11 @@ impl Sim {
             let asked = wa.pool_asked;
             self.totals.pool_wait[s].record(now.since(asked).0);
             self.totals.conns_busy.add(now, 1.0);
-            if let Some(c) = self.calls.get(wa.call) {
-                if c.trace != 0 {
-                    let (t, d) = (c.trace, c.depth);
-                    self.traces.span(t, d + 1, "pool wait".to_string(), asked, now, true);
-                }
+            if let Some(c) = self.calls.get(wa.call)
+                && c.trace != 0
+            {
+                let (t, d) = (c.trace, c.depth);
+                self.traces.span(t, d + 1, "pool wait".to_string(), asked, now, true);
             }
             return self.db_query(w);
         }
@@ -249,20 +249,20 @@ impl Sim {
                 }
             }
         }
-        if self.any_cache_warming() {
-            if let Some(spec) = self.spec.database.as_ref() {
-                // The loader uses a fifth of the database's capacity while it runs.
-                let rate = 0.2 * f64::from(spec.cores) / (spec.query.mean_us() / 1e6).max(1e-6);
-                self.bg_query_acc += rate * dt_s;
-                let cores = spec.cores;
-                while self.bg_query_acc >= 1.0 {
-                    self.bg_query_acc -= 1.0;
-                    self.db.red.arrive();
-                    if self.db.busy < cores {
-                        self.start_query(Key::default(), true);
-                    } else {
-                        self.db.queue.push_back((Key::default(), true, self.now));
-                    }
+        if self.any_cache_warming()
+            && let Some(spec) = self.spec.database.as_ref()
+        {
+            // The loader uses a fifth of the database's capacity while it runs.
+            let rate = 0.2 * f64::from(spec.cores) / (spec.query.mean_us() / 1e6).max(1e-6);
+            self.bg_query_acc += rate * dt_s;
+            let cores = spec.cores;
+            while self.bg_query_acc >= 1.0 {
+                self.bg_query_acc -= 1.0;
+                self.db.red.arrive();
+                if self.db.busy < cores {
+                    self.start_query(Key::default(), true);
+                } else {
+                    self.db.queue.push_back((Key::default(), true, self.now));
                 }
             }
         }

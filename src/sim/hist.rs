@@ -28,7 +28,7 @@ fn index(us: u64) -> usize {
     if us < LINEAR as u64 {
         return us as usize;
     }
-    let exp = 63 - us.leading_zeros(); // ≥ 6
+    let exp = us.ilog2(); // ≥ 6
     let octave = (exp - 6) as usize;
     if octave >= OCTAVES {
         return BUCKETS - 1;

@@ -89,12 +89,12 @@ impl Sim {
             .collect();
         let n_svc = spec.services.len();
         let totals = Totals {
-            service_hist: vec![Default::default(); n_svc],
+            service_hist: vec![super::hist::Hist::default(); n_svc],
             service_arrivals: vec![0; n_svc],
             service_done: vec![0; n_svc],
             service_in_system: vec![Integrator::default(); n_svc],
-            service_wait: vec![Default::default(); n_svc],
-            pool_wait: vec![Default::default(); n_svc],
+            service_wait: vec![super::hist::Hist::default(); n_svc],
+            pool_wait: vec![super::hist::Hist::default(); n_svc],
             dep_attempts: spec.services.iter().map(|s| vec![0; s.deps.len()]).collect(),
             dep_duplicates: spec.services.iter().map(|s| vec![0; s.deps.len()]).collect(),
             third_party_attempts: vec![0; spec.third_parties.len()],
@@ -103,11 +103,11 @@ impl Sim {
         let mut sim = Sim {
             seed,
             now,
-            q: Default::default(),
+            q: super::queue::EventQueue::default(),
             rng: Rngs::new(seed),
-            calls: Default::default(),
-            attempts: Default::default(),
-            jobs: Default::default(),
+            calls: super::slab::Slab::default(),
+            attempts: super::slab::Slab::default(),
+            jobs: super::slab::Slab::default(),
             svcs,
             db: DbState::default(),
             caches: spec

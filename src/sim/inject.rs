@@ -51,12 +51,12 @@ impl Sim {
     }
 
     pub(crate) fn on_fake_alert_end(&mut self, i: usize) {
-        if let Some(a) = self.fake_alerts.get_mut(i) {
-            if matches!(a.3, AlertPhase::Firing(_)) {
-                a.3 = AlertPhase::Inactive;
-                let alert = a.0.clone();
-                self.emit(false, EventKind::AlertResolved { alert });
-            }
+        if let Some(a) = self.fake_alerts.get_mut(i)
+            && matches!(a.3, AlertPhase::Firing(_))
+        {
+            a.3 = AlertPhase::Inactive;
+            let alert = a.0.clone();
+            self.emit(false, EventKind::AlertResolved { alert });
         }
     }
 
@@ -80,23 +80,25 @@ impl Sim {
             if self.timeline[idx].fired.is_some() {
                 continue;
             }
-            if let Trigger::When(cond) = &self.spec.timeline[idx].trigger {
-                if self.holds(cond) {
-                    self.fire_entry(idx);
-                }
+            if let Trigger::When(cond) = &self.spec.timeline[idx].trigger
+                && self.holds(cond)
+            {
+                self.fire_entry(idx);
             }
         }
     }
 
-    /// BadDeploy entries whose version no longer runs on service `s` are over.
+    /// `BadDeploy` entries whose version no longer runs on service `s` are over.
     pub(crate) fn clear_gone_versions(&mut self, s: usize) {
         let running = self.live_versions(s);
         for idx in 0..self.spec.timeline.len() {
-            if let Inject::Fault(Fault::BadDeploy { service, version, .. }) = self.spec.timeline[idx].inject {
-                if service == s && self.timeline[idx].active && !running.iter().any(|(v, _)| *v == version) {
-                    let why = format!("{} no longer running", self.spec.versions[version].name);
-                    self.clear_entry(idx, &why);
-                }
+            if let Inject::Fault(Fault::BadDeploy { service, version, .. }) = self.spec.timeline[idx].inject
+                && service == s
+                && self.timeline[idx].active
+                && !running.iter().any(|(v, _)| *v == version)
+            {
+                let why = format!("{} no longer running", self.spec.versions[version].name);
+                self.clear_entry(idx, &why);
             }
         }
     }
@@ -156,7 +158,7 @@ impl Sim {
             Fault::DatabaseDown => bump(&mut self.db.down),
             &Fault::DiskFull { write_fraction } => self.db.disk_full = if on { write_fraction } else { 0.0 },
             &Fault::ConnectionLeak { service, per_minute } => {
-                self.svcs[service].conn_leak_per_s += k * per_minute / 60.0
+                self.svcs[service].conn_leak_per_s += k * per_minute / 60.0;
             }
             &Fault::MemoryLeak { service, mb_per_s } => self.svcs[service].leak_mb_s += k * mb_per_s,
             &Fault::CpuHog { service, cores } => self.svcs[service].cpu_hog += k * cores,

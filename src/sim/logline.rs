@@ -38,7 +38,7 @@ impl Sim {
                         let text = format!("slow request {endpoint} took {:.0}ms", latency_us as f64 / 1000.0);
                         self.push_log(s, i, Level::Warn, self.trace_of(job), text);
                     }
-                } else if self.totals.service_done[s] % ACCESS_SAMPLE == 0
+                } else if self.totals.service_done[s].is_multiple_of(ACCESS_SAMPLE)
                     && self.logs.allow((s as u16, K_ACCESS), Level::Info, name)
                 {
                     let text = format!("200 {endpoint} {:.0}ms", latency_us as f64 / 1000.0);

@@ -191,10 +191,10 @@ impl<E> EventQueue<E> {
     /// empty slots in one step when only far events remain.
     fn advance(&mut self) {
         self.cur += 1;
-        if self.calendar_len == self.far.len() {
-            if let Some(top) = self.far.peek() {
-                self.cur = self.cur.max(top.time() / WIDTH);
-            }
+        if self.calendar_len == self.far.len()
+            && let Some(top) = self.far.peek()
+        {
+            self.cur = self.cur.max(top.time() / WIDTH);
         }
         while self.far.peek().is_some_and(|top| top.time() / WIDTH < self.cur + SLOTS) {
             let e = self.far.pop().expect("peeked");
@@ -207,7 +207,7 @@ impl<E> EventQueue<E> {
         }
         let i = (self.cur % SLOTS) as usize;
         self.ready.append(&mut self.ring[i]);
-        self.ready.sort_unstable_by(|a, b| b.key.cmp(&a.key));
+        self.ready.sort_unstable_by_key(|e| std::cmp::Reverse(e.key));
     }
 
     pub fn len(&self) -> usize {
@@ -235,7 +235,7 @@ mod tests {
             out.push((t.0, i));
         }
         let mut want: Vec<(u64, usize)> = times.iter().enumerate().map(|(i, t)| (*t, i)).collect();
-        want.sort();
+        want.sort_unstable();
         assert_eq!(out, want);
     }
 
@@ -276,18 +276,18 @@ mod tests {
                 }
                 id += 1;
             }
-            if round % 2 == 0 {
-                if let Some((t, i)) = q.pop() {
-                    assert!(t.0 >= now);
-                    now = t.0;
-                    got.push((t.0, i));
-                }
+            if round % 2 == 0
+                && let Some((t, i)) = q.pop()
+            {
+                assert!(t.0 >= now);
+                now = t.0;
+                got.push((t.0, i));
             }
         }
         while let Some((t, i)) = q.pop() {
             got.push((t.0, i));
         }
-        want.sort();
+        want.sort_unstable();
         assert_eq!(got, want);
         assert!(q.is_empty());
     }

@@ -1,6 +1,6 @@
 //! Seeded randomness. One `u64` seed makes one independent Xoshiro256++ stream per subsystem,
 //! so that (for example) an extra log line never shifts the traffic. Seeds are expanded with
-//! SplitMix64 and the variates are computed here, not by `rand`'s distribution code, so a run
+//! `SplitMix64` and the variates are computed here, not by `rand`'s distribution code, so a run
 //! replays identically across platforms and `rand` upgrades.
 
 use rand::rngs::Xoshiro256PlusPlus;

@@ -65,6 +65,7 @@ impl Dur {
     pub fn millis_f64(self) -> f64 {
         self.0 as f64 / MS as f64
     }
+    #[must_use]
     pub fn mul_f64(self, k: f64) -> Dur {
         Dur((self.0 as f64 * k).round().max(0.0) as u64)
     }
@@ -149,7 +150,7 @@ fn fmt_us(us: u64, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         return write!(f, "0s");
     }
     if us < SEC {
-        return if us % MS == 0 {
+        return if us.is_multiple_of(MS) {
             write!(f, "{}ms", us / MS)
         } else if us >= MS {
             write!(f, "{}ms", trim_frac(us as f64 / MS as f64))
@@ -167,7 +168,7 @@ fn fmt_us(us: u64, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{m}m")?;
     }
     if rest > 0 {
-        if rest % SEC == 0 {
+        if rest.is_multiple_of(SEC) {
             write!(f, "{}s", rest / SEC)?;
         } else {
             write!(f, "{}s", trim_frac(rest as f64 / SEC as f64))?;

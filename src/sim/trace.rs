@@ -68,10 +68,10 @@ impl Traces {
         if handle == 0 {
             return;
         }
-        if let Some(Some(t)) = self.active.get_mut(handle as usize - 1) {
-            if t.spans.len() < 200 {
-                t.spans.push(Span { depth, label, start, end, ok });
-            }
+        if let Some(Some(t)) = self.active.get_mut(handle as usize - 1)
+            && t.spans.len() < 200
+        {
+            t.spans.push(Span { depth, label, start, end, ok });
         }
     }
 

@@ -89,7 +89,7 @@ impl Sim {
             }
             let rate = match linear {
                 // A flat segment needs no thinning: every candidate is an arrival.
-                Some((r0, slope)) if slope == 0.0 => r0,
+                Some((r0, 0.0)) => r0,
                 Some((r0, slope)) => r0 + slope * (cand - seg * SEC) as f64,
                 None => self.offered_rate(SimTime(cand)),
             };
@@ -141,7 +141,7 @@ impl Sim {
         let endpoint = self.pick_endpoint(entry);
         self.edge.next_user += 1;
         let n = self.edge.next_user;
-        let trace = if client == 0 && n % SAMPLE_EVERY == 0 {
+        let trace = if client == 0 && n.is_multiple_of(SAMPLE_EVERY) {
             let name = &self.spec.services[entry].endpoints[endpoint].name;
             self.traces.begin(trace_id(self.seed, n), name, self.now)
         } else {

@@ -55,7 +55,7 @@ impl Sim {
                     budget_denied: acc.budget_denied,
                     duplicates: acc.duplicates,
                 });
-                *acc = Default::default();
+                *acc = super::state::DepAcc::default();
             }
             deps.push(row);
         }

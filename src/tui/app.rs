@@ -23,7 +23,7 @@ pub enum Msg {
     Resize(u16, u16),
     Frame(Duration),
     /// A scenario file was read: its validated spec and canonical path, or what went wrong.
-    Opened(Result<(Spec, String), String>),
+    Opened(Result<(Box<Spec>, String), String>),
 }
 
 /// Something for the event loop to do.
@@ -153,7 +153,7 @@ impl App {
             Msg::Frame(wall) => self.frame(wall),
             Msg::Opened(Ok((spec, path))) => {
                 self.menu.error = None;
-                self.open(spec, crate::store::ScenarioRef::File(path));
+                self.open(*spec, crate::store::ScenarioRef::File(path));
                 vec![]
             }
             Msg::Opened(Err(e)) => {

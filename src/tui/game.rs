@@ -169,12 +169,13 @@ impl Game {
     /// records the reason, and a replay must reject them the same way).
     pub fn submit(&mut self, command: Command) -> Result<Dur, String> {
         let at = self.sim.now();
+        let label = command.label();
         self.recorded.push(TimedCommand { at, command: command.clone() });
-        let result = self.sim.submit(command.clone());
+        let result = self.sim.submit(command);
         let text = match &result {
-            Ok(d) if d.0 == 0 => format!("done: {}", command.label()),
-            Ok(d) => format!("sent: {} (takes effect in {d})", command.label()),
-            Err(why) => format!("rejected: {}: {why}", command.label()),
+            Ok(d) if d.0 == 0 => format!("done: {label}"),
+            Ok(d) => format!("sent: {label} (takes effect in {d})"),
+            Err(why) => format!("rejected: {label}: {why}"),
         };
         self.flash = Some(Flash { text, error: result.is_err(), at });
         self.series.ingest(&self.sim);

@@ -68,11 +68,12 @@ pub fn key_name(k: &KeyEvent) -> Option<String> {
     if k.modifiers.contains(KeyModifiers::ALT) {
         name.push_str("alt-");
     }
-    if let KeyCode::Char(c) = k.code {
-        if c.is_uppercase() && !k.modifiers.contains(KeyModifiers::CONTROL) {
-            name.push(c);
-            return Some(name);
-        }
+    if let KeyCode::Char(c) = k.code
+        && c.is_uppercase()
+        && !k.modifiers.contains(KeyModifiers::CONTROL)
+    {
+        name.push(c);
+        return Some(name);
     }
     name.push_str(&base);
     Some(name)
@@ -99,7 +100,7 @@ impl Keymap {
         [context, Context::Global]
             .into_iter()
             .flat_map(|c| self.list(c))
-            .find(|b| b.keys.iter().any(|key| *key == name))
+            .find(|b| b.keys.contains(&name))
             .map(|b| b.action)
     }
 

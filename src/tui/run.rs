@@ -63,14 +63,14 @@ fn install_panic_hook(dirs: Dirs) {
 }
 
 /// Runs the game.
-pub fn run(opts: Options) -> Result<(), Failure> {
+pub fn run(opts: &Options) -> Result<(), Failure> {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return Err(Failure::new(
             "the game needs an interactive terminal (stdin and stdout are not both a terminal); for headless use try `firedrill run SCENARIO`",
         ));
     }
     let dirs = Dirs::locate().map_err(Failure::new)?;
-    let mut app = prepare(&dirs, &opts)?;
+    let mut app = prepare(&dirs, opts)?;
     store::diag(&dirs, "game started");
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -177,7 +177,7 @@ async fn event_loop(app: &mut App, dirs: &Dirs) -> Result<(), Failure> {
                     let result = crate::cli::load_scenario(&shown)
                         .map(|spec| {
                             let abs = std::fs::canonicalize(&path).map_or(shown.clone(), |p| p.display().to_string());
-                            (spec, abs)
+                            (Box::new(spec), abs)
                         })
                         .map_err(|f| if f.detail.is_empty() { f.cause } else { format!("{}\n{}", f.cause, f.detail) });
                     app.update(Msg::Opened(result));

@@ -97,11 +97,10 @@ impl Theme {
             (Health::Ok, false) => ("●", "ok"),
             (Health::Warn, false) => ("▲", "warn"),
             (Health::Crit, false) => ("✖", "CRIT"),
-            (Health::NoData, false) => ("?", "no data"),
             (Health::Ok, true) => ("o", "ok"),
             (Health::Warn, true) => ("!", "warn"),
             (Health::Crit, true) => ("X", "CRIT"),
-            (Health::NoData, true) => ("?", "no data"),
+            (Health::NoData, _) => ("?", "no data"),
         }
     }
 

@@ -48,10 +48,8 @@ pub fn health(game: &Game, row: usize) -> Health {
                 worse(Health::Warn);
             }
         }
-        Component::Database => {
-            if p.sat > 90.0 {
-                worse(Health::Warn);
-            }
+        Component::Database if p.sat > 90.0 => {
+            worse(Health::Warn);
         }
         Component::Cache(i) => {
             let want = game.spec.sim.caches[i].hit_ratio as f32 * 100.0;
@@ -61,10 +59,8 @@ pub fn health(game: &Game, row: usize) -> Health {
                 worse(Health::Warn);
             }
         }
-        Component::Dep { service, dep } => {
-            if game.sim.service_config(service).deps[dep].breaker == BreakerState::Open {
-                worse(Health::Crit);
-            }
+        Component::Dep { service, dep } if game.sim.service_config(service).deps[dep].breaker == BreakerState::Open => {
+            worse(Health::Crit);
         }
         _ => {}
     }
