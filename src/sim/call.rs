@@ -88,7 +88,12 @@ impl Sim {
             timeout,
             pool_asked: now,
         });
-        self.q.push_after(now, timeout, Ev::AttemptTimeout { att: ak });
+        // A third party's answer time is known when the call is sent: it schedules its own
+        // timeout only if the answer would come too late. Everything else needs one now.
+        let to_third_party = matches!(site, Site::Dep { svc, dep } if matches!(self.spec.services[svc as usize].deps[dep as usize].target, Target::ThirdParty(_)));
+        if !to_third_party {
+            self.q.push_after(now, timeout, Ev::AttemptTimeout { att: ak });
+        }
         match site {
             Site::Client => {
                 if client == 0 || !self.edge.blocked.contains(&client) {
@@ -397,18 +402,19 @@ impl Sim {
             Origin::Health { svc, inst, life } => self.health_result(svc as usize, inst as usize, life, outcome),
         }
         if self.calls.get(ck).is_some_and(|c| c.live == 0) {
-            self.calls.remove(ck);
+            self.calls.discard(ck);
         }
     }
 
     fn free_attempt(&mut self, ak: Key) {
-        let Some(att) = self.attempts.remove(ak) else {
+        let Some(ck) = self.attempts.get(ak).map(|a| a.call) else {
             return;
         };
-        if let Some(call) = self.calls.get_mut(att.call) {
+        self.attempts.discard(ak);
+        if let Some(call) = self.calls.get_mut(ck) {
             call.live -= 1;
             if call.done && call.live == 0 {
-                self.calls.remove(att.call);
+                self.calls.discard(ck);
             }
         }
     }

@@ -64,6 +64,18 @@ impl<T> Slab<T> {
         Some(val)
     }
 
+    /// Removes an entry in place, without moving it out (cheaper when the value is not needed).
+    pub fn discard(&mut self, k: Key) -> bool {
+        let Some(slot) = self.slots.get_mut(k.idx as usize) else { return false };
+        if slot.generation != k.generation || slot.val.is_none() {
+            return false;
+        }
+        slot.val = None;
+        self.free.push(k.idx);
+        self.live -= 1;
+        true
+    }
+
     pub fn len(&self) -> usize {
         self.live
     }

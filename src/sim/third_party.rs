@@ -19,6 +19,7 @@ impl Sim {
         let spec = &self.spec.third_parties[t];
         let st = &mut self.tps[t];
         st.red.arrive();
+        let timeout = self.attempts.get(ak).map_or(Dur::ZERO, |a| a.timeout);
         let (delay, outcome): (Dur, Outcome) = if st.cert_expired {
             (FAST_FAIL, Err(Reason::TlsHandshake))
         } else if st.down > 0 {
@@ -28,6 +29,7 @@ impl Sim {
                 a.target_done = true;
                 a.via = Via::Nowhere;
             }
+            self.q.push_after(now, timeout, Ev::AttemptTimeout { att: ak });
             return;
         } else if st.limit.as_mut().is_some_and(|b| !b.take(now)) || st.quota_cut.as_mut().is_some_and(|b| !b.take(now))
         {
@@ -41,6 +43,9 @@ impl Sim {
         if let Some(a) = self.attempts.get_mut(ak) {
             a.pending = outcome;
             a.via = Via::ThirdParty(t as u16);
+        }
+        if delay >= timeout {
+            self.q.push_after(now, timeout, Ev::AttemptTimeout { att: ak });
         }
         self.q.push(now + delay, Ev::Reply { att: ak });
     }
