@@ -15,6 +15,9 @@ pub struct ColumnChart<'a> {
     pub top: Option<f32>,
     /// Marker symbols per column (same length as `values` or shorter, aligned right).
     pub markers: Vec<Option<char>>,
+    /// A second series drawn as a tick at its level (e.g. p50 inside the p99 columns); may be
+    /// empty. Same alignment as `values`.
+    pub overlay: Vec<f32>,
     pub theme: &'a Theme,
     pub style: Style,
 }
@@ -48,6 +51,22 @@ impl ColumnChart<'_> {
                     buf.set_string(x, y, bars[level], self.style);
                 } else if r == 0 && *v > 0.0 {
                     buf.set_string(x, y, bars[1], self.style);
+                }
+            }
+        }
+        let over = &self.overlay[self.overlay.len().saturating_sub(width)..];
+        let ooff = width - over.len();
+        let tick = if t.ascii { "-" } else { "─" };
+        for (i, v) in over.iter().enumerate() {
+            if v.is_finite() {
+                let r = (((v / top).clamp(0.0, 1.0) * f32::from(rows)).ceil() as u16).clamp(1, rows);
+                let (x, y) = (area.x + (ooff + i) as u16, area.y + rows + 1 - r);
+                // Inside a column the cell keeps its glyph and takes the overlay's colour; above
+                // the column the tick is drawn.
+                if buf[(x, y)].symbol() == " " {
+                    buf.set_string(x, y, tick, t.series(1));
+                } else {
+                    buf.set_style(Rect::new(x, y, 1, 1), t.series(1));
                 }
             }
         }
@@ -125,6 +144,7 @@ mod tests {
             values: vec![0.0, 50.0, 100.0, f32::NAN],
             top: Some(100.0),
             markers: vec![None, Some('D'), None, None],
+            overlay: Vec::new(),
             theme: &theme,
             style: Style::new(),
         };

@@ -2,7 +2,7 @@
 //! as four column charts sharing one time axis with change, action and alert markers.
 
 use super::super::game::Game;
-use super::super::series::{BUCKET_S, saturation_of};
+use super::super::series::saturation_of;
 use super::super::theme::Theme;
 use super::chart::{ColumnChart, ms, rate};
 use crate::sim::metric::{Component, Metric, MetricRef};
@@ -121,6 +121,7 @@ pub fn render(game: &Game, theme: &Theme, area: Rect, buf: &mut Buffer) {
             (format!("{sat_title} {sat_text}"), points.iter().map(|p| p.sat).collect(), sat_top, 2),
         ]
     };
+    let p50: Vec<f32> = points.iter().map(|p| p.p50).collect();
     let cells: Vec<Rect> = if specs.len() == 1 {
         vec![charts]
     } else if charts.height >= 16 {
@@ -131,16 +132,17 @@ pub fn render(game: &Game, theme: &Theme, area: Rect, buf: &mut Buffer) {
         let [c2, d] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).spacing(1).areas(bottom);
         vec![a, b, c2, d]
     };
-    for ((title, values, top, color), cell) in specs.into_iter().zip(cells) {
+    for (k, ((title, values, top, color), cell)) in specs.into_iter().zip(cells).enumerate() {
+        let latency = k == 0 && !matches!(c, Component::Cache(_));
         let chart = ColumnChart {
             title,
             values,
             top,
             markers: markers_for(cell.width as usize),
+            overlay: if latency { p50.clone() } else { Vec::new() },
             theme,
             style: theme.series(color),
         };
         chart.render(cell, buf);
     }
-    let _ = BUCKET_S;
 }
