@@ -140,15 +140,7 @@ fn recovery(spec: &Spec, ev: &Evidence, onset: Option<SimTime>) -> (Option<SimTi
     let end = secs(ev.ended);
     let ok = |from: u32| {
         let to = (from + 10).min(end);
-        let (mut w, mut n) = (0.0, 0u64);
-        for (s, k) in ev.spans(from, to) {
-            if s.requests > s.errors {
-                w += f64::from(s.p99_ms) * f64::from(s.requests) * f64::from(k);
-                n += u64::from(s.requests) * u64::from(k);
-            }
-        }
-        let p99 = if n == 0 { 0.0 } else { w / n as f64 };
-        ev.error_ratio(from, to) <= max_err && max_p99.is_none_or(|m| p99 <= m)
+        ev.error_ratio(from, to) <= max_err && max_p99.is_none_or(|m| ev.p99(from, to) <= m)
     };
     let blocks: Vec<u32> = (secs(onset)..end).step_by(10).collect();
     let good: Vec<bool> = blocks.iter().map(|&b| ok(b)).collect();

@@ -17,6 +17,9 @@
 //! before parsing, and hostile nesting or sizes return an error quickly instead of hanging or
 //! overflowing the stack.
 
+mod common;
+
+use common::diff;
 use firedrill::scenario::{self, BUILTIN, MAX_FILE_BYTES, ScenarioErrors, Spec};
 use firedrill::sim::rules::Inject;
 use std::collections::BTreeSet;
@@ -44,35 +47,6 @@ fn rejected(file: &str, text: &str) -> ScenarioErrors {
 #[track_caller]
 fn accepted(file: &str, text: &str) -> Spec {
     scenario::parse(file, text).unwrap_or_else(|errors| panic!("{file} was rejected:\n{errors}"))
-}
-
-/// A line diff (longest common subsequence; the files are small): `-` expected, `+` actual.
-fn diff(expected: &str, actual: &str) -> String {
-    let a: Vec<&str> = expected.lines().collect();
-    let b: Vec<&str> = actual.lines().collect();
-    // lcs[i][j]: length of the longest common subsequence of a[i..] and b[j..].
-    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for i in (0..a.len()).rev() {
-        for j in (0..b.len()).rev() {
-            lcs[i][j] = if a[i] == b[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
-        }
-    }
-    let mut out = String::new();
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() || j < b.len() {
-        if i < a.len() && j < b.len() && a[i] == b[j] {
-            writeln!(out, "    {}", a[i]).unwrap();
-            i += 1;
-            j += 1;
-        } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
-            writeln!(out, "  - {}", a[i]).unwrap();
-            i += 1;
-        } else {
-            writeln!(out, "  + {}", b[j]).unwrap();
-            j += 1;
-        }
-    }
-    out
 }
 
 #[test]
@@ -136,9 +110,9 @@ fn every_invalid_scenario_gives_exactly_its_expected_errors() {
 
 #[test]
 fn the_diff_marks_missing_and_extra_lines() {
-    assert_eq!(diff("a\nb\nc\n", "a\nx\nc\n"), "    a\n  - b\n  + x\n    c\n");
-    assert_eq!(diff("a\n", "a\nb\n"), "    a\n  + b\n");
-    assert_eq!(diff("a\nb\n", ""), "  - a\n  - b\n");
+    assert_eq!(diff("a\nb\nc\n", "a\nx\nc\n"), "  a\n- b\n+ x\n  c\n");
+    assert_eq!(diff("a\n", "a\nb\n"), "  a\n+ b\n");
+    assert_eq!(diff("a\nb\n", ""), "- a\n- b\n");
 }
 
 #[test]

@@ -65,18 +65,7 @@ pub fn debrief(spec: &Spec, ev: &Evidence) -> Debrief {
         .step_by(STEP_S as usize)
         .map(|t| {
             let to = (t + STEP_S).min(end);
-            let (mut w, mut n) = (0.0, 0u64);
-            for (s, k) in ev.spans(t, to) {
-                if s.requests > s.errors {
-                    w += f64::from(s.p99_ms) * f64::from(s.requests) * f64::from(k);
-                    n += u64::from(s.requests) * u64::from(k);
-                }
-            }
-            Point {
-                t,
-                error_pct: (ev.error_ratio(t, to) * 100.0) as f32,
-                p99_ms: if n == 0 { 0.0 } else { (w / n as f64) as f32 },
-            }
+            Point { t, error_pct: (ev.error_ratio(t, to) * 100.0) as f32, p99_ms: ev.p99(t, to) as f32 }
         })
         .collect();
     let mut faults: Vec<Fault> = Vec::new();

@@ -114,6 +114,19 @@ impl Evidence {
         })
     }
 
+    /// p99 of successful user requests over `[from, to)` seconds, weighted by requests (0 when
+    /// none succeeded).
+    pub fn p99(&self, from: u32, to: u32) -> f64 {
+        let (mut w, mut n) = (0.0, 0u64);
+        for (s, k) in self.spans(from, to) {
+            if s.requests > s.errors {
+                w += f64::from(s.p99_ms) * f64::from(s.requests) * f64::from(k);
+                n += u64::from(s.requests) * u64::from(k);
+            }
+        }
+        if n == 0 { 0.0 } else { w / n as f64 }
+    }
+
     /// Error ratio of user requests over `[from, to)` seconds (0 when there were none).
     pub fn error_ratio(&self, from: u32, to: u32) -> f64 {
         let (mut e, mut n) = (0u64, 0u64);
