@@ -81,7 +81,7 @@ pub fn score(spec: &Spec, ev: &Evidence) -> Score {
     });
     let dimensions = vec![
         detection(spec, onset, first_response.as_ref()),
-        mitigation(spec, onset, recovered, breached),
+        mitigation(spec, ev, onset, recovered, breached),
         judge::decision_quality(spec, &decisions),
         rollback(spec, ev),
         impact(spec, ev),
@@ -151,7 +151,13 @@ fn recovery(spec: &Spec, ev: &Evidence, onset: Option<SimTime>) -> (Option<SimTi
     (recovered, breached)
 }
 
-fn mitigation(spec: &Spec, onset: Option<SimTime>, recovered: Option<SimTime>, breached: bool) -> Dimension {
+fn mitigation(
+    spec: &Spec,
+    ev: &Evidence,
+    onset: Option<SimTime>,
+    recovered: Option<SimTime>,
+    breached: bool,
+) -> Dimension {
     let par = spec.par.mitigate;
     let Some(onset) = onset else {
         return dim("mitigation", 100, 25, vec!["no trouble was injected in this run".into()]);
@@ -161,6 +167,15 @@ fn mitigation(spec: &Spec, onset: Option<SimTime>, recovered: Option<SimTime>, b
     }
     match recovered {
         None => dim("mitigation", 0, 25, vec!["the SLO had not recovered when the run ended".into()]),
+        Some(r) if !acted_before(ev, onset, r) => dim(
+            "mitigation",
+            0,
+            25,
+            vec![format!(
+                "the SLO recovered at {} only because the trouble ended: nothing you did changed the system",
+                r.clock()
+            )],
+        ),
         Some(r) => {
             let d = r.since(onset);
             dim(
@@ -173,18 +188,30 @@ fn mitigation(spec: &Spec, onset: Option<SimTime>, recovered: Option<SimTime>, b
     }
 }
 
+/// Whether the player changed the system (not just talked about it) from `from` until the first
+/// recovered block (10 s from `to`) was over: recovery is measured in 10 s blocks.
+fn acted_before(ev: &Evidence, from: SimTime, to: SimTime) -> bool {
+    use CommandKind as K;
+    let until = to + Dur::from_secs(10);
+    ev.applied().any(|r| {
+        r.at >= from
+            && r.at < until
+            && !matches!(r.command.kind(), K::Ack | K::Declare | K::StatusUpdate | K::Resolve | K::Hint)
+    })
+}
+
 fn rollback(spec: &Spec, ev: &Evidence) -> Dimension {
     let sim = &spec.sim;
-    let bad: Vec<(String, usize, SimTime)> = sim
+    let bad: Vec<(String, usize, usize, SimTime)> = sim
         .timeline
         .iter()
         .filter_map(|e| match e.inject {
-            Inject::Fault(Fault::BadDeploy { service, .. }) => {
+            Inject::Fault(Fault::BadDeploy { service, version, .. }) => {
                 let started = ev.events.iter().find_map(|x| match &x.kind {
                     EventKind::FaultStarted { label, .. } if *label == e.label => Some(x.t),
                     _ => None,
                 })?;
-                Some((e.label.clone(), service, started))
+                Some((e.label.clone(), service, version, started))
             }
             _ => None,
         })
@@ -204,7 +231,7 @@ fn rollback(spec: &Spec, ev: &Evidence) -> Dimension {
     }
     let mut worst = 100i64;
     let mut reasons = Vec::new();
-    for (label, s, started) in bad {
+    for (label, s, version, started) in bad {
         let name = &sim.services[s].name;
         let fix = ev.applied().find(|r| {
             r.at >= started
@@ -213,7 +240,11 @@ fn rollback(spec: &Spec, ev: &Evidence) -> Dimension {
                     _ => false,
                 }
         });
-        let flagged = ev.applied().any(|r| r.at >= started && matches!(r.command, Command::SetFlag { on: false, .. }));
+        // Switching off the flag that gates the bad version removes its bug without a rollback.
+        let gate = sim.versions[version].requires_flag.map(|f| sim.flags[f].name.as_str());
+        let flagged = ev.applied().any(|r| {
+            r.at >= started && matches!(&r.command, Command::SetFlag { flag, on: false } if Some(flag.as_str()) == gate)
+        });
         let (score, why) = match (fix, flagged) {
             (Some(r), _) => {
                 let d = r.at.since(started);

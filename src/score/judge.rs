@@ -259,7 +259,8 @@ fn firing(ev: &Evidence, alert: &str, at: SimTime) -> bool {
 /// command the scenario calls helpful that breaks no generic rule (as in `decisions`).
 pub fn meaningful(spec: &Spec, ev: &Evidence, c: &Command, at: SimTime) -> bool {
     match c {
-        Command::Ack { alert } => firing(ev, alert, at),
+        // A red herring (a scripted alert that means nothing) is not the incident.
+        Command::Ack { alert } => spec.sim.alerts.iter().any(|a| &a.name == alert) && firing(ev, alert, at),
         Command::Declare { .. } => true,
         _ => {
             spec.judge.iter().any(|j| j.verdict == Verdict::Helpful && matches(j, spec, ev, c, at))
