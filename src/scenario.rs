@@ -11,6 +11,7 @@ pub mod locate;
 mod metric_ref;
 pub mod raw;
 mod validate;
+mod validate_ctx;
 mod validate_plan;
 mod validate_rules;
 

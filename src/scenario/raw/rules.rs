@@ -1,0 +1,346 @@
+//! The scenario's rules as written: alerts, the timeline (triggers, conditions, faults and
+//! injects), objectives, teams, and the scoring data (judgements, par, expert path, comms).
+
+use crate::sim::command::{CommandKind, Severity};
+use crate::sim::logs::Level;
+use crate::sim::rules::AlertSeverity;
+use crate::sim::time::Dur;
+use serde::Deserialize;
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawAlert {
+    pub name: String,
+    #[serde(default = "d_page")]
+    pub severity: AlertSeverity,
+    pub when: RawAlertExpr,
+    #[serde(default)]
+    pub summary: String,
+}
+
+fn d_over() -> Dur {
+    Dur::from_secs(30)
+}
+
+fn d_page() -> AlertSeverity {
+    AlertSeverity::Page
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub enum RawAlertExpr {
+    Threshold {
+        metric: String,
+        #[serde(default)]
+        above: Option<f64>,
+        #[serde(default)]
+        below: Option<f64>,
+        #[serde(rename = "for", default)]
+        for_: Dur,
+        #[serde(default = "d_over")]
+        over: Dur,
+    },
+    BurnRate {
+        long: Dur,
+        short: Dur,
+        factor: f64,
+    },
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawEntry {
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub at: Option<Dur>,
+    #[serde(default)]
+    pub when: Option<RawCondition>,
+    #[serde(rename = "for", default)]
+    pub for_: Option<Dur>,
+    #[serde(default)]
+    pub cleared_by: Vec<CommandKind>,
+    #[serde(default)]
+    pub fault: Option<RawFault>,
+    #[serde(default)]
+    pub message: Option<RawMessage>,
+    #[serde(default)]
+    pub log: Option<RawLog>,
+    #[serde(default)]
+    pub fake_alert: Option<RawFakeAlert>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawMessage {
+    pub from: String,
+    pub text: String,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawLog {
+    pub source: String,
+    #[serde(default = "d_warn")]
+    pub level: Level,
+    pub text: String,
+}
+
+fn d_warn() -> Level {
+    Level::Warn
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawFakeAlert {
+    pub name: String,
+    #[serde(default = "d_ticket")]
+    pub severity: AlertSeverity,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(rename = "for")]
+    pub for_: Dur,
+}
+
+fn d_ticket() -> AlertSeverity {
+    AlertSeverity::Ticket
+}
+
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub enum RawCondition {
+    Metric {
+        metric: String,
+        #[serde(default)]
+        above: Option<f64>,
+        #[serde(default)]
+        below: Option<f64>,
+        #[serde(rename = "for", default)]
+        for_: Dur,
+    },
+    Recovered {
+        metric: String,
+        #[serde(default)]
+        above: Option<f64>,
+        #[serde(default)]
+        below: Option<f64>,
+        #[serde(rename = "for", default)]
+        for_: Dur,
+    },
+    After(Dur),
+    Command(CommandKind),
+    NoCommandBy {
+        command: CommandKind,
+        by: Dur,
+    },
+    NoStatusUpdateBy(Dur),
+    Declared,
+    StatusPosted,
+    Started(String),
+    FaultActive(String),
+    FaultCleared(String),
+    FlagOn(String),
+    FlagOff(String),
+    All(Vec<RawCondition>),
+    Any(Vec<RawCondition>),
+    Not(Box<RawCondition>),
+}
+
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub enum RawFault {
+    InstanceCrash {
+        service: String,
+        #[serde(default)]
+        instance: Option<u32>,
+    },
+    ServiceOutage {
+        service: String,
+    },
+    AddLatency {
+        target: String,
+        extra: Dur,
+    },
+    ErrorInjection {
+        target: String,
+        rate: f64,
+    },
+    DependencyDown {
+        target: String,
+    },
+    BlackHole {
+        target: String,
+    },
+    QuotaCut {
+        target: String,
+        rps: f64,
+        #[serde(default)]
+        burst: Option<f64>,
+    },
+    SlowQueries {
+        factor: f64,
+        #[serde(default)]
+        fixed_by_failover: bool,
+    },
+    DatabaseDown,
+    DiskFull {
+        write_fraction: f64,
+    },
+    ConnectionLeak {
+        service: String,
+        per_minute: f64,
+    },
+    MemoryLeak {
+        service: String,
+        mb_per_min: f64,
+    },
+    CpuHog {
+        service: String,
+        cores: f64,
+    },
+    TrafficSpike {
+        factor: f64,
+    },
+    AbusiveClient {
+        client: String,
+        rps: f64,
+    },
+    CacheFlush {
+        cache: String,
+    },
+    HotKeyExpiry {
+        cache: String,
+    },
+    BadDeploy {
+        service: String,
+        version: String,
+        #[serde(default)]
+        batch: Option<u32>,
+        by: String,
+    },
+    BadConfig {
+        service: String,
+        change: RawConfigChange,
+        by: String,
+    },
+    CertExpiry {
+        target: String,
+    },
+    Partition {
+        service: String,
+        target: String,
+        fraction: f64,
+    },
+    MonitoringBlind {
+        #[serde(default)]
+        component: Option<String>,
+    },
+    MonitoringLag {
+        lag: Dur,
+    },
+}
+
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub enum RawConfigChange {
+    PoolSize(u32),
+    Timeout { dependency: String, timeout: Dur },
+    Retries { dependency: String, max_attempts: u32 },
+    RetryBudget { dependency: String, on: bool },
+    Breaker { dependency: String, enabled: bool },
+    Deadlines(bool),
+    QueueLimit(Option<u32>),
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawObjective {
+    pub name: String,
+    pub when: RawCondition,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawTeam {
+    pub arrives_after: Dur,
+    pub says: String,
+}
+
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Verdict {
+    Helpful,
+    Neutral,
+    Harmful,
+}
+
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Direction {
+    Up,
+    Down,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawJudge {
+    pub command: CommandKind,
+    #[serde(default)]
+    pub service: Option<String>,
+    #[serde(default)]
+    pub target: Option<String>,
+    #[serde(default)]
+    pub on: Option<bool>,
+    #[serde(default)]
+    pub direction: Option<Direction>,
+    pub verdict: Verdict,
+    pub why: String,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawPar {
+    pub detect: Dur,
+    pub mitigate: Dur,
+}
+
+impl Default for RawPar {
+    fn default() -> Self {
+        RawPar { detect: Dur::from_secs(300), mitigate: Dur::from_secs(900) }
+    }
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawExpert {
+    pub at: Dur,
+    pub action: String,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawComms {
+    /// The severity an expert would declare.
+    pub severity: Option<Severity>,
+    /// The first status update is due this long after the incident is declared.
+    pub first_update_within: Dur,
+    /// Later updates are due this often.
+    pub cadence: Dur,
+}
+
+impl Default for RawComms {
+    fn default() -> Self {
+        RawComms { severity: None, first_update_within: Dur::from_secs(600), cadence: Dur::from_secs(1800) }
+    }
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawLogs {
+    pub per_kind_per_window: u32,
+    pub keep: usize,
+}
+
+impl Default for RawLogs {
+    fn default() -> Self {
+        RawLogs { per_kind_per_window: 3, keep: 5_000 }
+    }
+}

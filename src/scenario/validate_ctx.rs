@@ -1,0 +1,216 @@
+//! The shared state of one validation pass — the names defined so far and the problems found —
+//! with the checks every part of validation uses (names, text, fractions, lookups,
+//! distributions, call policies), and the limits that keep a shared scenario from hanging the
+//! game or exhausting memory.
+
+use super::error::{Problems, clean, field, index};
+use super::locate::Seg;
+use super::raw::{RawDist, RawPolicy};
+use crate::sim::dist::Dist;
+use crate::sim::spec::{CallPolicy, RetryBudget, RetryPolicy};
+use crate::sim::time::{Dur, HOUR};
+
+/// Limits that keep a shared scenario from hanging the game or exhausting memory.
+pub const MAX_LENGTH: Dur = Dur(4 * HOUR);
+pub const MAX_RPS: f64 = 20_000.0;
+pub const MAX_REQUESTS: f64 = 30_000_000.0;
+pub const MAX_INSTANCES: u32 = 200;
+pub const MAX_WORKERS: u32 = 1_024;
+pub const MAX_ITEMS: usize = 200;
+pub const MAX_TEXT: usize = 10_000;
+
+/// Shared state of one validation pass.
+pub(super) struct Ctx {
+    pub p: Problems,
+    pub services: Vec<String>,
+    pub caches: Vec<String>,
+    pub third_parties: Vec<String>,
+    pub versions: Vec<String>,
+    pub flags: Vec<String>,
+    pub length: Dur,
+}
+
+impl Ctx {
+    pub fn err(&mut self, path: &[Seg], msg: impl Into<String>, hint: impl Into<String>) {
+        self.p.add(path, msg, hint);
+    }
+
+    /// Checks a name that will be shown in logs and menus.
+    pub fn name(&mut self, path: &[Seg], name: &str) {
+        let ok = !name.is_empty()
+            && name.len() <= 40
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            && name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+        if !ok {
+            self.err(
+                path,
+                format!("`{}` is not a usable name", clean(name)),
+                "names are 1–40 letters, digits, '-', '_' or '.', starting with a letter or digit",
+            );
+        }
+    }
+
+    pub fn text(&mut self, path: &[Seg], text: &str) -> String {
+        if text.chars().count() > MAX_TEXT {
+            self.err(path, format!("this text is longer than {MAX_TEXT} characters"), "shorten it");
+        }
+        clean(text)
+    }
+
+    pub fn texts(&mut self, path: &[Seg], items: &[String]) -> Vec<String> {
+        self.count(path, items.len());
+        items.iter().enumerate().map(|(i, t)| self.text(&[path, &[index(i)]].concat(), t)).collect()
+    }
+
+    pub fn count(&mut self, path: &[Seg], n: usize) {
+        if n > MAX_ITEMS {
+            self.err(path, format!("{n} items; at most {MAX_ITEMS} are allowed"), "split the scenario");
+        }
+    }
+
+    pub fn fraction(&mut self, path: &[Seg], x: f64, what: &str) -> f64 {
+        if !(0.0..=1.0).contains(&x) {
+            self.err(path, format!("{what} must be a fraction between 0 and 1, not {x}"), "write 0.05 for 5 %");
+        }
+        x.clamp(0.0, 1.0)
+    }
+
+    pub fn positive(&mut self, path: &[Seg], x: f64, what: &str) -> f64 {
+        if !(x.is_finite() && x > 0.0) {
+            self.err(path, format!("{what} must be a positive number, not {x}"), "");
+            return 1.0;
+        }
+        x
+    }
+
+    pub fn within_length(&mut self, path: &[Seg], t: Dur) {
+        if t > self.length {
+            self.err(
+                path,
+                format!("{t} is after the end of the scenario ({})", self.length),
+                "make `length` longer or move this earlier",
+            );
+        }
+    }
+
+    pub fn lookup(&mut self, path: &[Seg], list: &[String], name: &str, what: &str) -> Option<usize> {
+        let found = list.iter().position(|n| n == name);
+        if found.is_none() {
+            let hint = if list.is_empty() {
+                format!("this scenario defines no {what}s")
+            } else {
+                format!("{what}s are: {}", list.join(", "))
+            };
+            self.err(path, format!("unknown {what} `{}`", clean(name)), hint);
+        }
+        found
+    }
+
+    /// A dependency target by name: "db", a service or a third party.
+    pub fn target(&mut self, path: &[Seg], name: &str) -> Option<crate::sim::spec::Target> {
+        use crate::sim::spec::Target;
+        if name == "db" {
+            return Some(Target::Database);
+        }
+        if let Some(s) = self.services.iter().position(|n| n == name) {
+            return Some(Target::Service(s));
+        }
+        if let Some(t) = self.third_parties.iter().position(|n| n == name) {
+            return Some(Target::ThirdParty(t));
+        }
+        let mut all = vec!["db".to_string()];
+        all.extend(self.services.iter().cloned());
+        all.extend(self.third_parties.iter().cloned());
+        self.err(path, format!("unknown target `{}`", clean(name)), format!("targets are: {}", all.join(", ")));
+        None
+    }
+
+    pub fn dist(&mut self, path: &[Seg], d: &RawDist) -> Dist {
+        match d {
+            RawDist::Const(x) => Dist::constant(*x),
+            RawDist::Exp(m) => {
+                if m.0 == 0 {
+                    self.err(path, "an exponential needs a positive mean", "write e.g. Exp(\"10ms\")");
+                }
+                Dist::exp(*m)
+            }
+            RawDist::LogNormal { median, p99 } => {
+                if median.0 == 0 || p99 < median {
+                    self.err(
+                        path,
+                        "a log-normal needs 0 < median ≤ p99",
+                        "write e.g. LogNormal(median: \"100ms\", p99: \"800ms\")",
+                    );
+                }
+                Dist::log_normal(*median, *p99)
+            }
+            RawDist::Uniform { min, max } => {
+                if max < min {
+                    self.err(path, "uniform needs min ≤ max", "");
+                }
+                Dist::Uniform { lo_us: min.0 as f64, hi_us: max.0 as f64 }
+            }
+            RawDist::Mix { p, fast, slow } => {
+                let p = self.fraction(&[path, &[field("p")]].concat(), *p, "p");
+                let fast = self.dist(&[path, &[field("fast")]].concat(), fast);
+                let slow = self.dist(&[path, &[field("slow")]].concat(), slow);
+                Dist::Mix { p, fast: Box::new(fast), slow: Box::new(slow) }
+            }
+        }
+    }
+
+    pub fn policy(&mut self, path: &[Seg], raw: &RawPolicy, default_timeout: Dur) -> CallPolicy {
+        let timeout = raw.timeout.unwrap_or(default_timeout);
+        if timeout.0 == 0 || timeout.0 > HOUR {
+            self.err(&[path, &[field("timeout")]].concat(), "a timeout must be between 1us and 1h", "");
+        }
+        if raw.retries > 9 {
+            self.err(
+                &[path, &[field("retries")]].concat(),
+                format!("{} retries is too many", raw.retries),
+                "at most 9 retries (10 tries)",
+            );
+        }
+        if raw.base.0 == 0 && !matches!(raw.backoff, crate::sim::spec::Backoff::None) {
+            self.err(&[path, &[field("base")]].concat(), "backoff needs a positive base", "write e.g. base: \"100ms\"");
+        }
+        let budget = raw.budget.map(|b| {
+            let bp = [path, &[field("budget")]].concat();
+            RetryBudget {
+                max_tokens: self.positive(&[&bp[..], &[field("max_tokens")]].concat(), b.max_tokens, "max_tokens"),
+                ratio: self.fraction(&[&bp[..], &[field("ratio")]].concat(), b.ratio, "ratio"),
+            }
+        });
+        let breaker = raw.breaker.map(|b| {
+            let bp = [path, &[field("breaker")]].concat();
+            if b.buckets == 0 || b.window.0 == 0 || b.open_for.0 == 0 || b.half_open_trials == 0 {
+                self.err(&bp, "a breaker needs a window, buckets, open_for and half_open_trials above zero", "");
+            }
+            crate::sim::spec::BreakerSpec {
+                window: b.window,
+                buckets: b.buckets.clamp(1, 100),
+                min_volume: b.min_volume,
+                error_threshold: self.fraction(
+                    &[&bp[..], &[field("error_threshold")]].concat(),
+                    b.error_threshold,
+                    "error_threshold",
+                ),
+                open_for: b.open_for,
+                half_open_trials: b.half_open_trials.max(1),
+            }
+        });
+        CallPolicy {
+            timeout,
+            retry: RetryPolicy {
+                max_attempts: raw.retries.min(9) + 1,
+                backoff: raw.backoff,
+                base: raw.base,
+                cap: raw.cap.max(raw.base),
+                budget,
+            },
+            breaker,
+            idempotent: raw.idempotent,
+            idempotency_key: raw.idempotency_key,
+        }
+    }
+}
