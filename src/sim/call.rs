@@ -84,7 +84,6 @@ impl Sim {
             pending: Ok(()),
             via: Via::Nowhere,
             target: None,
-            pinned: None,
             timeout,
             pool_asked: now,
         });
@@ -104,9 +103,6 @@ impl Sim {
             }
             Site::Health { svc } => {
                 if let Origin::Health { inst, .. } = origin {
-                    if let Some(a) = self.attempts.get_mut(ak) {
-                        a.pinned = Some((svc, inst));
-                    }
                     self.job_create(ak, svc as usize, inst as usize);
                 }
             }

@@ -86,7 +86,7 @@ impl Sim {
         if self.db.busy < cores {
             self.start_query(ak, false);
         } else {
-            self.db.queue.push_back((ak, false, now));
+            self.db.queue.push_back((ak, false));
         }
     }
 
@@ -119,7 +119,7 @@ impl Sim {
         // Start the next waiting query first: the core is free now.
         let cores = self.spec.database.as_ref().map_or(1, |d| d.cores);
         while self.db.busy < cores {
-            let Some((next, bg, _)) = self.db.queue.pop_front() else {
+            let Some((next, bg)) = self.db.queue.pop_front() else {
                 break;
             };
             if bg || self.attempts.get(next).is_some() {
@@ -262,7 +262,7 @@ impl Sim {
                 if self.db.busy < cores {
                     self.start_query(Key::default(), true);
                 } else {
-                    self.db.queue.push_back((Key::default(), true, self.now));
+                    self.db.queue.push_back((Key::default(), true));
                 }
             }
         }

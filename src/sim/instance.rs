@@ -94,8 +94,7 @@ impl Sim {
         if inst.life != life || inst.state != InstState::Starting {
             return;
         }
-        let v = &self.spec.versions[inst.version];
-        if v.crash_on_start && v.requires_flag.is_none_or(|f| self.flags[f]) {
+        if let Some(v) = self.active_version(s, i).filter(|v| v.crash_on_start) {
             let why = format!("exited with code 1 during start-up ({})", v.note);
             return self.crash(s, i, &why);
         }
@@ -319,9 +318,7 @@ impl Sim {
                 if !matches!(inst.state, InstState::Ready | InstState::Draining) {
                     continue;
                 }
-                let v = &self.spec.versions[inst.version];
-                let leak =
-                    fault_leak + if v.requires_flag.is_none_or(|f| self.flags[f]) { v.leak_mb_per_s } else { 0.0 };
+                let leak = fault_leak + self.active_version(s, i).map_or(0.0, |v| v.leak_mb_per_s);
                 self.svcs[s].insts[i].leaked_mb += leak * dt;
                 if self.memory_fraction(s, i) >= 1.0 {
                     let limit = self.spec.services[s].memory.limit_mb;

@@ -311,33 +311,34 @@ impl Sim {
         self.attempt_done(job.att, outcome);
     }
 
+    /// The instance's version, if its behaviour is active (not gated off by a flag).
+    pub(crate) fn active_version(&self, s: usize, i: usize) -> Option<&super::spec::Version> {
+        let v = &self.spec.versions[self.svcs[s].insts[i].version];
+        v.requires_flag.is_none_or(|fl| self.flags[fl]).then_some(v)
+    }
+
+    /// What the flags that are on do to endpoint `e` of service `s`.
+    fn flag_effects(&self, s: usize, e: usize) -> impl Iterator<Item = &super::spec::FlagEffect> {
+        self.spec
+            .flags
+            .iter()
+            .zip(&self.flags)
+            .filter(|(_, on)| **on)
+            .flat_map(|(flag, _)| &flag.effects)
+            .filter(move |x| x.service == s && (x.endpoints.is_empty() || x.endpoints.contains(&e)))
+    }
+
     /// Stretch of CPU work: version and flag latency factors, GC pressure, CPU contention.
     fn cpu_factor(&self, s: usize, i: usize, e: usize) -> f64 {
-        let spec = &self.spec.services[s];
-        let inst = &self.svcs[s].insts[i];
-        let mut f = 1.0;
-        let v = &self.spec.versions[inst.version];
-        if v.requires_flag.is_none_or(|fl| self.flags[fl]) {
-            f *= v.latency_factor;
-        }
-        for (k, flag) in self.spec.flags.iter().enumerate() {
-            if self.flags[k] {
-                for eff in flag
-                    .effects
-                    .iter()
-                    .filter(|x| x.service == s && (x.endpoints.is_empty() || x.endpoints.contains(&e)))
-                {
-                    f *= eff.latency_factor;
-                }
-            }
-        }
+        let mut f = self.active_version(s, i).map_or(1.0, |v| v.latency_factor);
+        f *= self.flag_effects(s, e).map(|x| x.latency_factor).product::<f64>();
         let mem = self.memory_fraction(s, i);
         if mem > GC_KNEE {
             let x = (mem - GC_KNEE) / (1.0 - GC_KNEE);
             f *= 1.0 + 3.0 * x * x;
         }
-        let cores = (spec.cores - self.svcs[s].cpu_hog).max(0.1);
-        let demand = f64::from(inst.cpu_active + 1);
+        let cores = (self.spec.services[s].cores - self.svcs[s].cpu_hog).max(0.1);
+        let demand = f64::from(self.svcs[s].insts[i].cpu_active + 1);
         if demand > cores {
             f *= demand / cores;
         }
@@ -345,44 +346,13 @@ impl Sim {
     }
 
     fn error_probability(&self, s: usize, i: usize, e: usize) -> f64 {
-        let inst = &self.svcs[s].insts[i];
-        let v = &self.spec.versions[inst.version];
-        let mut ok = 1.0;
-        if v.requires_flag.is_none_or(|fl| self.flags[fl]) {
-            ok *= 1.0 - v.error_rate;
-        }
-        for (k, flag) in self.spec.flags.iter().enumerate() {
-            if self.flags[k] {
-                for eff in flag
-                    .effects
-                    .iter()
-                    .filter(|x| x.service == s && (x.endpoints.is_empty() || x.endpoints.contains(&e)))
-                {
-                    ok *= 1.0 - eff.error_rate;
-                }
-            }
-        }
+        let ok = self.active_version(s, i).map_or(1.0, |v| 1.0 - v.error_rate)
+            * self.flag_effects(s, e).map(|x| 1.0 - x.error_rate).product::<f64>();
         1.0 - ok
     }
 
     fn extra_queries(&self, s: usize, i: usize, e: usize) -> u32 {
-        let inst = &self.svcs[s].insts[i];
-        let v = &self.spec.versions[inst.version];
-        let mut n = 0;
-        if v.requires_flag.is_none_or(|fl| self.flags[fl]) {
-            n += v.extra_queries;
-        }
-        for (k, flag) in self.spec.flags.iter().enumerate() {
-            if self.flags[k] {
-                for eff in flag
-                    .effects
-                    .iter()
-                    .filter(|x| x.service == s && (x.endpoints.is_empty() || x.endpoints.contains(&e)))
-                {
-                    n += eff.extra_queries;
-                }
-            }
-        }
-        n
+        self.active_version(s, i).map_or(0, |v| v.extra_queries)
+            + self.flag_effects(s, e).map(|x| x.extra_queries).sum::<u32>()
     }
 }

@@ -172,8 +172,6 @@ pub(crate) struct Attempt {
     pub pending: Outcome,
     pub via: Via,
     pub target: Option<Target>,
-    /// Target instance for health checks.
-    pub pinned: Option<(u16, u32)>,
     pub timeout: Dur,
     pub pool_asked: SimTime,
 }
@@ -322,7 +320,8 @@ pub(crate) struct SvcState {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct DbState {
     pub busy: u32,
-    pub queue: VecDeque<(Key, bool, SimTime)>,
+    /// Queries waiting for a core: (attempt, background).
+    pub queue: VecDeque<(Key, bool)>,
     pub conns: u32,
     pub down: u32,
     pub failing_over: bool,
