@@ -1,27 +1,16 @@
 //! The command line as a person uses it: the real binary, its output and exit status, bad
 //! input included (never a panic, always a one-line cause).
 
+mod common;
+
+use common::bin::{stderr, stdout};
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// The binary in a fresh, empty home of its own.
 fn firedrill(args: &[&str]) -> Output {
-    let dir = tempfile::tempdir().unwrap();
-    Command::new(env!("CARGO_BIN_EXE_firedrill"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("XDG_DATA_HOME", dir.path())
-        .env("XDG_CONFIG_HOME", dir.path())
-        .env("HOME", dir.path())
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    let home = tempfile::tempdir().unwrap();
+    common::bin::firedrill(args, home.path())
 }
 
 /// A failure: exit 1, a `firedrill: ` cause on the first line of stderr, no panic.

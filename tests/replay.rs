@@ -5,26 +5,11 @@
 
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn firedrill(args: &[&str], home: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_firedrill"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("FIREDRILL_DATA", home.join("data"))
-        .env("FIREDRILL_CONFIG", home.join("config"))
-        .env("HOME", home)
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .unwrap()
-}
+mod common;
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::bin::{firedrill, stderr, stdout};
 
 fn success(o: &Output, what: &str) -> String {
     assert!(o.status.success(), "{what}: exit {:?}\n{}", o.status.code(), stderr(o));

@@ -5,18 +5,14 @@
 
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
+mod common;
+
+/// The binary with its data under `home`; every call here must succeed.
 fn firedrill(args: &[&str], home: &Path) -> Output {
-    let o = Command::new(env!("CARGO_BIN_EXE_firedrill"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("FIREDRILL_DATA", home.join("data"))
-        .env("FIREDRILL_CONFIG", home.join("config"))
-        .env("HOME", home)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    let o = common::bin::firedrill(args, home);
+    assert!(o.status.success(), "{args:?}: {}", common::bin::stderr(&o));
     o
 }
 

@@ -10,6 +10,8 @@
 // Each test binary compiles this module and uses a different subset of it.
 #![allow(dead_code)]
 
+pub mod bin;
+
 use firedrill::scenario;
 use firedrill::sim::hist::Hist;
 use firedrill::sim::{Event, EventKind, Sim, SimSpec, SimTime, TimedCommand, play};
