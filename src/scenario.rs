@@ -20,9 +20,9 @@ pub use commands::parse_commands;
 pub use error::{ScenarioError, ScenarioErrors};
 pub use raw::{Difficulty, Direction, Verdict};
 
-use crate::sim::command::{CommandKind, Severity};
-use crate::sim::spec::SimSpec;
-use crate::sim::time::Dur;
+use crate::sim::kernel::time::Dur;
+use crate::sim::model::command::{CommandKind, Severity};
+use crate::sim::model::spec::SimSpec;
 use std::sync::Arc;
 
 /// Files larger than this are refused before parsing.

@@ -6,50 +6,21 @@
 //! [`Sim::submit`], and reads [`Sim::windows`], [`Sim::events`], [`Sim::logs`] and
 //! [`Sim::traces`]. Advancing in one step or in many gives the same result.
 
-pub mod acc;
-mod alerts;
-mod apply;
-pub mod breaker;
-pub mod bucket;
-mod cache;
-mod call;
-pub mod command;
-mod config;
-mod db;
-mod deploy;
-pub mod dist;
-pub mod events;
-pub mod fault;
-pub mod hist;
+pub mod control;
 mod init;
-mod inject;
-mod instance;
-mod job;
-mod logline;
-pub mod logs;
-pub mod metric;
-pub mod outcome;
-pub mod queue;
-pub mod rng;
-pub mod rules;
-pub mod slab;
-pub mod spec;
+pub mod kernel;
+pub mod model;
+pub mod observe;
+pub mod request;
+pub mod resources;
 pub mod state;
-mod third_party;
-pub mod time;
-pub mod trace;
-mod traffic;
-pub mod view;
-mod window;
 
-pub use call::backoff;
-pub use command::{Audience, Command, CommandKind, Severity, TimedCommand};
-pub use events::{Event, EventKind};
-pub use instance::RESTART_BACKOFF_S;
-pub use metric::{Component, Metric, MetricRef, Window};
-pub use spec::SimSpec;
+pub use kernel::time::{Dur, SimTime};
+pub use model::command::{Audience, Command, CommandKind, Severity, TimedCommand};
+pub use model::spec::SimSpec;
+pub use observe::events::{Event, EventKind};
+pub use observe::metric::{Component, Metric, MetricRef, Window};
 pub use state::{CommandRecord, EndReason, Incident, InstState, Sim};
-pub use time::{Dur, SimTime};
 
 use std::sync::Arc;
 
@@ -74,13 +45,13 @@ impl Sim {
     pub fn events(&self) -> &[Event] {
         &self.events
     }
-    pub fn logs(&self) -> &logs::Logs {
+    pub fn logs(&self) -> &observe::logs::Logs {
         &self.logs
     }
-    pub fn traces(&self) -> &std::collections::VecDeque<trace::Trace> {
+    pub fn traces(&self) -> &std::collections::VecDeque<request::trace::Trace> {
         self.traces.recent()
     }
-    pub fn totals(&self) -> &acc::Totals {
+    pub fn totals(&self) -> &observe::acc::Totals {
         &self.totals
     }
     pub fn commands(&self) -> &[CommandRecord] {

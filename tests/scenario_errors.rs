@@ -21,7 +21,7 @@ mod common;
 
 use common::diff;
 use firedrill::scenario::{self, BUILTIN, MAX_FILE_BYTES, ScenarioErrors, Spec};
-use firedrill::sim::rules::Inject;
+use firedrill::sim::model::rules::Inject;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

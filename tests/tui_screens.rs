@@ -11,7 +11,7 @@
 //! then read every changed `.snap` file before committing it.
 
 use firedrill::sim::SimTime;
-use firedrill::sim::command::CommandKind;
+use firedrill::sim::model::command::CommandKind;
 use firedrill::store::{Profile, Settings};
 use firedrill::tui::app::{App, Effect, MenuPage, Msg, Overlay, Screen};
 use firedrill::tui::game::{Focus, Panel};

@@ -3,7 +3,7 @@
 use super::{Failure, Format, RunArgs, load, print_out};
 use crate::report;
 use crate::scenario;
-use crate::sim::time::{SimTime, parse_dur};
+use crate::sim::kernel::time::{SimTime, parse_dur};
 use std::path::PathBuf;
 use std::time::Instant;
 

@@ -3,7 +3,7 @@
 
 use super::Failure;
 use crate::scenario::{self, MAX_FILE_BYTES, Spec};
-use crate::sim::command::TimedCommand;
+use crate::sim::model::command::TimedCommand;
 use std::path::Path;
 
 /// Reads a text file of at most `MAX_FILE_BYTES`.

@@ -2,7 +2,7 @@
 //! run stores, e.g. `[(at: "4m15s", command: SetFlag(flag: "coupons-v2", on: false))]`.
 
 use super::error::{ScenarioError, ScenarioErrors, from_ron};
-use crate::sim::command::TimedCommand;
+use crate::sim::TimedCommand;
 
 /// Parses a commands file; `file` names it in error messages.
 pub fn parse_commands(file: &str, text: &str) -> Result<Vec<TimedCommand>, ScenarioErrors> {
@@ -28,8 +28,8 @@ pub fn parse_commands(file: &str, text: &str) -> Result<Vec<TimedCommand>, Scena
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::command::Command;
-    use crate::sim::time::SimTime;
+    use crate::sim::Command;
+    use crate::sim::SimTime;
 
     #[test]
     fn it_reads_timed_commands_with_optional_fields_left_out() {

@@ -7,8 +7,8 @@ mod rules;
 
 pub use rules::*;
 
-use crate::sim::spec::{Backoff, Balance};
-use crate::sim::time::Dur;
+use crate::sim::kernel::time::Dur;
+use crate::sim::model::spec::{Backoff, Balance};
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::fmt;

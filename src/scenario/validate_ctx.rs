@@ -6,9 +6,9 @@
 use super::error::{Problems, clean, field, index};
 use super::locate::Seg;
 use super::raw::{RawDist, RawPolicy};
-use crate::sim::dist::Dist;
-use crate::sim::spec::{CallPolicy, RetryBudget, RetryPolicy};
-use crate::sim::time::{Dur, HOUR};
+use crate::sim::kernel::dist::Dist;
+use crate::sim::kernel::time::{Dur, HOUR};
+use crate::sim::model::spec::{CallPolicy, RetryBudget, RetryPolicy};
 
 /// Limits that keep a shared scenario from hanging the game or exhausting memory.
 pub const MAX_LENGTH: Dur = Dur(4 * HOUR);
@@ -107,8 +107,8 @@ impl Ctx {
     }
 
     /// A dependency target by name: "db", a service or a third party.
-    pub fn target(&mut self, path: &[Seg], name: &str) -> Option<crate::sim::spec::Target> {
-        use crate::sim::spec::Target;
+    pub fn target(&mut self, path: &[Seg], name: &str) -> Option<crate::sim::model::spec::Target> {
+        use crate::sim::model::spec::Target;
         if name == "db" {
             return Some(Target::Database);
         }
@@ -171,7 +171,7 @@ impl Ctx {
                 "at most 9 retries (10 tries)",
             );
         }
-        if raw.base.0 == 0 && !matches!(raw.backoff, crate::sim::spec::Backoff::None) {
+        if raw.base.0 == 0 && !matches!(raw.backoff, crate::sim::model::spec::Backoff::None) {
             self.err(&[path, &[field("base")]].concat(), "backoff needs a positive base", "write e.g. base: \"100ms\"");
         }
         let budget = raw.budget.map(|b| {
@@ -186,7 +186,7 @@ impl Ctx {
             if b.buckets == 0 || b.window.0 == 0 || b.open_for.0 == 0 || b.half_open_trials == 0 {
                 self.err(&bp, "a breaker needs a window, buckets, open_for and half_open_trials above zero", "");
             }
-            crate::sim::spec::BreakerSpec {
+            crate::sim::model::spec::BreakerSpec {
                 window: b.window,
                 buckets: b.buckets.clamp(1, 100),
                 min_volume: b.min_volume,

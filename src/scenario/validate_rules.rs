@@ -7,11 +7,11 @@ use super::metric_ref;
 use super::raw::{RawAlertExpr, RawCondition, RawConfigChange, RawEntry, RawFault, RawScenario};
 use super::validate::Ctx;
 use super::{ExpertStep, Judgement};
-use crate::sim::fault::{CertTarget, ConfigChange, Fault};
-use crate::sim::metric::MetricRef;
-use crate::sim::rules::{AlertExpr, AlertRule, Cmp, Condition, Inject, Objective, TimelineEntry, Trigger};
-use crate::sim::spec::{Bucket, SimSpec};
-use crate::sim::time::{Dur, SimTime};
+use crate::sim::kernel::time::{Dur, SimTime};
+use crate::sim::model::fault::{CertTarget, ConfigChange, Fault};
+use crate::sim::model::rules::{AlertExpr, AlertRule, Cmp, Condition, Inject, Objective, TimelineEntry, Trigger};
+use crate::sim::model::spec::{Bucket, SimSpec};
+use crate::sim::observe::metric::MetricRef;
 
 pub(super) struct Story {
     pub judge: Vec<Judgement>,
@@ -291,7 +291,7 @@ fn condition(cx: &mut Ctx, sim: &SimSpec, labels: &[String], path: &[Seg], c: &R
         }
         RawCondition::NoStatusUpdateBy(by) => {
             cx.within_length(&[path, &[index(0)]].concat(), *by);
-            Condition::NoCommandBy { kind: crate::sim::command::CommandKind::StatusUpdate, by: SimTime(by.0) }
+            Condition::NoCommandBy { kind: crate::sim::model::command::CommandKind::StatusUpdate, by: SimTime(by.0) }
         }
         RawCondition::Declared => Condition::Declared,
         RawCondition::StatusPosted => Condition::StatusPosted,

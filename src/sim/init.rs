@@ -1,17 +1,17 @@
 //! Building a `Sim` from a spec and a seed, and the event loop that drives it.
 
-use super::acc::{Integrator, Totals};
-use super::breaker::Breaker;
-use super::bucket::{Budget, TokenBucket};
-use super::events::{Event, EventKind};
-use super::logs::Logs;
-use super::spec::SimSpec;
+use super::kernel::time::{Dur, SEC, SimTime};
+use super::model::spec::SimSpec;
+use super::observe::acc::{Integrator, Totals};
+use super::observe::events::{Event, EventKind};
+use super::observe::logs::Logs;
+use super::request::trace::Traces;
+use super::resources::breaker::Breaker;
+use super::resources::bucket::{Budget, TokenBucket};
 use super::state::{
     AlertPhase, AlertState, CacheState, DbState, DepAcc, EdgeState, EndReason, Ev, Incident, Inst, InstState,
     PoolState, Rngs, Sim, SvcAcc, SvcConfig, SvcState, TlState, TpState,
 };
-use super::time::{Dur, SEC, SimTime};
-use super::trace::Traces;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -89,12 +89,12 @@ impl Sim {
             .collect();
         let n_svc = spec.services.len();
         let totals = Totals {
-            service_hist: vec![super::hist::Hist::default(); n_svc],
+            service_hist: vec![super::kernel::hist::Hist::default(); n_svc],
             service_arrivals: vec![0; n_svc],
             service_done: vec![0; n_svc],
             service_in_system: vec![Integrator::default(); n_svc],
-            service_wait: vec![super::hist::Hist::default(); n_svc],
-            pool_wait: vec![super::hist::Hist::default(); n_svc],
+            service_wait: vec![super::kernel::hist::Hist::default(); n_svc],
+            pool_wait: vec![super::kernel::hist::Hist::default(); n_svc],
             dep_attempts: spec.services.iter().map(|s| vec![0; s.deps.len()]).collect(),
             dep_duplicates: spec.services.iter().map(|s| vec![0; s.deps.len()]).collect(),
             third_party_attempts: vec![0; spec.third_parties.len()],
@@ -103,11 +103,11 @@ impl Sim {
         let mut sim = Sim {
             seed,
             now,
-            q: super::queue::EventQueue::default(),
+            q: super::kernel::queue::EventQueue::default(),
             rng: Rngs::new(seed),
-            calls: super::slab::Slab::default(),
-            attempts: super::slab::Slab::default(),
-            jobs: super::slab::Slab::default(),
+            calls: super::kernel::slab::Slab::default(),
+            attempts: super::kernel::slab::Slab::default(),
+            jobs: super::kernel::slab::Slab::default(),
             svcs,
             db: DbState::default(),
             caches: spec
@@ -148,7 +148,7 @@ impl Sim {
             traces: Traces::default(),
             totals,
             ended: None,
-            arrival_seg: super::traffic::Segment { seg: u64::MAX, bound: 0.0, linear: None },
+            arrival_seg: super::request::traffic::Segment { seg: u64::MAX, bound: 0.0, linear: None },
             pumping: false,
             rollout_busy: false,
             rollout_pending: Vec::new(),
@@ -174,7 +174,7 @@ impl Sim {
             }
         }
         for (i, entry) in spec.timeline.iter().enumerate() {
-            if let super::rules::Trigger::At(t) = entry.trigger {
+            if let super::model::rules::Trigger::At(t) = entry.trigger {
                 self.q.push(t, Ev::Timeline { idx: i as u32 });
             }
         }

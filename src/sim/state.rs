@@ -2,20 +2,20 @@
 //! (instances, pools, database, caches, third parties, edge), and the event kinds. The
 //! behaviour lives in sibling modules as `impl Sim` blocks, one concern each.
 
-use super::acc::{Integrator, RedAcc, Totals};
-use super::breaker::Breaker;
-use super::bucket::{Budget, TokenBucket};
-use super::command::{Command, Severity};
-use super::events::Event;
-use super::logs::Logs;
-use super::metric::Window;
-use super::outcome::Outcome;
-use super::queue::EventQueue;
-use super::rng::{Stream, StreamId};
-use super::slab::{Key, Slab};
-use super::spec::{CallPolicy, SimSpec, Target};
-use super::time::{Dur, SimTime};
-use super::trace::Traces;
+use super::kernel::queue::EventQueue;
+use super::kernel::rng::{Stream, StreamId};
+use super::kernel::slab::{Key, Slab};
+use super::kernel::time::{Dur, SimTime};
+use super::model::command::{Command, Severity};
+use super::model::spec::{CallPolicy, SimSpec, Target};
+use super::observe::acc::{Integrator, RedAcc, Totals};
+use super::observe::events::Event;
+use super::observe::logs::Logs;
+use super::observe::metric::Window;
+use super::request::outcome::Outcome;
+use super::request::trace::Traces;
+use super::resources::breaker::Breaker;
+use super::resources::bucket::{Budget, TokenBucket};
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -472,12 +472,12 @@ pub struct Sim {
     pub(crate) client_budget: Option<Budget>,
     pub(crate) timeline: Vec<TlState>,
     pub(crate) alerts: Vec<AlertState>,
-    pub(crate) fake_alerts: Vec<(String, super::rules::AlertSeverity, String, AlertPhase)>,
+    pub(crate) fake_alerts: Vec<(String, super::model::rules::AlertSeverity, String, AlertPhase)>,
     pub(crate) incident: Incident,
     pub(crate) commands: Vec<CommandRecord>,
     pub(crate) deferred: Vec<Command>,
     pub(crate) hints_given: usize,
-    pub(crate) blind: Vec<(usize, Option<super::metric::Component>)>,
+    pub(crate) blind: Vec<(usize, Option<super::observe::metric::Component>)>,
     pub(crate) lag: Vec<(usize, Dur)>,
     pub(crate) objectives_met: Vec<Option<SimTime>>,
     pub(crate) objectives_now: Vec<bool>,
@@ -491,7 +491,7 @@ pub struct Sim {
     pub(crate) totals: Totals,
     pub(crate) ended: Option<(SimTime, EndReason)>,
     /// The arrival process of the current one-second segment.
-    pub(crate) arrival_seg: super::traffic::Segment,
+    pub(crate) arrival_seg: super::request::traffic::Segment,
     pub(crate) pumping: bool,
     pub(crate) rollout_busy: bool,
     pub(crate) rollout_pending: Vec<usize>,

@@ -3,10 +3,10 @@
 //! (replica count, flag, limit, version, …) with sensible defaults from the live system.
 
 use super::game::Game;
-use crate::sim::command::{Audience, Command, CommandKind, Severity};
-use crate::sim::metric::Component;
-use crate::sim::spec::Target;
-use crate::sim::time::parse_dur;
+use crate::sim::kernel::time::parse_dur;
+use crate::sim::model::command::{Audience, Command, CommandKind, Severity};
+use crate::sim::model::spec::Target;
+use crate::sim::observe::metric::Component;
 
 /// Kinds worth offering for the selected component, most relevant first; then the rest.
 pub fn menu(game: &Game) -> Vec<CommandKind> {

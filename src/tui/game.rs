@@ -4,8 +4,8 @@
 
 use super::series::Series;
 use crate::scenario::Spec;
-use crate::sim::logs::Level;
-use crate::sim::metric::Component;
+use crate::sim::observe::logs::Level;
+use crate::sim::observe::metric::Component;
 use crate::sim::{Command, Dur, Sim, SimTime, TimedCommand};
 use std::sync::Arc;
 use std::time::Duration;

@@ -6,7 +6,7 @@ use super::action::Action;
 use super::app::{App, Effect, Overlay};
 use super::forms;
 use super::game::{Focus, Panel};
-use crate::sim::command::{Command, CommandKind};
+use crate::sim::model::command::{Command, CommandKind};
 
 pub fn incident(app: &mut App, action: Action) -> Vec<Effect> {
     let Some(g) = app.game_mut() else { return vec![] };

@@ -3,7 +3,7 @@
 //! monitoring delays it, a blind component gives gaps), plus time-axis markers for changes,
 //! your actions and alerts.
 
-use crate::sim::metric::{Component, Metric, MetricRef, aggregate};
+use crate::sim::observe::metric::{Component, Metric, MetricRef, aggregate};
 use crate::sim::{EventKind, Sim};
 use std::collections::VecDeque;
 

@@ -4,8 +4,8 @@
 
 use super::super::game::{Game, Panel};
 use super::super::theme::{Health, Theme};
-use crate::sim::logs::Level;
-use crate::sim::metric::Component;
+use crate::sim::observe::logs::Level;
+use crate::sim::observe::metric::Component;
 use crate::sim::{EventKind, SimTime};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

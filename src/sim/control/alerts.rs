@@ -1,0 +1,111 @@
+//! Alert rules (Prometheus-style: pending while the condition holds, firing after `for`,
+//! resolved when it stops holding) evaluated on what monitoring can see — blind components
+//! report nothing and lagging monitoring evaluates old windows — and the conditions used by
+//! timeline triggers and objectives, which see the truth.
+
+use crate::sim::kernel::time::{Dur, SEC};
+use crate::sim::model::rules::{AlertExpr, Condition};
+use crate::sim::observe::events::EventKind;
+use crate::sim::observe::metric::{Component, aggregate};
+use crate::sim::state::{AlertPhase, Sim};
+
+impl Sim {
+    /// The index of the newest window monitoring can see, given its lag.
+    pub(crate) fn observed_window(&self) -> Option<usize> {
+        let lag = self.windows.last().map_or(0, |w| w.lag_s as usize);
+        self.windows.len().checked_sub(1 + lag)
+    }
+
+    /// `Some(holds)`, or `None` when monitoring has no data (blind, or nothing to measure):
+    /// then the alert keeps its state, as Prometheus does for an absent series.
+    fn alert_condition(&self, expr: &AlertExpr) -> Option<bool> {
+        let wi = self.observed_window()?;
+        match expr {
+            AlertExpr::Threshold { metric, op, value, over, .. } => {
+                let n = ((over.0 / SEC) as usize).clamp(1, wi + 1);
+                let range = &self.windows[wi + 1 - n..=wi];
+                if !range.iter().all(|w| w.observed(metric.component)) {
+                    return None;
+                }
+                aggregate(range, *metric).map(|v| op.holds(v, *value))
+            }
+            AlertExpr::BurnRate { long, short, factor } => {
+                if !self.windows[wi].observed(Component::Edge) {
+                    return None;
+                }
+                Some(self.burn_rate_upto(wi + 1, *long) >= *factor && self.burn_rate_upto(wi + 1, *short) >= *factor)
+            }
+        }
+    }
+
+    pub(crate) fn evaluate_alerts(&mut self) {
+        let now = self.now;
+        for i in 0..self.spec.alerts.len() {
+            let rule = &self.spec.alerts[i];
+            let Some(holds) = self.alert_condition(&rule.expr) else { continue };
+            let wait = match rule.expr {
+                AlertExpr::Threshold { for_, .. } => for_,
+                AlertExpr::BurnRate { .. } => Dur::ZERO,
+            };
+            let (name, severity, summary) = (rule.name.clone(), rule.severity, rule.summary.clone());
+            let phase = self.alerts[i].phase;
+            let next = match (phase, holds) {
+                (AlertPhase::Inactive, true) if wait.0 == 0 => AlertPhase::Firing(now),
+                (AlertPhase::Inactive, true) => AlertPhase::Pending(now),
+                (AlertPhase::Pending(since), true) if now.since(since) >= wait => AlertPhase::Firing(now),
+                (p, true) => p,
+                (_, false) => AlertPhase::Inactive,
+            };
+            if next == phase {
+                continue;
+            }
+            self.alerts[i].phase = next;
+            match (phase, next) {
+                (_, AlertPhase::Pending(_)) => self.emit(false, EventKind::AlertPending { alert: name }),
+                (_, AlertPhase::Firing(_)) => {
+                    self.alerts[i].acked = false;
+                    self.emit(false, EventKind::AlertFiring { alert: name, severity, summary });
+                }
+                (AlertPhase::Firing(_), AlertPhase::Inactive) => {
+                    self.emit(false, EventKind::AlertResolved { alert: name });
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Whether a condition holds now (on true metrics).
+    pub(crate) fn holds(&self, c: &Condition) -> bool {
+        match c {
+            Condition::Metric { metric, op, value, for_ } => {
+                let n = ((for_.0 / SEC) as usize).max(1);
+                self.windows.len() >= n
+                    && self.windows[self.windows.len() - n..]
+                        .iter()
+                        .all(|w| w.value(*metric).is_some_and(|v| op.holds(v, *value)))
+            }
+            Condition::Recovered { metric, op, value, for_ } => {
+                let n = ((for_.0 / SEC) as usize).max(1);
+                let len = self.windows.len();
+                let good =
+                    |w: &crate::sim::observe::metric::Window| w.value(*metric).is_some_and(|v| op.holds(v, *value));
+                len > n && self.windows[len - n..].iter().all(good) && self.windows[..len - n].iter().any(|w| !good(w))
+            }
+            Condition::After(t) => self.now >= *t,
+            Condition::Command(kind) => self.commands.iter().any(|r| r.rejected.is_none() && r.command.kind() == *kind),
+            Condition::NoCommandBy { kind, by } => {
+                self.now >= *by
+                    && !self.commands.iter().any(|r| r.rejected.is_none() && r.command.kind() == *kind && r.at < *by)
+            }
+            Condition::Declared => self.incident.declared.is_some(),
+            Condition::StatusPosted => !self.incident.updates.is_empty(),
+            Condition::Started(i) => self.timeline[*i].fired.is_some(),
+            Condition::FaultActive(i) => self.timeline[*i].active,
+            Condition::FlagOn(f) => self.flags[*f],
+            Condition::FaultCleared(i) => self.timeline[*i].cleared.is_some(),
+            Condition::All(cs) => cs.iter().all(|c| self.holds(c)),
+            Condition::Any(cs) => cs.iter().any(|c| self.holds(c)),
+            Condition::Not(c) => !self.holds(c),
+        }
+    }
+}
