@@ -7,20 +7,22 @@
 //! [`Sim::traces`]. Advancing in one step or in many gives the same result.
 
 pub mod control;
+mod engine;
 mod init;
 pub mod kernel;
 pub mod model;
 pub mod observe;
 pub mod request;
 pub mod resources;
-pub mod state;
 
+pub use control::apply::{CommandRecord, Incident};
+pub use engine::{EndReason, Sim};
 pub use kernel::time::{Dur, SimTime};
 pub use model::command::{Audience, Command, CommandKind, Severity, TimedCommand};
 pub use model::spec::SimSpec;
 pub use observe::events::{Event, EventKind};
 pub use observe::metric::{Component, Metric, MetricRef, Window};
-pub use state::{CommandRecord, EndReason, Incident, InstState, Sim};
+pub use resources::instance::InstState;
 
 use std::sync::Arc;
 
@@ -40,25 +42,25 @@ impl Sim {
     }
     /// One entry per closed window, oldest first (`windows()[k]` covers second k).
     pub fn windows(&self) -> &[Window] {
-        &self.windows
+        &self.rec.windows
     }
     pub fn events(&self) -> &[Event] {
-        &self.events
+        &self.rec.events
     }
     pub fn logs(&self) -> &observe::logs::Logs {
-        &self.logs
+        &self.rec.logs
     }
     pub fn traces(&self) -> &std::collections::VecDeque<request::trace::Trace> {
-        self.traces.recent()
+        self.rec.traces.recent()
     }
     pub fn totals(&self) -> &observe::acc::Totals {
-        &self.totals
+        &self.rec.totals
     }
     pub fn commands(&self) -> &[CommandRecord] {
-        &self.commands
+        &self.desk.commands
     }
     pub fn incident(&self) -> &Incident {
-        &self.incident
+        &self.desk.incident
     }
     /// Advances by `d` from now.
     pub fn advance_by(&mut self, d: Dur) {

@@ -15,3 +15,35 @@ pub mod logs;
 pub mod metric;
 pub mod view;
 pub(crate) mod window;
+
+use super::model::spec::SimSpec;
+use super::request::trace::Traces;
+
+/// What a run has produced so far: the closed windows and the SLO's running totals, the
+/// event log, log lines, sampled traces and whole-run totals.
+#[derive(Clone, Debug)]
+pub(crate) struct Record {
+    /// One entry per closed window, oldest first.
+    pub windows: Vec<metric::Window>,
+    /// Cumulative (good, total) SLO events at each window end, for burn rates.
+    pub slo_cum: Vec<(u64, u64)>,
+    pub slo_bad_total: u64,
+    pub events: Vec<events::Event>,
+    pub logs: logs::Logs,
+    pub traces: Traces,
+    pub totals: acc::Totals,
+}
+
+impl Record {
+    pub fn new(spec: &SimSpec) -> Self {
+        Record {
+            windows: Vec::new(),
+            slo_cum: Vec::new(),
+            slo_bad_total: 0,
+            events: Vec::new(),
+            logs: logs::Logs::new(spec.logs.keep, spec.logs.per_kind_per_window),
+            traces: Traces::default(),
+            totals: acc::Totals::new(spec),
+        }
+    }
+}

@@ -10,7 +10,9 @@
 //! alerts and commands (`control`).
 
 pub(crate) mod call;
+pub(crate) mod dep;
 pub(crate) mod job;
 pub mod outcome;
+pub(crate) mod retry;
 pub mod trace;
 pub(crate) mod traffic;

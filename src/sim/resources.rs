@@ -14,4 +14,5 @@ pub(crate) mod cache;
 pub(crate) mod db;
 pub(crate) mod deploy;
 pub(crate) mod instance;
+pub(crate) mod service;
 pub(crate) mod third_party;

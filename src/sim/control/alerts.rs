@@ -3,17 +3,63 @@
 //! report nothing and lagging monitoring evaluates old windows — and the conditions used by
 //! timeline triggers and objectives, which see the truth.
 
+use crate::sim::engine::Sim;
+use crate::sim::kernel::time::SimTime;
 use crate::sim::kernel::time::{Dur, SEC};
+use crate::sim::model::rules::AlertSeverity;
 use crate::sim::model::rules::{AlertExpr, Condition};
+use crate::sim::model::spec::SimSpec;
 use crate::sim::observe::events::EventKind;
 use crate::sim::observe::metric::{Component, aggregate};
-use crate::sim::state::{AlertPhase, Sim};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AlertPhase {
+    Inactive,
+    Pending(SimTime),
+    Firing(SimTime),
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct AlertState {
+    pub phase: AlertPhase,
+    pub acked: bool,
+}
+
+/// A red-herring alert from the timeline: it fires, then resolves after its duration.
+#[derive(Clone, Debug)]
+pub(crate) struct FakeAlert {
+    pub name: String,
+    pub severity: AlertSeverity,
+    pub summary: String,
+    pub phase: AlertPhase,
+}
+
+/// The state of the scenario's rules: each alert rule's phase, the red herrings fired so far,
+/// and the objectives (when they were met, whether they hold at the latest window close).
+#[derive(Clone, Debug)]
+pub(crate) struct Rules {
+    pub alerts: Vec<AlertState>,
+    pub fake: Vec<FakeAlert>,
+    pub objectives_met: Vec<Option<SimTime>>,
+    pub objectives_now: Vec<bool>,
+}
+
+impl Rules {
+    pub fn new(spec: &SimSpec) -> Self {
+        Rules {
+            alerts: vec![AlertState { phase: AlertPhase::Inactive, acked: false }; spec.alerts.len()],
+            fake: Vec::new(),
+            objectives_met: vec![None; spec.objectives.len()],
+            objectives_now: vec![false; spec.objectives.len()],
+        }
+    }
+}
 
 impl Sim {
     /// The index of the newest window monitoring can see, given its lag.
     pub(crate) fn observed_window(&self) -> Option<usize> {
-        let lag = self.windows.last().map_or(0, |w| w.lag_s as usize);
-        self.windows.len().checked_sub(1 + lag)
+        let lag = self.rec.windows.last().map_or(0, |w| w.lag_s as usize);
+        self.rec.windows.len().checked_sub(1 + lag)
     }
 
     /// `Some(holds)`, or `None` when monitoring has no data (blind, or nothing to measure):
@@ -23,14 +69,14 @@ impl Sim {
         match expr {
             AlertExpr::Threshold { metric, op, value, over, .. } => {
                 let n = ((over.0 / SEC) as usize).clamp(1, wi + 1);
-                let range = &self.windows[wi + 1 - n..=wi];
+                let range = &self.rec.windows[wi + 1 - n..=wi];
                 if !range.iter().all(|w| w.observed(metric.component)) {
                     return None;
                 }
                 aggregate(range, *metric).map(|v| op.holds(v, *value))
             }
             AlertExpr::BurnRate { long, short, factor } => {
-                if !self.windows[wi].observed(Component::Edge) {
+                if !self.rec.windows[wi].observed(Component::Edge) {
                     return None;
                 }
                 Some(self.burn_rate_upto(wi + 1, *long) >= *factor && self.burn_rate_upto(wi + 1, *short) >= *factor)
@@ -48,7 +94,7 @@ impl Sim {
                 AlertExpr::BurnRate { .. } => Dur::ZERO,
             };
             let (name, severity, summary) = (rule.name.clone(), rule.severity, rule.summary.clone());
-            let phase = self.alerts[i].phase;
+            let phase = self.rules.alerts[i].phase;
             let next = match (phase, holds) {
                 (AlertPhase::Inactive, true) if wait.0 == 0 => AlertPhase::Firing(now),
                 (AlertPhase::Inactive, true) => AlertPhase::Pending(now),
@@ -59,11 +105,11 @@ impl Sim {
             if next == phase {
                 continue;
             }
-            self.alerts[i].phase = next;
+            self.rules.alerts[i].phase = next;
             match (phase, next) {
                 (_, AlertPhase::Pending(_)) => self.emit(false, EventKind::AlertPending { alert: name }),
                 (_, AlertPhase::Firing(_)) => {
-                    self.alerts[i].acked = false;
+                    self.rules.alerts[i].acked = false;
                     self.emit(false, EventKind::AlertFiring { alert: name, severity, summary });
                 }
                 (AlertPhase::Firing(_), AlertPhase::Inactive) => {
@@ -79,30 +125,38 @@ impl Sim {
         match c {
             Condition::Metric { metric, op, value, for_ } => {
                 let n = ((for_.0 / SEC) as usize).max(1);
-                self.windows.len() >= n
-                    && self.windows[self.windows.len() - n..]
+                self.rec.windows.len() >= n
+                    && self.rec.windows[self.rec.windows.len() - n..]
                         .iter()
                         .all(|w| w.value(*metric).is_some_and(|v| op.holds(v, *value)))
             }
             Condition::Recovered { metric, op, value, for_ } => {
                 let n = ((for_.0 / SEC) as usize).max(1);
-                let len = self.windows.len();
+                let len = self.rec.windows.len();
                 let good =
                     |w: &crate::sim::observe::metric::Window| w.value(*metric).is_some_and(|v| op.holds(v, *value));
-                len > n && self.windows[len - n..].iter().all(good) && self.windows[..len - n].iter().any(|w| !good(w))
+                len > n
+                    && self.rec.windows[len - n..].iter().all(good)
+                    && self.rec.windows[..len - n].iter().any(|w| !good(w))
             }
             Condition::After(t) => self.now >= *t,
-            Condition::Command(kind) => self.commands.iter().any(|r| r.rejected.is_none() && r.command.kind() == *kind),
+            Condition::Command(kind) => {
+                self.desk.commands.iter().any(|r| r.rejected.is_none() && r.command.kind() == *kind)
+            }
             Condition::NoCommandBy { kind, by } => {
                 self.now >= *by
-                    && !self.commands.iter().any(|r| r.rejected.is_none() && r.command.kind() == *kind && r.at < *by)
+                    && !self
+                        .desk
+                        .commands
+                        .iter()
+                        .any(|r| r.rejected.is_none() && r.command.kind() == *kind && r.at < *by)
             }
-            Condition::Declared => self.incident.declared.is_some(),
-            Condition::StatusPosted => !self.incident.updates.is_empty(),
-            Condition::Started(i) => self.timeline[*i].fired.is_some(),
-            Condition::FaultActive(i) => self.timeline[*i].active,
+            Condition::Declared => self.desk.incident.declared.is_some(),
+            Condition::StatusPosted => !self.desk.incident.updates.is_empty(),
+            Condition::Started(i) => self.timeline.entries[*i].fired.is_some(),
+            Condition::FaultActive(i) => self.timeline.entries[*i].active,
             Condition::FlagOn(f) => self.flags[*f],
-            Condition::FaultCleared(i) => self.timeline[*i].cleared.is_some(),
+            Condition::FaultCleared(i) => self.timeline.entries[*i].cleared.is_some(),
             Condition::All(cs) => cs.iter().all(|c| self.holds(c)),
             Condition::Any(cs) => cs.iter().any(|c| self.holds(c)),
             Condition::Not(c) => !self.holds(c),

@@ -2,14 +2,47 @@
 //! with its reason, never a panic); accepted commands take effect after their delay, with
 //! their side effects, and clear the faults they fix.
 
+use super::alerts::AlertPhase;
+use crate::sim::engine::{EndReason, Ev, Sim};
+use crate::sim::kernel::time::SimTime;
 use crate::sim::kernel::time::{Dur, HOUR};
+use crate::sim::model::command::Severity;
 use crate::sim::model::command::{Command, CommandKind};
 use crate::sim::model::fault::{CertTarget, ConfigChange, Fault};
 use crate::sim::model::rules::Inject;
 use crate::sim::model::spec::Bucket;
 use crate::sim::observe::events::EventKind;
 use crate::sim::resources::bucket::TokenBucket;
-use crate::sim::state::{CommandRecord, EndReason, Ev, InstState, Sim};
+use crate::sim::resources::instance::InstState;
+
+/// The incident as the player runs it.
+#[derive(Clone, Debug, Default)]
+pub struct Incident {
+    pub declared: Option<(SimTime, Severity)>,
+    pub updates: Vec<SimTime>,
+    pub next_update_due: Option<SimTime>,
+    pub resolved: Option<SimTime>,
+}
+
+/// A submitted command and what became of it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CommandRecord {
+    pub at: SimTime,
+    pub command: Command,
+    /// `None` if applied; the reason if rejected.
+    pub rejected: Option<String>,
+    pub effective_at: SimTime,
+}
+
+/// The player's desk: the incident they run, every command they submitted (rejected ones
+/// too), the accepted ones waiting for their delay, and the hints given.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Desk {
+    pub incident: Incident,
+    pub commands: Vec<CommandRecord>,
+    pub deferred: Vec<Command>,
+    pub hints_given: usize,
+}
 
 impl Sim {
     /// Submits a command at the current sim time: `Ok(delay until it takes effect)` or the
@@ -18,7 +51,7 @@ impl Sim {
         let checked = if self.ended.is_some() { Err("the run has ended".to_string()) } else { self.check(&command) };
         let now = self.now;
         if let Err(reason) = checked {
-            self.commands.push(CommandRecord {
+            self.desk.commands.push(CommandRecord {
                 at: now,
                 command: command.clone(),
                 rejected: Some(reason.clone()),
@@ -29,7 +62,7 @@ impl Sim {
         } else {
             let kind = command.kind();
             let delay = kind.delay();
-            self.commands.push(CommandRecord {
+            self.desk.commands.push(CommandRecord {
                 at: now,
                 command: command.clone(),
                 rejected: None,
@@ -42,15 +75,15 @@ impl Sim {
             if delay.0 == 0 {
                 self.effect(&command);
             } else {
-                self.deferred.push(command);
-                self.q.push(now + delay, Ev::Deferred { idx: (self.deferred.len() - 1) as u32 });
+                self.desk.deferred.push(command);
+                self.q.push(now + delay, Ev::Deferred { idx: (self.desk.deferred.len() - 1) as u32 });
             }
             Ok(delay)
         }
     }
 
     pub(crate) fn take_effect(&mut self, idx: usize) {
-        let command = self.deferred[idx].clone();
+        let command = self.desk.deferred[idx].clone();
         self.emit(false, EventKind::CommandTookEffect { command: command.clone() });
         self.effect(&command);
     }
@@ -87,10 +120,10 @@ impl Sim {
         match command {
             C::Ack { alert } => {
                 let rule = self.spec.alerts.iter().position(|a| &a.name == alert);
-                let fake = self.fake_alerts.iter().find(|a| &a.0 == alert);
+                let fake = self.rules.fake.iter().find(|a| &a.name == alert);
                 let firing = match (rule, fake) {
-                    (Some(i), _) => matches!(self.alerts[i].phase, crate::sim::state::AlertPhase::Firing(_)),
-                    (None, Some(f)) => matches!(f.3, crate::sim::state::AlertPhase::Firing(_)),
+                    (Some(i), _) => matches!(self.rules.alerts[i].phase, AlertPhase::Firing(_)),
+                    (None, Some(f)) => matches!(f.phase, AlertPhase::Firing(_)),
                     (None, None) => return Err(format!("no alert named '{alert}'")),
                 };
                 if !firing {
@@ -104,7 +137,7 @@ impl Sim {
                 }
             }
             C::Resolve => {
-                if self.incident.declared.is_none() {
+                if self.desk.incident.declared.is_none() {
                     return Err("no incident has been declared; declare one first".into());
                 }
             }
@@ -229,12 +262,12 @@ impl Sim {
                     let all: Vec<&str> = self.spec.teams.iter().map(|t| t.name.as_str()).collect();
                     return Err(format!("no team named '{team}' (teams: {})", all.join(", ")));
                 }
-                if self.commands.iter().any(|c| c.rejected.is_none() && c.command == *command) {
+                if self.desk.commands.iter().any(|c| c.rejected.is_none() && c.command == *command) {
                     return Err(format!("{team} has already been paged"));
                 }
             }
             C::Hint => {
-                if self.hints_given >= self.spec.hints.len() {
+                if self.desk.hints_given >= self.spec.hints.len() {
                     return Err("no more hints for this scenario".into());
                 }
             }
@@ -250,17 +283,17 @@ impl Sim {
         match command {
             C::Ack { alert } => {
                 if let Some(i) = self.spec.alerts.iter().position(|a| &a.name == alert) {
-                    self.alerts[i].acked = true;
+                    self.rules.alerts[i].acked = true;
                 }
                 self.emit(false, EventKind::AlertAcknowledged { alert: alert.clone() });
             }
             C::Declare { severity } => {
-                self.incident.declared = Some((now, *severity));
+                self.desk.incident.declared = Some((now, *severity));
                 self.emit(false, EventKind::IncidentDeclared { severity: *severity });
             }
             C::StatusUpdate { audience, impact, next_update } => {
-                self.incident.updates.push(now);
-                self.incident.next_update_due = Some(now + *next_update);
+                self.desk.incident.updates.push(now);
+                self.desk.incident.next_update_due = Some(now + *next_update);
                 self.emit(
                     false,
                     EventKind::StatusUpdatePosted {
@@ -271,7 +304,7 @@ impl Sim {
                 );
             }
             C::Resolve => {
-                self.incident.resolved = Some(now);
+                self.desk.incident.resolved = Some(now);
                 self.emit(false, EventKind::IncidentResolved);
                 self.end(EndReason::Resolved);
             }
@@ -356,12 +389,12 @@ impl Sim {
                 let mut cfg = self.changed_config(s, &ConfigChange::Retries { dep: d, max_attempts: *max_attempts });
                 let mut what = self.describe_change(s, &ConfigChange::Retries { dep: d, max_attempts: *max_attempts });
                 if let Some(on) = budget {
-                    let spec = cfg.deps[d].retry.budget.unwrap_or(super::config::DEFAULT_BUDGET);
-                    cfg.deps[d].retry.budget = on.then_some(spec);
+                    let spec = cfg.deps[d].policy.retry.budget.unwrap_or(super::config::DEFAULT_BUDGET);
+                    cfg.deps[d].policy.retry.budget = on.then_some(spec);
                     what.push_str(if *on { ", retry budget on" } else { ", retry budget off" });
                 }
                 if let Some(b) = backoff {
-                    cfg.deps[d].retry.backoff = *b;
+                    cfg.deps[d].policy.retry.backoff = *b;
                     what.push_str(&format!(", backoff {b:?}"));
                 }
                 self.push_config(s, cfg, what, "you");
@@ -410,8 +443,8 @@ impl Sim {
                 }
             }
             C::Hint => {
-                let text = self.spec.hints[self.hints_given].clone();
-                self.hints_given += 1;
+                let text = self.spec.hints[self.desk.hints_given].clone();
+                self.desk.hints_given += 1;
                 self.emit(false, EventKind::HintGiven { text });
             }
         }
@@ -443,8 +476,8 @@ impl Sim {
         for idx in 0..self.spec.timeline.len() {
             if let Inject::Fault(Fault::BadConfig { service, change, .. }) = &self.spec.timeline[idx].inject
                 && *service == s
-                && self.timeline[idx].active
-                && self.changed_config(s, change) != self.svcs[s].cfg
+                && self.timeline.entries[idx].active
+                && self.changed_config(s, change) != self.config(s)
             {
                 self.clear_entry(idx, "config fixed");
             }

@@ -1,19 +1,58 @@
 //! The scenario timeline: firing entries (at a time or when a condition holds), applying and
 //! clearing faults, delivering scripted messages, logs and red-herring alerts.
 
+use super::alerts::{AlertPhase, FakeAlert};
+use crate::sim::engine::{Ev, Sim};
+use crate::sim::kernel::time::{Dur, SimTime};
 use crate::sim::model::fault::{CertTarget, Fault};
 use crate::sim::model::rules::{Inject, Trigger};
 use crate::sim::model::spec::Target;
 use crate::sim::observe::events::EventKind;
-use crate::sim::state::{AlertPhase, Ev, InstState, Sim};
+use crate::sim::observe::metric::Component;
+use crate::sim::resources::instance::InstState;
+
+/// Timeline entry progress.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct TlState {
+    pub fired: Option<SimTime>,
+    pub active: bool,
+    pub cleared: Option<SimTime>,
+}
+
+/// The scenario timeline as it plays: each entry's progress, and the monitoring faults in
+/// force (by entry), which window closes read.
+#[derive(Clone, Debug)]
+pub(crate) struct Timeline {
+    pub entries: Vec<TlState>,
+    pub blind: Vec<(usize, Option<Component>)>,
+    pub lag: Vec<(usize, Dur)>,
+}
+
+impl Timeline {
+    pub fn new(entries: usize) -> Self {
+        Timeline { entries: vec![TlState::default(); entries], blind: Vec::new(), lag: Vec::new() }
+    }
+}
+
+/// The faults acting on one service (counts for faults that may overlap).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SvcFaults {
+    pub outage: u32,
+    pub error_rate: f64,
+    pub extra_latency: Dur,
+    pub cpu_hog: f64,
+    pub leak_mb_s: f64,
+    pub conn_leak_per_s: f64,
+    pub partitions: Vec<(Target, f64)>,
+}
 
 impl Sim {
     /// Fires timeline entry `idx` (once).
     pub(crate) fn fire_entry(&mut self, idx: usize) {
-        if self.timeline[idx].fired.is_some() {
+        if self.timeline.entries[idx].fired.is_some() {
             return;
         }
-        self.timeline[idx].fired = Some(self.now);
+        self.timeline.entries[idx].fired = Some(self.now);
         let entry = self.spec.timeline[idx].clone();
         match &entry.inject {
             Inject::Fault(fault) => {
@@ -22,12 +61,12 @@ impl Sim {
                     true,
                     EventKind::FaultStarted { label: entry.label.clone(), fault: fault.name().to_string(), detail },
                 );
-                self.timeline[idx].active = true;
+                self.timeline.entries[idx].active = true;
                 self.apply_fault(idx, fault, true);
                 if fault.is_instant() && !matches!(fault, Fault::BadDeploy { .. } | Fault::BadConfig { .. }) {
                     // An event, not a state: it is over as soon as it happened.
-                    self.timeline[idx].active = false;
-                    self.timeline[idx].cleared = Some(self.now);
+                    self.timeline.entries[idx].active = false;
+                    self.timeline.entries[idx].cleared = Some(self.now);
                 } else if let Some(d) = entry.duration {
                     self.q.push(self.now + d, Ev::FaultEnd { idx: idx as u32 });
                 }
@@ -36,11 +75,16 @@ impl Sim {
                 self.emit(false, EventKind::Message { from: from.clone(), text: text.clone() });
             }
             Inject::Log { source, level, text } => {
-                self.logs.push(self.now, *level, source, source, None, text.clone());
+                self.rec.logs.push(self.now, *level, source, source, None, text.clone());
             }
             Inject::FakeAlert { name, severity, summary, duration } => {
-                self.fake_alerts.push((name.clone(), *severity, summary.clone(), AlertPhase::Firing(self.now)));
-                let i = self.fake_alerts.len() - 1;
+                self.rules.fake.push(FakeAlert {
+                    name: name.clone(),
+                    severity: *severity,
+                    summary: summary.clone(),
+                    phase: AlertPhase::Firing(self.now),
+                });
+                let i = self.rules.fake.len() - 1;
                 self.emit(
                     false,
                     EventKind::AlertFiring { alert: name.clone(), severity: *severity, summary: summary.clone() },
@@ -51,22 +95,22 @@ impl Sim {
     }
 
     pub(crate) fn on_fake_alert_end(&mut self, i: usize) {
-        if let Some(a) = self.fake_alerts.get_mut(i)
-            && matches!(a.3, AlertPhase::Firing(_))
+        if let Some(a) = self.rules.fake.get_mut(i)
+            && matches!(a.phase, AlertPhase::Firing(_))
         {
-            a.3 = AlertPhase::Inactive;
-            let alert = a.0.clone();
+            a.phase = AlertPhase::Inactive;
+            let alert = a.name.clone();
             self.emit(false, EventKind::AlertResolved { alert });
         }
     }
 
     /// Clears an active fault entry.
     pub(crate) fn clear_entry(&mut self, idx: usize, why: &str) {
-        if !self.timeline[idx].active {
+        if !self.timeline.entries[idx].active {
             return;
         }
-        self.timeline[idx].active = false;
-        self.timeline[idx].cleared = Some(self.now);
+        self.timeline.entries[idx].active = false;
+        self.timeline.entries[idx].cleared = Some(self.now);
         let entry = self.spec.timeline[idx].clone();
         if let Inject::Fault(fault) = &entry.inject {
             self.apply_fault(idx, fault, false);
@@ -77,7 +121,7 @@ impl Sim {
     /// Entries waiting for a condition: fire those whose condition now holds.
     pub(crate) fn check_triggers(&mut self) {
         for idx in 0..self.spec.timeline.len() {
-            if self.timeline[idx].fired.is_some() {
+            if self.timeline.entries[idx].fired.is_some() {
                 continue;
             }
             if let Trigger::When(cond) = &self.spec.timeline[idx].trigger
@@ -94,7 +138,7 @@ impl Sim {
         for idx in 0..self.spec.timeline.len() {
             if let Inject::Fault(Fault::BadDeploy { service, version, .. }) = self.spec.timeline[idx].inject
                 && service == s
-                && self.timeline[idx].active
+                && self.timeline.entries[idx].active
                 && !running.iter().any(|(v, _)| *v == version)
             {
                 let why = format!("{} no longer running", self.spec.versions[version].name);
@@ -123,11 +167,11 @@ impl Sim {
                     }
                 }
             }
-            &Fault::ServiceOutage { service } => bump(&mut self.svcs[service].outage),
+            &Fault::ServiceOutage { service } => bump(&mut self.svcs[service].faults.outage),
             &Fault::AddLatency { target, extra } => match target {
                 Target::Database => self.db.extra = if on { self.db.extra + extra } else { self.db.extra - extra },
                 Target::Service(s) => {
-                    let e = &mut self.svcs[s].extra_latency;
+                    let e = &mut self.svcs[s].faults.extra_latency;
                     *e = if on { *e + extra } else { *e - extra };
                 }
                 Target::ThirdParty(t) => {
@@ -138,7 +182,7 @@ impl Sim {
             &Fault::ErrorInjection { target, rate } => {
                 let r = match target {
                     Target::Database => &mut self.db.error_rate,
-                    Target::Service(s) => &mut self.svcs[s].error_rate,
+                    Target::Service(s) => &mut self.svcs[s].faults.error_rate,
                     Target::ThirdParty(t) => &mut self.tps[t].error_rate,
                 };
                 *r = (*r + k * rate).clamp(0.0, 1.0);
@@ -159,10 +203,10 @@ impl Sim {
             Fault::DatabaseDown => bump(&mut self.db.down),
             &Fault::DiskFull { write_fraction } => self.db.disk_full = if on { write_fraction } else { 0.0 },
             &Fault::ConnectionLeak { service, per_minute } => {
-                self.svcs[service].conn_leak_per_s += k * per_minute / 60.0;
+                self.svcs[service].faults.conn_leak_per_s += k * per_minute / 60.0;
             }
-            &Fault::MemoryLeak { service, mb_per_s } => self.svcs[service].leak_mb_s += k * mb_per_s,
-            &Fault::CpuHog { service, cores } => self.svcs[service].cpu_hog += k * cores,
+            &Fault::MemoryLeak { service, mb_per_s } => self.svcs[service].faults.leak_mb_s += k * mb_per_s,
+            &Fault::CpuHog { service, cores } => self.svcs[service].faults.cpu_hog += k * cores,
             &Fault::TrafficSpike { factor } => {
                 self.edge.spike = if on { self.edge.spike * factor } else { self.edge.spike / factor };
                 self.invalidate_rate_ceiling();
@@ -197,23 +241,25 @@ impl Sim {
             },
             &Fault::Partition { service, target, fraction } => {
                 if on {
-                    self.svcs[service].partitions.push((target, fraction));
-                } else if let Some(p) = self.svcs[service].partitions.iter().position(|p| *p == (target, fraction)) {
-                    self.svcs[service].partitions.remove(p);
+                    self.svcs[service].faults.partitions.push((target, fraction));
+                } else if let Some(p) =
+                    self.svcs[service].faults.partitions.iter().position(|p| *p == (target, fraction))
+                {
+                    self.svcs[service].faults.partitions.remove(p);
                 }
             }
             &Fault::MonitoringBlind { component } => {
                 if on {
-                    self.blind.push((idx, component));
+                    self.timeline.blind.push((idx, component));
                 } else {
-                    self.blind.retain(|b| b.0 != idx);
+                    self.timeline.blind.retain(|b| b.0 != idx);
                 }
             }
             &Fault::MonitoringLag { lag } => {
                 if on {
-                    self.lag.push((idx, lag));
+                    self.timeline.lag.push((idx, lag));
                 } else {
-                    self.lag.retain(|b| b.0 != idx);
+                    self.timeline.lag.retain(|b| b.0 != idx);
                 }
             }
         }
@@ -297,7 +343,7 @@ impl Sim {
     /// Faults the player's command clears: the scenario's `cleared_by` plus natural fixes.
     pub(crate) fn clear_by_command(&mut self, kind: crate::sim::model::command::CommandKind) {
         for idx in 0..self.spec.timeline.len() {
-            if self.timeline[idx].active && self.spec.timeline[idx].cleared_by.contains(&kind) {
+            if self.timeline.entries[idx].active && self.spec.timeline[idx].cleared_by.contains(&kind) {
                 self.clear_entry(idx, &format!("cleared by {kind:?}"));
             }
         }

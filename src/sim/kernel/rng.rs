@@ -80,6 +80,30 @@ impl Stream {
     }
 }
 
+/// The engine's streams, one per subsystem that draws.
+#[derive(Clone, Debug)]
+pub(crate) struct Rngs {
+    pub arrivals: Stream,
+    pub routing: Stream,
+    pub service: Stream,
+    pub deps: Stream,
+    pub retry: Stream,
+    pub faults: Stream,
+}
+
+impl Rngs {
+    pub fn new(seed: u64) -> Self {
+        Rngs {
+            arrivals: Stream::new(seed, StreamId::Arrivals),
+            routing: Stream::new(seed, StreamId::Routing),
+            service: Stream::new(seed, StreamId::Service),
+            deps: Stream::new(seed, StreamId::Deps),
+            retry: Stream::new(seed, StreamId::Retry),
+            faults: Stream::new(seed, StreamId::Faults),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@
 use super::metric::Red;
 use crate::sim::kernel::hist::Hist;
 use crate::sim::kernel::time::SimTime;
+use crate::sim::model::spec::SimSpec;
 use crate::sim::request::outcome::{Class, Outcome, class_of};
 
 #[derive(Clone, Debug, Default)]
@@ -128,4 +129,23 @@ pub struct Totals {
     /// ∫ busy connections dt over all pools.
     pub conns_busy: Integrator,
     pub third_party_attempts: Vec<u64>,
+}
+
+impl Totals {
+    /// Zero totals shaped for `spec`'s services, dependencies and third parties.
+    pub fn new(spec: &SimSpec) -> Self {
+        let n_svc = spec.services.len();
+        Totals {
+            service_hist: vec![Hist::default(); n_svc],
+            service_arrivals: vec![0; n_svc],
+            service_done: vec![0; n_svc],
+            service_in_system: vec![Integrator::default(); n_svc],
+            service_wait: vec![Hist::default(); n_svc],
+            pool_wait: vec![Hist::default(); n_svc],
+            dep_attempts: spec.services.iter().map(|s| vec![0; s.deps.len()]).collect(),
+            dep_duplicates: spec.services.iter().map(|s| vec![0; s.deps.len()]).collect(),
+            third_party_attempts: vec![0; spec.third_parties.len()],
+            ..Totals::default()
+        }
+    }
 }

@@ -56,7 +56,7 @@ pub enum EventKind {
     HintGiven { text: String },
     TeamArrived { team: String, says: String },
     ObjectiveMet { objective: String },
-    RunEnded { reason: crate::sim::state::EndReason },
+    RunEnded { reason: crate::sim::engine::EndReason },
 }
 
 impl EventKind {

@@ -1,11 +1,13 @@
 //! Read-only views of the live state for the game screen and reports: instances, alerts,
 //! rollouts, config, the edge. Cheap to build; the metrics history is read directly.
 
+use crate::sim::control::alerts::AlertPhase;
+use crate::sim::engine::Sim;
 use crate::sim::kernel::time::{Dur, SimTime};
 use crate::sim::model::rules::AlertSeverity;
 use crate::sim::model::spec::Backoff;
 use crate::sim::resources::breaker::BreakerState;
-use crate::sim::state::{AlertPhase, InstState, Sim};
+use crate::sim::resources::instance::InstState;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct InstanceView {
@@ -89,7 +91,7 @@ impl Sim {
             .spec
             .alerts
             .iter()
-            .zip(&self.alerts)
+            .zip(&self.rules.alerts)
             .map(|(rule, st)| AlertView {
                 name: rule.name.clone(),
                 severity: rule.severity,
@@ -104,22 +106,22 @@ impl Sim {
             })
             .collect();
         let acked = |name: &str| {
-            self.commands.iter().any(|c| {
+            self.desk.commands.iter().any(|c| {
                 c.rejected.is_none()
                     && matches!(&c.command, crate::sim::model::command::Command::Ack { alert } if alert == name)
             })
         };
-        out.extend(self.fake_alerts.iter().map(|(name, severity, summary, phase)| AlertView {
-            name: name.clone(),
-            severity: *severity,
-            summary: summary.clone(),
-            firing: matches!(phase, AlertPhase::Firing(_)),
+        out.extend(self.rules.fake.iter().map(|f| AlertView {
+            name: f.name.clone(),
+            severity: f.severity,
+            summary: f.summary.clone(),
+            firing: matches!(f.phase, AlertPhase::Firing(_)),
             pending: false,
-            since: match phase {
-                AlertPhase::Firing(t) => Some(*t),
+            since: match f.phase {
+                AlertPhase::Firing(t) => Some(t),
                 _ => None,
             },
-            acked: acked(name),
+            acked: acked(&f.name),
         }));
         out
     }
@@ -131,18 +133,20 @@ impl Sim {
             deadlines: svc.cfg.deadlines,
             queue_limit: svc.cfg.queue_limit,
             deps: svc
-                .cfg
                 .deps
                 .iter()
-                .enumerate()
-                .map(|(d, p)| DepConfigView {
-                    name: self.spec.target_name(self.spec.services[s].deps[d].target).to_string(),
-                    timeout: p.timeout,
-                    max_attempts: p.retry.max_attempts,
-                    backoff: p.retry.backoff,
-                    budget: p.retry.budget.is_some(),
-                    breaker_on: svc.cfg.breaker_on[d],
-                    breaker: if svc.cfg.breaker_on[d] { svc.breakers[d].state } else { BreakerState::Closed },
+                .zip(&self.spec.services[s].deps)
+                .map(|(dep, spec)| {
+                    let p = &dep.cfg.policy;
+                    DepConfigView {
+                        name: self.spec.target_name(spec.target).to_string(),
+                        timeout: p.timeout,
+                        max_attempts: p.retry.max_attempts,
+                        backoff: p.retry.backoff,
+                        budget: p.retry.budget.is_some(),
+                        breaker_on: dep.cfg.breaker_on,
+                        breaker: dep.breaker_state(),
+                    }
                 })
                 .collect(),
             desired: svc.desired,
@@ -176,17 +180,17 @@ impl Sim {
 
     /// When the objectives were met (all at once), if they were.
     pub fn objectives_met(&self) -> &[Option<SimTime>] {
-        &self.objectives_met
+        &self.rules.objectives_met
     }
 
     /// Whether each objective holds at the latest window close.
     pub fn objectives_now(&self) -> &[bool] {
-        &self.objectives_now
+        &self.rules.objectives_now
     }
 
     /// Hints given so far.
     pub fn hints_given(&self) -> usize {
-        self.hints_given
+        self.desk.hints_given
     }
 
     /// Extra instance-seconds run above each service's starting count.

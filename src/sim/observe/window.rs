@@ -5,10 +5,10 @@ use super::events::EventKind;
 use super::metric::{
     CacheStats, DbStats, DepStats, EdgeStats, InstanceCounts, ServiceStats, SloStats, ThirdPartyStats, Window,
 };
-use crate::sim::init::WINDOW;
+use crate::sim::engine::{EndReason, Ev, Sim, WINDOW};
 use crate::sim::kernel::time::{Dur, SEC};
-use crate::sim::resources::breaker::BreakerState;
-use crate::sim::state::{EndReason, Ev, InstState, Sim};
+use crate::sim::request::dep::DepAcc;
+use crate::sim::resources::instance::InstState;
 
 impl Sim {
     pub(crate) fn close_window(&mut self) {
@@ -38,9 +38,10 @@ impl Sim {
         for s in 0..self.svcs.len() {
             services.push(self.service_stats(s, secs));
             let svc = &mut self.svcs[s];
-            let mut row = Vec::with_capacity(svc.dep_acc.len());
-            for (d, acc) in svc.dep_acc.iter_mut().enumerate() {
-                let breaker = if svc.cfg.breaker_on[d] { svc.breakers[d].state } else { BreakerState::Closed };
+            let mut row = Vec::with_capacity(svc.deps.len());
+            for dep in &mut svc.deps {
+                let breaker = dep.breaker_state();
+                let acc = &mut dep.acc;
                 row.push(DepStats {
                     red: acc.red.take(),
                     calls: acc.calls,
@@ -55,7 +56,7 @@ impl Sim {
                     budget_denied: acc.budget_denied,
                     duplicates: acc.duplicates,
                 });
-                *acc = crate::sim::state::DepAcc::default();
+                *acc = DepAcc::default();
             }
             deps.push(row);
         }
@@ -103,9 +104,10 @@ impl Sim {
             })
             .collect();
         let slo = self.slo_stats();
-        let lag_s = self.lag.iter().map(|l| l.1.0 / SEC).max().unwrap_or(0) as u32;
-        let mut blind: Vec<_> = self.blind.iter().map(|b| b.1).collect::<Vec<_>>().into_iter().flatten().collect();
-        if self.blind.iter().any(|b| b.1.is_none()) {
+        let lag_s = self.timeline.lag.iter().map(|l| l.1.0 / SEC).max().unwrap_or(0) as u32;
+        let mut blind: Vec<_> =
+            self.timeline.blind.iter().map(|b| b.1).collect::<Vec<_>>().into_iter().flatten().collect();
+        if self.timeline.blind.iter().any(|b| b.1.is_none()) {
             blind.push(super::metric::Component::Edge);
             blind.extend((0..self.svcs.len()).map(super::metric::Component::Service));
             blind.push(super::metric::Component::Database);
@@ -114,8 +116,8 @@ impl Sim {
         }
         blind.sort_unstable();
         blind.dedup();
-        self.windows.push(Window { t, edge, services, deps, db, caches, third_parties, slo, blind, lag_s });
-        self.logs.close_window(now);
+        self.rec.windows.push(Window { t, edge, services, deps, db, caches, third_parties, slo, blind, lag_s });
+        self.rec.logs.close_window(now);
 
         self.evaluate_alerts();
         self.check_triggers();
@@ -189,8 +191,8 @@ impl Sim {
         e.slo_good = 0;
         e.slo_total = 0;
         e.slo_slow = 0;
-        let (cg, ct) = self.slo_cum.last().copied().unwrap_or((0, 0));
-        self.slo_cum.push((cg + u64::from(good), ct + u64::from(total)));
+        let (cg, ct) = self.rec.slo_cum.last().copied().unwrap_or((0, 0));
+        self.rec.slo_cum.push((cg + u64::from(good), ct + u64::from(total)));
         let slo = &self.spec.slo;
         let allowed = 1.0 - slo.availability;
         let budget_total = allowed * self.spec.traffic.base_rps * slo.period.secs_f64();
@@ -198,7 +200,7 @@ impl Sim {
             good,
             total,
             slow,
-            budget_left: slo.budget_at_start - self.slo_bad_total as f64 / budget_total.max(1.0),
+            budget_left: slo.budget_at_start - self.rec.slo_bad_total as f64 / budget_total.max(1.0),
             burn_1h: self.burn_rate(Dur::from_secs(3600)) as f32,
             burn_5m: self.burn_rate(Dur::from_secs(300)) as f32,
         }
@@ -206,7 +208,7 @@ impl Sim {
 
     /// Availability burn rate over the trailing `span` of the run so far.
     pub fn burn_rate(&self, span: Dur) -> f64 {
-        self.burn_rate_upto(self.slo_cum.len(), span)
+        self.burn_rate_upto(self.rec.slo_cum.len(), span)
     }
 
     /// Burn rate over `span` ending with window `n - 1`. History before the run counts as
@@ -216,8 +218,8 @@ impl Sim {
             return 0.0;
         }
         let k = (span.0 / SEC) as usize;
-        let (g1, t1) = self.slo_cum[n - 1];
-        let (g0, t0) = if k < n { self.slo_cum[n - 1 - k] } else { (0, 0) };
+        let (g1, t1) = self.rec.slo_cum[n - 1];
+        let (g0, t0) = if k < n { self.rec.slo_cum[n - 1 - k] } else { (0, 0) };
         let mut total = (t1 - t0) as f64;
         let mut good = (g1 - g0) as f64;
         if k > n {
@@ -239,11 +241,11 @@ impl Sim {
         }
         let now: Vec<bool> = self.spec.objectives.iter().map(|o| self.holds(&o.condition)).collect();
         let all = now.iter().all(|x| *x);
-        let was = self.objectives_now.iter().all(|x| *x);
-        self.objectives_now = now;
+        let was = self.rules.objectives_now.iter().all(|x| *x);
+        self.rules.objectives_now = now;
         if all && !was {
             for i in 0..self.spec.objectives.len() {
-                self.objectives_met[i] = Some(self.now);
+                self.rules.objectives_met[i] = Some(self.now);
                 let objective = self.spec.objectives[i].name.clone();
                 self.emit(false, EventKind::ObjectiveMet { objective });
             }

@@ -1,35 +1,100 @@
 //! Calls and their tries: the caller side of every request edge (client → edge, service →
 //! dependency, load balancer → health endpoint). A call sends an attempt; the attempt ends
-//! when the callee answers or the caller's timeout fires, whichever is first. Failed calls are
-//! retried with backoff while the policy, the retry budget and the deadline allow. The callee
-//! may keep working after the caller gave up; its late success still counts as a side effect
-//! (a retried non-idempotent call can thus take effect twice).
+//! when the callee answers or the caller's timeout fires, whichever is first (`retry` decides
+//! what happens next). The callee may keep working after the caller gave up; its late success
+//! still counts as a side effect (a retried non-idempotent call can thus take effect twice).
 
 use super::outcome::{Outcome, Reason};
-use crate::sim::kernel::rng::Stream;
+use crate::sim::engine::{Ev, Sim};
 use crate::sim::kernel::slab::Key;
 use crate::sim::kernel::time::{Dur, SimTime};
-use crate::sim::model::spec::{Backoff, RetryPolicy, Target};
-use crate::sim::observe::events::EventKind;
-use crate::sim::observe::logs::Level;
-use crate::sim::resources::breaker::{Admit, Transition};
-use crate::sim::state::{Attempt, Ev, Origin, Sim, Site, Via};
+use crate::sim::model::spec::Target;
+use crate::sim::resources::breaker::Admit;
 
-/// The wait before retry number `n` (0 = the first retry), per PHYSICS.md.
-pub fn backoff(p: &RetryPolicy, n: u32, prev: Dur, rng: &mut Stream) -> Dur {
-    let expo = Dur(p.base.0.saturating_mul(1u64 << n.min(40)).min(p.cap.0));
-    let u = rng.uniform();
-    match p.backoff {
-        Backoff::None => Dur::ZERO,
-        Backoff::Exponential => expo,
-        Backoff::Full => expo.mul_f64(u),
-        Backoff::Equal => Dur(expo.0 / 2) + Dur(expo.0 / 2).mul_f64(u),
-        Backoff::Decorrelated => {
-            let hi = (prev.0.max(p.base.0) * 3) as f64;
-            let lo = p.base.0 as f64;
-            Dur::from_us_f64(lo + u * (hi - lo)).min(p.cap)
-        }
-    }
+/// Who is waiting for a call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// A user's client (the call is the user's request, retries included).
+    User,
+    Job(Key),
+    Health {
+        svc: u16,
+        inst: u32,
+        life: u32,
+    },
+}
+
+/// Whose policy governs a call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Site {
+    Client,
+    Dep { svc: u16, dep: u16 },
+    Health { svc: u16 },
+}
+
+/// One logical call: the first try and its retries.
+#[derive(Clone, Debug)]
+pub(crate) struct Call {
+    pub origin: Origin,
+    pub site: Site,
+    pub started: SimTime,
+    pub deadline: SimTime,
+    pub tries: u16,
+    pub prev_backoff: Dur,
+    /// Tries whose side effect happened at the callee.
+    pub effects: u8,
+    /// Attempts still allocated.
+    pub live: u16,
+    pub done: bool,
+    pub trace: u32,
+    /// Callee endpoint (service targets) or number of queries (database).
+    pub endpoint: u16,
+    pub queries: u32,
+    /// Where the call was made from (service, endpoint, step), for per-step query times.
+    pub from: (u16, u16, u16),
+    /// 0 for ordinary users, k for abusive client k.
+    pub client: u16,
+    /// A retried try that duplicates a side effect counts as a duplicate.
+    pub counts_duplicates: bool,
+    /// Nesting depth in the request tree (for trace indentation).
+    pub depth: u8,
+}
+
+/// Where a try is being served.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Via {
+    /// On the wire to a service (network latency).
+    InFlight,
+    Job,
+    Db {
+        svc: u16,
+        inst: u32,
+        life: u32,
+        remaining: u32,
+        waiting: bool,
+        conn: bool,
+    },
+    ThirdParty(u16),
+    /// Answered at once (rejected, short-circuited) or never (black hole).
+    Nowhere,
+}
+
+/// One try of a call.
+#[derive(Clone, Debug)]
+pub(crate) struct Attempt {
+    pub call: Key,
+    pub sent: SimTime,
+    /// The caller has its answer (a reply or its own timeout).
+    pub resolved: bool,
+    /// The callee has finished with it (or never will do anything more).
+    pub target_done: bool,
+    pub trial: bool,
+    /// A scheduled third-party answer.
+    pub pending: Outcome,
+    pub via: Via,
+    pub target: Option<Target>,
+    pub timeout: Dur,
+    pub pool_asked: SimTime,
 }
 
 impl Sim {
@@ -44,25 +109,23 @@ impl Sim {
         let mut trial = false;
         if let Site::Dep { svc, dep } = site {
             let (s, d) = (svc as usize, dep as usize);
-            if self.svcs[s].cfg.breaker_on[d] {
-                let (admit, transition) = self.svcs[s].breakers[d].admit(now);
-                if let Some(tr) = transition {
-                    self.breaker_event(s, d, tr);
+            let (admit, transition) = self.svcs[s].deps[d].admit(now);
+            if let Some(tr) = transition {
+                self.breaker_event(s, d, tr);
+            }
+            match admit {
+                Admit::No => {
+                    self.svcs[s].deps[d].acc.short_circuited += 1;
+                    self.finish_call(ck, Err(Reason::BreakerOpen));
+                    return;
                 }
-                match admit {
-                    Admit::No => {
-                        self.svcs[s].dep_acc[d].short_circuited += 1;
-                        self.finish_call(ck, Err(Reason::BreakerOpen));
-                        return;
-                    }
-                    Admit::Trial => trial = true,
-                    Admit::Yes => {}
-                }
+                Admit::Trial => trial = true,
+                Admit::Yes => {}
             }
         }
         let mut timeout = match site {
-            Site::Client => self.client_policy.timeout,
-            Site::Dep { svc, dep } => self.svcs[svc as usize].cfg.deps[dep as usize].timeout,
+            Site::Client => self.client.policy.timeout,
+            Site::Dep { svc, dep } => self.svcs[svc as usize].deps[dep as usize].cfg.policy.timeout,
             Site::Health { svc } => self.spec.services[svc as usize].health.timeout,
         };
         if deadline != SimTime::NEVER {
@@ -98,7 +161,7 @@ impl Sim {
                 if client == 0 || !self.edge.blocked.contains(&client) {
                     self.edge.red.arrive();
                 }
-                self.totals.edge_attempts += 1;
+                self.rec.totals.edge_attempts += 1;
                 self.edge_admit(ak, client);
             }
             Site::Health { svc } => {
@@ -108,8 +171,8 @@ impl Sim {
             }
             Site::Dep { svc, dep } => {
                 let (s, d) = (svc as usize, dep as usize);
-                self.svcs[s].dep_acc[d].red.arrive();
-                self.totals.dep_attempts[s][d] += 1;
+                self.svcs[s].deps[d].acc.red.arrive();
+                self.rec.totals.dep_attempts[s][d] += 1;
                 let target = self.spec.services[s].deps[d].target;
                 if let Some(a) = self.attempts.get_mut(ak) {
                     a.target = Some(target);
@@ -131,7 +194,7 @@ impl Sim {
     }
 
     fn partitioned(&self, origin: Origin, svc: usize, target: Target) -> bool {
-        let parts = &self.svcs[svc].partitions;
+        let parts = &self.svcs[svc].faults.partitions;
         if parts.is_empty() {
             return false;
         }
@@ -147,7 +210,7 @@ impl Sim {
 
     /// Sends an attempt to a service, through any network latency a fault adds.
     pub(crate) fn send_to_service(&mut self, ak: Key, t: usize) {
-        let extra = self.svcs[t].extra_latency;
+        let extra = self.svcs[t].faults.extra_latency;
         if extra.0 == 0 {
             return self.route_to_service(ak, t);
         }
@@ -200,44 +263,19 @@ impl Sim {
             match call.site {
                 Site::Client => {
                     self.edge.duplicates += 1;
-                    self.totals.duplicates += 1;
+                    self.rec.totals.duplicates += 1;
                 }
                 Site::Dep { svc, dep } => {
-                    self.svcs[svc as usize].dep_acc[dep as usize].duplicates += 1;
-                    self.totals.dep_duplicates[svc as usize][dep as usize] += 1;
+                    self.svcs[svc as usize].deps[dep as usize].acc.duplicates += 1;
+                    self.rec.totals.dep_duplicates[svc as usize][dep as usize] += 1;
                 }
                 Site::Health { .. } => {}
             }
         }
     }
 
-    pub(crate) fn on_attempt_timeout(&mut self, ak: Key) {
-        let Some(att) = self.attempts.get_mut(ak) else {
-            return;
-        };
-        if att.resolved {
-            return;
-        }
-        if let Via::Db { svc, inst, life, waiting: true, .. } = att.via {
-            // Leave the pool queue: the waiter is gone.
-            if let Via::Db { waiting, .. } = &mut att.via {
-                *waiting = false;
-            }
-            att.target_done = true;
-            let i = &mut self.svcs[svc as usize].insts[inst as usize];
-            if i.life == life {
-                i.pool.waiting -= 1;
-            }
-        }
-        let done = att.target_done;
-        self.resolve_attempt(ak, Err(Reason::TimedOut));
-        if done {
-            self.free_attempt(ak);
-        }
-    }
-
     /// The caller has its answer for this try: record it, then retry or finish the call.
-    fn resolve_attempt(&mut self, ak: Key, outcome: Outcome) {
+    pub(crate) fn resolve_attempt(&mut self, ak: Key, outcome: Outcome) {
         let now = self.now;
         let Some(att) = self.attempts.get_mut(ak) else {
             return;
@@ -251,39 +289,8 @@ impl Sim {
         let (site, client, trace, tries, depth) = (call.site, call.client, call.trace, call.tries, call.depth);
         let ok = outcome.is_ok();
         match site {
-            Site::Client if outcome == Err(Reason::Blocked) => {}
-            Site::Client => {
-                self.edge.red.finish(outcome, latency);
-                if ok {
-                    self.totals.edge.record(latency);
-                }
-                if client == 0 {
-                    self.edge.slo_total += 1;
-                    if ok {
-                        self.edge.slo_good += 1;
-                        if self.spec.slo.latency_threshold.is_some_and(|d| latency > d.0) {
-                            self.edge.slo_slow += 1;
-                        }
-                    } else {
-                        self.slo_bad_total += 1;
-                    }
-                }
-                if let Some(b) = self.client_budget.as_mut() {
-                    b.record(ok);
-                }
-            }
-            Site::Dep { svc, dep } => {
-                let (s, d) = (svc as usize, dep as usize);
-                self.svcs[s].dep_acc[d].red.finish(outcome, latency);
-                if self.svcs[s].cfg.breaker_on[d]
-                    && let Some(tr) = self.svcs[s].breakers[d].record(now, ok, trial)
-                {
-                    self.breaker_event(s, d, tr);
-                }
-                if let Some(b) = self.svcs[s].budgets[d].as_mut() {
-                    b.record(ok);
-                }
-            }
+            Site::Client => self.client_try_done(client, outcome, latency),
+            Site::Dep { svc, dep } => self.dep_try_done(svc as usize, dep as usize, outcome, latency, trial),
             Site::Health { .. } => {}
         }
         if trace != 0 {
@@ -297,7 +304,7 @@ impl Sim {
                 Ok(()) => label,
                 Err(r) => format!("{label}: {}", r.text()),
             };
-            self.traces.span(trace, depth, label, SimTime(now.0 - latency), now, ok);
+            self.rec.traces.span(trace, depth, label, SimTime(now.0 - latency), now, ok);
         }
         match outcome {
             Ok(()) => self.finish_call(ck, outcome),
@@ -307,68 +314,6 @@ impl Sim {
                 }
             }
         }
-    }
-
-    /// Schedules the next try if the policy, the budget and the deadline allow.
-    fn try_retry(&mut self, ck: Key, reason: Reason) -> bool {
-        let Some(call) = self.calls.get(ck) else {
-            return false;
-        };
-        let (site, tries, deadline, origin, prev) =
-            (call.site, call.tries, call.deadline, call.origin, call.prev_backoff);
-        if reason == Reason::BreakerOpen {
-            return false;
-        }
-        if let Origin::Job(jk) = origin
-            && self.jobs.get(jk).is_none()
-        {
-            return false;
-        }
-        let (policy, budget) = match site {
-            Site::Client => (&self.client_policy.retry, self.client_budget.as_ref()),
-            Site::Dep { svc, dep } => {
-                let s = &self.svcs[svc as usize];
-                (&s.cfg.deps[dep as usize].retry, s.budgets[dep as usize].as_ref())
-            }
-            Site::Health { .. } => return false,
-        };
-        if u32::from(tries) >= policy.max_attempts {
-            return false;
-        }
-        if budget.is_some_and(|b| !b.allows_retry()) {
-            if let Site::Dep { svc, dep } = site {
-                self.svcs[svc as usize].dep_acc[dep as usize].budget_denied += 1;
-            }
-            return false;
-        }
-        let wait = backoff(policy, u32::from(tries) - 1, prev, &mut self.rng.retry);
-        if self.now + wait >= deadline {
-            return false;
-        }
-        if let Some(call) = self.calls.get_mut(ck) {
-            call.prev_backoff = wait;
-        }
-        if let Site::Dep { svc, dep } = site {
-            self.svcs[svc as usize].dep_acc[dep as usize].retries += 1;
-        }
-        self.q.push(self.now + wait, Ev::Backoff { call: ck });
-        true
-    }
-
-    pub(crate) fn on_backoff(&mut self, ck: Key) {
-        let Some(call) = self.calls.get(ck) else {
-            return;
-        };
-        if call.done {
-            return;
-        }
-        if let Origin::Job(jk) = call.origin
-            && self.jobs.get(jk).is_none()
-        {
-            self.finish_call(ck, Err(Reason::DependencyFailed));
-            return;
-        }
-        self.send_attempt(ck);
     }
 
     /// The call is over: tell whoever is waiting.
@@ -382,7 +327,7 @@ impl Sim {
         call.done = true;
         let (origin, site, tries) = (call.origin, call.site, call.tries);
         if let Site::Dep { svc, dep } = site {
-            let acc = &mut self.svcs[svc as usize].dep_acc[dep as usize];
+            let acc = &mut self.svcs[svc as usize].deps[dep as usize].acc;
             acc.calls_done += 1;
             acc.attempts_done += u32::from(tries);
         }
@@ -402,7 +347,7 @@ impl Sim {
         }
     }
 
-    fn free_attempt(&mut self, ak: Key) {
+    pub(crate) fn free_attempt(&mut self, ak: Key) {
         let Some(ck) = self.attempts.get(ak).map(|a| a.call) else {
             return;
         };
@@ -413,29 +358,5 @@ impl Sim {
                 self.calls.discard(ck);
             }
         }
-    }
-
-    pub(crate) fn breaker_event(&mut self, s: usize, d: usize, tr: Transition) {
-        let service = self.spec.services[s].name.clone();
-        let dependency = self.spec.target_name(self.spec.services[s].deps[d].target).to_string();
-        let (kind, level, text) = match tr {
-            Transition::Opened => (
-                EventKind::BreakerOpened { service: service.clone(), dependency: dependency.clone() },
-                Level::Warn,
-                format!("circuit breaker for {dependency} OPEN: failing fast"),
-            ),
-            Transition::HalfOpened => (
-                EventKind::BreakerHalfOpen { service: service.clone(), dependency: dependency.clone() },
-                Level::Info,
-                format!("circuit breaker for {dependency} half-open: sending a trial request"),
-            ),
-            Transition::Closed => (
-                EventKind::BreakerClosed { service: service.clone(), dependency: dependency.clone() },
-                Level::Info,
-                format!("circuit breaker for {dependency} closed"),
-            ),
-        };
-        self.emit(false, kind);
-        self.logs.push(self.now, level, &service, &service, None, text);
     }
 }

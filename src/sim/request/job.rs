@@ -3,15 +3,39 @@
 //! database queries, dependency calls — so a slow dependency ties up workers upstream, which
 //! is how cascades emerge rather than being scripted.
 
+use super::call::{Call, Origin, Site, Via};
 use super::outcome::{Outcome, Reason};
+use crate::sim::engine::{Ev, Sim};
 use crate::sim::kernel::slab::Key;
 use crate::sim::kernel::time::{Dur, SimTime};
 use crate::sim::model::spec::{Step, Target};
 use crate::sim::observe::logs::Level;
-use crate::sim::state::{Call, Ev, InstState, Job, Origin, Sim, Site, Via};
+use crate::sim::resources::instance::InstState;
 
 /// Memory use above this fraction of the limit makes the garbage collector work harder.
 const GC_KNEE: f64 = 0.7;
+
+/// A request being served by one instance.
+#[derive(Clone, Debug)]
+pub(crate) struct Job {
+    pub svc: u16,
+    pub inst: u32,
+    pub life: u32,
+    pub endpoint: u16,
+    pub pc: u16,
+    pub next_pc: u16,
+    pub att: Key,
+    pub deadline: SimTime,
+    pub arrived: SimTime,
+    pub running: bool,
+    pub in_cpu: bool,
+    /// This job is recomputing the hot key of this cache.
+    pub hot_fill: Option<u16>,
+    pub hot_wait: bool,
+    pub trace: u32,
+    pub span_start: SimTime,
+    pub depth: u8,
+}
 
 impl Sim {
     /// A new job for attempt `ak` at instance `i` of service `s`.
@@ -26,10 +50,10 @@ impl Sim {
         };
         let (endpoint, trace, depth) = (call.endpoint, call.trace, call.depth);
         let svc = &self.svcs[s];
-        if svc.outage > 0 {
+        if svc.faults.outage > 0 {
             return self.attempt_done(ak, Err(Reason::ServiceDown));
         }
-        if svc.error_rate > 0.0 && self.rng.service.chance(svc.error_rate) {
+        if svc.faults.error_rate > 0.0 && self.rng.service.chance(svc.faults.error_rate) {
             return self.attempt_done(ak, Err(Reason::Injected));
         }
         let inst = &svc.insts[i];
@@ -65,8 +89,8 @@ impl Sim {
             a.via = Via::Job;
         }
         self.svcs[s].acc.red.arrive();
-        self.totals.service_arrivals[s] += 1;
-        self.totals.service_in_system[s].add(now, 1.0);
+        self.rec.totals.service_arrivals[s] += 1;
+        self.rec.totals.service_in_system[s].add(now, 1.0);
         let workers = self.spec.services[s].workers;
         let limit = self.svcs[s].cfg.queue_limit;
         let inst = &mut self.svcs[s].insts[i];
@@ -87,15 +111,12 @@ impl Sim {
     /// (a job finishing while another is being started) are queued, not nested, so a queue of
     /// abandoned jobs cannot recurse deeply.
     pub(crate) fn pump(&mut self, s: usize, i: usize) {
-        self.pump_list.push((s, i));
-        if self.pumping {
+        if !self.pumps.enter((s, i)) {
             return;
         }
-        self.pumping = true;
-        while let Some((s, i)) = self.pump_list.pop() {
+        while let Some((s, i)) = self.pumps.next() {
             self.pump_one(s, i);
         }
-        self.pumping = false;
     }
 
     fn pump_one(&mut self, s: usize, i: usize) {
@@ -120,10 +141,10 @@ impl Sim {
             let (arrived, trace, depth) = (job.arrived, job.trace, job.depth);
             inst.busy += 1;
             inst.busy_int.set(self.now, f64::from(inst.busy));
-            self.totals.service_wait[s].record(self.now.since(arrived).0);
+            self.rec.totals.service_wait[s].record(self.now.since(arrived).0);
             if trace != 0 {
                 let label = format!("{}-{} queue", self.spec.services[s].name, self.svcs[s].insts[i].num);
-                self.traces.span(trace, depth, label, arrived, self.now, true);
+                self.rec.traces.span(trace, depth, label, arrived, self.now, true);
             }
             self.job_continue(jk);
         }
@@ -201,7 +222,7 @@ impl Sim {
             Target::Service(t) => self.pick_endpoint(t) as u16,
             _ => 0,
         };
-        let policy = &self.svcs[s].cfg.deps[dep];
+        let policy = &self.svcs[s].deps[dep].cfg.policy;
         let call = Call {
             origin: Origin::Job(jk),
             site: Site::Dep { svc: s as u16, dep: dep as u16 },
@@ -220,7 +241,7 @@ impl Sim {
             counts_duplicates: !policy.idempotent && !policy.idempotency_key,
             depth,
         };
-        self.svcs[s].dep_acc[dep].calls += 1;
+        self.svcs[s].deps[dep].acc.calls += 1;
         let ck = self.calls.insert(call);
         self.send_attempt(ck);
     }
@@ -238,7 +259,7 @@ impl Sim {
             inst.cpu_int.set(self.now, f64::from(inst.cpu_active));
             if trace != 0 {
                 let label = format!("{}-{} cpu", self.spec.services[s].name, inst.num);
-                self.traces.span(trace, depth, label, start, self.now, true);
+                self.rec.traces.span(trace, depth, label, start, self.now, true);
             }
         }
         let job = self.jobs.get_mut(jk).expect("job exists");
@@ -285,13 +306,13 @@ impl Sim {
                 inst.cpu_int.set(now, f64::from(inst.cpu_active));
             }
         }
-        self.totals.service_in_system[s].add(now, -1.0);
+        self.rec.totals.service_in_system[s].add(now, -1.0);
         let is_health = job.endpoint as usize == self.spec.services[s].health_endpoint;
         if !is_health {
             self.svcs[s].acc.red.finish(outcome, latency);
             if outcome.is_ok() {
-                self.totals.service_hist[s].record(latency);
-                self.totals.service_done[s] += 1;
+                self.rec.totals.service_hist[s].record(latency);
+                self.rec.totals.service_done[s] += 1;
             }
             self.log_job(s, i, &job, outcome, latency);
         }
@@ -302,7 +323,7 @@ impl Sim {
                 self.svcs[s].insts[i].num,
                 self.spec.services[s].endpoints[job.endpoint as usize].name
             );
-            self.traces.span(job.trace, job.depth, label, job.arrived, now, outcome.is_ok());
+            self.rec.traces.span(job.trace, job.depth, label, job.arrived, now, outcome.is_ok());
         }
         if self.svcs[s].insts[i].life == job.life {
             self.pump(s, i);
@@ -337,7 +358,7 @@ impl Sim {
             let x = (mem - GC_KNEE) / (1.0 - GC_KNEE);
             f *= 1.0 + 3.0 * x * x;
         }
-        let cores = (self.spec.services[s].cores - self.svcs[s].cpu_hog).max(0.1);
+        let cores = (self.spec.services[s].cores - self.svcs[s].faults.cpu_hog).max(0.1);
         let demand = f64::from(self.svcs[s].insts[i].cpu_active + 1);
         if demand > cores {
             f *= demand / cores;

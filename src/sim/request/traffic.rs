@@ -2,12 +2,15 @@
 //! per-second rate ceiling, abusive clients as extra Poisson sources, and the public edge
 //! (TLS, blocked clients, rate limit, load shedding, routing to the entry service).
 
-use super::outcome::Reason;
+use super::call::{Call, Origin, Site};
+use super::outcome::{Outcome, Reason};
 use super::trace::SAMPLE_EVERY;
+use crate::sim::engine::{Ev, Sim};
 use crate::sim::kernel::slab::Key;
 use crate::sim::kernel::time::{Dur, SEC, SimTime};
-use crate::sim::model::spec::Shape;
-use crate::sim::state::{Call, Ev, Origin, Sim, Site};
+use crate::sim::model::spec::{CallPolicy, Shape, SimSpec};
+use crate::sim::observe::acc::RedAcc;
+use crate::sim::resources::bucket::{Budget, TokenBucket};
 
 /// The arrival process over one second: its rate ceiling and, where smooth, a linear rate
 /// (rate at the segment start, change per microsecond).
@@ -16,6 +19,70 @@ pub(crate) struct Segment {
     pub seg: u64,
     pub bound: f64,
     pub linear: Option<(f64, f64)>,
+}
+
+impl Segment {
+    /// No segment yet: the next arrival computes one.
+    const UNSET: Segment = Segment { seg: u64::MAX, bound: 0.0, linear: None };
+}
+
+/// The public edge: its settings (rate limit, shedding, blocked clients, certificate), the
+/// per-window counts of what it saw, and the arrival process's current segment.
+#[derive(Clone, Debug)]
+pub(crate) struct EdgeState {
+    pub rate_limit: Option<TokenBucket>,
+    pub shed: f64,
+    pub blocked: Vec<u16>,
+    pub cert_expired: bool,
+    pub red: RedAcc,
+    pub users: u32,
+    pub users_ok: u32,
+    pub users_failed: u32,
+    pub user_tries: u32,
+    pub duplicates: u32,
+    pub blocked_count: u32,
+    pub next_user: u64,
+    pub spike: f64,
+    /// Abusive clients: (name, rate, active faults driving it).
+    pub abusers: Vec<(String, f64, u32)>,
+    pub slo_good: u32,
+    pub slo_total: u32,
+    pub slo_slow: u32,
+    /// The arrival process of the current one-second segment.
+    pub arrival_seg: Segment,
+}
+
+impl EdgeState {
+    pub fn new(spec: &SimSpec, now: SimTime) -> Self {
+        EdgeState {
+            rate_limit: spec.edge.rate_limit.map(|b| TokenBucket::new(b, now)),
+            shed: spec.edge.shed_fraction,
+            blocked: Vec::new(),
+            cert_expired: false,
+            red: RedAcc::default(),
+            users: 0,
+            users_ok: 0,
+            users_failed: 0,
+            user_tries: 0,
+            duplicates: 0,
+            blocked_count: 0,
+            next_user: 0,
+            spike: 1.0,
+            abusers: Vec::new(),
+            slo_good: 0,
+            slo_total: 0,
+            slo_slow: 0,
+            arrival_seg: Segment::UNSET,
+        }
+    }
+}
+
+/// The users' clients: the timeout and retry policy every user request follows, and the
+/// retry budget they share if the policy has one.
+#[derive(Clone, Debug)]
+pub(crate) struct Client {
+    pub policy: CallPolicy,
+    pub budget: Option<Budget>,
 }
 
 impl Sim {
@@ -63,7 +130,7 @@ impl Sim {
     }
 
     pub(crate) fn invalidate_rate_ceiling(&mut self) {
-        self.arrival_seg = Segment { seg: u64::MAX, bound: 0.0, linear: None };
+        self.edge.arrival_seg = Segment::UNSET;
     }
 
     pub(crate) fn schedule_next_arrival(&mut self) {
@@ -71,10 +138,10 @@ impl Sim {
         let mut t = self.now.0;
         while t < end {
             let seg = t / SEC;
-            if self.arrival_seg.seg != seg {
-                self.arrival_seg = self.segment(seg);
+            if self.edge.arrival_seg.seg != seg {
+                self.edge.arrival_seg = self.segment(seg);
             }
-            let Segment { bound, linear, .. } = self.arrival_seg;
+            let Segment { bound, linear, .. } = self.edge.arrival_seg;
             let seg_end = (seg + 1) * SEC;
             if bound <= 0.0 {
                 t = seg_end;
@@ -143,15 +210,15 @@ impl Sim {
         let n = self.edge.next_user;
         let trace = if client == 0 && n.is_multiple_of(SAMPLE_EVERY) {
             let name = &self.spec.services[entry].endpoints[endpoint].name;
-            self.traces.begin(trace_id(self.seed, n), name, self.now)
+            self.rec.traces.begin(trace_id(self.seed, n), name, self.now)
         } else {
             0
         };
         if client == 0 {
             self.edge.users += 1;
-            self.totals.users += 1;
+            self.rec.totals.users += 1;
         }
-        let policy = &self.client_policy;
+        let policy = &self.client.policy;
         let call = Call {
             origin: Origin::User,
             site: Site::Client,
@@ -214,6 +281,34 @@ impl Sim {
         self.send_to_service(ak, self.spec.entry);
     }
 
+    /// The client has the answer to a user try: the edge's metrics, the SLO's good and bad
+    /// events (ordinary users only), the client's retry budget. A blocked client's 403 counts
+    /// in none of them.
+    pub(crate) fn client_try_done(&mut self, client: u16, outcome: Outcome, latency: u64) {
+        if outcome == Err(Reason::Blocked) {
+            return;
+        }
+        let ok = outcome.is_ok();
+        self.edge.red.finish(outcome, latency);
+        if ok {
+            self.rec.totals.edge.record(latency);
+        }
+        if client == 0 {
+            self.edge.slo_total += 1;
+            if ok {
+                self.edge.slo_good += 1;
+                if self.spec.slo.latency_threshold.is_some_and(|d| latency > d.0) {
+                    self.edge.slo_slow += 1;
+                }
+            } else {
+                self.rec.slo_bad_total += 1;
+            }
+        }
+        if let Some(b) = self.client.budget.as_mut() {
+            b.record(ok);
+        }
+    }
+
     /// A user request is over (success, or failure after the client's last try).
     pub(crate) fn user_done(&mut self, ck: Key, ok: bool, reason: &str) {
         let Some(call) = self.calls.get(ck) else {
@@ -223,7 +318,7 @@ impl Sim {
         if client == 0 {
             if ok {
                 self.edge.users_ok += 1;
-                self.totals.users_ok += 1;
+                self.rec.totals.users_ok += 1;
             } else {
                 self.edge.users_failed += 1;
             }
@@ -231,8 +326,8 @@ impl Sim {
         }
         if trace != 0 {
             let slow = self.spec.slo.latency_threshold.map_or(u64::MAX, |d| d.0);
-            self.traces.span(trace, 0, format!("user request ({tries} tries)"), started, self.now, ok);
-            self.traces.end(trace, self.now, ok, reason.to_string(), slow);
+            self.rec.traces.span(trace, 0, format!("user request ({tries} tries)"), started, self.now, ok);
+            self.rec.traces.end(trace, self.now, ok, reason.to_string(), slow);
         }
     }
 }

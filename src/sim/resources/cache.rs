@@ -3,12 +3,32 @@
 //! stays cold (the bistable loop). A hot key is modelled exactly: when it expires every request
 //! for it recomputes at once (a stampede) unless single-flight makes them wait for one fill.
 
+use crate::sim::engine::{Ev, Sim};
 use crate::sim::kernel::slab::Key;
+use crate::sim::kernel::time::SimTime;
 use crate::sim::model::spec::Step;
-use crate::sim::state::{Ev, Sim};
 
 /// A warm-up pre-loads the whole working set in this long.
 pub(crate) const WARM_UP_SECS: f64 = 60.0;
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CacheState {
+    pub warmth: f64,
+    pub hot_present: bool,
+    pub hot_filling: u32,
+    pub hot_waiters: Vec<Key>,
+    pub warming_until: SimTime,
+    pub hits: u32,
+    pub misses: u32,
+    pub stampede_max: u32,
+}
+
+impl CacheState {
+    /// A warm cache with its hot key present.
+    pub fn warm() -> Self {
+        CacheState { warmth: 1.0, hot_present: true, ..CacheState::default() }
+    }
+}
 
 impl Sim {
     /// Looks up the cache for a job: `Some(hit)`, or `None` if the job now waits for a

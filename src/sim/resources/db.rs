@@ -4,12 +4,50 @@
 //! another on it, and gives it back. The database is an M/M/k-style server: `cores` queries run
 //! at once, the rest queue. So when queries slow down, the latency shows up as pool wait first.
 
+use crate::sim::engine::{Ev, Sim};
 use crate::sim::kernel::slab::Key;
 use crate::sim::kernel::time::Dur;
 use crate::sim::model::spec::Step;
+use crate::sim::observe::acc::{Integrator, RedAcc};
 use crate::sim::observe::logs::Level;
+use crate::sim::request::call::{Origin, Via};
 use crate::sim::request::outcome::Reason;
-use crate::sim::state::{Ev, Origin, Sim, Via};
+use std::collections::VecDeque;
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PoolState {
+    pub open: u32,
+    pub idle: u32,
+    pub leaked: u32,
+    pub waiting: u32,
+    pub waiters: VecDeque<Key>,
+    pub leak_acc: f64,
+}
+
+impl PoolState {
+    pub fn busy(&self) -> u32 {
+        self.open - self.idle
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DbState {
+    pub busy: u32,
+    /// Queries waiting for a core: (attempt, background).
+    pub queue: VecDeque<(Key, bool)>,
+    pub conns: u32,
+    pub down: u32,
+    pub failing_over: bool,
+    /// (timeline index, factor, fixed by failover) of active slow-query faults.
+    pub slow: Vec<(usize, f64, bool)>,
+    pub disk_full: f64,
+    pub error_rate: f64,
+    pub extra: Dur,
+    pub busy_int: Integrator,
+    pub red: RedAcc,
+    /// Background (cache warm-up) queries owed, fractional.
+    pub bg_query_acc: f64,
+}
 
 impl Sim {
     /// Starts a database call: acquire a connection, then query.
@@ -54,8 +92,8 @@ impl Sim {
             self.q.push_after(now, acquire_timeout, Ev::PoolTimeout { att: ak });
             return;
         }
-        self.totals.pool_wait[s].record(0);
-        self.totals.conns_busy.add(now, 1.0);
+        self.rec.totals.pool_wait[s].record(0);
+        self.rec.totals.conns_busy.add(now, 1.0);
         self.db_query(ak);
     }
 
@@ -115,7 +153,7 @@ impl Sim {
         let now = self.now;
         self.db.busy -= 1;
         self.db.busy_int.set(now, f64::from(self.db.busy));
-        self.totals.db_queries += 1;
+        self.rec.totals.db_queries += 1;
         // Start the next waiting query first: the core is free now.
         let cores = self.spec.database.as_ref().map_or(1, |d| d.cores);
         while self.db.busy < cores {
@@ -142,11 +180,11 @@ impl Sim {
         let more = *remaining > 0;
         let latency = now.since(started).0;
         self.db.red.finish(Ok(()), latency);
-        self.totals.db_hist.record(latency);
+        self.rec.totals.db_hist.record(latency);
         if let Some(trace) = self.attempts.get(ak).and_then(|a| self.calls.get(a.call)).map(|c| (c.trace, c.depth))
             && trace.0 != 0
         {
-            self.traces.span(trace.0, trace.1 + 1, "db query".to_string(), started, now, true);
+            self.rec.traces.span(trace.0, trace.1 + 1, "db query".to_string(), started, now, true);
         }
         if more && !resolved {
             return self.db_query(ak);
@@ -169,7 +207,7 @@ impl Sim {
         }
         *conn = false;
         let (s, i, life) = (*svc as usize, *inst as usize, *life);
-        self.totals.conns_busy.add(now, -1.0);
+        self.rec.totals.conns_busy.add(now, -1.0);
         let size = self.svcs[s].cfg.pool_size;
         let inst = &mut self.svcs[s].insts[i];
         if inst.life != life {
@@ -201,13 +239,13 @@ impl Sim {
             *conn = true;
             pool.waiting -= 1;
             let asked = wa.pool_asked;
-            self.totals.pool_wait[s].record(now.since(asked).0);
-            self.totals.conns_busy.add(now, 1.0);
+            self.rec.totals.pool_wait[s].record(now.since(asked).0);
+            self.rec.totals.conns_busy.add(now, 1.0);
             if let Some(c) = self.calls.get(wa.call)
                 && c.trace != 0
             {
                 let (t, d) = (c.trace, c.depth);
-                self.traces.span(t, d + 1, "pool wait".to_string(), asked, now, true);
+                self.rec.traces.span(t, d + 1, "pool wait".to_string(), asked, now, true);
             }
             return self.db_query(w);
         }
@@ -243,9 +281,9 @@ impl Sim {
     /// Per tick: leaking pools lose connections; warming caches add background queries.
     pub(crate) fn db_tick(&mut self, dt_s: f64) {
         for svc in &mut self.svcs {
-            if svc.conn_leak_per_s > 0.0 {
+            if svc.faults.conn_leak_per_s > 0.0 {
                 for inst in svc.insts.iter_mut().filter(|x| x.live()) {
-                    inst.pool.leak_acc += svc.conn_leak_per_s * dt_s;
+                    inst.pool.leak_acc += svc.faults.conn_leak_per_s * dt_s;
                 }
             }
         }
@@ -254,10 +292,10 @@ impl Sim {
         {
             // The loader uses a fifth of the database's capacity while it runs.
             let rate = 0.2 * f64::from(spec.cores) / (spec.query.mean_us() / 1e6).max(1e-6);
-            self.bg_query_acc += rate * dt_s;
+            self.db.bg_query_acc += rate * dt_s;
             let cores = spec.cores;
-            while self.bg_query_acc >= 1.0 {
-                self.bg_query_acc -= 1.0;
+            while self.db.bg_query_acc >= 1.0 {
+                self.db.bg_query_acc -= 1.0;
                 self.db.red.arrive();
                 if self.db.busy < cores {
                     self.start_query(Key::default(), true);
@@ -270,10 +308,10 @@ impl Sim {
 
     fn log_db_conn_refused(&mut self, s: usize, i: usize) {
         let name = &self.spec.services[s].name;
-        if self.logs.allow((s as u16, 40), Level::Error, name) {
+        if self.rec.logs.allow((s as u16, 40), Level::Error, name) {
             let src = format!("{name}-{}", self.svcs[s].insts[i].num);
             let name = name.clone();
-            self.logs.push(
+            self.rec.logs.push(
                 self.now,
                 Level::Error,
                 &name,

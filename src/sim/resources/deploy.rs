@@ -3,9 +3,20 @@
 //! takes ⌈N/batch⌉ × (start-up + readiness); a rollback is simply another rollout, and a
 //! version that crashes on start stalls its rollout (nothing new ever becomes ready).
 
+use super::instance::InstState;
+use crate::sim::engine::Sim;
 use crate::sim::observe::events::EventKind;
 use crate::sim::observe::logs::Level;
-use crate::sim::state::{InstState, Rollout, Sim};
+
+#[derive(Clone, Debug)]
+pub(crate) struct Rollout {
+    pub to: usize,
+    pub batch: u32,
+    pub by: String,
+    pub paused: bool,
+    /// Instances (by index) this rollout replaces.
+    pub replace: Vec<u32>,
+}
 
 impl Sim {
     /// Starts rolling service `s` to version `to`. With `replace_all` every instance is replaced
@@ -41,7 +52,7 @@ impl Sim {
         svc.rollout = Some(Rollout { to, batch: batch.max(1), by: by.to_string(), paused: false, replace });
         let service = self.spec.services[s].name.clone();
         let (from, to_name) = (self.spec.versions[from].name.clone(), self.spec.versions[to].name.clone());
-        self.logs.push(
+        self.rec.logs.push(
             self.now,
             Level::Info,
             &service,
@@ -57,17 +68,12 @@ impl Sim {
     /// it at once, which asks for another step: such nested requests are queued, not nested,
     /// so one step never runs inside another.
     pub(crate) fn rollout_step(&mut self, s: usize) {
-        if !self.rollout_pending.contains(&s) {
-            self.rollout_pending.push(s);
-        }
-        if self.rollout_busy {
+        if !self.rollouts.enter_once(s) {
             return;
         }
-        self.rollout_busy = true;
-        while let Some(next) = self.rollout_pending.pop() {
+        while let Some(next) = self.rollouts.next() {
             self.rollout_step_once(next);
         }
-        self.rollout_busy = false;
     }
 
     fn rollout_step_once(&mut self, s: usize) {

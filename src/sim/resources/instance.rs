@@ -2,13 +2,17 @@
 //! passing health checks) → draining → stopped, or crashed → restarted after a Kubernetes-style
 //! back-off. Memory grows with in-flight work and leaks; past the limit the instance is killed.
 
-use crate::sim::init::{TICK, new_inst};
+use super::db::PoolState;
+use crate::sim::engine::{Ev, Sim, TICK};
+use crate::sim::kernel::slab::Key;
 use crate::sim::kernel::time::{Dur, MIN, SimTime};
 use crate::sim::model::spec::Balance;
+use crate::sim::observe::acc::Integrator;
 use crate::sim::observe::events::EventKind;
 use crate::sim::observe::logs::Level;
+use crate::sim::request::call::{Call, Origin, Site};
 use crate::sim::request::outcome::{Outcome, Reason};
-use crate::sim::state::{Call, Ev, InstState, Origin, Sim, Site};
+use std::collections::VecDeque;
 
 /// Kubernetes' crash-loop back-off: immediate, then 10 s doubling to 5 minutes.
 pub const RESTART_BACKOFF_S: [u64; 7] = [0, 10, 20, 40, 80, 160, 300];
@@ -16,6 +20,68 @@ pub const RESTART_BACKOFF_S: [u64; 7] = [0, 10, 20, 40, 80, 160, 300];
 const BACKOFF_RESET: Dur = Dur(10 * MIN);
 /// A draining instance is stopped after this long even if work remains.
 const DRAIN_TIMEOUT: Dur = Dur(30_000_000);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum InstState {
+    Starting,
+    Ready,
+    Draining,
+    Stopped,
+    Crashed,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Inst {
+    pub num: u32,
+    pub state: InstState,
+    pub life: u32,
+    pub version: usize,
+    pub up_since: SimTime,
+    pub queue: VecDeque<Key>,
+    pub busy: u32,
+    pub cpu_active: u32,
+    pub in_rotation: bool,
+    pub hc_ok: u32,
+    pub hc_fail: u32,
+    pub restarts: u32,
+    pub leaked_mb: f64,
+    pub pool: PoolState,
+    pub busy_int: Integrator,
+    pub cpu_int: Integrator,
+}
+
+impl Inst {
+    pub fn outstanding(&self) -> u32 {
+        self.queue.len() as u32 + self.busy
+    }
+    pub fn live(&self) -> bool {
+        matches!(self.state, InstState::Starting | InstState::Ready | InstState::Crashed)
+    }
+}
+
+impl Inst {
+    /// A new instance (life 1) in `state`, up since `now`, with an empty queue and pool.
+    pub fn new(num: u32, version: usize, state: InstState, now: SimTime) -> Inst {
+        Inst {
+            num,
+            state,
+            life: 1,
+            version,
+            up_since: now,
+            queue: VecDeque::new(),
+            busy: 0,
+            cpu_active: 0,
+            in_rotation: false,
+            hc_ok: 0,
+            hc_fail: 0,
+            restarts: 0,
+            leaked_mb: 0.0,
+            pool: PoolState::default(),
+            busy_int: Integrator::default(),
+            cpu_int: Integrator::default(),
+        }
+    }
+}
 
 impl Sim {
     pub(crate) fn inst_name(&self, s: usize, i: usize) -> String {
@@ -68,7 +134,7 @@ impl Sim {
     /// Adds a new instance running `version`; it becomes ready after the start-up time.
     pub(crate) fn add_instance(&mut self, s: usize, version: usize) -> usize {
         let num = self.svcs[s].insts.iter().map(|x| x.num).max().unwrap_or(0) + 1;
-        let inst = new_inst(num, version, InstState::Starting, self.now);
+        let inst = Inst::new(num, version, InstState::Starting, self.now);
         self.svcs[s].insts.push(inst);
         let i = self.svcs[s].insts.len() - 1;
         self.begin_start(s, i);
@@ -157,7 +223,7 @@ impl Sim {
                     let why = format!("health check failed {fails} times ({})", reason.text());
                     self.set_rotation(s, i, false, &why);
                     let src = self.inst_name(s, i);
-                    self.logs.push(
+                    self.rec.logs.push(
                         self.now,
                         Level::Warn,
                         "edge",
@@ -224,7 +290,7 @@ impl Sim {
         let after = Dur::from_secs(RESTART_BACKOFF_S[idx]);
         self.q.push(now + after, Ev::RestartDue { svc: s as u16, inst: i as u32, life });
         let (service, instance) = (self.spec.services[s].name.clone(), self.inst_name(s, i));
-        self.logs.push(now, Level::Error, &service, &instance, None, format!("{instance} terminated: {why}"));
+        self.rec.logs.push(now, Level::Error, &service, &instance, None, format!("{instance} terminated: {why}"));
         self.emit(
             false,
             EventKind::InstanceCrashed { service: service.clone(), instance: instance.clone(), why: why.to_string() },
@@ -312,7 +378,7 @@ impl Sim {
     pub(crate) fn on_tick(&mut self) {
         let dt = TICK.secs_f64();
         for s in 0..self.svcs.len() {
-            let fault_leak = self.svcs[s].leak_mb_s;
+            let fault_leak = self.svcs[s].faults.leak_mb_s;
             for i in 0..self.svcs[s].insts.len() {
                 let inst = &self.svcs[s].insts[i];
                 if !matches!(inst.state, InstState::Ready | InstState::Draining) {

@@ -2,20 +2,43 @@
 //! and the ways they break — refusing connections, black-holing requests until the caller's
 //! timeout, rejecting an expired certificate.
 
+use super::bucket::TokenBucket;
+use crate::sim::engine::{Ev, Sim};
 use crate::sim::kernel::slab::Key;
 use crate::sim::kernel::time::Dur;
+use crate::sim::kernel::time::SimTime;
+use crate::sim::model::spec::ThirdParty;
+use crate::sim::observe::acc::RedAcc;
+use crate::sim::request::call::Via;
 use crate::sim::request::outcome::{Outcome, Reason};
-use crate::sim::state::{Ev, Sim, Via};
 
 /// How fast a refused connection or a TLS failure comes back.
 const FAST_FAIL: Dur = Dur(2_000);
 /// How fast a 429 comes back.
 const RATE_LIMITED: Dur = Dur(15_000);
 
+#[derive(Clone, Debug, Default)]
+pub(crate) struct TpState {
+    pub down: u32,
+    pub blackhole: u32,
+    pub cert_expired: bool,
+    pub limit: Option<TokenBucket>,
+    pub quota_cut: Option<TokenBucket>,
+    pub error_rate: f64,
+    pub extra: Dur,
+    pub red: RedAcc,
+}
+
+impl TpState {
+    pub fn new(spec: &ThirdParty, now: SimTime) -> Self {
+        TpState { limit: spec.rate_limit.map(|b| TokenBucket::new(b, now)), ..TpState::default() }
+    }
+}
+
 impl Sim {
     pub(crate) fn third_party_call(&mut self, ak: Key, t: usize) {
         let now = self.now;
-        self.totals.third_party_attempts[t] += 1;
+        self.rec.totals.third_party_attempts[t] += 1;
         let spec = &self.spec.third_parties[t];
         let st = &mut self.tps[t];
         st.red.arrive();
