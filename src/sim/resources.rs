@@ -13,6 +13,7 @@ pub(crate) mod bucket;
 pub(crate) mod cache;
 pub(crate) mod db;
 pub(crate) mod deploy;
+pub(crate) mod health;
 pub(crate) mod instance;
 pub(crate) mod service;
 pub(crate) mod third_party;
