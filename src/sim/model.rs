@@ -8,6 +8,7 @@
 //! never handles into a run.
 
 pub mod command;
+pub mod command_kind;
 pub mod fault;
 pub mod rules;
 pub mod spec;
