@@ -1,9 +1,10 @@
 //! Alert rules (Prometheus-style: pending while the condition holds, firing after `for`,
 //! resolved when it stops holding) evaluated on what monitoring can see — blind components
 //! report nothing and lagging monitoring evaluates old windows — and the conditions used by
-//! timeline triggers and objectives, which see the truth.
+//! timeline triggers and objectives, which see the truth. Objectives are checked at every
+//! window close; when they all hold the run may end.
 
-use crate::sim::engine::Sim;
+use crate::sim::engine::{EndReason, Sim};
 use crate::sim::kernel::time::SimTime;
 use crate::sim::kernel::time::{Dur, SEC};
 use crate::sim::model::rules::AlertSeverity;
@@ -160,6 +161,28 @@ impl Sim {
             Condition::All(cs) => cs.iter().all(|c| self.holds(c)),
             Condition::Any(cs) => cs.iter().any(|c| self.holds(c)),
             Condition::Not(c) => !self.holds(c),
+        }
+    }
+
+    /// The run ends when every objective holds at the same window close. (Objectives are
+    /// not latched: "errors under 1% for 2 minutes" can hold before trouble starts.)
+    pub(crate) fn check_objectives(&mut self) {
+        if self.spec.objectives.is_empty() {
+            return;
+        }
+        let now: Vec<bool> = self.spec.objectives.iter().map(|o| self.holds(&o.condition)).collect();
+        let all = now.iter().all(|x| *x);
+        let was = self.rules.objectives_now.iter().all(|x| *x);
+        self.rules.objectives_now = now;
+        if all && !was {
+            for i in 0..self.spec.objectives.len() {
+                self.rules.objectives_met[i] = Some(self.now);
+                let objective = self.spec.objectives[i].name.clone();
+                self.emit(false, EventKind::ObjectiveMet { objective });
+            }
+            if self.spec.end_when_objectives_met {
+                self.end(EndReason::ObjectivesMet);
+            }
         }
     }
 }

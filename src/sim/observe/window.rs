@@ -1,11 +1,10 @@
 //! Closing a metrics window: every accumulator becomes one `Window` of statistics; then the
 //! SLO, alert rules, conditional timeline entries, objectives and rollouts are evaluated on it.
 
-use super::events::EventKind;
 use super::metric::{
     CacheStats, DbStats, DepStats, EdgeStats, InstanceCounts, ServiceStats, SloStats, ThirdPartyStats, Window,
 };
-use crate::sim::engine::{EndReason, Ev, Sim, WINDOW};
+use crate::sim::engine::{Ev, Sim, WINDOW};
 use crate::sim::kernel::time::{Dur, SEC};
 use crate::sim::request::dep::DepAcc;
 use crate::sim::resources::instance::InstState;
@@ -231,27 +230,5 @@ impl Sim {
             return 0.0;
         }
         (1.0 - good / total) / (1.0 - self.spec.slo.availability).max(1e-9)
-    }
-
-    /// The run ends when every objective holds at the same window close. (Objectives are
-    /// not latched: "errors under 1% for 2 minutes" can hold before trouble starts.)
-    fn check_objectives(&mut self) {
-        if self.spec.objectives.is_empty() {
-            return;
-        }
-        let now: Vec<bool> = self.spec.objectives.iter().map(|o| self.holds(&o.condition)).collect();
-        let all = now.iter().all(|x| *x);
-        let was = self.rules.objectives_now.iter().all(|x| *x);
-        self.rules.objectives_now = now;
-        if all && !was {
-            for i in 0..self.spec.objectives.len() {
-                self.rules.objectives_met[i] = Some(self.now);
-                let objective = self.spec.objectives[i].name.clone();
-                self.emit(false, EventKind::ObjectiveMet { objective });
-            }
-            if self.spec.end_when_objectives_met {
-                self.end(EndReason::ObjectivesMet);
-            }
-        }
     }
 }
