@@ -16,6 +16,7 @@ pub mod request;
 pub mod resources;
 
 pub use control::apply::{CommandRecord, Incident};
+pub use control::resolve::{AlertRef, Rejection, ResolvedCommand, Restart};
 pub use engine::{EndReason, Sim};
 pub use kernel::time::{Dur, SimTime};
 pub use model::command::{Audience, Command, CommandKind, Severity, TimedCommand};

@@ -12,3 +12,4 @@ pub(crate) mod alerts;
 pub(crate) mod apply;
 pub(crate) mod config;
 pub(crate) mod inject;
+pub(crate) mod resolve;
