@@ -60,7 +60,7 @@ pub use engine::{EndReason, Sim};
 pub use kernel::time::{Dur, SimTime};
 pub use model::command::{Audience, Command, CommandKind, Severity, TimedCommand};
 pub use model::spec::SimSpec;
-pub use observe::events::{Event, EventKind};
+pub use observe::events::{Category, ChangeKind, Event, EventKind};
 pub use observe::metric::{Component, Metric, MetricRef, Window};
 pub use resources::instance::InstState;
 

@@ -1,6 +1,7 @@
 //! The event log: everything that happened in a run, in order — hidden fault onsets included
 //! (flagged `hidden`, revealed in the debrief). Scoring and the debrief read only this log and
-//! the metrics; the game's "what changed?" list and alert panel are views of it.
+//! the metrics; the game's "what changed?" list and alert panel are views of it. Which events
+//! matter to which view is decided by one classification, [`EventKind::category`].
 
 use crate::sim::kernel::time::{Dur, SimTime};
 use crate::sim::model::command::{Audience, Command, Severity};
@@ -59,25 +60,94 @@ pub enum EventKind {
     RunEnded { reason: crate::sim::engine::EndReason },
 }
 
+/// What sort of change to the system an event is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeKind {
+    Deploy,
+    Config,
+    Flag,
+    Scale,
+    Restart,
+    CacheFlush,
+    Failover,
+    Edge,
+}
+
+/// What an event means to a person reading the run. This is the one classification: the
+/// changes panel, the chart markers, the debrief's sections and the text report each choose
+/// the categories they show, so a new event kind is classified here, once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Category {
+    /// A hidden fault starts or clears: the truth, revealed in the debrief.
+    Fault,
+    /// The player's command was accepted or rejected.
+    Command { accepted: bool },
+    /// Someone starts changing the system: a deploy, config push, flag, scaling, restart,
+    /// cache flush, failover or edge setting ("what changed?").
+    Change(ChangeKind),
+    /// A change under way moves on: a rollout finishes, pauses or resumes; a failover ends.
+    Progress(ChangeKind),
+    /// Monitoring pages: an alert fires.
+    Alert,
+    /// Trouble the player can see or is told about: a crash, a breaker opening, a message.
+    Signal,
+    /// Help arrives: a paged team, a hint.
+    Help,
+    /// Things get better: an alert resolves, a breaker closes, the objectives are met.
+    Recovery,
+    /// The incident as the player runs it: declared, a status update, resolved.
+    Incident,
+    /// The run is over.
+    End,
+    /// Bookkeeping the summaries leave out: pending and acknowledged alerts, instance
+    /// lifecycle steps, a half-open breaker, a delayed command taking effect.
+    Detail,
+}
+
 impl EventKind {
-    /// True for changes to the system (deploys, config, flags, scaling, restarts): the
-    /// "what changed?" list.
-    pub fn is_change(&self) -> bool {
-        matches!(
-            self,
-            EventKind::DeployStarted { .. }
-                | EventKind::DeployFinished { .. }
-                | EventKind::DeployPaused { .. }
-                | EventKind::DeployResumed { .. }
-                | EventKind::ConfigChanged { .. }
-                | EventKind::FlagChanged { .. }
-                | EventKind::Scaled { .. }
-                | EventKind::InstanceRestarting { .. }
-                | EventKind::CacheFlushed { .. }
-                | EventKind::FailoverStarted
-                | EventKind::FailoverFinished
-                | EventKind::EdgeChanged { .. }
-        )
+    pub fn category(&self) -> Category {
+        use EventKind as E;
+        match self {
+            E::FaultStarted { .. } | E::FaultCleared { .. } => Category::Fault,
+            E::CommandApplied { .. } => Category::Command { accepted: true },
+            E::CommandRejected { .. } => Category::Command { accepted: false },
+            E::DeployStarted { .. } => Category::Change(ChangeKind::Deploy),
+            E::DeployFinished { .. } | E::DeployPaused { .. } | E::DeployResumed { .. } => {
+                Category::Progress(ChangeKind::Deploy)
+            }
+            E::ConfigChanged { .. } => Category::Change(ChangeKind::Config),
+            E::FlagChanged { .. } => Category::Change(ChangeKind::Flag),
+            E::Scaled { .. } => Category::Change(ChangeKind::Scale),
+            E::InstanceRestarting { .. } => Category::Change(ChangeKind::Restart),
+            E::CacheFlushed { .. } => Category::Change(ChangeKind::CacheFlush),
+            E::FailoverStarted => Category::Change(ChangeKind::Failover),
+            E::FailoverFinished => Category::Progress(ChangeKind::Failover),
+            E::EdgeChanged { .. } => Category::Change(ChangeKind::Edge),
+            E::AlertFiring { .. } => Category::Alert,
+            E::InstanceCrashed { .. } | E::BreakerOpened { .. } | E::Message { .. } => Category::Signal,
+            E::TeamArrived { .. } | E::HintGiven { .. } => Category::Help,
+            E::AlertResolved { .. } | E::BreakerClosed { .. } | E::ObjectiveMet { .. } => Category::Recovery,
+            E::IncidentDeclared { .. } | E::StatusUpdatePosted { .. } | E::IncidentResolved => Category::Incident,
+            E::RunEnded { .. } => Category::End,
+            E::CommandTookEffect { .. }
+            | E::AlertPending { .. }
+            | E::AlertAcknowledged { .. }
+            | E::InstanceStarting { .. }
+            | E::InstanceInRotation { .. }
+            | E::InstanceOutOfRotation { .. }
+            | E::InstanceStopped { .. }
+            | E::BreakerHalfOpen { .. } => Category::Detail,
+        }
+    }
+
+    /// Who made a change, where the event says (`"you"` for the player).
+    pub fn actor(&self) -> Option<&str> {
+        match self {
+            EventKind::DeployStarted { by, .. }
+            | EventKind::ConfigChanged { by, .. }
+            | EventKind::FlagChanged { by, .. } => Some(by),
+            _ => None,
+        }
     }
 
     /// One readable line.
