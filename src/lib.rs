@@ -3,6 +3,7 @@
 //! Module map (dependencies point down this list only: `sim` depends on nothing else here).
 
 pub mod cli;
+pub mod load;
 pub mod report; // text and JSON renderings of a run
 pub mod scenario; // RON text → validated Spec (story, scoring data, SimSpec); built-ins
 pub mod score;

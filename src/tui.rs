@@ -17,4 +17,4 @@ pub mod theme;
 pub mod view;
 pub mod widgets;
 
-pub use run::{Options, run};
+pub use run::{Options, RunError, run};

@@ -11,7 +11,7 @@ use std::path::Path;
 
 /// Loads a saved run and re-runs it on its scenario; also returns how long the re-run took (ms).
 pub fn rerun(path: &Path) -> Result<(Spec, Sim, f64), Failure> {
-    let text = super::load::read_text(path, "saved run")?;
+    let text = crate::load::read_text(path, "saved run")?;
     let run = SavedRun::load(path, &text).map_err(Failure::new)?;
     let (name, source) = match &run.scenario {
         ScenarioRef::Builtin(id) => {
@@ -23,7 +23,7 @@ pub fn rerun(path: &Path) -> Result<(Spec, Sim, f64), Failure> {
             })?;
             (format!("scenarios/{file}"), (*text).to_string())
         }
-        ScenarioRef::File(f) => (f.clone(), super::load::read_text(Path::new(f), "scenario")?),
+        ScenarioRef::File(f) => (f.clone(), crate::load::read_text(Path::new(f), "scenario")?),
     };
     let now = format!("{:016x}", scenario::content_hash(source.as_bytes()));
     if now != run.scenario_hash {

@@ -6,7 +6,7 @@
 use super::app::{App, Effect, Msg, Screen};
 use super::keymap::{self, Keymap};
 use super::view;
-use crate::cli::Failure;
+use crate::load::{self, LoadError};
 use crate::store::{self, Dirs, Profile, Settings, ThemeName};
 use futures::StreamExt;
 use ratatui::Terminal;
@@ -28,6 +28,27 @@ pub struct Options {
     pub speed: Option<u32>,
     pub ascii: bool,
     pub theme: Option<ThemeName>,
+}
+
+/// Why the game could not run. The command line turns it into its exit message.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(
+        "the game needs an interactive terminal (stdin and stdout are not both a terminal); for headless use try `firedrill run SCENARIO`"
+    )]
+    NotATerminal,
+    /// The data and config directories could not be found.
+    #[error("{0}")]
+    Dirs(String),
+    /// The scenario asked for on the command line.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error("cannot start the event loop: {0}")]
+    Runtime(std::io::Error),
+    #[error("cannot set up the terminal: {0}")]
+    Setup(std::io::Error),
+    #[error("terminal error: {0}")]
+    Terminal(#[from] std::io::Error),
 }
 
 /// Restores the terminal when dropped (quit, error, early return).
@@ -63,25 +84,20 @@ fn install_panic_hook(dirs: Dirs) {
 }
 
 /// Runs the game.
-pub fn run(opts: &Options) -> Result<(), Failure> {
+pub fn run(opts: &Options) -> Result<(), RunError> {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-        return Err(Failure::new(
-            "the game needs an interactive terminal (stdin and stdout are not both a terminal); for headless use try `firedrill run SCENARIO`",
-        ));
+        return Err(RunError::NotATerminal);
     }
-    let dirs = Dirs::locate().map_err(Failure::new)?;
+    let dirs = Dirs::locate().map_err(RunError::Dirs)?;
     let mut app = prepare(&dirs, opts)?;
     store::diag(&dirs, "game started");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::new(format!("cannot start the event loop: {e}")))?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(RunError::Runtime)?;
     install_panic_hook(dirs.clone());
-    let guard = Guard::enter().map_err(|e| Failure::new(format!("cannot set up the terminal: {e}")))?;
+    let guard = Guard::enter().map_err(RunError::Setup)?;
     let result = runtime.block_on(event_loop(&mut app, &dirs));
     drop(guard);
     if let Err(e) = &result {
-        store::diag(&dirs, &format!("error: {}", e.cause));
+        store::diag(&dirs, &format!("error: {e}"));
     }
     store::diag(&dirs, "game ended");
     result
@@ -89,7 +105,7 @@ pub fn run(opts: &Options) -> Result<(), Failure> {
 
 /// Loads settings, progress and keys, and the scenario asked for, before the screen goes up
 /// (so a bad scenario is reported on a normal terminal).
-fn prepare(dirs: &Dirs, opts: &Options) -> Result<App, Failure> {
+fn prepare(dirs: &Dirs, opts: &Options) -> Result<App, RunError> {
     let settings = Settings::load(dirs);
     let profile = Profile::load(dirs);
     let mut keymap = Keymap::default_map();
@@ -121,14 +137,14 @@ fn prepare(dirs: &Dirs, opts: &Options) -> Result<App, Failure> {
     app.notices = notices;
     app.seed = opts.seed;
     if let Some(s) = &opts.scenario {
-        let spec = crate::cli::load_scenario(s)?;
-        app.open(spec, scenario_ref(s));
+        let spec = load::scenario(s)?;
+        app.open(spec, load::scenario_ref(s));
     }
     Ok(app)
 }
 
-async fn event_loop(app: &mut App, dirs: &Dirs) -> Result<(), Failure> {
-    let io = |e: std::io::Error| Failure::new(format!("terminal error: {e}"));
+async fn event_loop(app: &mut App, dirs: &Dirs) -> Result<(), RunError> {
+    let io = RunError::Terminal;
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout())).map_err(io)?;
     let size = terminal.size().map_err(io)?;
     app.update(Msg::Resize(size.width, size.height));
@@ -174,27 +190,17 @@ async fn event_loop(app: &mut App, dirs: &Dirs) -> Result<(), Failure> {
                 }
                 Effect::OpenFile(path) => {
                     let shown = path.display().to_string();
-                    let result = crate::cli::load_scenario(&shown)
-                        .map(|spec| {
-                            let abs = std::fs::canonicalize(&path).map_or(shown.clone(), |p| p.display().to_string());
-                            (Box::new(spec), abs)
-                        })
-                        .map_err(|f| if f.detail.is_empty() { f.cause } else { format!("{}\n{}", f.cause, f.detail) });
+                    let result =
+                        load::scenario(&shown).map(|spec| (Box::new(spec), load::canonical(&shown))).map_err(|e| {
+                            let detail = e.detail();
+                            if detail.is_empty() { e.to_string() } else { format!("{e}\n{detail}") }
+                        });
                     app.update(Msg::Opened(result));
                 }
                 Effect::Finished => finished(app, dirs),
                 Effect::Export => export(app, dirs),
             }
         }
-    }
-}
-
-/// How a scenario argument is recorded in a saved run.
-fn scenario_ref(arg: &str) -> crate::store::ScenarioRef {
-    if crate::scenario::builtin_ids().any(|b| b == arg) {
-        crate::store::ScenarioRef::Builtin(arg.to_string())
-    } else {
-        crate::store::ScenarioRef::File(std::fs::canonicalize(arg).map_or(arg.to_string(), |p| p.display().to_string()))
     }
 }
 
