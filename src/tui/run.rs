@@ -4,7 +4,7 @@
 //! stdout while the screen is up: diagnostics go to the log file in the data dir.
 
 use super::app::{App, Effect, Msg, Screen};
-use super::keymap::{self, Keymap};
+use super::keymap::Keymap;
 use super::view;
 use crate::load::{self, LoadError};
 use crate::store::{self, Dirs, Profile, Settings, ThemeName};
@@ -108,15 +108,24 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
 fn prepare(dirs: &Dirs, opts: &Options) -> Result<App, RunError> {
     let settings = Settings::load(dirs);
     let profile = Profile::load(dirs);
-    let mut keymap = Keymap::default_map();
     let mut notices: Vec<String> = settings.warning.iter().chain(profile.warning.iter()).cloned().collect();
     let keymap_file = dirs.keymap_file();
-    if keymap_file.exists() {
-        match std::fs::read_to_string(&keymap_file).map_err(|e| e.to_string()).and_then(|t| keymap::parse(&t)) {
-            Ok(user) => keymap.merge(user),
-            Err(e) => notices.push(format!("{} was not used: {e}", keymap_file.display())),
+    let keymap = if keymap_file.exists() {
+        let shown = keymap_file.display().to_string();
+        match std::fs::read_to_string(&keymap_file) {
+            Ok(text) => {
+                let (keymap, warnings) = Keymap::with_user(&shown, &text);
+                notices.extend(warnings);
+                keymap
+            }
+            Err(e) => {
+                notices.push(format!("{shown} was not used: {e}"));
+                Keymap::default_map()
+            }
         }
-    }
+    } else {
+        Keymap::default_map()
+    };
     for n in &notices {
         store::diag(dirs, &format!("warning: {n}"));
     }
