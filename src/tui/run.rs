@@ -7,13 +7,16 @@ use super::app::{App, Effect, Msg, Screen};
 use super::keymap::Keymap;
 use super::view;
 use crate::load::{self, LoadError};
+use crate::scenario::Spec;
 use crate::store::{self, Dirs, Profile, Settings, ThemeName};
 use futures::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{Event, EventStream, KeyEventKind};
 use ratatui::crossterm::{cursor, execute, terminal};
+use std::collections::VecDeque;
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// At most this many frames a second while the clock runs.
@@ -188,70 +191,64 @@ async fn event_loop(app: &mut App, dirs: &Dirs) -> Result<(), RunError> {
             // Paused time does not count when the clock starts again.
             last = Instant::now();
         }
-        for effect in app.update(msg) {
-            match effect {
-                Effect::Quit => return Ok(()),
-                Effect::SaveSettings => {
-                    if let Err(e) = app.settings.save(dirs) {
-                        app.notices.push(format!("settings not saved: {e}"));
-                        store::diag(dirs, &format!("settings not saved: {e}"));
-                    }
-                }
-                Effect::OpenFile(path) => {
-                    let shown = path.display().to_string();
-                    let result =
-                        load::scenario(&shown).map(|spec| (Box::new(spec), load::canonical(&shown))).map_err(|e| {
-                            let detail = e.detail();
-                            if detail.is_empty() { e.to_string() } else { format!("{e}\n{detail}") }
-                        });
-                    app.update(Msg::Opened(result));
-                }
-                Effect::Finished => finished(app, dirs),
-                Effect::Export => export(app, dirs),
-            }
+        if perform(app, dirs, msg) {
+            return Ok(());
         }
     }
 }
 
-/// A finished game: save the run, record the score in the profile.
-fn finished(app: &mut App, dirs: &Dirs) {
-    let Screen::End(g) = &app.screen else { return };
+/// Updates the app with `msg` and performs the effects, feeding each result back as a message
+/// (whose effects are performed in turn). True if the game should quit.
+fn perform(app: &mut App, dirs: &Dirs, msg: Msg) -> bool {
+    let mut effects: VecDeque<Effect> = app.update(msg).into();
+    while let Some(effect) = effects.pop_front() {
+        let reply = match effect {
+            Effect::Quit => return true,
+            Effect::Log(line) => {
+                store::diag(dirs, &line);
+                continue;
+            }
+            Effect::SaveSettings => Msg::SettingsSaved(app.settings.save(dirs).map_err(|e| e.to_string())),
+            Effect::SaveProfile => Msg::ProfileSaved(app.profile.save(dirs).map_err(|e| e.to_string())),
+            Effect::OpenFile(path) => Msg::Opened(open_file(&path)),
+            Effect::Finished => match save_run(app, dirs) {
+                Some(saved) => Msg::RunSaved(saved),
+                None => continue,
+            },
+            Effect::Export => match export(app, dirs) {
+                Some(written) => Msg::Exported(written),
+                None => continue,
+            },
+        };
+        effects.extend(app.update(reply));
+    }
+    false
+}
+
+/// Reads and validates a scenario file chosen in the menu: the spec and its canonical path.
+fn open_file(path: &Path) -> Result<(Box<Spec>, String), String> {
+    let shown = path.display().to_string();
+    load::scenario(&shown).map(|spec| (Box::new(spec), load::canonical(&shown))).map_err(|e| {
+        let detail = e.detail();
+        if detail.is_empty() { e.to_string() } else { format!("{e}\n{detail}") }
+    })
+}
+
+/// Saves the finished game's run in the runs directory (`None` if no game has finished).
+fn save_run(app: &App, dirs: &Dirs) -> Option<Result<PathBuf, String>> {
+    let Screen::End(g) = &app.screen else { return None };
     let run = store::SavedRun::new(g.source.clone(), &g.spec, g.sim.seed(), None, g.recorded.clone());
     let path = run.path_in(&dirs.runs_dir());
-    let mut notes = Vec::new();
-    match run.save(&path) {
-        Ok(()) => notes.push(format!("run saved to {}", path.display())),
-        Err(e) => notes.push(format!("run not saved: {e}")),
-    }
-    let id = g.spec.id.clone();
-    if let (Some(d), crate::store::ScenarioRef::Builtin(_)) = (&g.debrief, &g.source) {
-        let best = app.profile.record(&id, d.score.overall, &d.score.grade);
-        if best {
-            notes.push(format!("new best for {id}: {} ({})", d.score.overall, d.score.grade));
-        }
-        if let Err(e) = app.profile.save(dirs) {
-            notes.push(format!("progress not saved: {e}"));
-        }
-    }
-    for n in &notes {
-        store::diag(dirs, n);
-    }
-    app.notices = notes;
+    Some(run.save(&path).map(|()| path).map_err(|e| e.to_string()))
 }
 
-/// Writes the debrief as markdown to the data directory.
-fn export(app: &mut App, dirs: &Dirs) {
-    let Screen::End(g) = &app.screen else { return };
-    let Some(d) = &g.debrief else { return };
+/// Writes the debrief as markdown to the data directory (`None` if there is none).
+fn export(app: &App, dirs: &Dirs) -> Option<Result<PathBuf, String>> {
+    let Screen::End(g) = &app.screen else { return None };
+    let d = g.debrief.as_ref()?;
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let path = dirs.data.join("debriefs").join(format!("{}-{secs}.md", d.scenario_id));
-    let note = match store::write_atomic(&path, crate::report::markdown(d).as_bytes()) {
-        Ok(()) => format!("debrief written to {}", path.display()),
-        Err(e) => format!("debrief not written: {e}"),
-    };
-    store::diag(dirs, &note);
-    app.notices = vec![note];
-    app.dirty = true;
+    Some(store::write_atomic(&path, crate::report::markdown(d).as_bytes()).map(|()| path).map_err(|e| e.to_string()))
 }
 
 /// SIGINT and SIGTERM, as one stream.

@@ -2,13 +2,13 @@
 //! menu and console, filter logs, acknowledge alerts. Only commands sent through the action menu
 //! (and acknowledging) touch the simulation; looking is free.
 
-use super::action::Action;
-use super::app::{App, Effect, Overlay};
-use super::forms;
-use super::game::{Focus, Panel};
-use crate::sim::model::command::{Command, CommandKind};
+use super::super::action::Action;
+use super::super::app::{App, Effect, Overlay};
+use super::super::forms;
+use super::super::game::{Focus, Game, Panel};
+use crate::sim::Command;
 
-pub fn incident(app: &mut App, action: Action) -> Vec<Effect> {
+pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
     let Some(g) = app.game_mut() else { return vec![] };
     let v = &mut g.view;
     let panel = App::panel_index(v.panel);
@@ -51,9 +51,7 @@ pub fn incident(app: &mut App, action: Action) -> Vec<Effect> {
             app.overlay = Some(Overlay::Actions { items, cursor: 0, title: "Actions" });
         }
         Action::Incident => {
-            use CommandKind as K;
-            let items = vec![K::Declare, K::StatusUpdate, K::Ack, K::Page, K::Resolve];
-            let items = items.into_iter().filter(|k| *k != K::Page || !g.spec.sim.teams.is_empty()).collect();
+            let items = forms::console(g);
             app.overlay = Some(Overlay::Actions { items, cursor: 0, title: "Incident console" });
         }
         Action::Filter => app.overlay = Some(Overlay::Filter(v.filter.clone())),
@@ -85,7 +83,7 @@ pub fn incident(app: &mut App, action: Action) -> Vec<Effect> {
 }
 
 /// Scrolls the current panel: the alert list moves its cursor; text panels scroll back.
-fn scroll(g: &mut super::game::Game, down: bool, by: usize) {
+fn scroll(g: &mut Game, down: bool, by: usize) {
     let v = &mut g.view;
     let i = App::panel_index(v.panel);
     match v.panel {
