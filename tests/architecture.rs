@@ -1,6 +1,8 @@
 //! The simulation core, scoring and scenario loading stay pure (DESIGN.md §2): no terminal,
 //! no async runtime, no file system, no wall clock, no unseeded randomness, no `HashMap`
-//! iteration order; and `sim` depends on nothing else in the crate.
+//! iteration order; and `sim` depends on nothing else in the crate. The module edges in
+//! `src/lib.rs` hold: only `tui` knows the terminal and the runtime, the game never reaches
+//! into the command line, and inside `sim` the kernel and the model stand on their own.
 
 use std::path::Path;
 
@@ -84,6 +86,149 @@ fn the_engine_depends_on_nothing_else_in_the_crate() {
         }
     }
     assert!(violations.is_empty(), "sim must not depend on other modules:\n{}", violations.join("\n"));
+}
+
+/// The `.rs` files of `src/<module>.rs` and `src/<module>/`.
+fn module_files(module: &str) -> Vec<std::path::PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    let dir = root.join(module);
+    if dir.exists() {
+        rust_files(&dir, &mut files);
+    }
+    let file = root.join(format!("{module}.rs"));
+    if file.exists() {
+        files.push(file);
+    }
+    files
+}
+
+/// The crate's top-level modules a line refers to (`crate::x`).
+fn crate_modules(line: &str) -> Vec<&str> {
+    line.match_indices("crate::")
+        .filter(|(i, _)| !line[..*i].ends_with("firedrill::"))
+        .map(|(i, m)| {
+            let rest = &line[i + m.len()..];
+            &rest[..rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len())]
+        })
+        .collect()
+}
+
+/// Which modules each module may use (besides itself), as `src/lib.rs` states them.
+const ALLOWED: [(&str, &[&str]); 9] = [
+    ("sim", &[]),
+    ("scenario", &["sim"]),
+    ("score", &["scenario", "sim"]),
+    ("report", &["score", "scenario", "sim"]),
+    ("store", &["scenario", "sim"]),
+    ("load", &["store", "scenario", "sim"]),
+    ("tui", &["load", "report", "store", "score", "scenario", "sim"]),
+    ("cli", &["tui", "load", "report", "store", "score", "scenario", "sim"]),
+    ("main", &["cli"]),
+];
+
+fn edge_violations(module: &str, files: &[std::path::PathBuf], allowed: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in files {
+        for (n, line) in code_lines(f) {
+            for used in crate_modules(&line) {
+                if used != module && !allowed.contains(&used) {
+                    out.push(format!("{}:{n}: {module} uses crate::{used}: {}", f.display(), line.trim()));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_module_uses_only_the_modules_below_it() {
+    let mut violations = Vec::new();
+    for (module, allowed) in ALLOWED {
+        let files = module_files(module);
+        assert!(!files.is_empty(), "src/{module}.rs exists");
+        violations.extend(edge_violations(module, &files, allowed));
+    }
+    assert!(violations.is_empty(), "module edges (see src/lib.rs):\n{}", violations.join("\n"));
+}
+
+#[test]
+fn the_game_never_reaches_into_the_command_line() {
+    let mut violations = Vec::new();
+    for f in module_files("tui") {
+        for (n, line) in code_lines(&f) {
+            if line.contains("crate::cli") || line.contains("firedrill::cli") {
+                violations.push(format!("{}:{n}: {}", f.display(), line.trim()));
+            }
+        }
+    }
+    assert!(violations.is_empty(), "tui must not use cli (cli uses tui):\n{}", violations.join("\n"));
+}
+
+/// Crates only the terminal game may use.
+const TERMINAL: [&str; 4] = ["ratatui", "crossterm", "tokio", "futures"];
+
+#[test]
+fn only_the_game_knows_the_terminal_and_the_async_runtime() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let tui = root.join("tui");
+    let mut violations = Vec::new();
+    for f in files.iter().filter(|f| !f.starts_with(&tui) && **f != root.join("tui.rs")) {
+        for (n, line) in code_lines(f) {
+            for word in TERMINAL {
+                if line.contains(word) {
+                    violations.push(format!("{}:{n}: `{word}` in: {}", f.display(), line.trim()));
+                }
+            }
+        }
+    }
+    assert!(violations.is_empty(), "only src/tui may use the terminal or tokio:\n{}", violations.join("\n"));
+}
+
+/// The rooms of `sim` a room may use (besides itself): the kernel builds on nothing; the
+/// model on the kernel and the names observation gives metrics and log levels.
+const SIM_ROOMS: [(&str, &[&str]); 2] = [("kernel", &[]), ("model", &["kernel", "observe::metric", "observe::logs"])];
+
+fn room_violations(room: &str, files: &[std::path::PathBuf], allowed: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in files {
+        for (n, line) in code_lines(f) {
+            for (i, m) in line.match_indices("crate::sim::") {
+                let rest = &line[i + m.len()..];
+                let ok = rest.starts_with(room) || allowed.iter().any(|a| rest.starts_with(a));
+                if !ok || line.contains("super::super") {
+                    out.push(format!("{}:{n}: sim::{room} uses: {}", f.display(), line.trim()));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn inside_the_engine_the_kernel_and_the_model_stand_on_their_own() {
+    let mut violations = Vec::new();
+    for (room, allowed) in SIM_ROOMS {
+        let files = module_files(&format!("sim/{room}"));
+        assert!(!files.is_empty(), "src/sim/{room}.rs exists");
+        violations.extend(room_violations(room, &files, allowed));
+    }
+    assert!(violations.is_empty(), "sim rooms:\n{}", violations.join("\n"));
+}
+
+#[test]
+fn the_edge_checks_catch_a_violation() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("x.rs");
+    std::fs::write(&f, "use crate::cli::Failure; // crate::store in a comment is fine\nuse crate::sim::engine::Sim;\n")
+        .unwrap();
+    let files = [f];
+    assert_eq!(edge_violations("tui", &files, &["sim"]).len(), 1, "tui → cli is caught, tui → sim is not");
+    assert_eq!(room_violations("kernel", &files, &[]).len(), 1, "kernel → engine is caught");
+    assert_eq!(room_violations("model", &files, &["kernel"]).len(), 1);
+    assert_eq!(crate_modules("let x = crate::sim::Dur(1) + crate::load::f();"), ["sim", "load"]);
 }
 
 #[test]

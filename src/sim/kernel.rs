@@ -4,7 +4,8 @@
 //!
 //! Owns: `SimTime`/`Dur`, `EventQueue`, `Slab`/`Key`, `Stream`, `Dist`, `Hist`.
 //! May not touch: anything else in `sim` (no `Sim`, no spec, no components). Every other room
-//! builds on these; they build on nothing but `std`, `rand` and `serde`.
+//! builds on these; they build on nothing but `std`, `rand` and `serde` (`tests/architecture.rs`
+//! checks it).
 
 pub mod dist;
 pub mod hist;

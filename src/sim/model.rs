@@ -4,8 +4,8 @@
 //!
 //! Owns: the types `scenario` builds and saved runs store.
 //! May not touch: the running `Sim` or any of its state. Model types depend only on the kernel
-//! and on the names of metrics (`observe::metric::{Component, MetricRef}`); they hold indices,
-//! never handles into a run.
+//! and on names observation defines (`observe::metric`'s components and metrics, log levels);
+//! they hold indices, never handles into a run (`tests/architecture.rs` checks the edges).
 
 pub mod command;
 pub mod command_kind;
