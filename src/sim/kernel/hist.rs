@@ -150,8 +150,25 @@ mod tests {
         for us in [0u64, 1, 63, 64, 65, 100, 1_000, 123_456, 10_000_000, 1 << 40] {
             let (lo, hi) = bounds(index(us));
             assert!(lo <= us as f64 && (us as f64) < hi, "{us} not in [{lo},{hi})");
-            assert!((hi - lo) / lo.max(1.0) <= 1.0 / 16.0 || us < 64);
         }
+    }
+
+    #[test]
+    fn every_bucket_is_at_most_a_32nd_of_its_values_wide() {
+        // Exact below 64 µs; above, 32 sub-buckets per power of two, the widest a 32nd of
+        // its lower bound (the first of each octave).
+        for i in 0..LINEAR {
+            assert_eq!(bounds(i), (i as f64, i as f64 + 1.0));
+        }
+        let widest = (LINEAR..BUCKETS)
+            .map(|i| {
+                let (lo, hi) = bounds(i);
+                assert_eq!(index(lo as u64), i, "bucket {i} starts at {lo}");
+                assert_eq!(index(hi as u64 - 1), i, "bucket {i} ends before {hi}");
+                (hi - lo) / lo
+            })
+            .fold(0.0, f64::max);
+        assert!((widest - 1.0 / 32.0).abs() < 1e-12, "widest bucket: {widest}");
     }
 
     #[test]
