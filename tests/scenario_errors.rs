@@ -14,18 +14,19 @@
 //!
 //! The other tests here cover what a folder of files cannot: the shipped scenarios are valid,
 //! scenario text cannot smuggle terminal escape sequences through, oversized files are refused
-//! before parsing, and hostile nesting or sizes return an error quickly instead of hanging or
-//! overflowing the stack.
+//! before parsing, and hostile nesting or sizes are rejected with bounded work (bytes parsed,
+//! names compared, bytes rescanned to locate problems) instead of hanging or overflowing the
+//! stack. Nothing here reads a clock.
 
 mod common;
 
 use common::diff;
-use firedrill::scenario::{self, BUILTIN, MAX_FILE_BYTES, ScenarioErrors, Spec};
+use firedrill::scenario::error::MAX_PROBLEMS;
+use firedrill::scenario::{self, BUILTIN, MAX_FILE_BYTES, MAX_ITEMS, ScenarioErrors, Spec, Work};
 use firedrill::sim::model::rules::Inject;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 /// The folder, relative to the crate root: also the prefix of the file names in the errors.
 const DIR: &str = "tests/invalid_scenarios";
@@ -218,9 +219,9 @@ fn error_messages_cannot_carry_escape_sequences_either() {
 fn an_oversized_file_is_refused_before_parsing() {
     // Syntactically broken too: a size error, not a syntax error, proves nothing was parsed.
     let text = format!("Scenario(\n// {}\n", "x".repeat(MAX_FILE_BYTES));
-    let started = Instant::now();
-    let errors = rejected("big.ron", &text);
-    assert!(started.elapsed() < Duration::from_secs(1), "refusing took {:?}", started.elapsed());
+    let (result, work) = scenario::parse_measured("big.ron", &text);
+    assert_eq!(work, Work::default(), "nothing was parsed, compared or located");
+    let errors = result.expect_err("refused");
     assert_eq!(
         errors.to_string(),
         format!(
@@ -237,21 +238,24 @@ fn an_oversized_file_is_refused_before_parsing() {
 }
 
 /// Parses hostile `text` on a thread with a small stack (as a game thread might have) and
-/// checks that it is rejected, quickly, with errors that point inside the text.
+/// checks that it is rejected with errors that point inside the text, and with bounded work:
+/// the text is parsed once; each reference to a name takes at least 8 bytes of text and scans
+/// one list of at most `MAX_ITEMS` names; each reported problem rescans the text once.
 #[track_caller]
 fn rejected_quickly(what: &str, text: String) -> ScenarioErrors {
     let lines = text.lines().count().max(1);
-    let started = Instant::now();
-    let errors = std::thread::Builder::new()
+    let len = text.len();
+    let (result, work) = std::thread::Builder::new()
         .stack_size(1 << 20)
-        .spawn(move || scenario::parse("hostile.ron", &text))
+        .spawn(move || scenario::parse_measured("hostile.ron", &text))
         .expect("spawning a thread")
         .join()
-        .unwrap_or_else(|_| panic!("{what}: parsing panicked"))
-        .err()
-        .unwrap_or_else(|| panic!("{what}: accepted"));
-    let took = started.elapsed();
-    assert!(took < Duration::from_secs(3), "{what}: took {took:?}");
+        .unwrap_or_else(|_| panic!("{what}: parsing panicked"));
+    let errors = result.err().unwrap_or_else(|| panic!("{what}: accepted"));
+    assert_eq!(work.parsed_bytes, len, "{what}: parsed once");
+    let max_comparisons = (MAX_ITEMS * len / 8) as u64;
+    assert!(work.name_comparisons <= max_comparisons, "{what}: {} names compared", work.name_comparisons);
+    assert!(work.located_bytes <= (MAX_PROBLEMS + 1) * len, "{what}: {} bytes rescanned", work.located_bytes);
     assert!(!errors.0.is_empty(), "{what}: no error");
     assert!(errors.0.len() <= 60, "{what}: {} errors; the list should be capped", errors.0.len());
     for e in &errors.0 {
