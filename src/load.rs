@@ -3,8 +3,8 @@
 //! error, and parse errors keep their positions. A built-in id names an embedded scenario;
 //! anything else is a path.
 //!
-//! Errors are typed ([`LoadError`]); its `Display` is the one-line cause and
-//! [`LoadError::detail`] the positioned problems under it, which each front end shows its way.
+//! Errors are typed ([`LoadError`](crate::load::LoadError)); its `Display` is the one-line cause and
+//! [`LoadError::detail`](crate::load::LoadError::detail) the positioned problems under it, which each front end shows its way.
 
 use crate::scenario::{self, MAX_FILE_BYTES, ScenarioErrors, Spec};
 use crate::sim::TimedCommand;

@@ -2,9 +2,9 @@
 //!
 //! Contract: `(SimSpec, seed, [(time, command)]) → events + metrics`, identical byte for byte on
 //! every run. The engine reads no clock, no files, no terminal and no global randomness; the
-//! driver (the game's pacer or the headless runner) calls [`Sim::advance_to`] and
-//! [`Sim::submit`], and reads [`Sim::windows`], [`Sim::events`], [`Sim::logs`] and
-//! [`Sim::traces`]. Advancing in one step or in many gives the same result.
+//! driver (the game's pacer or the headless runner) calls [`Sim::advance_to`](crate::sim::Sim::advance_to) and
+//! [`Sim::submit`](crate::sim::Sim::submit), and reads [`Sim::windows`](crate::sim::Sim::windows), [`Sim::events`](crate::sim::Sim::events), [`Sim::logs`](crate::sim::Sim::logs) and
+//! [`Sim::traces`](crate::sim::Sim::traces). Advancing in one step or in many gives the same result.
 //!
 //! # The rooms
 //!

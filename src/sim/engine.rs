@@ -220,11 +220,24 @@ impl Sim {
         self.rec.events.push(Event { t: self.now, hidden, kind });
     }
 
+    /// Every second: close the metrics window, then evaluate the scenario's rules on it and
+    /// move rollouts on (a batch that became ready during the window proceeds).
+    fn on_window(&mut self) {
+        self.close_window();
+        self.evaluate_alerts();
+        self.check_triggers();
+        self.check_objectives();
+        for s in 0..self.svcs.len() {
+            self.rollout_step(s);
+        }
+        self.q.push(self.now + WINDOW, Ev::Window);
+    }
+
     fn dispatch(&mut self, ev: Ev) {
         match ev {
             Ev::Arrival => self.on_arrival(),
             Ev::Abuse { source } => self.on_abuse(source),
-            Ev::Window => self.close_window(),
+            Ev::Window => self.on_window(),
             Ev::Tick => self.on_tick(),
             Ev::Backoff { call } => self.on_backoff(call),
             Ev::AttemptTimeout { att } => self.on_attempt_timeout(att),

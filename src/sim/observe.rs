@@ -1,12 +1,13 @@
 //! Observation: everything the run produces for people and tools — per-window metrics (the
-//! accumulators and their `Window`), the event log, rate-capped log lines and read-only views
-//! of live state. Scoring, reports and the game read only what this room exposes.
+//! accumulators and the `Window` they empty into), the event log and its one classification
+//! (`EventKind::category`), rate-capped log lines and read-only views of live state. Scoring,
+//! reports and the game read only what this room exposes.
 //!
 //! Owns: `RedAcc`/`Integrator`/`Totals`, `Window` and the metric names, `Event`/`EventKind`,
-//! `Logs`, the views.
+//! `Logs`, the views, and the `Record` of the run.
 //! May not touch: the behaviour of the run. Observing never draws a random number, schedules
-//! an event or changes a component: a run with the views read every frame and one never read
-//! are the same run.
+//! an event, emits one or changes a component (closing a window only empties the counters
+//! kept for it): a run whose views are read every frame and one never read are the same run.
 
 pub mod acc;
 pub mod events;

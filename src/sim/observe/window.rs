@@ -1,10 +1,11 @@
-//! Closing a metrics window: every accumulator becomes one `Window` of statistics; then the
-//! SLO, alert rules, conditional timeline entries, objectives and rollouts are evaluated on it.
+//! Closing a metrics window: every accumulator becomes one `Window` of statistics (the SLO's
+//! burn rates and budget included) and the log caps reset. What is evaluated on the window —
+//! alert rules, triggers, objectives, rollouts — the engine runs next (`Sim::on_window`).
 
 use super::metric::{
     CacheStats, DbStats, DepStats, EdgeStats, InstanceCounts, ServiceStats, SloStats, ThirdPartyStats, Window,
 };
-use crate::sim::engine::{Ev, Sim, WINDOW};
+use crate::sim::engine::{Sim, WINDOW};
 use crate::sim::kernel::time::{Dur, SEC};
 use crate::sim::request::dep::DepAcc;
 use crate::sim::resources::instance::InstState;
@@ -117,14 +118,6 @@ impl Sim {
         blind.dedup();
         self.rec.windows.push(Window { t, edge, services, deps, db, caches, third_parties, slo, blind, lag_s });
         self.rec.logs.close_window(now);
-
-        self.evaluate_alerts();
-        self.check_triggers();
-        self.check_objectives();
-        for s in 0..self.svcs.len() {
-            self.rollout_step(s);
-        }
-        self.q.push(now + WINDOW, Ev::Window);
     }
 
     fn service_stats(&mut self, s: usize, secs: f64) -> ServiceStats {

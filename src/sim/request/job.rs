@@ -139,8 +139,7 @@ impl Sim {
             }
             job.running = true;
             let (arrived, trace, depth) = (job.arrived, job.trace, job.depth);
-            inst.busy += 1;
-            inst.busy_int.set(self.now, f64::from(inst.busy));
+            inst.take_worker(self.now);
             self.rec.totals.service_wait[s].record(self.now.since(arrived).0);
             if trace != 0 {
                 let label = format!("{}-{} queue", self.spec.services[s].name, self.svcs[s].insts[i].num);
@@ -170,8 +169,7 @@ impl Sim {
                     let factor = self.cpu_factor(s, i, e);
                     let t = Dur::from_us_f64(base * factor);
                     let inst = &mut self.svcs[s].insts[i];
-                    inst.cpu_active += 1;
-                    inst.cpu_int.set(self.now, f64::from(inst.cpu_active));
+                    inst.cpu_start(self.now);
                     let job = self.jobs.get_mut(jk).expect("job exists");
                     job.in_cpu = true;
                     job.next_pc = (pc + 1) as u16;
@@ -255,8 +253,7 @@ impl Sim {
             job.in_cpu = false;
             let (trace, depth, start) = (job.trace, job.depth, job.span_start);
             let inst = &mut self.svcs[s].insts[i];
-            inst.cpu_active -= 1;
-            inst.cpu_int.set(self.now, f64::from(inst.cpu_active));
+            inst.cpu_end(self.now);
             if trace != 0 {
                 let label = format!("{}-{} cpu", self.spec.services[s].name, inst.num);
                 self.rec.traces.span(trace, depth, label, start, self.now, true);
@@ -298,12 +295,10 @@ impl Sim {
         let inst = &mut self.svcs[s].insts[i];
         if inst.life == job.life {
             if job.running {
-                inst.busy -= 1;
-                inst.busy_int.set(now, f64::from(inst.busy));
+                inst.free_worker(now);
             }
             if job.in_cpu {
-                inst.cpu_active -= 1;
-                inst.cpu_int.set(now, f64::from(inst.cpu_active));
+                inst.cpu_end(now);
             }
         }
         self.rec.totals.service_in_system[s].add(now, -1.0);

@@ -3,7 +3,7 @@
 //! call is over. Backoff follows PHYSICS.md: none, exponential, full, equal or decorrelated
 //! jitter, capped.
 
-use super::call::{Origin, Site, Via};
+use super::call::{Origin, Site};
 use super::outcome::Reason;
 use crate::sim::engine::{Ev, Sim};
 use crate::sim::kernel::rng::Stream;
@@ -30,24 +30,12 @@ pub fn backoff(p: &RetryPolicy, n: u32, prev: Dur, rng: &mut Stream) -> Dur {
 
 impl Sim {
     pub(crate) fn on_attempt_timeout(&mut self, ak: Key) {
-        let Some(att) = self.attempts.get_mut(ak) else {
-            return;
-        };
-        if att.resolved {
+        if self.attempts.get(ak).is_none_or(|a| a.resolved) {
             return;
         }
-        if let Via::Db { svc, inst, life, waiting: true, .. } = att.via {
-            // Leave the pool queue: the waiter is gone.
-            if let Via::Db { waiting, .. } = &mut att.via {
-                *waiting = false;
-            }
-            att.target_done = true;
-            let i = &mut self.svcs[svc as usize].insts[inst as usize];
-            if i.life == life {
-                i.pool.waiting -= 1;
-            }
-        }
-        let done = att.target_done;
+        // A try still waiting for a database connection gives up its place in the queue.
+        self.leave_pool_queue(ak);
+        let done = self.attempts.get(ak).is_some_and(|a| a.target_done);
         self.resolve_attempt(ak, Err(Reason::TimedOut));
         if done {
             self.free_attempt(ak);

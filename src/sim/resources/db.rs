@@ -252,6 +252,27 @@ impl Sim {
         pool.idle += 1;
     }
 
+    /// The caller of an attempt waiting for a connection gave up: it leaves the pool's queue
+    /// (and the callee is done with it). Nothing happens to an attempt that is not waiting.
+    pub(crate) fn leave_pool_queue(&mut self, ak: Key) {
+        let Some(att) = self.attempts.get_mut(ak) else {
+            return;
+        };
+        let Via::Db { svc, inst, life, waiting, .. } = &mut att.via else {
+            return;
+        };
+        if !*waiting {
+            return;
+        }
+        *waiting = false;
+        att.target_done = true;
+        let (s, i, life) = (*svc as usize, *inst as usize, *life);
+        let inst = &mut self.svcs[s].insts[i];
+        if inst.life == life {
+            inst.pool.waiting -= 1;
+        }
+    }
+
     pub(crate) fn on_pool_timeout(&mut self, ak: Key) {
         let Some(att) = self.attempts.get_mut(ak) else {
             return;

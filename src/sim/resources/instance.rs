@@ -60,6 +60,30 @@ impl Inst {
 }
 
 impl Inst {
+    /// A worker picks up a job.
+    pub fn take_worker(&mut self, now: SimTime) {
+        self.busy += 1;
+        self.busy_int.set(now, f64::from(self.busy));
+    }
+
+    /// A job gives its worker back.
+    pub fn free_worker(&mut self, now: SimTime) {
+        self.busy -= 1;
+        self.busy_int.set(now, f64::from(self.busy));
+    }
+
+    /// A job starts using the CPU (contention is counted from this).
+    pub fn cpu_start(&mut self, now: SimTime) {
+        self.cpu_active += 1;
+        self.cpu_int.set(now, f64::from(self.cpu_active));
+    }
+
+    /// A job stops using the CPU.
+    pub fn cpu_end(&mut self, now: SimTime) {
+        self.cpu_active -= 1;
+        self.cpu_int.set(now, f64::from(self.cpu_active));
+    }
+
     /// A new instance (life 1) in `state`, up since `now`, with an empty queue and pool.
     pub fn new(num: u32, version: usize, state: InstState, now: SimTime) -> Inst {
         Inst {
