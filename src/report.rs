@@ -8,8 +8,8 @@ pub mod debrief_md;
 pub use debrief_md::{markdown, timeline_chart};
 
 use crate::scenario::Spec;
+use crate::sim::Window;
 use crate::sim::observe::logs::group_thousands;
-use crate::sim::observe::metric::Window;
 use crate::sim::{Category, Event, EventKind, Sim};
 use serde::Serialize;
 

@@ -22,9 +22,9 @@ pub use error::{ScenarioError, ScenarioErrors};
 pub use raw::{Difficulty, Direction, Verdict};
 pub use validate_ctx::MAX_ITEMS;
 
-use crate::sim::kernel::time::Dur;
-use crate::sim::model::command::{CommandKind, Severity};
-use crate::sim::model::spec::SimSpec;
+use crate::sim::Dur;
+use crate::sim::SimSpec;
+use crate::sim::{CommandKind, Severity};
 use std::sync::Arc;
 
 /// Files larger than this are refused before parsing.

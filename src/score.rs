@@ -11,9 +11,9 @@ pub use evidence::Evidence;
 pub use judge::{Decision, Source};
 
 use crate::scenario::Spec;
-use crate::sim::model::command::{Command, CommandKind};
 use crate::sim::model::fault::Fault;
 use crate::sim::model::rules::Inject;
+use crate::sim::{Command, CommandKind};
 use crate::sim::{Dur, EventKind, SimTime};
 use serde::{Deserialize, Serialize};
 

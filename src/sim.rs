@@ -45,14 +45,14 @@
 //!    `close_window` (`observe/window`) empties them into one `Window` per second, then alert
 //!    rules, timeline triggers, objectives and rollouts are evaluated on it.
 
-pub mod control;
+pub(crate) mod control;
 mod engine;
 mod init;
 pub mod kernel;
 pub mod model;
 pub mod observe;
-pub mod request;
-pub mod resources;
+pub(crate) mod request;
+pub(crate) mod resources;
 
 pub use control::apply::{CommandRecord, Incident};
 pub use control::resolve::{AlertRef, Rejection, ResolvedCommand, Restart};
@@ -62,6 +62,9 @@ pub use model::command::{Audience, Command, CommandKind, Severity, TimedCommand}
 pub use model::spec::SimSpec;
 pub use observe::events::{Category, ChangeKind, Event, EventKind};
 pub use observe::metric::{Component, Metric, MetricRef, Window};
+pub use request::outcome::{Class, Outcome, Reason};
+pub use request::trace::{Span, Trace};
+pub use resources::breaker::BreakerState;
 pub use resources::instance::InstState;
 
 use std::sync::Arc;
@@ -90,7 +93,7 @@ impl Sim {
     pub fn logs(&self) -> &observe::logs::Logs {
         &self.rec.logs
     }
-    pub fn traces(&self) -> &std::collections::VecDeque<request::trace::Trace> {
+    pub fn traces(&self) -> &std::collections::VecDeque<Trace> {
         self.rec.traces.recent()
     }
     pub fn totals(&self) -> &observe::acc::Totals {

@@ -2,7 +2,7 @@
 //! which commands reach the engine (with the sim time they were sent at). No terminal and no
 //! clock: sim time moves only through `Msg::Frame` or an explicit `advance_to`.
 
-use firedrill::sim::model::command::{Command, CommandKind, Severity};
+use firedrill::sim::{Command, CommandKind, Severity};
 use firedrill::sim::{EndReason, SimTime, TimedCommand};
 use firedrill::store::{Profile, Settings};
 use firedrill::tui::app::{App, Effect, MenuPage, Msg, Overlay, Screen};

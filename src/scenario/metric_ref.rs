@@ -3,7 +3,7 @@
 //! `Window::value`: fractions for ratios, milliseconds for latencies, counts per second.
 
 use crate::sim::model::spec::{SimSpec, Target};
-use crate::sim::observe::metric::{Component, Metric, MetricRef};
+use crate::sim::{Component, Metric, MetricRef};
 
 const NAMES: [(&str, Metric); 28] = [
     ("rps", Metric::Rps),

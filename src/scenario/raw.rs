@@ -9,7 +9,7 @@ mod service;
 pub use rules::*;
 pub use service::*;
 
-use crate::sim::kernel::time::Dur;
+use crate::sim::Dur;
 use crate::sim::model::spec::Backoff;
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};

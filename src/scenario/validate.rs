@@ -7,11 +7,11 @@ use super::error::{Problems, field, index, key};
 use super::locate::Seg;
 use super::raw::RawScenario;
 use super::{Comms, Spec};
-use crate::sim::kernel::time::{Dur, SimTime};
 use crate::sim::model::spec::{
     Bucket, Cache, Database, Edge, Flag, FlagEffect, HotKey, LogLimits, Shape, SimSpec, Slo, Spike, Team, ThirdParty,
     Traffic, Version,
 };
+use crate::sim::{Dur, SimTime};
 use std::sync::Arc;
 
 pub(super) use super::validate_ctx::*;

@@ -7,8 +7,8 @@ use super::error::{field, index, key};
 use super::locate::Seg;
 use super::raw::{HealthCheck, RawScenario, RawStep};
 use super::validate::{Ctx, MAX_INSTANCES, MAX_ITEMS, MAX_WORKERS};
+use crate::sim::Dur;
 use crate::sim::kernel::dist::Dist;
-use crate::sim::kernel::time::Dur;
 use crate::sim::model::spec::{Dep, Endpoint, Health, Memory, Pool, Service, SimSpec, Step, Target};
 
 /// The most tries one user request may cause at the bottom of the call graph.

@@ -8,11 +8,11 @@ use super::raw::{RawAlertExpr, RawCondition, RawEntry, RawScenario};
 use super::validate::Ctx;
 use super::validate_fault::fault;
 use super::{ExpertStep, Judgement};
-use crate::sim::kernel::time::{Dur, SimTime};
+use crate::sim::MetricRef;
+use crate::sim::SimSpec;
 use crate::sim::model::fault::Fault;
 use crate::sim::model::rules::{AlertExpr, AlertRule, Cmp, Condition, Inject, Objective, TimelineEntry, Trigger};
-use crate::sim::model::spec::SimSpec;
-use crate::sim::observe::metric::MetricRef;
+use crate::sim::{Dur, SimTime};
 
 pub(super) struct Story {
     pub judge: Vec<Judgement>,
@@ -292,7 +292,7 @@ fn condition(cx: &mut Ctx, sim: &SimSpec, labels: &[String], path: &[Seg], c: &R
         }
         RawCondition::NoStatusUpdateBy(by) => {
             cx.within_length(&[path, &[index(0)]].concat(), *by);
-            Condition::NoCommandBy { kind: crate::sim::model::command::CommandKind::StatusUpdate, by: SimTime(by.0) }
+            Condition::NoCommandBy { kind: crate::sim::CommandKind::StatusUpdate, by: SimTime(by.0) }
         }
         RawCondition::Declared => Condition::Declared,
         RawCondition::StatusPosted => Condition::StatusPosted,

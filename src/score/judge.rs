@@ -8,7 +8,7 @@
 use super::Dimension;
 use super::evidence::Evidence;
 use crate::scenario::{Direction, Judgement, Spec, Verdict};
-use crate::sim::model::command::Command;
+use crate::sim::Command;
 use crate::sim::model::fault::Fault;
 use crate::sim::model::rules::Inject;
 use crate::sim::model::spec::Target;

@@ -3,10 +3,10 @@
 //! (replica count, flag, limit, version, …) with sensible defaults from the live system.
 
 use super::game::Game;
+use crate::sim::Component;
 use crate::sim::kernel::time::parse_dur;
-use crate::sim::model::command::{Audience, Command, CommandKind, Severity};
 use crate::sim::model::spec::Target;
-use crate::sim::observe::metric::Component;
+use crate::sim::{Audience, Command, CommandKind, Severity};
 
 /// The incident console (running the incident rather than the system), in its order.
 pub const INCIDENT_CONSOLE: [CommandKind; 5] =

@@ -4,8 +4,8 @@
 
 use super::series::Series;
 use crate::scenario::Spec;
+use crate::sim::Component;
 use crate::sim::observe::logs::Level;
-use crate::sim::observe::metric::Component;
 use crate::sim::{Command, Dur, Rejection, Sim, SimTime, TimedCommand};
 use std::sync::Arc;
 use std::time::Duration;

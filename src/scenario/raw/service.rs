@@ -3,7 +3,7 @@
 //! plans use. Defaults keep small services small (see `scenarios/README.md`).
 
 use super::{Ordered, RawPolicy};
-use crate::sim::kernel::time::Dur;
+use crate::sim::Dur;
 use crate::sim::model::spec::Balance;
 use serde::Deserialize;
 

@@ -4,8 +4,8 @@
 
 use super::super::game::{Game, Panel};
 use super::super::theme::{Health, Theme};
+use crate::sim::Component;
 use crate::sim::observe::logs::Level;
-use crate::sim::observe::metric::Component;
 use crate::sim::{Category, EventKind, SimTime};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
