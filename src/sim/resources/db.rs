@@ -252,17 +252,16 @@ impl Sim {
         pool.idle += 1;
     }
 
-    /// The caller of an attempt waiting for a connection gave up: it leaves the pool's queue
-    /// (and the callee is done with it). Nothing happens to an attempt that is not waiting.
-    pub(crate) fn leave_pool_queue(&mut self, ak: Key) {
-        let Some(att) = self.attempts.get_mut(ak) else {
-            return;
-        };
+    /// An attempt waiting for a connection leaves the pool's queue (its caller gave up, or
+    /// the acquire timeout fired): the service whose pool it waited in, or `None` if it was
+    /// not waiting.
+    pub(crate) fn leave_pool_queue(&mut self, ak: Key) -> Option<usize> {
+        let att = self.attempts.get_mut(ak)?;
         let Via::Db { svc, inst, life, waiting, .. } = &mut att.via else {
-            return;
+            return None;
         };
         if !*waiting {
-            return;
+            return None;
         }
         *waiting = false;
         att.target_done = true;
@@ -271,26 +270,15 @@ impl Sim {
         if inst.life == life {
             inst.pool.waiting -= 1;
         }
+        Some(s)
     }
 
+    /// No connection within the acquire timeout: the try fails (its caller may retry).
     pub(crate) fn on_pool_timeout(&mut self, ak: Key) {
-        let Some(att) = self.attempts.get_mut(ak) else {
-            return;
-        };
-        let Via::Db { svc, inst, life, waiting, .. } = &mut att.via else {
-            return;
-        };
-        if !*waiting {
-            return;
+        if let Some(s) = self.leave_pool_queue(ak) {
+            self.svcs[s].acc.pool_timeouts += 1;
+            self.attempt_done(ak, Err(Reason::PoolTimeout));
         }
-        *waiting = false;
-        let (s, i, life) = (*svc as usize, *inst as usize, *life);
-        let inst = &mut self.svcs[s].insts[i];
-        if inst.life == life {
-            inst.pool.waiting -= 1;
-        }
-        self.svcs[s].acc.pool_timeouts += 1;
-        self.attempt_done(ak, Err(Reason::PoolTimeout));
     }
 
     /// Closes every connection of an instance's pool (it crashed, restarted or stopped).

@@ -60,28 +60,20 @@ impl Inst {
 }
 
 impl Inst {
-    /// A worker picks up a job.
+    /// A worker picks up a job (`take_worker`) or is given back (`free_worker`); a job starts
+    /// or stops using the CPU (contention is counted from these). Each level is integrated
+    /// over time for the utilisation metrics.
     pub fn take_worker(&mut self, now: SimTime) {
-        self.busy += 1;
-        self.busy_int.set(now, f64::from(self.busy));
+        step(&mut self.busy, &mut self.busy_int, now, true);
     }
-
-    /// A job gives its worker back.
     pub fn free_worker(&mut self, now: SimTime) {
-        self.busy -= 1;
-        self.busy_int.set(now, f64::from(self.busy));
+        step(&mut self.busy, &mut self.busy_int, now, false);
     }
-
-    /// A job starts using the CPU (contention is counted from this).
     pub fn cpu_start(&mut self, now: SimTime) {
-        self.cpu_active += 1;
-        self.cpu_int.set(now, f64::from(self.cpu_active));
+        step(&mut self.cpu_active, &mut self.cpu_int, now, true);
     }
-
-    /// A job stops using the CPU.
     pub fn cpu_end(&mut self, now: SimTime) {
-        self.cpu_active -= 1;
-        self.cpu_int.set(now, f64::from(self.cpu_active));
+        step(&mut self.cpu_active, &mut self.cpu_int, now, false);
     }
 
     /// A new instance (life 1) in `state`, up since `now`, with an empty queue and pool.
@@ -105,6 +97,15 @@ impl Inst {
             cpu_int: Integrator::default(),
         }
     }
+}
+
+fn step(level: &mut u32, integral: &mut Integrator, now: SimTime, up: bool) {
+    if up {
+        *level += 1;
+    } else {
+        *level -= 1;
+    }
+    integral.set(now, f64::from(*level));
 }
 
 impl Sim {
