@@ -29,7 +29,10 @@ impl Default for Profile {
 }
 
 impl Profile {
+    /// Loads the profile at the game's start; first sweeps what killed saves left in the data
+    /// directories.
     pub fn load(dirs: &super::Dirs) -> super::Loaded<Profile> {
+        dirs.sweep_data_temps();
         let mut l: super::Loaded<Profile> = super::load_versioned(&dirs.profile_file(), PROFILE_VERSION);
         l.value.version = PROFILE_VERSION;
         l

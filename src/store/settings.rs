@@ -29,7 +29,10 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// Loads the settings at the game's start; first sweeps what killed saves left in the
+    /// config directory.
     pub fn load(dirs: &super::Dirs) -> super::Loaded<Settings> {
+        dirs.sweep_config_temps();
         let mut l: super::Loaded<Settings> = super::load_versioned(&dirs.settings_file(), SETTINGS_VERSION);
         l.value.version = SETTINGS_VERSION;
         if ![1, 2, 4, 8].contains(&l.value.speed) {
