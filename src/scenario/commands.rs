@@ -1,5 +1,9 @@
 //! Commands files: a RON list of timed commands, the same type the game records and a saved
 //! run stores, e.g. `[(at: "4m15s", command: SetFlag(flag: "coupons-v2", on: false))]`.
+//!
+//! Parsed strictly: an unknown field (`instanse: 2`) is an error with its position and the
+//! fields allowed there, never silently dropped (dropping it turned a restart of one instance
+//! into a rolling restart of all of them).
 
 use super::error::{ScenarioError, ScenarioErrors, from_ron};
 use crate::sim::command::TimedCommand;
@@ -19,8 +23,19 @@ pub fn parse_commands(file: &str, text: &str) -> Result<Vec<TimedCommand>, Scena
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .with_recursion_limit(32);
     options.from_str(text).map_err(|e| {
+        use ron::error::Error as E;
         let mut err = from_ron(file, &e);
-        err.hint = "a commands file is a list like [(at: \"2m\", command: Rollback(service: \"api\"))]".into();
+        // Keep the hint that names the allowed fields or variants; the generic one is about
+        // scenarios, so say what a commands file looks like instead.
+        if !matches!(
+            e.code,
+            E::NoSuchStructField { .. }
+                | E::NoSuchEnumVariant { .. }
+                | E::MissingStructField { .. }
+                | E::DuplicateStructField { .. }
+        ) {
+            err.hint = "a commands file is a list like [(at: \"2m\", command: Rollback(service: \"api\"))]".into();
+        }
         ScenarioErrors(vec![err])
     })
 }

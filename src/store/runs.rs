@@ -3,7 +3,8 @@
 //! nothing derived, so a replay recomputes the score and debrief rather than trusting a copy.
 //!
 //! A saved run is read like every other data file (`read.rs`: a regular file, at most
-//! [`MAX_RUN_BYTES`]), and a damaged one is an error with its position.
+//! [`MAX_RUN_BYTES`]) and parsed strictly: unknown fields are errors, with their position and
+//! the fields allowed.
 
 use super::read::{ReadError, read_text_file};
 use super::versioned::{declared_version, one_line, positioned, ron_options};
@@ -31,12 +32,14 @@ pub enum RunFileError {
 
 /// Where the scenario came from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum ScenarioRef {
     Builtin(String),
     File(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SavedRun {
     pub version: u32,
     /// The firedrill version that played the run.

@@ -1,4 +1,6 @@
-//! Player settings: theme, ASCII-only drawing, default speed.
+//! Player settings: theme, ASCII-only drawing, default speed. Unknown fields are refused (a
+//! typo is damage, handled like any other: see `versioned.rs`), except in a file from a newer
+//! firedrill.
 
 use serde::{Deserialize, Serialize};
 
@@ -12,7 +14,7 @@ pub enum ThemeName {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Settings {
     pub version: u32,
     pub theme: ThemeName,
