@@ -3,12 +3,14 @@
 //! nothing derived, so a replay recomputes the score and debrief rather than trusting a copy.
 //!
 //! A saved run is read like every other data file (`read.rs`: a regular file, at most
-//! [`MAX_RUN_BYTES`]) and parsed strictly: unknown fields are errors, with their position and
-//! the fields allowed.
+//! [`MAX_RUN_BYTES`]), parsed strictly (unknown fields are errors, with their position and the
+//! fields allowed), and holds at most `scenario::MAX_COMMANDS` commands. The per-second limit
+//! of commands files does not apply: a paused player can submit many commands at one instant.
 
 use super::read::{ReadError, read_text_file};
 use super::versioned::{declared_version, one_line, positioned, ron_options};
 use crate::scenario::ScenarioError;
+use crate::scenario::locate::Seg;
 use crate::sim::{SimTime, TimedCommand};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -98,7 +100,11 @@ impl SavedRun {
         {
             return Err(RunFileError::Newer { path: path.to_path_buf(), found });
         }
-        ron_options().from_str(text).map_err(|e| RunFileError::Invalid(positioned(path, &e)))
+        let run: SavedRun = ron_options().from_str(text).map_err(|e| RunFileError::Invalid(positioned(path, &e)))?;
+        let file = path.display().to_string();
+        crate::scenario::check_command_limits(&file, text, &run.commands, &[Seg::Field("commands".into())], false)
+            .map_err(RunFileError::Invalid)?;
+        Ok(run)
     }
 
     /// A fresh file name in the runs directory: time, scenario and seed.
