@@ -120,4 +120,16 @@ mod tests {
         }
         assert!(dir.path().join(format!(".dir.tmp-{dead}")).is_dir());
     }
+
+    #[test]
+    fn a_temp_of_a_live_pid_is_swept_once_it_is_older_than_any_save() {
+        let dir = tempfile::tempdir().unwrap();
+        // Our own PID is alive; an old file with it is from a process that had the PID before.
+        let p = dir.path().join(format!(".profile.ron.tmp-{}", std::process::id()));
+        let f = std::fs::File::create(&p).unwrap();
+        f.set_modified(std::time::SystemTime::now() - STALE_AFTER / 2).unwrap();
+        assert_eq!(sweep_stale_temps(dir.path(), None), Vec::<PathBuf>::new(), "younger than STALE_AFTER: kept");
+        f.set_modified(std::time::SystemTime::now() - STALE_AFTER * 2).unwrap();
+        assert_eq!(sweep_stale_temps(dir.path(), None), vec![p]);
+    }
 }
