@@ -11,8 +11,7 @@ use std::path::Path;
 
 /// Loads a saved run and re-runs it on its scenario; also returns how long the re-run took (ms).
 pub fn rerun(path: &Path) -> Result<(Spec, Sim, f64), Failure> {
-    let text = crate::load::read_text(path, "saved run")?;
-    let run = SavedRun::load(path, &text).map_err(Failure::new)?;
+    let run = SavedRun::read(path).map_err(|e| Failure::new(e.to_string()))?;
     let (name, source) = match &run.scenario {
         ScenarioRef::Builtin(id) => {
             let (_, file, text) = scenario::BUILTIN.iter().find(|b| b.0 == id).ok_or_else(|| {

@@ -1,8 +1,31 @@
 //! Commands files: a RON list of timed commands, the same type the game records and a saved
 //! run stores, e.g. `[(at: "4m15s", command: SetFlag(flag: "coupons-v2", on: false))]`.
+//!
+//! Parsed strictly: an unknown field (`instanse: 2`) is an error with its position and the
+//! fields allowed there, never silently dropped (dropping it turned a restart of one instance
+//! into a rolling restart of all of them). And bounded, so a file cannot make a run crawl:
+//!
+//! - at most [`MAX_COMMANDS`] = 10,000 commands in a file. A person acts a few dozen times in
+//!   an incident and the shipped solutions hold under ten; 10,000 is one command every 1.4 s
+//!   for the longest scenario allowed (4 h), more than any script that means it needs, while a
+//!   file of them still loads in milliseconds and costs the engine a bounded amount of work;
+//! - at most [`MAX_COMMANDS_PER_SECOND`] = 20 commands within any one second of sim time (a
+//!   sliding window, so a burst cannot straddle two seconds). Every command takes effect
+//!   after a delay and most need a moment to show; a scripted "do everything now" is a handful
+//!   of commands, and 20 leaves room for acking every alert at once. Thousands at one instant
+//!   only pile up work the engine must do before the clock can move.
+//!
+//! Either limit is reported at the entry that crosses it. A saved run from the game applies
+//! the first limit only: a paused player can submit any number of commands at one instant.
 
 use super::error::{ScenarioError, ScenarioErrors, from_ron};
-use crate::sim::TimedCommand;
+use super::locate::{Seg, locate};
+use crate::sim::{Dur, TimedCommand};
+
+/// The most commands a commands file (or a saved run) may hold.
+pub const MAX_COMMANDS: usize = 10_000;
+/// The most commands a commands file may hold within any one second of sim time.
+pub const MAX_COMMANDS_PER_SECOND: usize = 20;
 
 /// Parses a commands file; `file` names it in error messages.
 pub fn parse_commands(file: &str, text: &str) -> Result<Vec<TimedCommand>, ScenarioErrors> {
@@ -18,11 +41,79 @@ pub fn parse_commands(file: &str, text: &str) -> Result<Vec<TimedCommand>, Scena
     let options = ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .with_recursion_limit(32);
-    options.from_str(text).map_err(|e| {
+    let commands: Vec<TimedCommand> = options.from_str(text).map_err(|e| {
+        use ron::error::Error as E;
         let mut err = from_ron(file, &e);
-        err.hint = "a commands file is a list like [(at: \"2m\", command: Rollback(service: \"api\"))]".into();
+        // Keep the hint that names the allowed fields or variants; the generic one is about
+        // scenarios, so say what a commands file looks like instead.
+        if !matches!(
+            e.code,
+            E::NoSuchStructField { .. }
+                | E::NoSuchEnumVariant { .. }
+                | E::MissingStructField { .. }
+                | E::DuplicateStructField { .. }
+        ) {
+            err.hint = "a commands file is a list like [(at: \"2m\", command: Rollback(service: \"api\"))]".into();
+        }
         ScenarioErrors(vec![err])
-    })
+    })?;
+    check_command_limits(file, text, &commands, &[], true).map_err(|e| ScenarioErrors(vec![e]))?;
+    Ok(commands)
+}
+
+/// Checks `commands`, the list found at `list` in `text` (`[]` for a commands file's top
+/// level), against [`MAX_COMMANDS`] and, with `per_second`, [`MAX_COMMANDS_PER_SECOND`].
+pub fn check_command_limits(
+    file: &str,
+    text: &str,
+    commands: &[TimedCommand],
+    list: &[Seg],
+    per_second: bool,
+) -> Result<(), ScenarioError> {
+    let at = |i: usize, message: String, hint: String| {
+        let mut path = list.to_vec();
+        path.push(Seg::Index(i));
+        let (line, col) = locate(text, &path).unwrap_or((1, 1));
+        ScenarioError { file: file.to_string(), line, col, message, hint }
+    };
+    let limits = format!(
+        "a commands file may hold at most {MAX_COMMANDS} commands, and at most {MAX_COMMANDS_PER_SECOND} within any \
+         one second of sim time: spread them out or drop the repeats"
+    );
+    if commands.len() > MAX_COMMANDS {
+        return Err(at(
+            MAX_COMMANDS,
+            format!("too many commands: this is command {} of {}", MAX_COMMANDS + 1, commands.len()),
+            limits,
+        ));
+    }
+    if !per_second {
+        return Ok(());
+    }
+    // In time order (stable, as the engine applies them), the window [first, first + 1 s).
+    let mut order: Vec<usize> = (0..commands.len()).collect();
+    order.sort_by_key(|&i| commands[i].at);
+    let mut first = 0;
+    for (k, &i) in order.iter().enumerate() {
+        while commands[i].at.0 - commands[order[first]].at.0 >= Dur::from_secs(1).0 {
+            first += 1;
+        }
+        if k - first + 1 > MAX_COMMANDS_PER_SECOND {
+            let since = commands[order[first]].at;
+            return Err(at(
+                i,
+                format!(
+                    "too many commands within one second of sim time: this one, at {}, is number {} since {since} \
+                     (entry {})",
+                    commands[i].at,
+                    MAX_COMMANDS_PER_SECOND + 1,
+                    order[first] + 1
+                ),
+                limits,
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -48,5 +139,25 @@ mod tests {
         let e = &err.0[0];
         assert_eq!((e.file.as_str(), e.line), ("c.ron", 1));
         assert!(e.message.contains("Rollbak"), "{}", e.message);
+    }
+
+    fn hints(n: usize, every_ms: u64) -> Vec<TimedCommand> {
+        (0..n as u64).map(|i| TimedCommand { at: SimTime(i * every_ms * 1000), command: Command::Hint }).collect()
+    }
+
+    #[test]
+    fn the_per_second_window_slides() {
+        // 20 in [0, 0.95 s], then one at 1.0 s: the window is [0.05, 1.0], 20 again.
+        let mut ok = hints(20, 50);
+        ok.push(TimedCommand { at: SimTime(1_000_000), command: Command::Hint });
+        assert!(check_command_limits("c.ron", "[]", &ok, &[], true).is_ok());
+        // 21 within 0.84 s: refused at the 21st, even across a whole-second boundary.
+        let mut bad: Vec<TimedCommand> = hints(21, 40);
+        for c in &mut bad {
+            c.at = SimTime(c.at.0 + 500_000);
+        }
+        let e = check_command_limits("c.ron", "[]", &bad, &[], true).unwrap_err();
+        assert!(e.message.contains("is number 21 since 500ms (entry 1)"), "{}", e.message);
+        assert!(check_command_limits("c.ron", "[]", &bad, &[], false).is_ok(), "a saved run may burst");
     }
 }

@@ -40,4 +40,22 @@ impl Dirs {
     pub fn keymap_file(&self) -> PathBuf {
         self.config.join("keymap.ron")
     }
+    /// Where the game writes exported debriefs.
+    pub fn debriefs_dir(&self) -> PathBuf {
+        self.data.join("debriefs")
+    }
+
+    /// Removes the temp files that killed saves left in firedrill's data directories (data,
+    /// runs, debriefs); see `temps.rs` for which files and when. Returns what was removed.
+    pub fn sweep_data_temps(&self) -> Vec<PathBuf> {
+        [self.data.clone(), self.runs_dir(), self.debriefs_dir()]
+            .iter()
+            .flat_map(|d| super::temps::sweep_stale_temps(d, None))
+            .collect()
+    }
+
+    /// The same for the config directory (settings, keymap).
+    pub fn sweep_config_temps(&self) -> Vec<PathBuf> {
+        super::temps::sweep_stale_temps(&self.config, None)
+    }
 }

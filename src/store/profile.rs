@@ -1,4 +1,5 @@
-//! Campaign progress and best scores.
+//! Campaign progress and best scores. Unknown fields are refused (a typo is damage, handled
+//! like any other: see `versioned.rs`), except in a file from a newer firedrill.
 
 use serde::{Deserialize, Serialize};
 
@@ -6,6 +7,7 @@ pub const PROFILE_VERSION: u32 = 1;
 
 /// The best result for one scenario.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Best {
     pub scenario: String,
     pub score: u32,
@@ -13,7 +15,7 @@ pub struct Best {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Profile {
     pub version: u32,
     /// Scenario ids finished at least once, in the order first finished.
@@ -29,7 +31,10 @@ impl Default for Profile {
 }
 
 impl Profile {
+    /// Loads the profile at the game's start; first sweeps what killed saves left in the data
+    /// directories.
     pub fn load(dirs: &super::Dirs) -> super::Loaded<Profile> {
+        dirs.sweep_data_temps();
         let mut l: super::Loaded<Profile> = super::load_versioned(&dirs.profile_file(), PROFILE_VERSION);
         l.value.version = PROFILE_VERSION;
         l

@@ -1,21 +1,47 @@
 //! Saved runs: everything needed to replay a run exactly — which scenario (built-in id or
 //! file, with a hash of its content), the seed, the timed commands, the program version — and
 //! nothing derived, so a replay recomputes the score and debrief rather than trusting a copy.
+//!
+//! A saved run is read like every other data file (`read.rs`: a regular file, at most
+//! [`MAX_RUN_BYTES`]), parsed strictly (unknown fields are errors, with their position and the
+//! fields allowed), and holds at most `scenario::MAX_COMMANDS` commands. The per-second limit
+//! of commands files does not apply: a paused player can submit many commands at one instant.
 
+use super::read::{ReadError, read_text_file};
+use super::versioned::{declared_version, one_line, positioned, ron_options};
+use crate::scenario::ScenarioError;
+use crate::scenario::locate::Seg;
 use crate::sim::{SimTime, TimedCommand};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 pub const RUN_VERSION: u32 = 1;
 
+/// The largest saved run read: a commands file may be 1 MiB, and its run, saved pretty-printed
+/// (each command on indented lines), takes up to about twice that.
+pub const MAX_RUN_BYTES: usize = 4 << 20;
+
+/// Why a saved run cannot be replayed; each is one line naming the file.
+#[derive(Debug, thiserror::Error)]
+pub enum RunFileError {
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error("{} was saved by a newer firedrill (run format {found}; this one reads {RUN_VERSION})", path.display())]
+    Newer { path: PathBuf, found: u32 },
+    #[error("{}", one_line(.0, "not a saved run: "))]
+    Invalid(ScenarioError),
+}
+
 /// Where the scenario came from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum ScenarioRef {
     Builtin(String),
     File(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SavedRun {
     pub version: u32,
     /// The firedrill version that played the run.
@@ -56,25 +82,29 @@ impl SavedRun {
         super::save_versioned(path, self)
     }
 
-    /// Reads a saved run; a damaged file or one from a newer firedrill is an error that says so.
+    /// Reads and parses the saved run at `path` (a FIFO or a device is refused at once).
+    pub fn read(path: &Path) -> Result<SavedRun, RunFileError> {
+        let text = read_text_file(path, "saved run", MAX_RUN_BYTES)?;
+        SavedRun::parse(path, &text)
+    }
+
+    /// Parses a saved run read from `path`; a damaged file or one from a newer firedrill is an
+    /// error that says so.
     pub fn load(path: &Path, text: &str) -> Result<SavedRun, String> {
-        #[derive(Deserialize)]
-        struct Version {
-            version: u32,
-        }
-        let opts = ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
-        let shown = path.display();
-        if let Ok(v) =
-            opts.from_str::<ron::Value>(text).map_err(|_| ()).and_then(|v| v.into_rust::<Version>().map_err(|_| ()))
-            && v.version > RUN_VERSION
+        SavedRun::parse(path, text).map_err(|e| e.to_string())
+    }
+
+    fn parse(path: &Path, text: &str) -> Result<SavedRun, RunFileError> {
+        if let Some(found) = declared_version(text)
+            && found > RUN_VERSION
         {
-            return Err(format!(
-                "{shown} was saved by a newer firedrill (run format {}; this one reads {RUN_VERSION})",
-                v.version
-            ));
+            return Err(RunFileError::Newer { path: path.to_path_buf(), found });
         }
-        opts.from_str(text)
-            .map_err(|e| format!("{shown}:{}:{}: not a saved run: {}", e.span.start.line, e.span.start.col, e.code))
+        let run: SavedRun = ron_options().from_str(text).map_err(|e| RunFileError::Invalid(positioned(path, &e)))?;
+        let file = path.display().to_string();
+        crate::scenario::check_command_limits(&file, text, &run.commands, &[Seg::Field("commands".into())], false)
+            .map_err(RunFileError::Invalid)?;
+        Ok(run)
     }
 
     /// A fresh file name in the runs directory: time, scenario and seed.

@@ -1,4 +1,6 @@
-//! Player settings: theme, ASCII-only drawing, default speed.
+//! Player settings: theme, ASCII-only drawing, default speed. Unknown fields are refused (a
+//! typo is damage, handled like any other: see `versioned.rs`), except in a file from a newer
+//! firedrill.
 
 use serde::{Deserialize, Serialize};
 
@@ -12,7 +14,7 @@ pub enum ThemeName {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Settings {
     pub version: u32,
     pub theme: ThemeName,
@@ -29,7 +31,10 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// Loads the settings at the game's start; first sweeps what killed saves left in the
+    /// config directory.
     pub fn load(dirs: &super::Dirs) -> super::Loaded<Settings> {
+        dirs.sweep_config_temps();
         let mut l: super::Loaded<Settings> = super::load_versioned(&dirs.settings_file(), SETTINGS_VERSION);
         l.value.version = SETTINGS_VERSION;
         if ![1, 2, 4, 8].contains(&l.value.speed) {

@@ -26,6 +26,7 @@ pub enum Audience {
 
 /// A player action.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum Command {
     /// Acknowledge a firing alert (stops it re-paging; changes nothing else).
     Ack {
@@ -150,6 +151,7 @@ pub enum Command {
 
 /// A command with the sim time it was submitted at: the unit of a commands file and a save.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TimedCommand {
     pub at: SimTime,
     pub command: Command,
