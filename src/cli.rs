@@ -3,7 +3,6 @@
 //! non-zero exit status — never a panic or a backtrace.
 
 mod headless;
-mod load;
 mod saved;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -122,6 +121,21 @@ impl Failure {
     }
 }
 
+impl From<crate::load::LoadError> for Failure {
+    fn from(e: crate::load::LoadError) -> Self {
+        Failure { detail: e.detail(), cause: e.to_string() }
+    }
+}
+
+impl From<crate::tui::RunError> for Failure {
+    fn from(e: crate::tui::RunError) -> Self {
+        match e {
+            crate::tui::RunError::Load(e) => e.into(),
+            other => Failure::new(other.to_string()),
+        }
+    }
+}
+
 /// Writes to stdout; a reader that went away (`firedrill run … | head`) is not an error.
 pub fn print_out(text: &str) -> Result<(), Failure> {
     use std::io::Write;
@@ -155,11 +169,6 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// A built-in scenario id or a path to a scenario file, loaded and validated.
-pub fn load_scenario(arg: &str) -> Result<crate::scenario::Spec, Failure> {
-    load::scenario(arg)
-}
-
 fn version() -> Result<(), Failure> {
     let mut text = format!("firedrill {}", env!("CARGO_PKG_VERSION"));
     match crate::store::Dirs::locate() {
@@ -184,7 +193,7 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         ThemeArg::HighContrast => crate::store::ThemeName::HighContrast,
     });
     let game = |scenario: Option<String>, seed: Option<u64>, speed: Option<u32>| {
-        crate::tui::run(&crate::tui::Options { scenario, seed, speed, ascii: cli.ascii, theme })
+        Ok(crate::tui::run(&crate::tui::Options { scenario, seed, speed, ascii: cli.ascii, theme })?)
     };
     match cli.command {
         Some(Cmd::Run(args)) => headless::run(&args),

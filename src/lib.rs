@@ -1,11 +1,25 @@
 //! firedrill: a terminal game that trains production thinking.
 //!
-//! Module map (dependencies point down this list only: `sim` depends on nothing else here).
+//! The module map, one line each. Dependencies run one way: `sim` depends on nothing else
+//! here; `scenario` on `sim`; `score` on `scenario` and `sim`; `report`, `store` and `load` on
+//! those; `tui` on everything but `cli`, and only `tui` knows the terminal and the async
+//! runtime; `cli` is the edge that turns every error into an exit message
+//! (`tests/architecture.rs` holds these lines).
 
+/// The command line: parse, dispatch, report failures with an exit status.
 pub mod cli;
-pub mod report; // text and JSON renderings of a run
-pub mod scenario; // RON text → validated Spec (story, scoring data, SimSpec); built-ins
+/// Reading scenario and commands files from the disk, with typed errors.
+pub mod load;
+/// Text, JSON and markdown renderings of a run and its debrief.
+pub mod report;
+/// RON text → validated `Spec` (story, scoring data, `SimSpec`); the built-in scenarios.
+pub mod scenario;
+/// Pure: (scenario, evidence) → score with its reasons, and the debrief.
 pub mod score;
-pub mod sim; // pure discrete-event engine: (spec, seed, commands) → events + metrics // command line: parse, dispatch, report failures
-pub mod store; // settings, progress, saved runs, diagnostics log: atomic, versioned files
-pub mod tui; // the terminal game: app state & update, event loop, keymap, theme, screens // PURE: (scenario, evidence) → score with reasons, debrief
+/// The pure discrete-event engine: (spec, seed, commands) → events + metrics.
+pub mod sim;
+/// Settings, progress, saved runs and the diagnostics log: atomic, versioned files.
+pub mod store;
+/// The terminal game: app state and its update by screen, the event loop, keymap, theme,
+/// screens and widgets.
+pub mod tui;

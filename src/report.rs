@@ -8,9 +8,9 @@ pub mod debrief_md;
 pub use debrief_md::{markdown, timeline_chart};
 
 use crate::scenario::Spec;
-use crate::sim::logs::group_thousands;
-use crate::sim::metric::Window;
-use crate::sim::{Event, EventKind, Sim};
+use crate::sim::Window;
+use crate::sim::observe::logs::group_thousands;
+use crate::sim::{Category, Event, EventKind, Sim};
 use serde::Serialize;
 
 /// The JSON document's format tag; bump it when the shape changes incompatibly.
@@ -199,26 +199,9 @@ pub fn run_text(spec: &Spec, sim: &Sim, wall_ms: f64) -> String {
     out
 }
 
+/// Events the summary lists: everything but help arriving and bookkeeping.
 fn is_notable(k: &EventKind) -> bool {
-    k.is_change()
-        || matches!(
-            k,
-            EventKind::FaultStarted { .. }
-                | EventKind::FaultCleared { .. }
-                | EventKind::CommandApplied { .. }
-                | EventKind::CommandRejected { .. }
-                | EventKind::AlertFiring { .. }
-                | EventKind::AlertResolved { .. }
-                | EventKind::InstanceCrashed { .. }
-                | EventKind::BreakerOpened { .. }
-                | EventKind::BreakerClosed { .. }
-                | EventKind::IncidentDeclared { .. }
-                | EventKind::StatusUpdatePosted { .. }
-                | EventKind::IncidentResolved
-                | EventKind::Message { .. }
-                | EventKind::ObjectiveMet { .. }
-                | EventKind::RunEnded { .. }
-        )
+    !matches!(k.category(), Category::Help | Category::Detail)
 }
 
 /// The minute (start second) with the highest user error rate: (error rate, p99 ms).

@@ -12,6 +12,7 @@ mod metric_ref;
 pub mod raw;
 mod validate;
 mod validate_ctx;
+mod validate_fault;
 mod validate_plan;
 mod validate_rules;
 
@@ -19,10 +20,11 @@ pub use builtin::{BUILTIN, builtin, builtin_ids};
 pub use commands::{MAX_COMMANDS, MAX_COMMANDS_PER_SECOND, check_command_limits, parse_commands};
 pub use error::{ScenarioError, ScenarioErrors};
 pub use raw::{Difficulty, Direction, Verdict};
+pub use validate_ctx::MAX_ITEMS;
 
-use crate::sim::command::{CommandKind, Severity};
-use crate::sim::spec::SimSpec;
-use crate::sim::time::Dur;
+use crate::sim::Dur;
+use crate::sim::SimSpec;
+use crate::sim::{CommandKind, Severity};
 use std::sync::Arc;
 
 /// Files larger than this are refused before parsing.
@@ -107,29 +109,54 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
 
 /// Parses and validates scenario text; `file` is the name used in error messages.
 pub fn parse(file: &str, text: &str) -> Result<Spec, ScenarioErrors> {
+    parse_measured(file, text).0
+}
+
+/// The work loading a scenario did, in the units that could grow with a hostile file. The
+/// limits bound each of them, so tests bound the work instead of timing it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Work {
+    /// Bytes handed to the RON parser (none when the file is refused for its size).
+    pub parsed_bytes: usize,
+    /// Names compared while resolving references (a lookup scans one list of names).
+    pub name_comparisons: u64,
+    /// Bytes the locator scanned to position problems: the whole text once per problem.
+    pub located_bytes: usize,
+}
+
+/// `parse`, and the work it did.
+pub fn parse_measured(file: &str, text: &str) -> (Result<Spec, ScenarioErrors>, Work) {
+    let mut work = Work::default();
     if text.len() > MAX_FILE_BYTES {
-        return Err(ScenarioErrors(vec![ScenarioError {
+        let error = ScenarioError {
             file: file.to_string(),
             line: 1,
             col: 1,
             message: format!("the file is {} bytes; scenarios are limited to {MAX_FILE_BYTES} bytes", text.len()),
             hint: "split the scenario or remove embedded data".into(),
-        }]));
+        };
+        return (Err(ScenarioErrors(vec![error])), work);
     }
     let options = ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .with_recursion_limit(64);
-    let raw: raw::RawScenario = options.from_str(text).map_err(|e| ScenarioErrors(vec![error::from_ron(file, &e)]))?;
-    validate::validate(&raw, content_hash(text.as_bytes())).map_err(|problems| {
+    work.parsed_bytes = text.len();
+    let raw: raw::RawScenario = match options.from_str(text) {
+        Ok(raw) => raw,
+        Err(e) => return (Err(ScenarioErrors(vec![error::from_ron(file, &e)])), work),
+    };
+    let result = validate::validate(&raw, content_hash(text.as_bytes()), &mut work).map_err(|problems| {
         ScenarioErrors(
             problems
                 .0
                 .into_iter()
                 .map(|p| {
+                    work.located_bytes += text.len();
                     let (line, col) = locate::locate(text, &p.path).unwrap_or((1, 1));
                     ScenarioError { file: file.to_string(), line, col, message: p.message, hint: p.hint }
                 })
                 .collect(),
         )
-    })
+    });
+    (result, work)
 }

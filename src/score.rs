@@ -11,9 +11,9 @@ pub use evidence::Evidence;
 pub use judge::{Decision, Source};
 
 use crate::scenario::Spec;
-use crate::sim::command::{Command, CommandKind};
-use crate::sim::fault::Fault;
-use crate::sim::rules::Inject;
+use crate::sim::model::fault::Fault;
+use crate::sim::model::rules::Inject;
+use crate::sim::{Command, CommandKind};
 use crate::sim::{Dur, EventKind, SimTime};
 use serde::{Deserialize, Serialize};
 
@@ -282,15 +282,15 @@ fn impact(spec: &Spec, ev: &Evidence) -> Dimension {
     let mut reasons = vec![format!(
         "burned {:.1}% of the period's error budget ({} of {} requests failed)",
         burned * 100.0,
-        crate::sim::logs::group_thousands(failed),
-        crate::sim::logs::group_thousands(total)
+        crate::sim::observe::logs::group_thousands(failed),
+        crate::sim::observe::logs::group_thousands(total)
     )];
     if dups > 0 {
         let pen = i64::try_from(dups / 250).map_or(40, |p| p.min(40));
         s -= pen;
         reasons.push(format!(
             "{} duplicate side effects, e.g. customers charged twice (-{pen})",
-            crate::sim::logs::group_thousands(dups)
+            crate::sim::observe::logs::group_thousands(dups)
         ));
     }
     dim("impact", s, 15, reasons)

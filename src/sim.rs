@@ -2,54 +2,70 @@
 //!
 //! Contract: `(SimSpec, seed, [(time, command)]) → events + metrics`, identical byte for byte on
 //! every run. The engine reads no clock, no files, no terminal and no global randomness; the
-//! driver (the game's pacer or the headless runner) calls [`Sim::advance_to`] and
-//! [`Sim::submit`], and reads [`Sim::windows`], [`Sim::events`], [`Sim::logs`] and
-//! [`Sim::traces`]. Advancing in one step or in many gives the same result.
+//! driver (the game's pacer or the headless runner) calls [`Sim::advance_to`](crate::sim::Sim::advance_to) and
+//! [`Sim::submit`](crate::sim::Sim::submit), and reads [`Sim::windows`](crate::sim::Sim::windows), [`Sim::events`](crate::sim::Sim::events), [`Sim::logs`](crate::sim::Sim::logs) and
+//! [`Sim::traces`](crate::sim::Sim::traces). Advancing in one step or in many gives the same result.
+//!
+//! # The rooms
+//!
+//! `kernel` (time, the event queue, slab, random streams, distributions, histograms) ·
+//! `model` (the spec, commands, faults, rules) · `request` (what travels: calls, tries, jobs)
+//! · `resources` (what serves: instances, pools, the database, caches, third parties,
+//! breakers) · `control` (what changes the system: commands, config, the timeline, alerts) ·
+//! `observe` (what the run produces: windows, events, logs, views). `engine.rs` holds `Sim`,
+//! the event enum and the dispatch loop; `init.rs` builds a `Sim`.
+//!
+//! # The life of a request
+//!
+//! 1. **Arrival.** `Ev::Arrival` → `on_arrival` (`request/traffic`) draws the next arrival
+//!    and calls `new_user_request`: a `Call` from the user's client (`Site::Client`).
+//! 2. **A try.** `send_attempt` (`request/call`) makes an `Attempt`, arms its timeout
+//!    (`Ev::AttemptTimeout`) and hands it on; for a user, `edge_admit` applies TLS, the rate
+//!    limit, shedding and blocked clients.
+//! 3. **To an instance.** `send_to_service` (added network latency: `Ev::Deliver`) →
+//!    `route_to_service` → `pick_instance` (`resources/instance`: round robin or least
+//!    outstanding) → `job_create` (`request/job`): a `Job` in the instance's FIFO queue;
+//!    `pump` gives it a worker.
+//! 4. **The call plan.** `job_continue` walks the endpoint's steps: CPU work (`cpu_factor`,
+//!    `Ev::JobStep` → `on_job_step`), `cache_lookup` (`resources/cache`), and dependency calls
+//!    (`start_dep_call`): a new `Call` (`Site::Dep`) whose tries go through the breaker
+//!    (`DepState::admit`, `request/dep`) and `send_attempt` again — to another service (step 3),
+//!    a third party (`third_party_call` → `Ev::Reply`) or the database.
+//! 5. **The pool and the database.** `db_begin` (`resources/db`) takes a connection from the
+//!    instance's pool (or waits: `Ev::PoolTimeout`); `db_query` runs each query on the
+//!    database's cores (`start_query` → `Ev::QueryDone` → `on_query_done`); `release_conn`
+//!    gives the connection back, to the next waiter first.
+//! 6. **Answers, retries, timeouts.** The callee's `attempt_done` (or the caller's
+//!    `on_attempt_timeout`, `request/retry`) → `resolve_attempt` records the try
+//!    (`client_try_done`, `dep_try_done`) → `try_retry` schedules `Ev::Backoff` → `on_backoff`
+//!    → `send_attempt`, or `finish_call` tells the caller: `job_call_done` lets the job go on
+//!    (or fail); `job_finish` frees the worker, pumps the queue and answers the job's own
+//!    attempt; at the top, `user_done`. A callee may work on after its caller gave up.
+//! 7. **Outcome and metrics.** Every step feeds accumulators (`observe/acc`); `Ev::Window` →
+//!    `close_window` (`observe/window`) empties them into one `Window` per second, then alert
+//!    rules, timeline triggers, objectives and rollouts are evaluated on it.
 
-pub mod acc;
-mod alerts;
-mod apply;
-pub mod breaker;
-pub mod bucket;
-mod cache;
-mod call;
-pub mod command;
-mod config;
-mod db;
-mod deploy;
-pub mod dist;
-pub mod events;
-pub mod fault;
-pub mod hist;
+pub(crate) mod control;
+mod engine;
 mod init;
-mod inject;
-mod instance;
-mod job;
-mod logline;
-pub mod logs;
-pub mod metric;
-pub mod outcome;
-pub mod queue;
-pub mod rng;
-pub mod rules;
-pub mod slab;
-pub mod spec;
-pub mod state;
-mod third_party;
-pub mod time;
-pub mod trace;
-mod traffic;
-pub mod view;
-mod window;
+pub mod kernel;
+pub mod model;
+pub mod observe;
+pub(crate) mod request;
+pub(crate) mod resources;
 
-pub use call::backoff;
-pub use command::{Audience, Command, CommandKind, Severity, TimedCommand};
-pub use events::{Event, EventKind};
-pub use instance::RESTART_BACKOFF_S;
-pub use metric::{Component, Metric, MetricRef, Window};
-pub use spec::SimSpec;
-pub use state::{CommandRecord, EndReason, Incident, InstState, Sim};
-pub use time::{Dur, SimTime};
+pub use control::apply::{CommandRecord, Incident};
+pub use control::resolve::{AlertRef, Rejection, ResolvedCommand, Restart};
+pub use engine::{EndReason, Sim};
+pub use kernel::time::{Dur, SimTime};
+pub use model::command::{Audience, Command, CommandKind, Severity, TimedCommand};
+pub use model::spec::SimSpec;
+pub use observe::events::{Category, ChangeKind, Event, EventKind};
+pub use observe::metric::{Component, Metric, MetricRef, Window};
+pub use request::outcome::{Class, Outcome, Reason};
+pub use request::trace::{Span, Trace};
+pub use resources::breaker::BreakerState;
+pub use resources::instance::InstState;
 
 use std::sync::Arc;
 
@@ -69,25 +85,25 @@ impl Sim {
     }
     /// One entry per closed window, oldest first (`windows()[k]` covers second k).
     pub fn windows(&self) -> &[Window] {
-        &self.windows
+        &self.rec.windows
     }
     pub fn events(&self) -> &[Event] {
-        &self.events
+        &self.rec.events
     }
-    pub fn logs(&self) -> &logs::Logs {
-        &self.logs
+    pub fn logs(&self) -> &observe::logs::Logs {
+        &self.rec.logs
     }
-    pub fn traces(&self) -> &std::collections::VecDeque<trace::Trace> {
-        self.traces.recent()
+    pub fn traces(&self) -> &std::collections::VecDeque<Trace> {
+        self.rec.traces.recent()
     }
-    pub fn totals(&self) -> &acc::Totals {
-        &self.totals
+    pub fn totals(&self) -> &observe::acc::Totals {
+        &self.rec.totals
     }
     pub fn commands(&self) -> &[CommandRecord] {
-        &self.commands
+        &self.desk.commands
     }
     pub fn incident(&self) -> &Incident {
-        &self.incident
+        &self.desk.incident
     }
     /// Advances by `d` from now.
     pub fn advance_by(&mut self, d: Dur) {

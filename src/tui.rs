@@ -8,13 +8,13 @@ pub mod action;
 pub mod app;
 pub mod forms;
 pub mod game;
-mod incident_keys;
 pub mod keymap;
 mod run;
 pub mod screens;
 pub mod series;
 pub mod theme;
+mod update;
 pub mod view;
 pub mod widgets;
 
-pub use run::{Options, run};
+pub use run::{Options, RunError, run};

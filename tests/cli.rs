@@ -4,7 +4,6 @@
 mod common;
 
 use common::bin::{stderr, stdout};
-use std::path::Path;
 use std::process::{Command, Output};
 
 /// The binary in a fresh, empty home of its own.
@@ -153,6 +152,9 @@ fn output_to_a_closed_pipe_is_not_a_crash() {
     let mut first = [0u8; 16];
     child.stdout.take().unwrap().read_exact(&mut first).unwrap(); // then close the pipe
     let out = child.wait_with_output().unwrap();
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
-    assert!(Path::new(env!("CARGO_BIN_EXE_firedrill")).exists());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // The output (far more than a pipe holds) was cut off: a reader that went away is not a
+    // failure, so the exit status is still success.
+    assert!(out.status.success(), "exit status {:?}: {stderr}", out.status);
 }

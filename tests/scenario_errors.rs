@@ -14,18 +14,19 @@
 //!
 //! The other tests here cover what a folder of files cannot: the shipped scenarios are valid,
 //! scenario text cannot smuggle terminal escape sequences through, oversized files are refused
-//! before parsing, and hostile nesting or sizes return an error quickly instead of hanging or
-//! overflowing the stack.
+//! before parsing, and hostile nesting or sizes are rejected with bounded work (bytes parsed,
+//! names compared, bytes rescanned to locate problems) instead of hanging or overflowing the
+//! stack. Nothing here reads a clock.
 
 mod common;
 
 use common::diff;
-use firedrill::scenario::{self, BUILTIN, MAX_FILE_BYTES, ScenarioErrors, Spec};
-use firedrill::sim::rules::Inject;
+use firedrill::scenario::error::MAX_PROBLEMS;
+use firedrill::scenario::{self, BUILTIN, MAX_FILE_BYTES, MAX_ITEMS, ScenarioErrors, Spec, Work};
+use firedrill::sim::model::rules::Inject;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 /// The folder, relative to the crate root: also the prefix of the file names in the errors.
 const DIR: &str = "tests/invalid_scenarios";
@@ -218,9 +219,9 @@ fn error_messages_cannot_carry_escape_sequences_either() {
 fn an_oversized_file_is_refused_before_parsing() {
     // Syntactically broken too: a size error, not a syntax error, proves nothing was parsed.
     let text = format!("Scenario(\n// {}\n", "x".repeat(MAX_FILE_BYTES));
-    let started = Instant::now();
-    let errors = rejected("big.ron", &text);
-    assert!(started.elapsed() < Duration::from_secs(1), "refusing took {:?}", started.elapsed());
+    let (result, work) = scenario::parse_measured("big.ron", &text);
+    assert_eq!(work, Work::default(), "nothing was parsed, compared or located");
+    let errors = result.expect_err("refused");
     assert_eq!(
         errors.to_string(),
         format!(
@@ -237,21 +238,24 @@ fn an_oversized_file_is_refused_before_parsing() {
 }
 
 /// Parses hostile `text` on a thread with a small stack (as a game thread might have) and
-/// checks that it is rejected, quickly, with errors that point inside the text.
+/// checks that it is rejected with errors that point inside the text, and with bounded work:
+/// the text is parsed once; each reference to a name takes at least 8 bytes of text and scans
+/// one list of at most `MAX_ITEMS` names; each reported problem rescans the text once.
 #[track_caller]
-fn rejected_quickly(what: &str, text: String) -> ScenarioErrors {
+fn rejected_with_bounded_work(what: &str, text: String) -> ScenarioErrors {
     let lines = text.lines().count().max(1);
-    let started = Instant::now();
-    let errors = std::thread::Builder::new()
+    let len = text.len();
+    let (result, work) = std::thread::Builder::new()
         .stack_size(1 << 20)
-        .spawn(move || scenario::parse("hostile.ron", &text))
+        .spawn(move || scenario::parse_measured("hostile.ron", &text))
         .expect("spawning a thread")
         .join()
-        .unwrap_or_else(|_| panic!("{what}: parsing panicked"))
-        .err()
-        .unwrap_or_else(|| panic!("{what}: accepted"));
-    let took = started.elapsed();
-    assert!(took < Duration::from_secs(3), "{what}: took {took:?}");
+        .unwrap_or_else(|_| panic!("{what}: parsing panicked"));
+    let errors = result.err().unwrap_or_else(|| panic!("{what}: accepted"));
+    assert_eq!(work.parsed_bytes, len, "{what}: parsed once");
+    let max_comparisons = (MAX_ITEMS * len / 8) as u64;
+    assert!(work.name_comparisons <= max_comparisons, "{what}: {} names compared", work.name_comparisons);
+    assert!(work.located_bytes <= (MAX_PROBLEMS + 1) * len, "{what}: {} bytes rescanned", work.located_bytes);
     assert!(!errors.0.is_empty(), "{what}: no error");
     assert!(errors.0.len() <= 60, "{what}: {} errors; the list should be capped", errors.0.len());
     for e in &errors.0 {
@@ -265,7 +269,7 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     // Where the format expects no nesting: the first bracket is the error.
     for open in ["[", "(", "{", "Some("] {
         let text = format!("Scenario(id: {}", open.repeat(10_000));
-        let errors = rejected_quickly(&format!("10,000 × {open}"), text);
+        let errors = rejected_with_bounded_work(&format!("10,000 × {open}"), text);
         assert_eq!(errors.0.len(), 1, "{errors}");
     }
     // Where it allows nesting: conditions and cache look-ups.
@@ -274,13 +278,13 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
         [("10,000 × Not(", "Not(", ")"), ("5,000 × All([", "All([", "])"), ("5,000 × Any([Not(", "Any([Not(", ")])")]
     {
         let deep = format!("{}Declared{}", open.repeat(10_000 / close.len()), close.repeat(10_000 / close.len()));
-        let errors = rejected_quickly(what, base.replace(r#"Started("label x")"#, &deep));
+        let errors = rejected_with_bounded_work(what, base.replace(r#"Started("label x")"#, &deep));
         assert_eq!(errors.0.len(), 1, "{errors}");
         assert_eq!(errors.0[0].message, "the values nest too deeply here", "{errors}");
     }
     let deep = format!("{}Cpu(Exp(\"1ms\")){}", r#"Cache(name: "c", miss: ["#.repeat(5_000), "])".repeat(5_000));
     let text = base.replace(r#"Cpu(Exp("5ms"))"#, &deep).replace("versions: {", r#"caches: { "c": () }, versions: {"#);
-    let errors = rejected_quickly("5,000 nested caches", text);
+    let errors = rejected_with_bounded_work("5,000 nested caches", text);
     assert_eq!(errors.0[0].message, "the values nest too deeply here", "{errors}");
     // Legal nesting that passes the parser still has to get through validation.
     let deep = format!("{}Declared{}", "Not(".repeat(25), ")".repeat(25));
@@ -299,12 +303,12 @@ fn flag_list(n: usize) -> String {
 }
 
 #[test]
-fn huge_inputs_are_rejected_quickly() {
+fn huge_inputs_are_rejected_with_bounded_work() {
     let base = TEXTS.replace("$x", "x");
     let near_limit = |unit: &str| (MAX_FILE_BYTES - base.len() - 100) / unit.len();
     // One enormous line of text.
     let long = "y".repeat(MAX_FILE_BYTES - base.len() - 100);
-    let errors = rejected_quickly("a 1 MB briefing", base.replace("briefing x", &long));
+    let errors = rejected_with_bounded_work("a 1 MB briefing", base.replace("briefing x", &long));
     assert_eq!(errors.0.len(), 1, "{errors}");
     assert!(errors.to_string().contains("longer than 10000 characters"), "{errors}");
 
@@ -312,13 +316,15 @@ fn huge_inputs_are_rejected_quickly() {
     // each entry would take long.
     let entry = "(at: \"9h\", fault: ServiceOutage(service: \"nope\")),\n";
     let many = entry.repeat(near_limit(entry));
-    let errors =
-        rejected_quickly("20,000 bad timeline entries", base.replace("timeline: [", &format!("timeline: [{many}")));
+    let errors = rejected_with_bounded_work(
+        "20,000 bad timeline entries",
+        base.replace("timeline: [", &format!("timeline: [{many}")),
+    );
     assert_eq!(errors.0.len(), 1, "{errors}");
     assert!(errors.to_string().contains("items; at most 200 are allowed"), "{errors}");
 
     // Within the limits, problems are capped: locating each one rescans the file.
-    let errors = rejected_quickly(
+    let errors = rejected_with_bounded_work(
         "200 bad timeline entries",
         base.replace("timeline: [", &format!("timeline: [{}", entry.repeat(196))),
     );
@@ -328,7 +334,7 @@ fn huge_inputs_are_rejected_quickly() {
     assert_eq!(last.hint, "fix these and validate again");
     let padding = format!("\n{}\n", "// padding\n".repeat(near_limit("// padding\n") - 1_000));
     let text = base.replace("timeline: [", &format!("timeline: [{padding}{}", entry.repeat(196)));
-    assert_eq!(rejected_quickly("200 bad timeline entries in 1 MB", text).0.len(), 51);
+    assert_eq!(rejected_with_bounded_work("200 bad timeline entries in 1 MB", text).0.len(), 51);
 
     // Tens of thousands of services, each calling the next: a long chain, and many names.
     let unit = "\"s00000\": (instances: 1, endpoints: [(name: \"e\", plan: [Call(to: \"s00001\")])]),\n";
@@ -342,13 +348,13 @@ fn huge_inputs_are_rejected_quickly() {
         .unwrap();
     }
     let text = base.replace(r#"services: { "api""#, &format!("services: {{ {services} \"api\""));
-    rejected_quickly("a chain of 10,000 services", text);
+    rejected_with_bounded_work("a chain of 10,000 services", text);
 
     // Thousands of flags; then 200 flags and tens of thousands of steps that each look one
     // up by name.
     let flags = flag_list(5_000);
     let text = base.replace("versions: {", &format!("flags: {{ {flags} }},\n    versions: {{"));
-    rejected_quickly("5,000 flags", text);
+    rejected_with_bounded_work("5,000 flags", text);
     let flags = flag_list(200);
     let step = "Call(to: \"tp\", flag: \"f00199\"), ";
     let steps = step.repeat((MAX_FILE_BYTES - base.len() - flags.len() - 100) / step.len());
@@ -360,12 +366,12 @@ fn huge_inputs_are_rejected_quickly() {
             ),
         )
         .replace(r#"Cpu(Exp("5ms"))"#, &steps);
-    rejected_quickly("200 flags and 40,000 flagged steps", text);
+    rejected_with_bounded_work("200 flags and 40,000 flagged steps", text);
 
     // Many problems of every kind at once.
     let judge = "(command: Restart, service: \"nope\", target: \"nope\", verdict: Neutral, why: \"\"),\n";
     let text = base.replace("judge: [", &format!("judge: [{}", judge.repeat(near_limit(judge))));
-    rejected_quickly("10,000 bad judgements", text);
+    rejected_with_bounded_work("10,000 bad judgements", text);
 }
 
 #[test]

@@ -5,8 +5,9 @@
 //! the terminal afterwards (alternate screen left, `stty` settings as before).
 //!
 //! Every wait polls the screen until the expected text appears (with a generous timeout); no
-//! fixed sleep decides anything. The test is skipped, with a message, when tmux is not
-//! installed; CI installs it.
+//! fixed sleep decides anything. Without tmux the test is skipped with a message on a
+//! developer's machine, and fails under `CI=true`: CI installs tmux (`.ci/run`), so a missing
+//! tmux there is a broken setup, not a pass.
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -18,6 +19,11 @@ const STEP: Duration = Duration::from_secs(20);
 
 fn tmux_installed() -> bool {
     Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+}
+
+/// `CI` set to anything but empty, `0` or `false` (as insta reads it).
+fn under_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "0" | "false"))
 }
 
 /// A private tmux server (its own socket, no user config) running the game in a temp home.
@@ -199,6 +205,10 @@ fn files_in(dir: &Path) -> Vec<String> {
 #[test]
 fn a_player_runs_friday_deploy_from_the_menu_to_the_debrief_and_quits_cleanly() {
     if !tmux_installed() {
+        assert!(
+            !under_ci(),
+            "tmux is not installed, and under CI=true this end-to-end test must run (.ci/run installs tmux)"
+        );
         eprintln!("SKIPPED: tmux is not installed; this end-to-end test drives the game in tmux");
         return;
     }

@@ -2,7 +2,7 @@
 //! which commands reach the engine (with the sim time they were sent at). No terminal and no
 //! clock: sim time moves only through `Msg::Frame` or an explicit `advance_to`.
 
-use firedrill::sim::command::{Command, CommandKind, Severity};
+use firedrill::sim::{Command, CommandKind, Severity};
 use firedrill::sim::{EndReason, SimTime, TimedCommand};
 use firedrill::store::{Profile, Settings};
 use firedrill::tui::app::{App, Effect, MenuPage, Msg, Overlay, Screen};
@@ -425,4 +425,76 @@ fn scrolling_the_logs_back_stops_following_and_returning_to_the_newest_resumes()
     assert_eq!(game(&app).view.scroll[1], 1);
     press(&mut app, KeyCode::Down);
     assert!(game(&app).view.follow);
+}
+
+/// Playing, then declared and resolved at 200 s: the debrief of a built-in scenario is up.
+fn finished() -> App {
+    let mut app = playing_at(200);
+    ch(&mut app, 'i');
+    choose(&mut app, CommandKind::Declare);
+    press(&mut app, KeyCode::Enter);
+    ch(&mut app, 'i');
+    choose(&mut app, CommandKind::Resolve);
+    assert_eq!(ch(&mut app, 'y'), vec![Effect::Finished]);
+    app
+}
+
+#[test]
+fn a_saved_run_comes_back_as_a_message_that_records_progress_and_says_where() {
+    let mut app = finished();
+    assert!(!app.profile.is_completed("friday-deploy"), "nothing is recorded until the run is saved");
+    let effects = app.update(Msg::RunSaved(Ok("/data/runs/friday.ron".into())));
+    let score = app.profile.best_for("friday-deploy").expect("the score is recorded").score;
+    let best =
+        format!("new best for friday-deploy: {score} ({})", app.profile.best_for("friday-deploy").unwrap().grade);
+    assert_eq!(app.notices, ["run saved to /data/runs/friday.ron".to_string(), best.clone()]);
+    assert_eq!(
+        effects,
+        vec![Effect::Log("run saved to /data/runs/friday.ron".into()), Effect::Log(best), Effect::SaveProfile]
+    );
+    // Saving the profile worked: nothing more to say. It failed: the player is told.
+    assert_eq!(app.update(Msg::ProfileSaved(Ok(()))), vec![]);
+    assert_eq!(app.notices.len(), 2);
+    assert_eq!(
+        app.update(Msg::ProfileSaved(Err("disk full".into()))),
+        vec![Effect::Log("progress not saved: disk full".into())]
+    );
+    assert_eq!(app.notices.last().map(String::as_str), Some("progress not saved: disk full"));
+}
+
+#[test]
+fn a_run_that_could_not_be_saved_still_counts_and_an_export_reports_back() {
+    let mut app = finished();
+    app.update(Msg::RunSaved(Err("read-only file system".into())));
+    assert_eq!(app.notices[0], "run not saved: read-only file system");
+    assert!(app.profile.is_completed("friday-deploy"));
+    assert_eq!(ch(&mut app, 'e'), vec![Effect::Export]);
+    let effects = app.update(Msg::Exported(Ok("/data/debriefs/friday-deploy-1.md".into())));
+    assert_eq!(app.notices, ["debrief written to /data/debriefs/friday-deploy-1.md"]);
+    assert_eq!(effects, vec![Effect::Log("debrief written to /data/debriefs/friday-deploy-1.md".into())]);
+    app.update(Msg::Exported(Err("no space left".into())));
+    assert_eq!(app.notices, ["debrief not written: no space left"]);
+    // A failed settings save is reported the same way.
+    app.update(Msg::SettingsSaved(Err("permission denied".into())));
+    assert_eq!(app.notices.last().map(String::as_str), Some("settings not saved: permission denied"));
+}
+
+#[test]
+fn the_incident_console_lists_its_commands_in_its_own_order() {
+    let mut app = playing_at(30);
+    ch(&mut app, 'i');
+    assert_eq!(
+        action_items(&app),
+        [CommandKind::Declare, CommandKind::StatusUpdate, CommandKind::Ack, CommandKind::Page, CommandKind::Resolve]
+    );
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Enter);
+    let menu = action_items(&app);
+    let incident: Vec<CommandKind> =
+        menu.iter().copied().filter(|k| firedrill::tui::forms::INCIDENT_CONSOLE.contains(k)).collect();
+    assert_eq!(
+        incident,
+        [CommandKind::Ack, CommandKind::Declare, CommandKind::StatusUpdate, CommandKind::Resolve, CommandKind::Page],
+        "the action menu lists the console's commands in the engine's order"
+    );
 }

@@ -10,8 +10,8 @@
 //! Accept new or changed snapshots with `INSTA_UPDATE=always cargo test --test tui_screens`,
 //! then read every changed `.snap` file before committing it.
 
+use firedrill::sim::CommandKind;
 use firedrill::sim::SimTime;
-use firedrill::sim::command::CommandKind;
 use firedrill::store::{Profile, Settings};
 use firedrill::tui::app::{App, Effect, MenuPage, Msg, Overlay, Screen};
 use firedrill::tui::game::{Focus, Panel};

@@ -1,9 +1,10 @@
 //! `run`, `validate` and `list`: the subcommands that need no screen.
 
-use super::{Failure, Format, RunArgs, load, print_out};
+use super::{Failure, Format, RunArgs, print_out};
+use crate::load;
 use crate::report;
 use crate::scenario;
-use crate::sim::time::{SimTime, parse_dur};
+use crate::sim::kernel::time::{SimTime, parse_dur};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -22,13 +23,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let sim = crate::sim::play(spec.sim.clone(), seed, &commands, until);
     let wall_ms = started.elapsed().as_secs_f64() * 1000.0;
     if let Some(path) = &args.save {
-        let source = if scenario::builtin(&args.scenario).is_some() {
-            crate::store::ScenarioRef::Builtin(args.scenario.clone())
-        } else {
-            let abs = std::fs::canonicalize(&args.scenario).map_or(args.scenario.clone(), |p| p.display().to_string());
-            crate::store::ScenarioRef::File(abs)
-        };
-        crate::store::SavedRun::new(source, &spec, seed, until, commands)
+        crate::store::SavedRun::new(load::scenario_ref(&args.scenario), &spec, seed, until, commands)
             .save(path)
             .map_err(|e| Failure::new(format!("cannot save the run to {}: {e}", path.display())))?;
     }
@@ -44,7 +39,7 @@ pub fn validate(files: &[PathBuf]) -> Result<(), Failure> {
     let mut detail = Vec::new();
     for f in files {
         let name = f.display().to_string();
-        match load::read_text(f, "scenario").and_then(|text| {
+        match load::read_text(f, "scenario").map_err(Failure::from).and_then(|text| {
             scenario::parse(&name, &text)
                 .map_err(|e| Failure { cause: format!("{name}: {} problem(s)", e.0.len()), detail: e.to_string() })
         }) {

@@ -22,7 +22,7 @@ pub fn rerun(path: &Path) -> Result<(Spec, Sim, f64), Failure> {
             })?;
             (format!("scenarios/{file}"), (*text).to_string())
         }
-        ScenarioRef::File(f) => (f.clone(), super::load::read_text(Path::new(f), "scenario")?),
+        ScenarioRef::File(f) => (f.clone(), crate::load::read_text(Path::new(f), "scenario")?),
     };
     let now = format!("{:016x}", scenario::content_hash(source.as_bytes()));
     if now != run.scenario_hash {

@@ -20,8 +20,7 @@
 
 use super::error::{ScenarioError, ScenarioErrors, from_ron};
 use super::locate::{Seg, locate};
-use crate::sim::command::TimedCommand;
-use crate::sim::time::Dur;
+use crate::sim::{Dur, TimedCommand};
 
 /// The most commands a commands file (or a saved run) may hold.
 pub const MAX_COMMANDS: usize = 10_000;
@@ -120,8 +119,8 @@ pub fn check_command_limits(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::command::Command;
-    use crate::sim::time::SimTime;
+    use crate::sim::Command;
+    use crate::sim::SimTime;
 
     #[test]
     fn it_reads_timed_commands_with_optional_fields_left_out() {

@@ -158,7 +158,7 @@ pub fn from_ron(file: &str, e: &ron::error::SpannedError) -> ScenarioError {
 }
 
 /// "did you mean `x`? " for the allowed name closest to `found`, if one is close enough.
-fn did_you_mean(found: &str, allowed: &[&str]) -> String {
+pub fn did_you_mean(found: &str, allowed: &[&str]) -> String {
     let found = found.to_lowercase();
     allowed
         .iter()

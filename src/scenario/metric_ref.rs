@@ -2,8 +2,8 @@
 //! `db.load`, `sessions.hit_ratio`, `api->payments.breaker_open`. Units are those of
 //! `Window::value`: fractions for ratios, milliseconds for latencies, counts per second.
 
-use crate::sim::metric::{Component, Metric, MetricRef};
-use crate::sim::spec::{SimSpec, Target};
+use crate::sim::model::spec::{SimSpec, Target};
+use crate::sim::{Component, Metric, MetricRef};
 
 const NAMES: [(&str, Metric); 28] = [
     ("rps", Metric::Rps),

@@ -4,11 +4,13 @@
 //! them. Every default is documented in `scenarios/README.md` — keep the two in step.
 
 mod rules;
+mod service;
 
 pub use rules::*;
+pub use service::*;
 
-use crate::sim::spec::{Backoff, Balance};
-use crate::sim::time::Dur;
+use crate::sim::Dur;
+use crate::sim::model::spec::Backoff;
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::fmt;
@@ -264,170 +266,6 @@ pub struct RawBucket {
     pub rps: f64,
     #[serde(default)]
     pub burst: Option<f64>,
-}
-
-#[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct RawService {
-    pub instances: u32,
-    #[serde(default = "d_workers")]
-    pub workers: u32,
-    #[serde(default = "d_cores")]
-    pub cores: f64,
-    #[serde(default)]
-    pub queue_limit: Option<u32>,
-    #[serde(default = "d_startup")]
-    pub startup: Dur,
-    #[serde(default = "d_version")]
-    pub version: String,
-    #[serde(default)]
-    pub memory: RawMemory,
-    #[serde(default = "d_balance")]
-    pub balance: Balance,
-    #[serde(default)]
-    pub pool: Option<RawPool>,
-    #[serde(default)]
-    pub health: RawHealth,
-    #[serde(default)]
-    pub deadlines: bool,
-    #[serde(default = "d_max_instances")]
-    pub max_instances: u32,
-    pub endpoints: Vec<RawEndpoint>,
-    #[serde(default)]
-    pub calls: Ordered<RawPolicy>,
-}
-
-fn d_workers() -> u32 {
-    8
-}
-fn d_cores() -> f64 {
-    2.0
-}
-fn d_startup() -> Dur {
-    Dur::from_secs(20)
-}
-pub fn d_version() -> String {
-    "v1".to_string()
-}
-fn d_balance() -> Balance {
-    Balance::RoundRobin
-}
-fn d_max_instances() -> u32 {
-    50
-}
-
-#[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields, default)]
-pub struct RawMemory {
-    pub limit_mb: f64,
-    pub baseline_mb: f64,
-    pub per_request_mb: f64,
-}
-
-impl Default for RawMemory {
-    fn default() -> Self {
-        RawMemory { limit_mb: 1024.0, baseline_mb: 256.0, per_request_mb: 0.5 }
-    }
-}
-
-#[derive(Deserialize, Debug, Clone, Copy)]
-#[serde(deny_unknown_fields, default)]
-pub struct RawPool {
-    pub size: u32,
-    pub acquire_timeout: Dur,
-}
-
-impl Default for RawPool {
-    fn default() -> Self {
-        RawPool { size: 10, acquire_timeout: Dur::from_secs(1) }
-    }
-}
-
-#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HealthCheck {
-    /// Answers from memory (still needs a free worker).
-    Shallow,
-    /// Runs a database query too.
-    Deep,
-}
-
-#[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields, default)]
-pub struct RawHealth {
-    pub interval: Dur,
-    pub timeout: Dur,
-    pub unhealthy_after: u32,
-    pub healthy_after: u32,
-    pub check: HealthCheck,
-    pub restart_after: Option<u32>,
-}
-
-impl Default for RawHealth {
-    fn default() -> Self {
-        RawHealth {
-            interval: Dur::from_secs(5),
-            timeout: Dur::from_secs(2),
-            unhealthy_after: 3,
-            healthy_after: 2,
-            check: HealthCheck::Shallow,
-            restart_after: None,
-        }
-    }
-}
-
-#[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct RawEndpoint {
-    pub name: String,
-    #[serde(default = "d_weight")]
-    pub weight: f64,
-    pub plan: Vec<RawStep>,
-}
-
-fn d_weight() -> f64 {
-    1.0
-}
-
-#[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
-pub enum RawStep {
-    Cpu(RawDist),
-    Cache {
-        name: String,
-        #[serde(default)]
-        miss: Vec<RawStep>,
-    },
-    Db {
-        #[serde(default = "d_queries")]
-        queries: u32,
-        #[serde(default)]
-        query: Option<RawDist>,
-        #[serde(default)]
-        optional: bool,
-        #[serde(default)]
-        flag: Option<String>,
-    },
-    Call {
-        to: String,
-        #[serde(default)]
-        optional: bool,
-        #[serde(default)]
-        flag: Option<String>,
-    },
-}
-
-fn d_queries() -> u32 {
-    1
-}
-
-#[derive(Deserialize, Debug, Clone)]
-#[serde(deny_unknown_fields)]
-pub enum RawDist {
-    Const(Dur),
-    Exp(Dur),
-    LogNormal { median: Dur, p99: Dur },
-    Uniform { min: Dur, max: Dur },
-    Mix { p: f64, fast: Box<RawDist>, slow: Box<RawDist> },
 }
 
 #[derive(Deserialize, Debug)]

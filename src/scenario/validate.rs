@@ -7,53 +7,44 @@ use super::error::{Problems, field, index, key};
 use super::locate::Seg;
 use super::raw::RawScenario;
 use super::{Comms, Spec};
-use crate::sim::spec::{
+use crate::sim::model::spec::{
     Bucket, Cache, Database, Edge, Flag, FlagEffect, HotKey, LogLimits, Shape, SimSpec, Slo, Spike, Team, ThirdParty,
     Traffic, Version,
 };
-use crate::sim::time::{Dur, SimTime};
+use crate::sim::{Dur, SimTime};
 use std::sync::Arc;
 
 pub(super) use super::validate_ctx::*;
 
-pub(super) fn validate(raw: &RawScenario, content_hash: u64) -> Result<Spec, Problems> {
-    let mut version_names = names_of(&raw.versions.0);
-    if version_names.is_empty() {
-        // Versions need not be declared in small scenarios: each service's version exists.
-        for (_, s) in &raw.services.0 {
-            if !version_names.contains(&s.version) {
-                version_names.push(s.version.clone());
-            }
-        }
+/// Validates `raw`, counting the name comparisons it makes into `work`.
+pub(super) fn validate(raw: &RawScenario, content_hash: u64, work: &mut super::Work) -> Result<Spec, Problems> {
+    let mut cx = Ctx::new(raw);
+    let spec = build(&mut cx, raw, content_hash);
+    work.name_comparisons = cx.compared;
+    spec.ok_or(cx.p)
+}
+
+/// The spec, or `None` when a problem was found (they are all in `cx`).
+fn build(cx: &mut Ctx, raw: &RawScenario, content_hash: u64) -> Option<Spec> {
+    if !lists_within_limits(cx, raw) {
+        return None;
     }
-    let mut cx = Ctx {
-        p: Problems::default(),
-        services: names_of(&raw.services.0),
-        caches: names_of(&raw.caches.0),
-        third_parties: names_of(&raw.third_parties.0),
-        versions: version_names,
-        flags: names_of(&raw.flags.0),
-        length: raw.length,
-    };
-    if !lists_within_limits(&mut cx, raw) {
-        return Err(cx.p);
-    }
-    check_names(&mut cx, raw);
+    check_names(cx, raw);
     let id = raw.id.clone();
     cx.name(&[field("id")], &id);
     if raw.length.0 == 0 || raw.length > MAX_LENGTH {
         cx.err(&[field("length")], format!("length must be between 1s and {MAX_LENGTH}"), "write e.g. length: \"20m\"");
     }
 
-    let traffic = traffic(&mut cx, raw);
-    let slo = slo(&mut cx, raw);
+    let traffic = traffic(cx, raw);
+    let slo = slo(cx, raw);
     let edge = Edge {
-        rate_limit: raw.edge.rate_limit.map(|b| bucket(&mut cx, &[field("edge"), field("rate_limit")], b.rps, b.burst)),
+        rate_limit: raw.edge.rate_limit.map(|b| bucket(cx, &[field("edge"), field("rate_limit")], b.rps, b.burst)),
         shed_fraction: cx.fraction(&[field("edge"), field("shed")], raw.edge.shed, "shed"),
     };
-    let versions = build_versions(&mut cx, raw);
-    let flags = flags(&mut cx, raw);
-    let services = super::validate_plan::services(&mut cx, raw);
+    let versions = build_versions(cx, raw);
+    let flags = flags(cx, raw);
+    let services = super::validate_plan::services(cx, raw);
     let entry = match &raw.entry {
         Some(name) => cx.lookup(&[field("entry")], &cx.services.clone(), name, "service").unwrap_or(0),
         None => 0,
@@ -108,7 +99,7 @@ pub(super) fn validate(raw: &RawScenario, content_hash: u64) -> Result<Spec, Pro
                 error_rate: cx.fraction(&[&p[..], &[field("error_rate")]].concat(), t.error_rate, "error_rate"),
                 rate_limit: t
                     .rate_limit
-                    .map(|b| bucket(&mut cx, &[&p[..], &[field("rate_limit")]].concat(), b.rps, b.burst)),
+                    .map(|b| bucket(cx, &[&p[..], &[field("rate_limit")]].concat(), b.rps, b.burst)),
             }
         })
         .collect();
@@ -145,9 +136,9 @@ pub(super) fn validate(raw: &RawScenario, content_hash: u64) -> Result<Spec, Pro
             keep: raw.logs.keep.clamp(100, 100_000),
         },
     };
-    super::validate_plan::check_call_graph(&mut cx, raw, &sim);
-    let story = super::validate_rules::rules(&mut cx, raw, &mut sim);
-    check_load(&mut cx, raw, &sim);
+    super::validate_plan::check_call_graph(cx, raw, &sim);
+    let story = super::validate_rules::rules(cx, raw, &mut sim);
+    check_load(cx, raw, &sim);
     // Checked (for length and count) before the problems are counted.
     let title = cx.text(&[field("title")], &raw.title);
     let teaches = cx.texts(&[field("teaches")], &raw.teaches);
@@ -160,9 +151,9 @@ pub(super) fn validate(raw: &RawScenario, content_hash: u64) -> Result<Spec, Pro
     let lessons = cx.texts(&[field("lessons")], &raw.lessons);
 
     if !cx.p.0.is_empty() {
-        return Err(cx.p);
+        return None;
     }
-    Ok(Spec {
+    Some(Spec {
         id,
         title,
         difficulty: raw.difficulty,
@@ -186,83 +177,6 @@ pub(super) fn validate(raw: &RawScenario, content_hash: u64) -> Result<Spec, Pro
         sim: Arc::new(sim),
         content_hash,
     })
-}
-
-/// Whether every list is within `MAX_ITEMS`. A list over the limit is reported on its own:
-/// validating each of thousands of items (many looked up among thousands of names) would take
-/// minutes.
-fn lists_within_limits(cx: &mut Ctx, raw: &RawScenario) -> bool {
-    let lists = [
-        ("services", raw.services.0.len()),
-        ("caches", raw.caches.0.len()),
-        ("third_parties", raw.third_parties.0.len()),
-        ("versions", raw.versions.0.len()),
-        ("flags", raw.flags.0.len()),
-        ("teams", raw.teams.0.len()),
-        ("alerts", raw.alerts.len()),
-        ("timeline", raw.timeline.len()),
-        ("objectives", raw.objectives.len()),
-        ("judge", raw.judge.len()),
-        ("expert", raw.expert.len()),
-        ("hints", raw.hints.len()),
-        ("teaches", raw.teaches.len()),
-        ("owns", raw.owns.len()),
-        ("runbook", raw.runbook.len()),
-        ("lessons", raw.lessons.len()),
-    ];
-    for (list, n) in lists {
-        cx.count(&[field(list)], n);
-    }
-    cx.p.0.is_empty()
-}
-
-fn names_of<V>(m: &[(String, V)]) -> Vec<String> {
-    m.iter().map(|(k, _)| k.clone()).collect()
-}
-
-fn check_names(cx: &mut Ctx, raw: &RawScenario) {
-    let mut seen: Vec<String> = Vec::new();
-    let groups: [(&str, Vec<String>); 3] = [
-        ("services", names_of(&raw.services.0)),
-        ("caches", names_of(&raw.caches.0)),
-        ("third_parties", names_of(&raw.third_parties.0)),
-    ];
-    for (group, names) in groups {
-        cx.count(&[field(group)], names.len());
-        for (i, n) in names.into_iter().enumerate() {
-            let path = vec![field(group), key(&n)];
-            cx.name(&path, &n);
-            if n == "edge" || n == "db" {
-                cx.err(
-                    &path,
-                    format!("`{n}` is a reserved name"),
-                    "`edge` and `db` stand for the edge and the database in targets and metrics; choose another name",
-                );
-            } else if seen.contains(&n) {
-                // By position: a key repeated in one map would find the first one.
-                cx.err(
-                    &[field(group), index(i)],
-                    format!("the name `{n}` is used twice"),
-                    "services, caches and third parties share one namespace",
-                );
-            }
-            seen.push(n);
-        }
-    }
-    for (group, names) in
-        [("versions", names_of(&raw.versions.0)), ("flags", names_of(&raw.flags.0)), ("teams", names_of(&raw.teams.0))]
-    {
-        cx.count(&[field(group)], names.len());
-        let mut local: Vec<String> = Vec::new();
-        for (i, n) in names.into_iter().enumerate() {
-            let path = [field(group), key(&n)];
-            cx.name(&path, &n);
-            if local.contains(&n) {
-                cx.err(&[field(group), index(i)], format!("`{n}` is defined twice"), "remove one of them");
-            }
-            local.push(n);
-        }
-    }
 }
 
 fn bucket(cx: &mut Ctx, path: &[Seg], rps: f64, burst: Option<f64>) -> Bucket {

@@ -3,12 +3,12 @@
 //! distributions, call policies), and the limits that keep a shared scenario from hanging the
 //! game or exhausting memory.
 
-use super::error::{Problems, clean, field, index};
+use super::error::{Problems, clean, field, index, key};
 use super::locate::Seg;
-use super::raw::{RawDist, RawPolicy};
-use crate::sim::dist::Dist;
-use crate::sim::spec::{CallPolicy, RetryBudget, RetryPolicy};
-use crate::sim::time::{Dur, HOUR};
+use super::raw::{RawDist, RawPolicy, RawScenario};
+use crate::sim::kernel::dist::Dist;
+use crate::sim::kernel::time::{Dur, HOUR};
+use crate::sim::model::spec::{CallPolicy, RetryBudget, RetryPolicy};
 
 /// Limits that keep a shared scenario from hanging the game or exhausting memory.
 pub const MAX_LENGTH: Dur = Dur(4 * HOUR);
@@ -22,6 +22,8 @@ pub const MAX_TEXT: usize = 10_000;
 /// Shared state of one validation pass.
 pub(super) struct Ctx {
     pub p: Problems,
+    /// Names compared while resolving references: the work lookups did.
+    pub compared: u64,
     pub services: Vec<String>,
     pub caches: Vec<String>,
     pub third_parties: Vec<String>,
@@ -31,6 +33,29 @@ pub(super) struct Ctx {
 }
 
 impl Ctx {
+    /// A pass over `raw`, knowing its names (versions need not be declared in small
+    /// scenarios: each service's version exists).
+    pub fn new(raw: &RawScenario) -> Ctx {
+        let mut versions = names_of(&raw.versions.0);
+        if versions.is_empty() {
+            for (_, s) in &raw.services.0 {
+                if !versions.contains(&s.version) {
+                    versions.push(s.version.clone());
+                }
+            }
+        }
+        Ctx {
+            p: Problems::default(),
+            compared: 0,
+            services: names_of(&raw.services.0),
+            caches: names_of(&raw.caches.0),
+            third_parties: names_of(&raw.third_parties.0),
+            versions,
+            flags: names_of(&raw.flags.0),
+            length: raw.length,
+        }
+    }
+
     pub fn err(&mut self, path: &[Seg], msg: impl Into<String>, hint: impl Into<String>) {
         self.p.add(path, msg, hint);
     }
@@ -95,6 +120,7 @@ impl Ctx {
 
     pub fn lookup(&mut self, path: &[Seg], list: &[String], name: &str, what: &str) -> Option<usize> {
         let found = list.iter().position(|n| n == name);
+        self.compared += found.map_or(list.len(), |i| i + 1) as u64;
         if found.is_none() {
             let hint = if list.is_empty() {
                 format!("this scenario defines no {what}s")
@@ -107,17 +133,22 @@ impl Ctx {
     }
 
     /// A dependency target by name: "db", a service or a third party.
-    pub fn target(&mut self, path: &[Seg], name: &str) -> Option<crate::sim::spec::Target> {
-        use crate::sim::spec::Target;
+    pub fn target(&mut self, path: &[Seg], name: &str) -> Option<crate::sim::model::spec::Target> {
+        use crate::sim::model::spec::Target;
+        self.compared += 1;
         if name == "db" {
             return Some(Target::Database);
         }
         if let Some(s) = self.services.iter().position(|n| n == name) {
+            self.compared += s as u64 + 1;
             return Some(Target::Service(s));
         }
+        self.compared += self.services.len() as u64;
         if let Some(t) = self.third_parties.iter().position(|n| n == name) {
+            self.compared += t as u64 + 1;
             return Some(Target::ThirdParty(t));
         }
+        self.compared += self.third_parties.len() as u64;
         let mut all = vec!["db".to_string()];
         all.extend(self.services.iter().cloned());
         all.extend(self.third_parties.iter().cloned());
@@ -171,7 +202,7 @@ impl Ctx {
                 "at most 9 retries (10 tries)",
             );
         }
-        if raw.base.0 == 0 && !matches!(raw.backoff, crate::sim::spec::Backoff::None) {
+        if raw.base.0 == 0 && !matches!(raw.backoff, crate::sim::model::spec::Backoff::None) {
             self.err(&[path, &[field("base")]].concat(), "backoff needs a positive base", "write e.g. base: \"100ms\"");
         }
         let budget = raw.budget.map(|b| {
@@ -186,7 +217,7 @@ impl Ctx {
             if b.buckets == 0 || b.window.0 == 0 || b.open_for.0 == 0 || b.half_open_trials == 0 {
                 self.err(&bp, "a breaker needs a window, buckets, open_for and half_open_trials above zero", "");
             }
-            crate::sim::spec::BreakerSpec {
+            crate::sim::model::spec::BreakerSpec {
                 window: b.window,
                 buckets: b.buckets.clamp(1, 100),
                 min_volume: b.min_volume,
@@ -211,6 +242,83 @@ impl Ctx {
             breaker,
             idempotent: raw.idempotent,
             idempotency_key: raw.idempotency_key,
+        }
+    }
+}
+
+/// Whether every list is within `MAX_ITEMS`. A list over the limit is reported on its own:
+/// validating each of thousands of items (many looked up among thousands of names) would take
+/// minutes.
+pub(super) fn lists_within_limits(cx: &mut Ctx, raw: &RawScenario) -> bool {
+    let lists = [
+        ("services", raw.services.0.len()),
+        ("caches", raw.caches.0.len()),
+        ("third_parties", raw.third_parties.0.len()),
+        ("versions", raw.versions.0.len()),
+        ("flags", raw.flags.0.len()),
+        ("teams", raw.teams.0.len()),
+        ("alerts", raw.alerts.len()),
+        ("timeline", raw.timeline.len()),
+        ("objectives", raw.objectives.len()),
+        ("judge", raw.judge.len()),
+        ("expert", raw.expert.len()),
+        ("hints", raw.hints.len()),
+        ("teaches", raw.teaches.len()),
+        ("owns", raw.owns.len()),
+        ("runbook", raw.runbook.len()),
+        ("lessons", raw.lessons.len()),
+    ];
+    for (list, n) in lists {
+        cx.count(&[field(list)], n);
+    }
+    cx.p.0.is_empty()
+}
+
+pub(super) fn names_of<V>(m: &[(String, V)]) -> Vec<String> {
+    m.iter().map(|(k, _)| k.clone()).collect()
+}
+
+pub(super) fn check_names(cx: &mut Ctx, raw: &RawScenario) {
+    let mut seen: Vec<String> = Vec::new();
+    let groups: [(&str, Vec<String>); 3] = [
+        ("services", names_of(&raw.services.0)),
+        ("caches", names_of(&raw.caches.0)),
+        ("third_parties", names_of(&raw.third_parties.0)),
+    ];
+    for (group, names) in groups {
+        cx.count(&[field(group)], names.len());
+        for (i, n) in names.into_iter().enumerate() {
+            let path = vec![field(group), key(&n)];
+            cx.name(&path, &n);
+            if n == "edge" || n == "db" {
+                cx.err(
+                    &path,
+                    format!("`{n}` is a reserved name"),
+                    "`edge` and `db` stand for the edge and the database in targets and metrics; choose another name",
+                );
+            } else if seen.contains(&n) {
+                // By position: a key repeated in one map would find the first one.
+                cx.err(
+                    &[field(group), index(i)],
+                    format!("the name `{n}` is used twice"),
+                    "services, caches and third parties share one namespace",
+                );
+            }
+            seen.push(n);
+        }
+    }
+    for (group, names) in
+        [("versions", names_of(&raw.versions.0)), ("flags", names_of(&raw.flags.0)), ("teams", names_of(&raw.teams.0))]
+    {
+        cx.count(&[field(group)], names.len());
+        let mut local: Vec<String> = Vec::new();
+        for (i, n) in names.into_iter().enumerate() {
+            let path = [field(group), key(&n)];
+            cx.name(&path, &n);
+            if local.contains(&n) {
+                cx.err(&[field(group), index(i)], format!("`{n}` is defined twice"), "remove one of them");
+            }
+            local.push(n);
         }
     }
 }

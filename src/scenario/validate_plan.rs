@@ -7,9 +7,9 @@ use super::error::{field, index, key};
 use super::locate::Seg;
 use super::raw::{HealthCheck, RawScenario, RawStep};
 use super::validate::{Ctx, MAX_INSTANCES, MAX_ITEMS, MAX_WORKERS};
-use crate::sim::dist::Dist;
-use crate::sim::spec::{Dep, Endpoint, Health, Memory, Pool, Service, SimSpec, Step, Target};
-use crate::sim::time::Dur;
+use crate::sim::Dur;
+use crate::sim::kernel::dist::Dist;
+use crate::sim::model::spec::{Dep, Endpoint, Health, Memory, Pool, Service, SimSpec, Step, Target};
 
 /// The most tries one user request may cause at the bottom of the call graph.
 const MAX_AMPLIFICATION: u64 = 1_000;
@@ -162,9 +162,9 @@ fn dep_index(deps: &mut Vec<Dep>, target: Target) -> usize {
     if let Some(i) = deps.iter().position(|d| d.target == target) {
         return i;
     }
-    let placeholder = crate::sim::spec::CallPolicy {
+    let placeholder = crate::sim::model::spec::CallPolicy {
         timeout: default_timeout(target),
-        retry: crate::sim::spec::RetryPolicy::none(),
+        retry: crate::sim::model::spec::RetryPolicy::none(),
         breaker: None,
         idempotent: true,
         idempotency_key: false,

@@ -6,7 +6,7 @@
 use super::evidence::Evidence;
 use super::{Score, score};
 use crate::scenario::Spec;
-use crate::sim::{EndReason, EventKind, SimTime};
+use crate::sim::{Category, EndReason, EventKind, SimTime};
 use serde::{Deserialize, Serialize};
 
 /// Seconds per timeline point.
@@ -72,38 +72,30 @@ pub fn debrief(spec: &Spec, ev: &Evidence) -> Debrief {
     let mut saw = Vec::new();
     let mut actions = Vec::new();
     for e in &ev.events {
-        match &e.kind {
-            EventKind::FaultStarted { label, detail, .. } => {
-                faults.push(Fault {
-                    label: label.clone(),
-                    detail: detail.clone(),
-                    from: e.t,
-                    to: None,
-                    cleared_by: None,
-                });
-            }
-            EventKind::FaultCleared { label, why } => {
-                if let Some(f) = faults.iter_mut().rev().find(|f| &f.label == label && f.to.is_none()) {
-                    f.to = Some(e.t);
-                    f.cleared_by = Some(why.clone());
+        let moment = || Moment { t: e.t, text: e.kind.describe() };
+        match e.kind.category() {
+            Category::Fault => match &e.kind {
+                EventKind::FaultStarted { label, detail, .. } => {
+                    faults.push(Fault {
+                        label: label.clone(),
+                        detail: detail.clone(),
+                        from: e.t,
+                        to: None,
+                        cleared_by: None,
+                    });
                 }
-            }
-            EventKind::AlertFiring { .. }
-            | EventKind::Message { .. }
-            | EventKind::TeamArrived { .. }
-            | EventKind::HintGiven { .. }
-            | EventKind::InstanceCrashed { .. }
-            | EventKind::BreakerOpened { .. } => saw.push(Moment { t: e.t, text: e.kind.describe() }),
-            EventKind::DeployStarted { by, .. }
-            | EventKind::ConfigChanged { by, .. }
-            | EventKind::FlagChanged { by, .. }
-                if by != "you" =>
-            {
-                saw.push(Moment { t: e.t, text: e.kind.describe() });
-            }
-            EventKind::CommandApplied { .. } | EventKind::CommandRejected { .. } => {
-                actions.push(Moment { t: e.t, text: e.kind.describe() });
-            }
+                EventKind::FaultCleared { label, why } => {
+                    if let Some(f) = faults.iter_mut().rev().find(|f| &f.label == label && f.to.is_none()) {
+                        f.to = Some(e.t);
+                        f.cleared_by = Some(why.clone());
+                    }
+                }
+                _ => {}
+            },
+            // What the player saw: monitoring, trouble, help, and changes someone else made.
+            Category::Alert | Category::Signal | Category::Help => saw.push(moment()),
+            Category::Change(_) if e.kind.actor().is_some_and(|by| by != "you") => saw.push(moment()),
+            Category::Command { .. } => actions.push(moment()),
             _ => {}
         }
     }

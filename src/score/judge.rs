@@ -8,10 +8,10 @@
 use super::Dimension;
 use super::evidence::Evidence;
 use crate::scenario::{Direction, Judgement, Spec, Verdict};
-use crate::sim::command::Command;
-use crate::sim::fault::Fault;
-use crate::sim::rules::Inject;
-use crate::sim::spec::Target;
+use crate::sim::Command;
+use crate::sim::model::fault::Fault;
+use crate::sim::model::rules::Inject;
+use crate::sim::model::spec::Target;
 use crate::sim::{EventKind, SimTime};
 use serde::{Deserialize, Serialize};
 

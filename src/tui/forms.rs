@@ -3,15 +3,39 @@
 //! (replica count, flag, limit, version, …) with sensible defaults from the live system.
 
 use super::game::Game;
-use crate::sim::command::{Audience, Command, CommandKind, Severity};
-use crate::sim::metric::Component;
-use crate::sim::spec::Target;
-use crate::sim::time::parse_dur;
+use crate::sim::Component;
+use crate::sim::kernel::time::parse_dur;
+use crate::sim::model::spec::Target;
+use crate::sim::{Audience, Command, CommandKind, Severity};
 
-/// Kinds worth offering for the selected component, most relevant first; then the rest.
-pub fn menu(game: &Game) -> Vec<CommandKind> {
+/// The incident console (running the incident rather than the system), in its order.
+pub const INCIDENT_CONSOLE: [CommandKind; 5] =
+    [CommandKind::Declare, CommandKind::StatusUpdate, CommandKind::Ack, CommandKind::Page, CommandKind::Resolve];
+
+/// The console's commands this scenario offers.
+pub fn console(game: &Game) -> Vec<CommandKind> {
+    INCIDENT_CONSOLE.into_iter().filter(|k| offered(*k, game)).collect()
+}
+
+/// Whether the scenario has what a kind acts on (a flag, a cache, a database, a team, …).
+fn offered(k: CommandKind, game: &Game) -> bool {
     use CommandKind as K;
     let sim = &game.spec.sim;
+    match k {
+        K::SetFlag => !sim.flags.is_empty(),
+        K::FlushCache | K::WarmCache => !sim.caches.is_empty(),
+        K::Failover => sim.database.is_some(),
+        K::SetPoolSize => sim.services.iter().any(|s| s.pool.is_some()),
+        K::Page => !sim.teams.is_empty(),
+        K::Hint => !sim.hints.is_empty(),
+        _ => true,
+    }
+}
+
+/// Kinds worth offering for the selected component, most relevant first; then the incident
+/// console's and a hint; then the rest.
+pub fn menu(game: &Game) -> Vec<CommandKind> {
+    use CommandKind as K;
     let first: &[K] = match game.selected_component() {
         Component::Edge => &[K::SetRateLimit, K::SetShed, K::BlockClient, K::RenewCert],
         Component::Service(_) => &[
@@ -31,22 +55,14 @@ pub fn menu(game: &Game) -> Vec<CommandKind> {
         Component::Cache(_) => &[K::FlushCache, K::WarmCache],
         Component::ThirdParty(_) => &[K::SetBreaker, K::SetRetries, K::SetTimeout, K::RenewCert],
     };
-    let incident = [K::Ack, K::Declare, K::StatusUpdate, K::Resolve, K::Page, K::Hint];
+    let incident = K::ALL.iter().filter(|k| INCIDENT_CONSOLE.contains(k) || **k == K::Hint);
     let mut out: Vec<K> = first.to_vec();
-    for k in incident.iter().chain(K::ALL.iter()) {
+    for k in incident.chain(K::ALL.iter()) {
         if !out.contains(k) {
             out.push(*k);
         }
     }
-    out.retain(|k| match k {
-        K::SetFlag => !sim.flags.is_empty(),
-        K::FlushCache | K::WarmCache => !sim.caches.is_empty(),
-        K::Failover => sim.database.is_some(),
-        K::SetPoolSize => sim.services.iter().any(|s| s.pool.is_some()),
-        K::Page => !sim.teams.is_empty(),
-        K::Hint => !sim.hints.is_empty(),
-        _ => true,
-    });
+    out.retain(|k| offered(*k, game));
     out
 }
 

@@ -4,9 +4,9 @@
 
 use super::series::Series;
 use crate::scenario::Spec;
-use crate::sim::logs::Level;
-use crate::sim::metric::Component;
-use crate::sim::{Command, Dur, Sim, SimTime, TimedCommand};
+use crate::sim::Component;
+use crate::sim::observe::logs::Level;
+use crate::sim::{Command, Dur, Rejection, Sim, SimTime, TimedCommand};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -167,7 +167,7 @@ impl Game {
 
     /// Sends a command at the current sim time and records it (rejected ones too: the engine
     /// records the reason, and a replay must reject them the same way).
-    pub fn submit(&mut self, command: Command) -> Result<Dur, String> {
+    pub fn submit(&mut self, command: Command) -> Result<Dur, Rejection> {
         let at = self.sim.now();
         let label = command.label();
         self.recorded.push(TimedCommand { at, command: command.clone() });

@@ -4,16 +4,19 @@
 //! stdout while the screen is up: diagnostics go to the log file in the data dir.
 
 use super::app::{App, Effect, Msg, Screen};
-use super::keymap::{self, Keymap};
+use super::keymap::Keymap;
 use super::view;
-use crate::cli::Failure;
+use crate::load::{self, LoadError};
+use crate::scenario::Spec;
 use crate::store::{self, Dirs, Profile, Settings, ThemeName};
 use futures::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{Event, EventStream, KeyEventKind};
 use ratatui::crossterm::{cursor, execute, terminal};
+use std::collections::VecDeque;
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// At most this many frames a second while the clock runs.
@@ -28,6 +31,27 @@ pub struct Options {
     pub speed: Option<u32>,
     pub ascii: bool,
     pub theme: Option<ThemeName>,
+}
+
+/// Why the game could not run. The command line turns it into its exit message.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(
+        "the game needs an interactive terminal (stdin and stdout are not both a terminal); for headless use try `firedrill run SCENARIO`"
+    )]
+    NotATerminal,
+    /// The data and config directories could not be found.
+    #[error("{0}")]
+    Dirs(String),
+    /// The scenario asked for on the command line.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error("cannot start the event loop: {0}")]
+    Runtime(std::io::Error),
+    #[error("cannot set up the terminal: {0}")]
+    Setup(std::io::Error),
+    #[error("terminal error: {0}")]
+    Terminal(#[from] std::io::Error),
 }
 
 /// Restores the terminal when dropped (quit, error, early return).
@@ -63,25 +87,20 @@ fn install_panic_hook(dirs: Dirs) {
 }
 
 /// Runs the game.
-pub fn run(opts: &Options) -> Result<(), Failure> {
+pub fn run(opts: &Options) -> Result<(), RunError> {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-        return Err(Failure::new(
-            "the game needs an interactive terminal (stdin and stdout are not both a terminal); for headless use try `firedrill run SCENARIO`",
-        ));
+        return Err(RunError::NotATerminal);
     }
-    let dirs = Dirs::locate().map_err(Failure::new)?;
+    let dirs = Dirs::locate().map_err(RunError::Dirs)?;
     let mut app = prepare(&dirs, opts)?;
     store::diag(&dirs, "game started");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::new(format!("cannot start the event loop: {e}")))?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(RunError::Runtime)?;
     install_panic_hook(dirs.clone());
-    let guard = Guard::enter().map_err(|e| Failure::new(format!("cannot set up the terminal: {e}")))?;
+    let guard = Guard::enter().map_err(RunError::Setup)?;
     let result = runtime.block_on(event_loop(&mut app, &dirs));
     drop(guard);
     if let Err(e) = &result {
-        store::diag(&dirs, &format!("error: {}", e.cause));
+        store::diag(&dirs, &format!("error: {e}"));
     }
     store::diag(&dirs, "game ended");
     result
@@ -89,18 +108,27 @@ pub fn run(opts: &Options) -> Result<(), Failure> {
 
 /// Loads settings, progress and keys, and the scenario asked for, before the screen goes up
 /// (so a bad scenario is reported on a normal terminal).
-fn prepare(dirs: &Dirs, opts: &Options) -> Result<App, Failure> {
+fn prepare(dirs: &Dirs, opts: &Options) -> Result<App, RunError> {
     let settings = Settings::load(dirs);
     let profile = Profile::load(dirs);
-    let mut keymap = Keymap::default_map();
     let mut notices: Vec<String> = settings.warning.iter().chain(profile.warning.iter()).cloned().collect();
     let keymap_file = dirs.keymap_file();
-    if keymap_file.exists() {
-        match std::fs::read_to_string(&keymap_file).map_err(|e| e.to_string()).and_then(|t| keymap::parse(&t)) {
-            Ok(user) => keymap.merge(user),
-            Err(e) => notices.push(format!("{} was not used: {e}", keymap_file.display())),
+    let keymap = if keymap_file.exists() {
+        let shown = keymap_file.display().to_string();
+        match std::fs::read_to_string(&keymap_file) {
+            Ok(text) => {
+                let (keymap, warnings) = Keymap::with_user(&shown, &text);
+                notices.extend(warnings);
+                keymap
+            }
+            Err(e) => {
+                notices.push(format!("{shown} was not used: {e}"));
+                Keymap::default_map()
+            }
         }
-    }
+    } else {
+        Keymap::default_map()
+    };
     for n in &notices {
         store::diag(dirs, &format!("warning: {n}"));
     }
@@ -121,14 +149,14 @@ fn prepare(dirs: &Dirs, opts: &Options) -> Result<App, Failure> {
     app.notices = notices;
     app.seed = opts.seed;
     if let Some(s) = &opts.scenario {
-        let spec = crate::cli::load_scenario(s)?;
-        app.open(spec, scenario_ref(s));
+        let spec = load::scenario(s)?;
+        app.open(spec, load::scenario_ref(s));
     }
     Ok(app)
 }
 
-async fn event_loop(app: &mut App, dirs: &Dirs) -> Result<(), Failure> {
-    let io = |e: std::io::Error| Failure::new(format!("terminal error: {e}"));
+async fn event_loop(app: &mut App, dirs: &Dirs) -> Result<(), RunError> {
+    let io = RunError::Terminal;
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout())).map_err(io)?;
     let size = terminal.size().map_err(io)?;
     app.update(Msg::Resize(size.width, size.height));
@@ -163,80 +191,64 @@ async fn event_loop(app: &mut App, dirs: &Dirs) -> Result<(), Failure> {
             // Paused time does not count when the clock starts again.
             last = Instant::now();
         }
-        for effect in app.update(msg) {
-            match effect {
-                Effect::Quit => return Ok(()),
-                Effect::SaveSettings => {
-                    if let Err(e) = app.settings.save(dirs) {
-                        app.notices.push(format!("settings not saved: {e}"));
-                        store::diag(dirs, &format!("settings not saved: {e}"));
-                    }
-                }
-                Effect::OpenFile(path) => {
-                    let shown = path.display().to_string();
-                    let result = crate::cli::load_scenario(&shown)
-                        .map(|spec| {
-                            let abs = std::fs::canonicalize(&path).map_or(shown.clone(), |p| p.display().to_string());
-                            (Box::new(spec), abs)
-                        })
-                        .map_err(|f| if f.detail.is_empty() { f.cause } else { format!("{}\n{}", f.cause, f.detail) });
-                    app.update(Msg::Opened(result));
-                }
-                Effect::Finished => finished(app, dirs),
-                Effect::Export => export(app, dirs),
-            }
+        if perform(app, dirs, msg) {
+            return Ok(());
         }
     }
 }
 
-/// How a scenario argument is recorded in a saved run.
-fn scenario_ref(arg: &str) -> crate::store::ScenarioRef {
-    if crate::scenario::builtin_ids().any(|b| b == arg) {
-        crate::store::ScenarioRef::Builtin(arg.to_string())
-    } else {
-        crate::store::ScenarioRef::File(std::fs::canonicalize(arg).map_or(arg.to_string(), |p| p.display().to_string()))
+/// Updates the app with `msg` and performs the effects, feeding each result back as a message
+/// (whose effects are performed in turn). True if the game should quit.
+fn perform(app: &mut App, dirs: &Dirs, msg: Msg) -> bool {
+    let mut effects: VecDeque<Effect> = app.update(msg).into();
+    while let Some(effect) = effects.pop_front() {
+        let reply = match effect {
+            Effect::Quit => return true,
+            Effect::Log(line) => {
+                store::diag(dirs, &line);
+                continue;
+            }
+            Effect::SaveSettings => Msg::SettingsSaved(app.settings.save(dirs).map_err(|e| e.to_string())),
+            Effect::SaveProfile => Msg::ProfileSaved(app.profile.save(dirs).map_err(|e| e.to_string())),
+            Effect::OpenFile(path) => Msg::Opened(open_file(&path)),
+            Effect::Finished => match save_run(app, dirs) {
+                Some(saved) => Msg::RunSaved(saved),
+                None => continue,
+            },
+            Effect::Export => match export(app, dirs) {
+                Some(written) => Msg::Exported(written),
+                None => continue,
+            },
+        };
+        effects.extend(app.update(reply));
     }
+    false
 }
 
-/// A finished game: save the run, record the score in the profile.
-fn finished(app: &mut App, dirs: &Dirs) {
-    let Screen::End(g) = &app.screen else { return };
+/// Reads and validates a scenario file chosen in the menu: the spec and its canonical path.
+fn open_file(path: &Path) -> Result<(Box<Spec>, String), String> {
+    let shown = path.display().to_string();
+    load::scenario(&shown).map(|spec| (Box::new(spec), load::canonical(&shown))).map_err(|e| {
+        let detail = e.detail();
+        if detail.is_empty() { e.to_string() } else { format!("{e}\n{detail}") }
+    })
+}
+
+/// Saves the finished game's run in the runs directory (`None` if no game has finished).
+fn save_run(app: &App, dirs: &Dirs) -> Option<Result<PathBuf, String>> {
+    let Screen::End(g) = &app.screen else { return None };
     let run = store::SavedRun::new(g.source.clone(), &g.spec, g.sim.seed(), None, g.recorded.clone());
     let path = run.path_in(&dirs.runs_dir());
-    let mut notes = Vec::new();
-    match run.save(&path) {
-        Ok(()) => notes.push(format!("run saved to {}", path.display())),
-        Err(e) => notes.push(format!("run not saved: {e}")),
-    }
-    let id = g.spec.id.clone();
-    if let (Some(d), crate::store::ScenarioRef::Builtin(_)) = (&g.debrief, &g.source) {
-        let best = app.profile.record(&id, d.score.overall, &d.score.grade);
-        if best {
-            notes.push(format!("new best for {id}: {} ({})", d.score.overall, d.score.grade));
-        }
-        if let Err(e) = app.profile.save(dirs) {
-            notes.push(format!("progress not saved: {e}"));
-        }
-    }
-    for n in &notes {
-        store::diag(dirs, n);
-    }
-    app.notices = notes;
+    Some(run.save(&path).map(|()| path).map_err(|e| e.to_string()))
 }
 
-/// Writes the debrief as markdown to the data directory.
-fn export(app: &mut App, dirs: &Dirs) {
-    let Screen::End(g) = &app.screen else { return };
-    let Some(d) = &g.debrief else { return };
+/// Writes the debrief as markdown to the data directory (`None` if there is none).
+fn export(app: &App, dirs: &Dirs) -> Option<Result<PathBuf, String>> {
+    let Screen::End(g) = &app.screen else { return None };
+    let d = g.debrief.as_ref()?;
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let path = dirs.data.join("debriefs").join(format!("{}-{secs}.md", d.scenario_id));
-    let note = match store::write_atomic(&path, crate::report::markdown(d).as_bytes()) {
-        Ok(()) => format!("debrief written to {}", path.display()),
-        Err(e) => format!("debrief not written: {e}"),
-    };
-    store::diag(dirs, &note);
-    app.notices = vec![note];
-    app.dirty = true;
+    Some(store::write_atomic(&path, crate::report::markdown(d).as_bytes()).map(|()| path).map_err(|e| e.to_string()))
 }
 
 /// SIGINT and SIGTERM, as one stream.

@@ -3,8 +3,8 @@
 //! monitoring delays it, a blind component gives gaps), plus time-axis markers for changes,
 //! your actions and alerts.
 
-use crate::sim::metric::{Component, Metric, MetricRef, aggregate};
-use crate::sim::{EventKind, Sim};
+use crate::sim::observe::metric::{Component, Metric, MetricRef, aggregate};
+use crate::sim::{Category, ChangeKind, Sim};
 use std::collections::VecDeque;
 
 /// Seconds per chart point.
@@ -80,17 +80,10 @@ impl Series {
             if e.hidden {
                 continue;
             }
-            let symbol = match &e.kind {
-                EventKind::DeployStarted { .. } => 'D',
-                EventKind::ConfigChanged { .. } => 'C',
-                EventKind::FlagChanged { .. } => 'F',
-                EventKind::Scaled { .. } => 'S',
-                EventKind::InstanceRestarting { .. } => 'R',
-                EventKind::FailoverStarted => 'O',
-                EventKind::CacheFlushed { .. } => 'X',
-                EventKind::EdgeChanged { .. } => 'E',
-                EventKind::CommandApplied { .. } => '*',
-                EventKind::AlertFiring { .. } => '!',
+            let symbol = match e.kind.category() {
+                Category::Change(c) => change_symbol(c),
+                Category::Command { accepted: true } => '*',
+                Category::Alert => '!',
                 _ => continue,
             };
             // Alerts come from monitoring, so they sit where monitoring saw the data.
@@ -102,6 +95,20 @@ impl Series {
             self.markers.push_back((secs / BUCKET_S, symbol));
         }
         self.events_seen = sim.events().len();
+    }
+}
+
+/// The chart's letter for the start of a change (the legend explains them).
+pub fn change_symbol(c: ChangeKind) -> char {
+    match c {
+        ChangeKind::Deploy => 'D',
+        ChangeKind::Config => 'C',
+        ChangeKind::Flag => 'F',
+        ChangeKind::Scale => 'S',
+        ChangeKind::Restart => 'R',
+        ChangeKind::Failover => 'O',
+        ChangeKind::CacheFlush => 'X',
+        ChangeKind::Edge => 'E',
     }
 }
 

@@ -13,7 +13,7 @@
 pub mod bin;
 
 use firedrill::scenario;
-use firedrill::sim::hist::Hist;
+use firedrill::sim::kernel::hist::Hist;
 use firedrill::sim::{Event, EventKind, Sim, SimSpec, SimTime, TimedCommand, play};
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -140,7 +140,7 @@ pub fn cdf(h: &Hist, x_us: f64) -> f64 {
 }
 
 /// Time average of an integrator's level over `[0, now]`.
-pub fn time_average(level: &firedrill::sim::acc::Integrator, now: SimTime) -> f64 {
+pub fn time_average(level: &firedrill::sim::observe::acc::Integrator, now: SimTime) -> f64 {
     let mut copy = level.clone();
     copy.take(now) / now.secs_f64()
 }

@@ -1,10 +1,10 @@
 //! The scenario's rules as written: alerts, the timeline (triggers, conditions, faults and
 //! injects), objectives, teams, and the scoring data (judgements, par, expert path, comms).
 
-use crate::sim::command::{CommandKind, Severity};
-use crate::sim::logs::Level;
-use crate::sim::rules::AlertSeverity;
-use crate::sim::time::Dur;
+use crate::sim::Dur;
+use crate::sim::model::rules::AlertSeverity;
+use crate::sim::observe::logs::Level;
+use crate::sim::{CommandKind, Severity};
 use serde::Deserialize;
 
 #[derive(Deserialize, Debug)]

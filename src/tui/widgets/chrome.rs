@@ -101,7 +101,7 @@ pub fn keybar(app: &App, area: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
     let mut used = 0usize;
     for b in first {
-        let key = b.keys.join("/");
+        let key = b.key_names("/");
         let len = key.chars().count() + b.desc.chars().count() + 3;
         if used + len > area.width as usize {
             break;

@@ -145,13 +145,13 @@ fn help(app: &App, area: Rect, buf: &mut Buffer) {
     // otherwise two, so no binding is cut off at the minimum size.
     let columns = if bindings.len() + 5 > usize::from(area.height) { 2 } else { 1 };
     let key_w =
-        if columns == 1 { 18 } else { bindings.iter().map(|b| b.keys.join(", ").chars().count()).max().unwrap_or(0) };
+        if columns == 1 { 18 } else { bindings.iter().map(|b| b.key_names(", ").chars().count()).max().unwrap_or(0) };
     let desc_w = bindings.iter().map(|b| b.desc.chars().count()).max().unwrap_or(0);
     let rows = bindings.len().div_ceil(columns);
     for r in 0..rows {
         let mut spans = Vec::new();
         for b in (0..columns).filter_map(|c| bindings.get(c * rows + r)) {
-            spans.push(Span::styled(format!("{:>key_w$}  ", b.keys.join(", ")), t.accent()));
+            spans.push(Span::styled(format!("{:>key_w$}  ", b.key_names(", ")), t.accent()));
             spans.push(Span::styled(format!("{:<desc_w$}   ", b.desc), t.text()));
         }
         lines.push(Line::from(spans));

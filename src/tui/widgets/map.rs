@@ -5,8 +5,8 @@ use super::super::game::Game;
 use super::super::series::Point;
 use super::super::theme::{Health, Theme};
 use super::chart::{ms, rate};
-use crate::sim::breaker::BreakerState;
-use crate::sim::metric::Component;
+use crate::sim::BreakerState;
+use crate::sim::Component;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -96,7 +96,7 @@ pub fn figure(game: &Game, c: Component, p: Option<Point>) -> String {
     }
 }
 
-fn versions(live: &[crate::sim::view::InstanceView]) -> String {
+fn versions(live: &[crate::sim::observe::view::InstanceView]) -> String {
     let mut vs: Vec<&str> = live.iter().map(|i| i.version.as_str()).collect();
     vs.dedup();
     vs.sort_unstable();

@@ -4,9 +4,9 @@
 
 use super::super::game::{Game, Panel};
 use super::super::theme::{Health, Theme};
-use crate::sim::logs::Level;
-use crate::sim::metric::Component;
-use crate::sim::{EventKind, SimTime};
+use crate::sim::Component;
+use crate::sim::observe::logs::Level;
+use crate::sim::{Category, EventKind, SimTime};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -136,15 +136,10 @@ fn changes(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
         .iter()
         .filter(|e| {
             !e.hidden
-                && (e.kind.is_change()
-                    || matches!(e.kind, EventKind::CommandApplied { .. } | EventKind::CommandRejected { .. }))
+                && matches!(e.kind.category(), Category::Change(_) | Category::Progress(_) | Category::Command { .. })
         })
         .map(|e| {
-            let style = if matches!(e.kind, EventKind::CommandApplied { .. } | EventKind::CommandRejected { .. }) {
-                t.accent()
-            } else {
-                t.text()
-            };
+            let style = if matches!(e.kind.category(), Category::Command { .. }) { t.accent() } else { t.text() };
             Line::from(vec![Span::styled(format!("{} ", e.t.clock()), t.dim()), Span::styled(e.kind.describe(), style)])
         })
         .collect();

@@ -5,7 +5,7 @@ use super::super::game::Game;
 use super::super::series::saturation_of;
 use super::super::theme::Theme;
 use super::chart::{ColumnChart, ms, rate};
-use crate::sim::metric::{Component, Metric, MetricRef};
+use crate::sim::{Component, Metric, MetricRef};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 

@@ -1,0 +1,351 @@
+//! The scenario timeline: firing entries (at a time or when a condition holds), applying and
+//! clearing faults, delivering scripted messages, logs and red-herring alerts.
+
+use super::alerts::{AlertPhase, FakeAlert};
+use crate::sim::engine::{Ev, Sim};
+use crate::sim::kernel::time::{Dur, SimTime};
+use crate::sim::model::fault::{CertTarget, Fault};
+use crate::sim::model::rules::{Inject, Trigger};
+use crate::sim::model::spec::Target;
+use crate::sim::observe::events::EventKind;
+use crate::sim::observe::metric::Component;
+use crate::sim::resources::instance::InstState;
+
+/// Timeline entry progress.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct TlState {
+    pub fired: Option<SimTime>,
+    pub active: bool,
+    pub cleared: Option<SimTime>,
+}
+
+/// The scenario timeline as it plays: each entry's progress, and the monitoring faults in
+/// force (by entry), which window closes read.
+#[derive(Clone, Debug)]
+pub(crate) struct Timeline {
+    pub entries: Vec<TlState>,
+    pub blind: Vec<(usize, Option<Component>)>,
+    pub lag: Vec<(usize, Dur)>,
+}
+
+impl Timeline {
+    pub fn new(entries: usize) -> Self {
+        Timeline { entries: vec![TlState::default(); entries], blind: Vec::new(), lag: Vec::new() }
+    }
+}
+
+/// The faults acting on one service (counts for faults that may overlap).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SvcFaults {
+    pub outage: u32,
+    pub error_rate: f64,
+    pub extra_latency: Dur,
+    pub cpu_hog: f64,
+    pub leak_mb_s: f64,
+    pub conn_leak_per_s: f64,
+    pub partitions: Vec<(Target, f64)>,
+}
+
+impl Sim {
+    /// Fires timeline entry `idx` (once).
+    pub(crate) fn fire_entry(&mut self, idx: usize) {
+        if self.timeline.entries[idx].fired.is_some() {
+            return;
+        }
+        self.timeline.entries[idx].fired = Some(self.now);
+        let entry = self.spec.timeline[idx].clone();
+        match &entry.inject {
+            Inject::Fault(fault) => {
+                let detail = self.describe_fault(fault);
+                self.emit(
+                    true,
+                    EventKind::FaultStarted { label: entry.label.clone(), fault: fault.name().to_string(), detail },
+                );
+                self.timeline.entries[idx].active = true;
+                self.apply_fault(idx, fault, true);
+                if fault.is_instant() && !matches!(fault, Fault::BadDeploy { .. } | Fault::BadConfig { .. }) {
+                    // An event, not a state: it is over as soon as it happened.
+                    self.timeline.entries[idx].active = false;
+                    self.timeline.entries[idx].cleared = Some(self.now);
+                } else if let Some(d) = entry.duration {
+                    self.q.push(self.now + d, Ev::FaultEnd { idx: idx as u32 });
+                }
+            }
+            Inject::Message { from, text } => {
+                self.emit(false, EventKind::Message { from: from.clone(), text: text.clone() });
+            }
+            Inject::Log { source, level, text } => {
+                self.rec.logs.push(self.now, *level, source, source, None, text.clone());
+            }
+            Inject::FakeAlert { name, severity, summary, duration } => {
+                self.rules.fake.push(FakeAlert {
+                    name: name.clone(),
+                    severity: *severity,
+                    summary: summary.clone(),
+                    phase: AlertPhase::Firing(self.now),
+                });
+                let i = self.rules.fake.len() - 1;
+                self.emit(
+                    false,
+                    EventKind::AlertFiring { alert: name.clone(), severity: *severity, summary: summary.clone() },
+                );
+                self.q.push(self.now + *duration, Ev::FakeAlertEnd { idx: i as u32 });
+            }
+        }
+    }
+
+    pub(crate) fn on_fake_alert_end(&mut self, i: usize) {
+        if let Some(a) = self.rules.fake.get_mut(i)
+            && matches!(a.phase, AlertPhase::Firing(_))
+        {
+            a.phase = AlertPhase::Inactive;
+            let alert = a.name.clone();
+            self.emit(false, EventKind::AlertResolved { alert });
+        }
+    }
+
+    /// Clears an active fault entry.
+    pub(crate) fn clear_entry(&mut self, idx: usize, why: &str) {
+        if !self.timeline.entries[idx].active {
+            return;
+        }
+        self.timeline.entries[idx].active = false;
+        self.timeline.entries[idx].cleared = Some(self.now);
+        let entry = self.spec.timeline[idx].clone();
+        if let Inject::Fault(fault) = &entry.inject {
+            self.apply_fault(idx, fault, false);
+        }
+        self.emit(true, EventKind::FaultCleared { label: entry.label, why: why.to_string() });
+    }
+
+    /// Entries waiting for a condition: fire those whose condition now holds.
+    pub(crate) fn check_triggers(&mut self) {
+        for idx in 0..self.spec.timeline.len() {
+            if self.timeline.entries[idx].fired.is_some() {
+                continue;
+            }
+            if let Trigger::When(cond) = &self.spec.timeline[idx].trigger
+                && self.holds(cond)
+            {
+                self.fire_entry(idx);
+            }
+        }
+    }
+
+    /// `BadDeploy` entries whose version no longer runs on service `s` are over.
+    pub(crate) fn clear_gone_versions(&mut self, s: usize) {
+        let running = self.live_versions(s);
+        for idx in 0..self.spec.timeline.len() {
+            if let Inject::Fault(Fault::BadDeploy { service, version, .. }) = self.spec.timeline[idx].inject
+                && service == s
+                && self.timeline.entries[idx].active
+                && !running.iter().any(|(v, _)| *v == version)
+            {
+                let why = format!("{} no longer running", self.spec.versions[version].name);
+                self.clear_entry(idx, &why);
+            }
+        }
+    }
+
+    fn apply_fault(&mut self, idx: usize, fault: &Fault, on: bool) {
+        let sign: i32 = if on { 1 } else { -1 };
+        let bump = |x: &mut u32| *x = x.saturating_add_signed(sign);
+        let k = if on { 1.0 } else { -1.0 };
+        match fault {
+            &Fault::InstanceCrash { service, instance } => {
+                if on {
+                    let live: Vec<usize> = (0..self.svcs[service].insts.len())
+                        .filter(|&i| self.svcs[service].insts[i].state == InstState::Ready)
+                        .collect();
+                    let pick = match instance {
+                        Some(n) => live.iter().copied().find(|&i| self.svcs[service].insts[i].num == n),
+                        None if live.is_empty() => None,
+                        None => Some(live[self.rng.faults.below(live.len())]),
+                    };
+                    if let Some(i) = pick {
+                        self.crash(service, i, "killed (node failure)");
+                    }
+                }
+            }
+            &Fault::ServiceOutage { service } => bump(&mut self.svcs[service].faults.outage),
+            &Fault::AddLatency { target, extra } => match target {
+                Target::Database => self.db.extra = if on { self.db.extra + extra } else { self.db.extra - extra },
+                Target::Service(s) => {
+                    let e = &mut self.svcs[s].faults.extra_latency;
+                    *e = if on { *e + extra } else { *e - extra };
+                }
+                Target::ThirdParty(t) => {
+                    let e = &mut self.tps[t].extra;
+                    *e = if on { *e + extra } else { *e - extra };
+                }
+            },
+            &Fault::ErrorInjection { target, rate } => {
+                let r = match target {
+                    Target::Database => &mut self.db.error_rate,
+                    Target::Service(s) => &mut self.svcs[s].faults.error_rate,
+                    Target::ThirdParty(t) => &mut self.tps[t].error_rate,
+                };
+                *r = (*r + k * rate).clamp(0.0, 1.0);
+            }
+            &Fault::DependencyDown { third_party } => bump(&mut self.tps[third_party].down),
+            &Fault::BlackHole { third_party } => bump(&mut self.tps[third_party].blackhole),
+            &Fault::QuotaCut { third_party, limit } => {
+                self.tps[third_party].quota_cut =
+                    on.then(|| crate::sim::resources::bucket::TokenBucket::new(limit, self.now));
+            }
+            &Fault::SlowQueries { factor, fixed_by_failover } => {
+                if on {
+                    self.db.slow.push((idx, factor, fixed_by_failover));
+                } else {
+                    self.db.slow.retain(|x| x.0 != idx);
+                }
+            }
+            Fault::DatabaseDown => bump(&mut self.db.down),
+            &Fault::DiskFull { write_fraction } => self.db.disk_full = if on { write_fraction } else { 0.0 },
+            &Fault::ConnectionLeak { service, per_minute } => {
+                self.svcs[service].faults.conn_leak_per_s += k * per_minute / 60.0;
+            }
+            &Fault::MemoryLeak { service, mb_per_s } => self.svcs[service].faults.leak_mb_s += k * mb_per_s,
+            &Fault::CpuHog { service, cores } => self.svcs[service].faults.cpu_hog += k * cores,
+            &Fault::TrafficSpike { factor } => {
+                self.edge.spike = if on { self.edge.spike * factor } else { self.edge.spike / factor };
+                self.invalidate_rate_ceiling();
+            }
+            Fault::AbusiveClient { client, rps } => {
+                if on {
+                    self.start_abuser(client, *rps);
+                } else if let Some(a) = self.edge.abusers.iter_mut().find(|a| &a.0 == client) {
+                    a.2 = a.2.saturating_sub(1);
+                }
+            }
+            &Fault::CacheFlush { cache } => {
+                self.caches[cache].warmth = 0.0;
+                self.caches[cache].hot_present = false;
+            }
+            &Fault::HotKeyExpiry { cache } => self.caches[cache].hot_present = false,
+            Fault::BadDeploy { service, version, batch, by } => {
+                if on {
+                    self.start_rollout(*service, *version, *batch, by, false);
+                }
+            }
+            Fault::BadConfig { service, change, by } => {
+                if on {
+                    let cfg = self.changed_config(*service, change);
+                    let what = self.describe_change(*service, change);
+                    self.push_config(*service, cfg, what, by);
+                }
+            }
+            &Fault::CertExpiry { target } => match target {
+                CertTarget::Edge => self.edge.cert_expired = on,
+                CertTarget::ThirdParty(t) => self.tps[t].cert_expired = on,
+            },
+            &Fault::Partition { service, target, fraction } => {
+                if on {
+                    self.svcs[service].faults.partitions.push((target, fraction));
+                } else if let Some(p) =
+                    self.svcs[service].faults.partitions.iter().position(|p| *p == (target, fraction))
+                {
+                    self.svcs[service].faults.partitions.remove(p);
+                }
+            }
+            &Fault::MonitoringBlind { component } => {
+                if on {
+                    self.timeline.blind.push((idx, component));
+                } else {
+                    self.timeline.blind.retain(|b| b.0 != idx);
+                }
+            }
+            &Fault::MonitoringLag { lag } => {
+                if on {
+                    self.timeline.lag.push((idx, lag));
+                } else {
+                    self.timeline.lag.retain(|b| b.0 != idx);
+                }
+            }
+        }
+    }
+
+    /// A readable account of a fault, for the debrief.
+    pub fn describe_fault(&self, fault: &Fault) -> String {
+        let spec = &*self.spec;
+        let svc = |s: usize| spec.services[s].name.as_str();
+        let tp = |t: usize| spec.third_parties[t].name.as_str();
+        match fault {
+            Fault::InstanceCrash { service, instance } => match instance {
+                Some(n) => format!("instance {}-{n} crashes", svc(*service)),
+                None => format!("an instance of {} crashes", svc(*service)),
+            },
+            Fault::ServiceOutage { service } => {
+                format!("{} answers every request with 503", svc(*service))
+            }
+            Fault::AddLatency { target, extra } => {
+                format!("+{extra} latency on calls to {}", spec.target_name(*target))
+            }
+            Fault::ErrorInjection { target, rate } => {
+                format!("{:.0}% of calls to {} fail", rate * 100.0, spec.target_name(*target))
+            }
+            Fault::DependencyDown { third_party } => {
+                format!("{} refuses connections", tp(*third_party))
+            }
+            Fault::BlackHole { third_party } => {
+                format!("{} accepts requests and never answers", tp(*third_party))
+            }
+            Fault::QuotaCut { third_party, limit } => {
+                format!("{} cuts our quota to {:.0} rps", tp(*third_party), limit.rate)
+            }
+            Fault::SlowQueries { factor, .. } => format!("database queries take {factor}× longer"),
+            Fault::DatabaseDown => "the primary database is down".to_string(),
+            Fault::DiskFull { write_fraction } => {
+                format!("database disk full: {:.0}% of queries (writes) fail", write_fraction * 100.0)
+            }
+            Fault::ConnectionLeak { service, per_minute } => {
+                format!("{} leaks {per_minute} pool connections per minute per instance", svc(*service))
+            }
+            Fault::MemoryLeak { service, mb_per_s } => {
+                format!("{} leaks {mb_per_s} MB/s per instance", svc(*service))
+            }
+            Fault::CpuHog { service, cores } => {
+                format!("a noisy neighbour takes {cores} cores from each {} instance", svc(*service))
+            }
+            Fault::TrafficSpike { factor } => format!("traffic × {factor}"),
+            Fault::AbusiveClient { client, rps } => format!("client {client} sends {rps} rps"),
+            Fault::CacheFlush { cache } => format!("cache {} is flushed", spec.caches[*cache].name),
+            Fault::HotKeyExpiry { cache } => {
+                format!("the hot key in {} expires", spec.caches[*cache].name)
+            }
+            Fault::BadDeploy { service, version, by, .. } => {
+                let v = &spec.versions[*version];
+                format!("{by} deploys {} {} ({})", svc(*service), v.name, v.note)
+            }
+            Fault::BadConfig { service, change, by } => {
+                format!("{by} pushes config to {}: {}", svc(*service), self.describe_change(*service, change))
+            }
+            Fault::CertExpiry { target } => match target {
+                CertTarget::Edge => "our public TLS certificate expires".to_string(),
+                CertTarget::ThirdParty(t) => {
+                    format!("our client certificate for {} expires", tp(*t))
+                }
+            },
+            Fault::Partition { service, target, fraction } => format!(
+                "{:.0}% of {} instances cannot reach {}",
+                fraction * 100.0,
+                svc(*service),
+                spec.target_name(*target)
+            ),
+            Fault::MonitoringBlind { component } => match component {
+                Some(c) => format!("monitoring stops reporting {c:?}"),
+                None => "monitoring goes blind".to_string(),
+            },
+            Fault::MonitoringLag { lag } => format!("dashboards and alerts lag {lag} behind"),
+        }
+    }
+
+    /// Faults the player's command clears: the scenario's `cleared_by` plus natural fixes.
+    pub(crate) fn clear_by_command(&mut self, kind: crate::sim::model::command::CommandKind) {
+        for idx in 0..self.spec.timeline.len() {
+            if self.timeline.entries[idx].active && self.spec.timeline[idx].cleared_by.contains(&kind) {
+                self.clear_entry(idx, &format!("cleared by {kind:?}"));
+            }
+        }
+    }
+}

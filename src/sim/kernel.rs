@@ -1,0 +1,15 @@
+//! The kernel: simulated time, the event queue, the generational slab, seeded random streams,
+//! distributions and histograms — the machinery of a discrete-event simulation, knowing
+//! nothing about web services.
+//!
+//! Owns: `SimTime`/`Dur`, `EventQueue`, `Slab`/`Key`, `Stream`, `Dist`, `Hist`.
+//! May not touch: anything else in `sim` (no `Sim`, no spec, no components). Every other room
+//! builds on these; they build on nothing but `std`, `rand` and `serde` (`tests/architecture.rs`
+//! checks it).
+
+pub mod dist;
+pub mod hist;
+pub(crate) mod queue;
+pub mod rng;
+pub(crate) mod slab;
+pub mod time;

@@ -1,0 +1,210 @@
+//! The event log: everything that happened in a run, in order — hidden fault onsets included
+//! (flagged `hidden`, revealed in the debrief). Scoring and the debrief read only this log and
+//! the metrics; the game's "what changed?" list and alert panel are views of it. Which events
+//! matter to which view is decided by one classification, [`EventKind::category`].
+
+use crate::sim::kernel::time::{Dur, SimTime};
+use crate::sim::model::command::{Audience, Command, Severity};
+use crate::sim::model::rules::AlertSeverity;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub t: SimTime,
+    /// Not visible to the player during the run (fault onsets and clears).
+    pub hidden: bool,
+    pub kind: EventKind,
+}
+
+/// Who made a change (for the "what changed?" list).
+pub type Actor = String;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum EventKind {
+    FaultStarted { label: String, fault: String, detail: String },
+    FaultCleared { label: String, why: String },
+    CommandApplied { command: Command, effective_in: Dur, cost: u32 },
+    CommandRejected { command: Command, reason: String },
+    CommandTookEffect { command: Command },
+    AlertPending { alert: String },
+    AlertFiring { alert: String, severity: AlertSeverity, summary: String },
+    AlertResolved { alert: String },
+    AlertAcknowledged { alert: String },
+    DeployStarted { service: String, from: String, to: String, by: Actor },
+    DeployFinished { service: String, version: String },
+    DeployPaused { service: String },
+    DeployResumed { service: String },
+    ConfigChanged { service: String, change: String, by: Actor },
+    FlagChanged { flag: String, on: bool, by: Actor },
+    Scaled { service: String, from: u32, to: u32 },
+    InstanceStarting { service: String, instance: String, version: String },
+    InstanceInRotation { service: String, instance: String },
+    InstanceOutOfRotation { service: String, instance: String, why: String },
+    InstanceCrashed { service: String, instance: String, why: String },
+    InstanceRestarting { service: String, instance: String, after: Dur },
+    InstanceStopped { service: String, instance: String },
+    BreakerOpened { service: String, dependency: String },
+    BreakerHalfOpen { service: String, dependency: String },
+    BreakerClosed { service: String, dependency: String },
+    CacheFlushed { cache: String },
+    FailoverStarted,
+    FailoverFinished,
+    EdgeChanged { change: String },
+    IncidentDeclared { severity: Severity },
+    StatusUpdatePosted { audience: Audience, impact: String, next_update: Dur },
+    IncidentResolved,
+    Message { from: String, text: String },
+    HintGiven { text: String },
+    TeamArrived { team: String, says: String },
+    ObjectiveMet { objective: String },
+    RunEnded { reason: crate::sim::engine::EndReason },
+}
+
+/// What sort of change to the system an event is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeKind {
+    Deploy,
+    Config,
+    Flag,
+    Scale,
+    Restart,
+    CacheFlush,
+    Failover,
+    Edge,
+}
+
+/// What an event means to a person reading the run. This is the one classification: the
+/// changes panel, the chart markers, the debrief's sections and the text report each choose
+/// the categories they show, so a new event kind is classified here, once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Category {
+    /// A hidden fault starts or clears: the truth, revealed in the debrief.
+    Fault,
+    /// The player's command was accepted or rejected.
+    Command { accepted: bool },
+    /// Someone starts changing the system: a deploy, config push, flag, scaling, restart,
+    /// cache flush, failover or edge setting ("what changed?").
+    Change(ChangeKind),
+    /// A change under way moves on: a rollout finishes, pauses or resumes; a failover ends.
+    Progress(ChangeKind),
+    /// Monitoring pages: an alert fires.
+    Alert,
+    /// Trouble the player can see or is told about: a crash, a breaker opening, a message.
+    Signal,
+    /// Help arrives: a paged team, a hint.
+    Help,
+    /// Things get better: an alert resolves, a breaker closes, the objectives are met.
+    Recovery,
+    /// The incident as the player runs it: declared, a status update, resolved.
+    Incident,
+    /// The run is over.
+    End,
+    /// Bookkeeping the summaries leave out: pending and acknowledged alerts, instance
+    /// lifecycle steps, a half-open breaker, a delayed command taking effect.
+    Detail,
+}
+
+impl EventKind {
+    pub fn category(&self) -> Category {
+        use EventKind as E;
+        match self {
+            E::FaultStarted { .. } | E::FaultCleared { .. } => Category::Fault,
+            E::CommandApplied { .. } => Category::Command { accepted: true },
+            E::CommandRejected { .. } => Category::Command { accepted: false },
+            E::DeployStarted { .. } => Category::Change(ChangeKind::Deploy),
+            E::DeployFinished { .. } | E::DeployPaused { .. } | E::DeployResumed { .. } => {
+                Category::Progress(ChangeKind::Deploy)
+            }
+            E::ConfigChanged { .. } => Category::Change(ChangeKind::Config),
+            E::FlagChanged { .. } => Category::Change(ChangeKind::Flag),
+            E::Scaled { .. } => Category::Change(ChangeKind::Scale),
+            E::InstanceRestarting { .. } => Category::Change(ChangeKind::Restart),
+            E::CacheFlushed { .. } => Category::Change(ChangeKind::CacheFlush),
+            E::FailoverStarted => Category::Change(ChangeKind::Failover),
+            E::FailoverFinished => Category::Progress(ChangeKind::Failover),
+            E::EdgeChanged { .. } => Category::Change(ChangeKind::Edge),
+            E::AlertFiring { .. } => Category::Alert,
+            E::InstanceCrashed { .. } | E::BreakerOpened { .. } | E::Message { .. } => Category::Signal,
+            E::TeamArrived { .. } | E::HintGiven { .. } => Category::Help,
+            E::AlertResolved { .. } | E::BreakerClosed { .. } | E::ObjectiveMet { .. } => Category::Recovery,
+            E::IncidentDeclared { .. } | E::StatusUpdatePosted { .. } | E::IncidentResolved => Category::Incident,
+            E::RunEnded { .. } => Category::End,
+            E::CommandTookEffect { .. }
+            | E::AlertPending { .. }
+            | E::AlertAcknowledged { .. }
+            | E::InstanceStarting { .. }
+            | E::InstanceInRotation { .. }
+            | E::InstanceOutOfRotation { .. }
+            | E::InstanceStopped { .. }
+            | E::BreakerHalfOpen { .. } => Category::Detail,
+        }
+    }
+
+    /// Who made a change, where the event says (`"you"` for the player).
+    pub fn actor(&self) -> Option<&str> {
+        match self {
+            EventKind::DeployStarted { by, .. }
+            | EventKind::ConfigChanged { by, .. }
+            | EventKind::FlagChanged { by, .. } => Some(by),
+            _ => None,
+        }
+    }
+
+    /// One readable line.
+    pub fn describe(&self) -> String {
+        use EventKind as E;
+        match self {
+            E::FaultStarted { label, detail, .. } => format!("FAULT {label}: {detail}"),
+            E::FaultCleared { label, why } => format!("fault {label} cleared ({why})"),
+            E::CommandApplied { command, effective_in, .. } => {
+                if effective_in.0 == 0 {
+                    format!("you: {}", command.label())
+                } else {
+                    format!("you: {} (takes effect in {effective_in})", command.label())
+                }
+            }
+            E::CommandRejected { command, reason } => format!("rejected: {}: {reason}", command.label()),
+            E::CommandTookEffect { command } => format!("in effect: {}", command.label()),
+            E::AlertPending { alert } => format!("alert pending: {alert}"),
+            E::AlertFiring { alert, severity, summary } => format!("ALERT {severity:?} {alert}: {summary}"),
+            E::AlertResolved { alert } => format!("alert resolved: {alert}"),
+            E::AlertAcknowledged { alert } => format!("alert acknowledged: {alert}"),
+            E::DeployStarted { service, from, to, by } => format!("deploy {service} {from} → {to} by {by}"),
+            E::DeployFinished { service, version } => {
+                format!("deploy of {service} {version} finished")
+            }
+            E::DeployPaused { service } => format!("rollout of {service} paused"),
+            E::DeployResumed { service } => format!("rollout of {service} resumed"),
+            E::ConfigChanged { service, change, by } => format!("config {service}: {change} by {by}"),
+            E::FlagChanged { flag, on, by } => {
+                format!("flag {flag} {} by {by}", if *on { "on" } else { "off" })
+            }
+            E::Scaled { service, from, to } => format!("scale {service} {from} → {to}"),
+            E::InstanceStarting { instance, version, .. } => format!("{instance} starting ({version})"),
+            E::InstanceInRotation { instance, .. } => format!("{instance} healthy, in rotation"),
+            E::InstanceOutOfRotation { instance, why, .. } => {
+                format!("{instance} out of rotation: {why}")
+            }
+            E::InstanceCrashed { instance, why, .. } => format!("{instance} crashed: {why}"),
+            E::InstanceRestarting { instance, after, .. } => format!("{instance} restarting in {after}"),
+            E::InstanceStopped { instance, .. } => format!("{instance} stopped"),
+            E::BreakerOpened { service, dependency } => format!("breaker {service}→{dependency} OPEN"),
+            E::BreakerHalfOpen { service, dependency } => format!("breaker {service}→{dependency} half-open"),
+            E::BreakerClosed { service, dependency } => format!("breaker {service}→{dependency} closed"),
+            E::CacheFlushed { cache } => format!("cache {cache} flushed"),
+            E::FailoverStarted => "database failover started".to_string(),
+            E::FailoverFinished => "database failover finished: replica promoted".to_string(),
+            E::EdgeChanged { change } => format!("edge: {change}"),
+            E::IncidentDeclared { severity } => format!("incident declared {severity:?}"),
+            E::StatusUpdatePosted { audience, next_update, .. } => {
+                format!("status update to {audience:?}, next in {next_update}")
+            }
+            E::IncidentResolved => "incident resolved".to_string(),
+            E::Message { from, text } => format!("{from}: {text}"),
+            E::HintGiven { text } => format!("hint: {text}"),
+            E::TeamArrived { team, says } => format!("{team} joined: {says}"),
+            E::ObjectiveMet { objective } => format!("objective met: {objective}"),
+            E::RunEnded { reason } => format!("run ended: {reason:?}"),
+        }
+    }
+}

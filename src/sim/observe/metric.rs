@@ -1,0 +1,347 @@
+//! What the engine measures: one `Window` of per-component statistics per second of sim time,
+//! and `MetricRef`, the name of one number in it (used by alerts, conditions and charts).
+
+use crate::sim::resources::breaker::BreakerState;
+use serde::{Deserialize, Serialize};
+
+/// Rate, errors and duration of one stream of requests in one window.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Red {
+    pub requests: u32,
+    pub ok: u32,
+    pub e5xx: u32,
+    pub timeout: u32,
+    pub r429: u32,
+    pub shed: u32,
+    /// Latency of successful requests, milliseconds.
+    pub p50_ms: f32,
+    pub p90_ms: f32,
+    pub p99_ms: f32,
+    pub p999_ms: f32,
+    pub mean_ms: f32,
+    /// Median latency of failed requests (fast errors hide in a shared mean).
+    pub err_p50_ms: f32,
+}
+
+impl Red {
+    pub fn errors(&self) -> u32 {
+        self.e5xx + self.timeout + self.r429 + self.shed
+    }
+    /// Failed fraction of completed requests (0 when none completed).
+    pub fn error_rate(&self) -> f64 {
+        let done = self.ok + self.errors();
+        if done == 0 { 0.0 } else { f64::from(self.errors()) / f64::from(done) }
+    }
+}
+
+/// The public edge: user-facing requests (attempts as the load balancer sees them).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct EdgeStats {
+    pub red: Red,
+    /// New user requests (before client retries).
+    pub users: u32,
+    pub users_ok: u32,
+    pub users_failed: u32,
+    /// Attempts per finished user request.
+    pub attempts_per_request: f32,
+    /// Requests from blocked clients, rejected before the SLO counts them.
+    pub blocked: u32,
+    /// Non-idempotent user requests that took effect twice or more.
+    pub duplicates: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct InstanceCounts {
+    pub starting: u32,
+    pub ready: u32,
+    pub in_rotation: u32,
+    pub draining: u32,
+    pub crashed: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ServiceStats {
+    pub red: Red,
+    pub in_flight: u32,
+    pub queue: u32,
+    pub queue_max: u32,
+    /// Busy workers over all workers of live instances, time-averaged, 0–1.
+    pub worker_util: f32,
+    pub cpu_util: f32,
+    /// Highest instance memory as a fraction of its limit.
+    pub mem_max: f32,
+    pub pool_busy: u32,
+    pub pool_waiting: u32,
+    pub pool_timeouts: u32,
+    pub pool_open: u32,
+    pub instances: InstanceCounts,
+    /// (version name, live instances running it).
+    pub versions: Vec<(String, u32)>,
+}
+
+/// One service's calls to one dependency.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct DepStats {
+    /// Attempts (tries) and their outcomes.
+    pub red: Red,
+    pub calls: u32,
+    pub retries: u32,
+    pub attempts_per_call: f32,
+    pub breaker: BreakerState,
+    pub short_circuited: u32,
+    pub budget_denied: u32,
+    pub duplicates: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct DbStats {
+    pub red: Red,
+    /// Busy cores over all cores, time-averaged, 0–1.
+    pub load: f32,
+    pub queue: u32,
+    pub connections: u32,
+    pub max_connections: u32,
+    pub up: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct CacheStats {
+    pub hits: u32,
+    pub misses: u32,
+    pub hit_ratio: f32,
+    pub warmth: f32,
+    /// Most concurrent recomputations of the hot key in the window.
+    pub stampede: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ThirdPartyStats {
+    pub red: Red,
+    pub status: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct SloStats {
+    pub good: u32,
+    pub total: u32,
+    pub slow: u32,
+    /// Fraction of the period's error budget left.
+    pub budget_left: f64,
+    pub burn_1h: f32,
+    pub burn_5m: f32,
+}
+
+/// Everything measured in one window (one second of sim time by default).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Window {
+    /// Window start, whole seconds since the scenario start.
+    pub t: u32,
+    pub edge: EdgeStats,
+    pub services: Vec<ServiceStats>,
+    /// `deps[service][dep]`.
+    pub deps: Vec<Vec<DepStats>>,
+    pub db: Option<DbStats>,
+    pub caches: Vec<CacheStats>,
+    pub third_parties: Vec<ThirdPartyStats>,
+    pub slo: SloStats,
+    /// Components whose monitoring was blind this window (their metrics are not observable).
+    pub blind: Vec<Component>,
+    /// Monitoring delay in whole seconds (what the dashboards lag behind).
+    pub lag_s: u32,
+}
+
+/// A component of the service map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Component {
+    Edge,
+    Service(usize),
+    Database,
+    Cache(usize),
+    ThirdParty(usize),
+    /// One service's calls to one of its dependencies.
+    Dep {
+        service: usize,
+        dep: usize,
+    },
+}
+
+/// A number a component reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Metric {
+    Rps,
+    ErrorRate,
+    Errors,
+    P50,
+    P90,
+    P99,
+    P999,
+    Timeouts,
+    Shed,
+    RateLimited,
+    QueueDepth,
+    InFlight,
+    WorkerUtil,
+    CpuUtil,
+    Memory,
+    PoolBusy,
+    PoolWaiting,
+    PoolTimeouts,
+    DbLoad,
+    Connections,
+    HitRatio,
+    BreakerOpen,
+    AttemptsPerRequest,
+    Ready,
+    Duplicates,
+    BurnRate1h,
+    BurnRate5m,
+    BudgetLeft,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetricRef {
+    pub component: Component,
+    pub metric: Metric,
+}
+
+impl Window {
+    pub fn red_of(&self, c: Component) -> Option<&Red> {
+        Some(match c {
+            Component::Edge => &self.edge.red,
+            Component::Service(s) => &self.services.get(s)?.red,
+            Component::Database => &self.db.as_ref()?.red,
+            Component::ThirdParty(t) => &self.third_parties.get(t)?.red,
+            Component::Dep { service, dep } => &self.deps.get(service)?.get(dep)?.red,
+            Component::Cache(_) => return None,
+        })
+    }
+
+    /// The value of `m` in this window, or `None` when the component does not report it.
+    pub fn value(&self, m: MetricRef) -> Option<f64> {
+        use Metric as M;
+        let c = m.component;
+        let red = self.red_of(c);
+        let svc = match c {
+            Component::Service(s) => self.services.get(s),
+            _ => None,
+        };
+        Some(match m.metric {
+            M::Rps => f64::from(red?.requests),
+            M::ErrorRate => {
+                let r = red?;
+                if r.ok + r.errors() == 0 {
+                    return None; // nothing finished: no data, not 0 %
+                }
+                r.error_rate()
+            }
+            M::Errors => f64::from(red?.errors()),
+            // Latency of successful requests: no success in the window is no data, not 0 ms.
+            M::P50 | M::P90 | M::P99 | M::P999 if red?.ok == 0 => return None,
+            M::P50 => f64::from(red?.p50_ms),
+            M::P90 => f64::from(red?.p90_ms),
+            M::P99 => f64::from(red?.p99_ms),
+            M::P999 => f64::from(red?.p999_ms),
+            M::Timeouts => f64::from(red?.timeout),
+            M::Shed => f64::from(red?.shed),
+            M::RateLimited => f64::from(red?.r429),
+            M::QueueDepth => match c {
+                Component::Database => f64::from(self.db.as_ref()?.queue),
+                _ => f64::from(svc?.queue),
+            },
+            M::InFlight => f64::from(svc?.in_flight),
+            M::WorkerUtil => f64::from(svc?.worker_util),
+            M::CpuUtil => f64::from(svc?.cpu_util),
+            M::Memory => f64::from(svc?.mem_max),
+            M::PoolBusy => f64::from(svc?.pool_busy),
+            M::PoolWaiting => f64::from(svc?.pool_waiting),
+            M::PoolTimeouts => f64::from(svc?.pool_timeouts),
+            M::DbLoad => f64::from(self.db.as_ref()?.load),
+            M::Connections => f64::from(self.db.as_ref()?.connections),
+            M::HitRatio => match c {
+                Component::Cache(i) => f64::from(self.caches.get(i)?.hit_ratio),
+                _ => return None,
+            },
+            M::BreakerOpen => match c {
+                Component::Dep { service, dep } => {
+                    let open = self.deps.get(service)?.get(dep)?.breaker != BreakerState::Closed;
+                    f64::from(u8::from(open))
+                }
+                _ => return None,
+            },
+            M::AttemptsPerRequest => match c {
+                Component::Edge => f64::from(self.edge.attempts_per_request),
+                Component::Dep { service, dep } => f64::from(self.deps.get(service)?.get(dep)?.attempts_per_call),
+                _ => return None,
+            },
+            M::Ready => f64::from(svc?.instances.in_rotation),
+            M::Duplicates => match c {
+                Component::Edge => f64::from(self.edge.duplicates),
+                Component::Dep { service, dep } => f64::from(self.deps.get(service)?.get(dep)?.duplicates),
+                _ => return None,
+            },
+            M::BurnRate1h => f64::from(self.slo.burn_1h),
+            M::BurnRate5m => f64::from(self.slo.burn_5m),
+            M::BudgetLeft => self.slo.budget_left,
+        })
+    }
+
+    /// Whether monitoring could see `c` in this window.
+    pub fn observed(&self, c: Component) -> bool {
+        let base = match c {
+            Component::Dep { service, .. } => Component::Service(service),
+            other => other,
+        };
+        !self.blind.contains(&c) && !self.blind.contains(&base)
+    }
+}
+
+/// The value of `m` over a range of windows, the way a monitoring query over a range would
+/// compute it: ratios from summed counts, latency percentiles weighted by request count,
+/// rates and gauges averaged, burn rates and budget as of the last window. `None` when the
+/// range has no data for it.
+pub fn aggregate(ws: &[Window], m: MetricRef) -> Option<f64> {
+    use Metric as M;
+    let last = ws.last()?;
+    match m.metric {
+        M::ErrorRate => {
+            let (mut err, mut done) = (0u64, 0u64);
+            for w in ws {
+                let r = w.red_of(m.component)?;
+                err += u64::from(r.errors());
+                done += u64::from(r.ok + r.errors());
+            }
+            (done > 0).then(|| err as f64 / done as f64)
+        }
+        M::P50 | M::P90 | M::P99 | M::P999 => {
+            let (mut sum, mut n) = (0.0, 0u64);
+            for w in ws {
+                let ok = w.red_of(m.component)?.ok;
+                if ok > 0 {
+                    sum += w.value(m)? * f64::from(ok);
+                    n += u64::from(ok);
+                }
+            }
+            (n > 0).then(|| sum / n as f64)
+        }
+        M::BreakerOpen => ws.iter().filter_map(|w| w.value(m)).reduce(f64::max),
+        M::BurnRate1h | M::BurnRate5m | M::BudgetLeft => last.value(m),
+        _ => {
+            let vals: Vec<f64> = ws.iter().filter_map(|w| w.value(m)).collect();
+            (!vals.is_empty()).then(|| vals.iter().sum::<f64>() / vals.len() as f64)
+        }
+    }
+}
+
+impl Metric {
+    /// Unit suffix for display.
+    pub fn unit(self) -> &'static str {
+        use Metric as M;
+        match self {
+            M::Rps => "rps",
+            M::P50 | M::P90 | M::P99 | M::P999 => "ms",
+            M::ErrorRate | M::WorkerUtil | M::CpuUtil | M::Memory | M::DbLoad | M::HitRatio | M::BudgetLeft => "%",
+            M::BurnRate1h | M::BurnRate5m | M::AttemptsPerRequest => "x",
+            _ => "",
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! `App::update`: every change to the app's state goes through here. A message (a key, a
+//! resize, a frame's worth of wall time, the result of an effect) becomes changes and a list
+//! of effects for the event loop; a key becomes an action through the keymap and is handled by
+//! the dialog on top, else by the screen's own file.
+
+mod briefing;
+mod debrief;
+mod dialog;
+mod incident;
+mod title;
+
+use super::action::Action;
+use super::app::{App, Effect, MenuPage, Msg, Overlay, Screen};
+use super::forms::Field;
+use super::game::Game;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::path::PathBuf;
+use std::time::Duration;
+
+impl App {
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Resize(w, h) => {
+                self.size = (w, h);
+                self.dirty = true;
+                vec![]
+            }
+            Msg::Frame(wall) => self.frame(wall),
+            Msg::Opened(Ok((spec, path))) => {
+                self.menu.error = None;
+                self.open(*spec, crate::store::ScenarioRef::File(path));
+                vec![]
+            }
+            Msg::Opened(Err(e)) => {
+                self.menu.error = Some(e);
+                self.dirty = true;
+                vec![]
+            }
+            Msg::RunSaved(saved) => self.run_saved(saved),
+            Msg::ProfileSaved(result) => self.report("progress not saved", result),
+            Msg::SettingsSaved(result) => self.report("settings not saved", result),
+            Msg::Exported(written) => {
+                let note = match written {
+                    Ok(path) => format!("debrief written to {}", path.display()),
+                    Err(e) => format!("debrief not written: {e}"),
+                };
+                self.notices = vec![note.clone()];
+                self.dirty = true;
+                vec![Effect::Log(note)]
+            }
+            Msg::Key(k) => {
+                let mut effects = self.key(k);
+                effects.extend(self.check_end());
+                self.dirty = true;
+                effects
+            }
+        }
+    }
+
+    fn frame(&mut self, wall: Duration) -> Vec<Effect> {
+        let Screen::Playing(g) = &mut self.screen else { return vec![] };
+        // Redraw only when something shown changed: the clock's second, a chart point, an
+        // event, a log line.
+        let seen =
+            |g: &Game| (g.sim.now().whole_secs(), g.series.buckets, g.sim.events().len(), g.sim.logs().written());
+        let before = seen(g);
+        g.tick(wall);
+        if seen(g) != before {
+            self.dirty = true;
+        }
+        self.check_end()
+    }
+
+    /// Moves to the debrief once the run is over (time up, objectives met, or resolved).
+    fn check_end(&mut self) -> Vec<Effect> {
+        let Screen::Playing(g) = &self.screen else { return vec![] };
+        if g.sim.ended().is_none() {
+            return vec![];
+        }
+        let Screen::Playing(mut g) = std::mem::replace(&mut self.screen, Screen::Title) else { unreachable!() };
+        g.debrief = Some(crate::score::debrief(&g.spec, &crate::score::Evidence::from_sim(&g.sim)));
+        self.screen = Screen::End(g);
+        self.overlay = None;
+        self.dirty = true;
+        vec![Effect::Finished]
+    }
+
+    fn key(&mut self, k: KeyEvent) -> Vec<Effect> {
+        if self.typing(&k) {
+            return vec![];
+        }
+        let Some(action) = self.keymap.lookup(self.context(), &k) else { return vec![] };
+        if action == Action::ForceQuit {
+            return vec![Effect::Quit];
+        }
+        if self.overlay.is_some() {
+            return dialog::on_action(self, action);
+        }
+        match self.screen {
+            Screen::Title => title::on_action(self, action),
+            Screen::Briefing(_) => briefing::on_action(self, action),
+            Screen::Playing(_) => incident::on_action(self, action),
+            Screen::End(_) => debrief::on_action(self, action),
+        }
+    }
+
+    /// Text entry (filter, file path, form fields) takes printable keys before the keymap.
+    fn typing(&mut self, k: &KeyEvent) -> bool {
+        if k.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) {
+            return false;
+        }
+        let text: Option<&mut String> = match &mut self.overlay {
+            Some(Overlay::Filter(t)) => Some(t),
+            Some(Overlay::Form(f)) => match f.fields.get_mut(f.cursor) {
+                Some(Field::Number { text, .. } | Field::Text { text, .. }) => Some(text),
+                _ => None,
+            },
+            None if matches!(self.screen, Screen::Title) && self.menu.page == MenuPage::Open => {
+                Some(&mut self.menu.path)
+            }
+            _ => None,
+        };
+        let Some(text) = text else { return false };
+        match k.code {
+            KeyCode::Char(c) => {
+                if text.chars().count() < 200 {
+                    text.push(c);
+                }
+                true
+            }
+            KeyCode::Backspace => {
+                text.pop();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The finished run was saved (or not): say so, and record the score in the profile for
+    /// a built-in scenario (then save the profile).
+    fn run_saved(&mut self, saved: Result<PathBuf, String>) -> Vec<Effect> {
+        let mut notes = vec![match saved {
+            Ok(path) => format!("run saved to {}", path.display()),
+            Err(e) => format!("run not saved: {e}"),
+        }];
+        let mut effects = Vec::new();
+        if let Screen::End(g) = &self.screen
+            && let (Some(d), crate::store::ScenarioRef::Builtin(_)) = (&g.debrief, &g.source)
+        {
+            let id = g.spec.id.clone();
+            if self.profile.record(&id, d.score.overall, &d.score.grade) {
+                notes.push(format!("new best for {id}: {} ({})", d.score.overall, d.score.grade));
+            }
+            effects.push(Effect::SaveProfile);
+        }
+        let mut out: Vec<Effect> = notes.iter().cloned().map(Effect::Log).collect();
+        out.extend(effects);
+        self.notices = notes;
+        self.dirty = true;
+        out
+    }
+
+    /// A save's outcome: nothing to say if it worked; a notice (and a log line) if not.
+    fn report(&mut self, what: &str, result: Result<(), String>) -> Vec<Effect> {
+        let Err(e) = result else { return vec![] };
+        let note = format!("{what}: {e}");
+        self.notices.push(note.clone());
+        self.dirty = true;
+        vec![Effect::Log(note)]
+    }
+}

@@ -1,0 +1,96 @@
+//! Dialogs over any screen: help, the quit confirmation, the log filter prompt, the action
+//! menu and incident console, parameter forms and the confirmation of destructive commands.
+//! A completed form becomes a command, confirmed first if it is destructive.
+
+use super::super::action::Action;
+use super::super::app::{App, Effect, Overlay};
+use super::super::forms::{self, Field, Form};
+
+pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
+    let Some(overlay) = app.overlay.take() else { return vec![] };
+    match overlay {
+        Overlay::Help => {
+            if !matches!(action, Action::Help | Action::Back | Action::Select | Action::Quit) {
+                app.overlay = Some(Overlay::Help);
+            }
+        }
+        Overlay::Quit => match action {
+            Action::Yes | Action::Select | Action::Quit => return vec![Effect::Quit],
+            Action::No | Action::Back => {}
+            _ => app.overlay = Some(Overlay::Quit),
+        },
+        Overlay::Filter(text) => {
+            if let Some(g) = app.game_mut() {
+                match action {
+                    Action::Select => g.view.filter = text,
+                    Action::Back => g.view.filter.clear(),
+                    _ => {
+                        app.overlay = Some(Overlay::Filter(text));
+                        return vec![];
+                    }
+                }
+                g.view.scroll[1] = 0;
+            }
+        }
+        Overlay::Actions { items, mut cursor, title } => match action {
+            Action::Up => {
+                cursor = cursor.saturating_sub(1);
+                app.overlay = Some(Overlay::Actions { items, cursor, title });
+            }
+            Action::Down => {
+                cursor = (cursor + 1).min(items.len().saturating_sub(1));
+                app.overlay = Some(Overlay::Actions { items, cursor, title });
+            }
+            Action::Select => {
+                if let (Some(kind), Some(g)) = (items.get(cursor).copied(), app.game()) {
+                    let form = forms::form(kind, g);
+                    if form.fields.is_empty() {
+                        return finish_form(app, form);
+                    }
+                    app.overlay = Some(Overlay::Form(form));
+                }
+            }
+            Action::Back => {}
+            _ => app.overlay = Some(Overlay::Actions { items, cursor, title }),
+        },
+        Overlay::Form(mut form) => match action {
+            Action::Up => {
+                form.cursor = form.cursor.saturating_sub(1);
+                app.overlay = Some(Overlay::Form(form));
+            }
+            Action::Down => {
+                form.cursor = (form.cursor + 1).min(form.fields.len().saturating_sub(1));
+                app.overlay = Some(Overlay::Form(form));
+            }
+            Action::Left | Action::Right => {
+                if let Some(Field::Choice { options, idx, .. }) = form.fields.get_mut(form.cursor) {
+                    let n = options.len().max(1);
+                    *idx = if action == Action::Left { (*idx + n - 1) % n } else { (*idx + 1) % n };
+                }
+                app.overlay = Some(Overlay::Form(form));
+            }
+            Action::Select => return finish_form(app, form),
+            Action::Back => {}
+            _ => app.overlay = Some(Overlay::Form(form)),
+        },
+        Overlay::Confirm { command } => match action {
+            Action::Yes | Action::Select => app.send(command),
+            Action::No | Action::Back => {}
+            _ => app.overlay = Some(Overlay::Confirm { command }),
+        },
+    }
+    vec![]
+}
+
+/// A completed form becomes a command: confirmed first if destructive.
+fn finish_form(app: &mut App, mut form: Form) -> Vec<Effect> {
+    match forms::command(&form) {
+        Err(e) => {
+            form.error = Some(e);
+            app.overlay = Some(Overlay::Form(form));
+        }
+        Ok(command) if command.kind().destructive() => app.overlay = Some(Overlay::Confirm { command }),
+        Ok(command) => app.send(command),
+    }
+    vec![]
+}

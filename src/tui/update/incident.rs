@@ -1,0 +1,108 @@
+//! What each action does on the incident screen: navigate panes, pace the clock, open the action
+//! menu and console, filter logs, acknowledge alerts. Only commands sent through the action menu
+//! (and acknowledging) touch the simulation; looking is free.
+
+use super::super::action::Action;
+use super::super::app::{App, Effect, Overlay};
+use super::super::forms;
+use super::super::game::{Focus, Game, Panel};
+use crate::sim::Command;
+
+pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
+    let Some(g) = app.game_mut() else { return vec![] };
+    let v = &mut g.view;
+    let panel = App::panel_index(v.panel);
+    match action {
+        Action::Quit => app.overlay = Some(Overlay::Quit),
+        Action::Help => return app.help(),
+        Action::TogglePause => g.pacer.paused = !g.pacer.paused,
+        Action::SpeedUp => g.pacer.faster(),
+        Action::SpeedDown => g.pacer.slower(),
+        Action::FocusNext | Action::FocusPrev => v.focus = App::focus_cycle(v.focus, action == Action::FocusPrev),
+        Action::Panel1 | Action::Panel2 | Action::Panel3 | Action::Panel4 | Action::Panel5 => {
+            let i = [Action::Panel1, Action::Panel2, Action::Panel3, Action::Panel4, Action::Panel5]
+                .iter()
+                .position(|a| *a == action)
+                .unwrap_or(0);
+            v.panel = Panel::ALL[i];
+            v.cursor = 0;
+        }
+        Action::Up | Action::Down => {
+            let down = action == Action::Down;
+            match v.focus {
+                Focus::Map | Focus::Signals => {
+                    let n = g.series.rows.len();
+                    v.selected = if down { (v.selected + 1).min(n - 1) } else { v.selected.saturating_sub(1) };
+                }
+                Focus::Panel => scroll(g, down, 1),
+            }
+        }
+        Action::PageUp | Action::PageDown => scroll(g, action == Action::PageDown, 10),
+        Action::Left | Action::Right => {
+            if v.focus == Focus::Panel {
+                let n = Panel::ALL.len();
+                let i = if action == Action::Left { (panel + n - 1) % n } else { (panel + 1) % n };
+                v.panel = Panel::ALL[i];
+                v.cursor = 0;
+            }
+        }
+        Action::Actions => {
+            let items = forms::menu(g);
+            app.overlay = Some(Overlay::Actions { items, cursor: 0, title: "Actions" });
+        }
+        Action::Incident => {
+            let items = forms::console(g);
+            app.overlay = Some(Overlay::Actions { items, cursor: 0, title: "Incident console" });
+        }
+        Action::Filter => app.overlay = Some(Overlay::Filter(v.filter.clone())),
+        Action::Follow => {
+            v.follow = !v.follow;
+            v.scroll[1] = 0;
+            v.panel = Panel::Logs;
+        }
+        Action::LevelFilter => {
+            v.min_level = App::next_level(v.min_level);
+            v.panel = Panel::Logs;
+        }
+        Action::ComponentFilter => {
+            v.only_selected = !v.only_selected;
+            v.panel = Panel::Logs;
+        }
+        Action::Ack => {
+            let alerts = g.sim.alert_views();
+            let firing: Vec<_> = alerts.iter().filter(|a| a.firing && !a.acked).collect();
+            let pick = if v.panel == Panel::Alerts { alerts.get(v.cursor).filter(|a| a.firing) } else { None };
+            if let Some(a) = pick.or(firing.first().copied()) {
+                let alert = a.name.clone();
+                let _ = g.submit(Command::Ack { alert });
+            }
+        }
+        Action::Back | Action::Select | Action::Yes | Action::No | Action::ForceQuit | Action::Export => {}
+    }
+    vec![]
+}
+
+/// Scrolls the current panel: the alert list moves its cursor; text panels scroll back.
+fn scroll(g: &mut Game, down: bool, by: usize) {
+    let v = &mut g.view;
+    let i = App::panel_index(v.panel);
+    match v.panel {
+        Panel::Alerts | Panel::Trace => {
+            v.cursor = if down { v.cursor + by } else { v.cursor.saturating_sub(by) };
+        }
+        _ => {
+            // Scrolling back (up) from the newest line stops following.
+            if down {
+                v.scroll[i] = v.scroll[i].saturating_sub(by);
+            } else {
+                v.scroll[i] += by;
+                if v.panel == Panel::Logs {
+                    v.follow = false;
+                }
+            }
+            if v.panel == Panel::Logs && v.scroll[i] == 0 {
+                v.follow = true;
+            }
+        }
+    }
+}
