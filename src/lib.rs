@@ -1,7 +1,7 @@
 //! firedrill: a terminal game that trains production thinking.
 //!
 //! The module map, one line each. Dependencies run one way: `sim` depends on nothing else
-//! here; `scenario` on `sim`; `score` on `scenario` and `sim`; `report`, `store` and `load` on
+//! here, nor does `text`; `scenario` on `sim`; `score` on `scenario` and `sim`; `report`, `store` and `load` on
 //! those; `tui` on everything but `cli`, and only `tui` knows the terminal and the async
 //! runtime; `cli` is the edge that turns every error into an exit message
 //! (`tests/architecture.rs` holds these lines).
@@ -20,6 +20,9 @@ pub mod score;
 pub mod sim;
 /// Settings, progress, saved runs and the diagnostics log: atomic, versioned files.
 pub mod store;
+/// The one boundary text crosses on its way out: controls, bidi and zero-width characters
+/// become visible markers. Depends on nothing.
+pub mod text;
 /// The terminal game: app state and its update by screen, the event loop, keymap, theme,
 /// screens and widgets.
 pub mod tui;
