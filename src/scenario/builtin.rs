@@ -6,6 +6,7 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
     ("friday-deploy", "friday-deploy.ron", include_str!("../../scenarios/friday-deploy.ron")),
     ("slow-database", "slow-database.ron", include_str!("../../scenarios/slow-database.ron")),
     ("payments-outage", "payments-outage.ron", include_str!("../../scenarios/payments-outage.ron")),
+    ("traffic-spike", "traffic-spike.ron", include_str!("../../scenarios/traffic-spike.ron")),
 ];
 
 pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
