@@ -7,6 +7,7 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
     ("slow-database", "slow-database.ron", include_str!("../../scenarios/slow-database.ron")),
     ("payments-outage", "payments-outage.ron", include_str!("../../scenarios/payments-outage.ron")),
     ("traffic-spike", "traffic-spike.ron", include_str!("../../scenarios/traffic-spike.ron")),
+    ("abusive-client", "abusive-client.ron", include_str!("../../scenarios/abusive-client.ron")),
 ];
 
 pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
