@@ -8,6 +8,7 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
     ("payments-outage", "payments-outage.ron", include_str!("../../scenarios/payments-outage.ron")),
     ("traffic-spike", "traffic-spike.ron", include_str!("../../scenarios/traffic-spike.ron")),
     ("abusive-client", "abusive-client.ron", include_str!("../../scenarios/abusive-client.ron")),
+    ("memory-leak", "memory-leak.ron", include_str!("../../scenarios/memory-leak.ron")),
 ];
 
 pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
