@@ -9,6 +9,7 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
     ("traffic-spike", "traffic-spike.ron", include_str!("../../scenarios/traffic-spike.ron")),
     ("abusive-client", "abusive-client.ron", include_str!("../../scenarios/abusive-client.ron")),
     ("memory-leak", "memory-leak.ron", include_str!("../../scenarios/memory-leak.ron")),
+    ("n-plus-one", "n-plus-one.ron", include_str!("../../scenarios/n-plus-one.ron")),
 ];
 
 pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
