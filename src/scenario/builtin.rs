@@ -10,6 +10,7 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
     ("abusive-client", "abusive-client.ron", include_str!("../../scenarios/abusive-client.ron")),
     ("memory-leak", "memory-leak.ron", include_str!("../../scenarios/memory-leak.ron")),
     ("n-plus-one", "n-plus-one.ron", include_str!("../../scenarios/n-plus-one.ron")),
+    ("cold-cache", "cold-cache.ron", include_str!("../../scenarios/cold-cache.ron")),
 ];
 
 pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
