@@ -11,6 +11,7 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
     ("memory-leak", "memory-leak.ron", include_str!("../../scenarios/memory-leak.ron")),
     ("n-plus-one", "n-plus-one.ron", include_str!("../../scenarios/n-plus-one.ron")),
     ("cold-cache", "cold-cache.ron", include_str!("../../scenarios/cold-cache.ron")),
+    ("retry-storm", "retry-storm.ron", include_str!("../../scenarios/retry-storm.ron")),
 ];
 
 pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
