@@ -6,6 +6,12 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
     ("friday-deploy", "friday-deploy.ron", include_str!("../../scenarios/friday-deploy.ron")),
     ("slow-database", "slow-database.ron", include_str!("../../scenarios/slow-database.ron")),
     ("payments-outage", "payments-outage.ron", include_str!("../../scenarios/payments-outage.ron")),
+    ("traffic-spike", "traffic-spike.ron", include_str!("../../scenarios/traffic-spike.ron")),
+    ("abusive-client", "abusive-client.ron", include_str!("../../scenarios/abusive-client.ron")),
+    ("memory-leak", "memory-leak.ron", include_str!("../../scenarios/memory-leak.ron")),
+    ("n-plus-one", "n-plus-one.ron", include_str!("../../scenarios/n-plus-one.ron")),
+    ("cold-cache", "cold-cache.ron", include_str!("../../scenarios/cold-cache.ron")),
+    ("retry-storm", "retry-storm.ron", include_str!("../../scenarios/retry-storm.ron")),
 ];
 
 pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
