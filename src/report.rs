@@ -7,6 +7,13 @@ pub mod debrief_md;
 
 pub use debrief_md::{markdown, timeline_chart};
 
+/// The debrief as an exported markdown file: rendered, then through the text boundary
+/// (`text::document`). `report --format md` prints it and the game writes it to a file; an
+/// HTML export goes the same way with `text::Doc::Html`.
+pub fn markdown_export(d: &crate::score::Debrief) -> String {
+    crate::text::document(crate::text::Doc::Markdown, &markdown(d)).into_owned()
+}
+
 use crate::scenario::Spec;
 use crate::sim::Window;
 use crate::sim::observe::logs::group_thousands;
@@ -194,7 +201,14 @@ pub fn run_text(spec: &Spec, sim: &Sim, wall_ms: f64) -> String {
     }
     out.push_str("\nwhat happened (hidden faults marked *):\n");
     for e in sim.events().iter().filter(|e| is_notable(&e.kind)) {
-        out.push_str(&format!("  {} {}{}\n", e.t.clock(), if e.hidden { "* " } else { "" }, e.kind.describe()));
+        // One event, one line, whatever text it quotes.
+        let what = e.kind.describe();
+        out.push_str(&format!(
+            "  {} {}{}\n",
+            e.t.clock(),
+            if e.hidden { "* " } else { "" },
+            crate::text::clean_line(&what)
+        ));
     }
     out
 }

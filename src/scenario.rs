@@ -17,7 +17,7 @@ mod validate_plan;
 mod validate_rules;
 
 pub use builtin::{BUILTIN, builtin, builtin_ids};
-pub use commands::{MAX_COMMANDS, MAX_COMMANDS_PER_SECOND, check_command_limits, parse_commands};
+pub use commands::{MAX_COMMANDS, MAX_COMMANDS_PER_SECOND, check_command_limits, clean_commands, parse_commands};
 pub use error::{ScenarioError, ScenarioErrors};
 pub use raw::{Difficulty, Direction, Verdict};
 pub use validate_ctx::MAX_ITEMS;

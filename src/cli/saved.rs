@@ -57,6 +57,6 @@ pub fn report(path: &Path, json: bool) -> Result<(), Failure> {
     if json {
         print_json(&serde_json::to_string_pretty(&d).expect("debriefs serialize"))
     } else {
-        print_out(crate::report::markdown(&d).trim_end())
+        print_out(crate::report::markdown_export(&d).trim_end())
     }
 }

@@ -240,7 +240,9 @@ fn export(app: &App, dirs: &Dirs) -> Option<Result<PathBuf, String>> {
     let d = g.debrief.as_ref()?;
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let path = dirs.data.join("debriefs").join(format!("{}-{secs}.md", d.scenario_id));
-    Some(store::write_atomic(&path, crate::report::markdown(d).as_bytes()).map(|()| path).map_err(|e| e.to_string()))
+    // Every exported file crosses the text boundary, whoever rendered it.
+    let text = crate::report::markdown_export(d);
+    Some(store::write_atomic(&path, text.as_bytes()).map(|()| path).map_err(|e| e.to_string()))
 }
 
 /// SIGINT, SIGTERM, SIGHUP and SIGQUIT, as one stream of (name, number).
