@@ -140,6 +140,12 @@ impl From<crate::load::LoadError> for Failure {
     }
 }
 
+impl From<crate::report::JsonTooLarge> for Failure {
+    fn from(e: crate::report::JsonTooLarge) -> Self {
+        Failure::new(e.to_string())
+    }
+}
+
 impl From<crate::tui::RunError> for Failure {
     fn from(e: crate::tui::RunError) -> Self {
         match e {

@@ -4,7 +4,8 @@
 //! refused at validation with a positioned error that names the fields driving the cost.
 
 use firedrill::scenario;
-use firedrill::sim::{EndReason, SimTime, play};
+use firedrill::sim::kernel::caps::{Cap, Caps};
+use firedrill::sim::{EndReason, EventKind, SimTime, play, play_with_caps};
 use std::path::Path;
 
 fn text(name: &str) -> String {
@@ -33,4 +34,65 @@ fn a_vanishing_arrival_rate_runs_to_its_end_with_no_arrivals() {
             assert_eq!(during, 0, "{file}: arrivals while the rate was 1e-18 rps");
         }
     }
+}
+
+/// A service that cannot keep up, with no queue limit and patient clients: jobs pile up at
+/// ~2,000 a second for as long as the run lasts.
+const PILE_UP: &str = r#"Scenario(
+    id: "pile-up", title: "Pile-up", difficulty: Easy, length: "2m", briefing: "Too slow.",
+    traffic: (base_rps: 2000, client: (timeout: "1h")),
+    services: { "api": (instances: 1, workers: 1, endpoints: [(name: "get", plan: [Cpu(Const("1s"))])]) },
+)"#;
+
+const SMALL: Caps = Caps { live: 50_000, ..Caps::DEFAULT };
+
+/// At a cap the run ends with a reason and keeps what ran (windows, events); before the caps
+/// it ran on and held every job (~720,000 entities at the end of two minutes).
+#[test]
+fn a_run_that_reaches_a_cap_stops_cleanly_and_keeps_what_ran() {
+    let spec = scenario::parse("pile-up.ron", PILE_UP).unwrap();
+    let sim = play_with_caps(spec.sim, 1, &[], None, SMALL);
+    let (at, reason) = sim.ended().expect("the run ended");
+    assert_eq!(reason, EndReason::Stopped(Cap::InFlight { limit: 50_000 }));
+    // ~3 entities per request (call, try, job) at 2,000 a second: the cap falls near 8 s.
+    assert!((SimTime::from_secs(5)..SimTime::from_secs(12)).contains(&at), "stopped at {at}");
+    assert_eq!(sim.windows().len() as u64, at.whole_secs(), "every window up to the stop is kept");
+    let last = sim.events().last().expect("events are kept");
+    assert!(matches!(last.kind, EventKind::RunEnded { reason: EndReason::Stopped(_) }), "{:?}", last.kind);
+    assert_eq!(
+        reason_text(reason),
+        "stopped: more than 50,000 calls, tries and jobs in flight",
+        "the reason says which cap and its number"
+    );
+}
+
+fn reason_text(r: EndReason) -> String {
+    match r {
+        EndReason::Stopped(cap) => cap.describe(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// The game shows the reason and goes to the debrief, as at any other end.
+#[test]
+fn the_game_goes_to_the_debrief_when_a_cap_stops_the_run() {
+    use firedrill::store::{Profile, ScenarioRef, Settings};
+    use firedrill::tui::app::{App, Msg, Screen};
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let spec = scenario::parse("pile-up.ron", PILE_UP).unwrap();
+    let mut app =
+        App::new(Settings::default(), Profile::default(), firedrill::tui::keymap::Keymap::default_map(), false);
+    app.open(spec, ScenarioRef::File("pile-up.ron".into()));
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+    let g = app.game_mut().unwrap();
+    g.sim.set_caps(SMALL);
+    g.sim.advance_to(SimTime::from_secs(60));
+    app.update(Msg::Frame(std::time::Duration::ZERO));
+    assert!(matches!(app.screen, Screen::End(_)), "the debrief is up");
+    app.update(Msg::Resize(160, 48));
+    let area = ratatui::layout::Rect::new(0, 0, 160, 48);
+    let mut buf = ratatui::buffer::Buffer::empty(area);
+    firedrill::tui::view::render(&app, area, &mut buf);
+    let screen: String = buf.content().iter().map(ratatui::buffer::Cell::symbol).collect();
+    assert!(screen.contains("stopped: more than 50,000 calls, tries and jobs in flight"), "{screen}");
 }

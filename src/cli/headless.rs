@@ -28,8 +28,21 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
             .map_err(|e| Failure::new(format!("cannot save the run to {}: {e}", path.display())))?;
     }
     match args.format {
-        Format::Text => print_out(report::run_text(&spec, &sim, wall_ms).trim_end()),
-        Format::Json => print_json(&report::run_json(&spec, &sim, wall_ms)),
+        Format::Text => print_out(report::run_text(&spec, &sim, wall_ms).trim_end())?,
+        Format::Json => print_json(&report::run_json(&spec, &sim, wall_ms)?)?,
+    }
+    stopped(&sim)
+}
+
+/// A run stopped at a work cap is a failure after its output: the reason on stderr, exit
+/// status 3 (so a script notices that the run is not the whole scenario).
+pub fn stopped(sim: &crate::sim::Sim) -> Result<(), Failure> {
+    match sim.ended() {
+        Some((t, crate::sim::EndReason::Stopped(cap))) => Err(Failure {
+            status: 3,
+            ..Failure::new(format!("{} (at {}; the output above is what ran until then)", cap.describe(), t.clock()))
+        }),
+        _ => Ok(()),
     }
 }
 
@@ -72,4 +85,22 @@ pub fn list() -> Result<(), Failure> {
         ));
     }
     print_out(out.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::kernel::caps::Caps;
+
+    #[test]
+    fn a_run_stopped_at_a_cap_exits_3_with_the_reason() {
+        let spec = scenario::builtin("friday-deploy").unwrap().unwrap();
+        let caps = Caps { live: 20, ..Caps::DEFAULT };
+        let sim = crate::sim::play_with_caps(spec.sim.clone(), 1, &[], None, caps);
+        let f = stopped(&sim).unwrap_err();
+        assert_eq!(f.status, 3);
+        assert!(f.cause.starts_with("stopped: more than 20 calls, tries and jobs in flight (at 00:0"), "{}", f.cause);
+        let full = crate::sim::play(spec.sim, 1, &[], Some(SimTime::from_secs(30)));
+        assert!(stopped(&full).is_ok(), "a run that was not stopped is no failure");
+    }
 }

@@ -45,10 +45,11 @@ pub fn rerun(path: &Path) -> Result<(Spec, Sim, f64), Failure> {
 pub fn replay(path: &Path, json: bool) -> Result<(), Failure> {
     let (spec, sim, wall_ms) = rerun(path)?;
     if json {
-        print_json(&crate::report::run_json(&spec, &sim, wall_ms))
+        print_json(&crate::report::run_json(&spec, &sim, wall_ms)?)?;
     } else {
-        print_out(crate::report::run_text(&spec, &sim, wall_ms).trim_end())
+        print_out(crate::report::run_text(&spec, &sim, wall_ms).trim_end())?;
     }
+    super::headless::stopped(&sim)
 }
 
 pub fn report(path: &Path, json: bool) -> Result<(), Failure> {
