@@ -110,7 +110,7 @@ pub fn summary(sim: &Sim, wall_ms: f64) -> Summary {
 /// The largest JSON document `run --format json` writes: 512 MiB. The work budget
 /// (`scenario::budget`) refuses a scenario whose windows alone would take more; this cap is
 /// the backstop, so a wrong estimate cannot fill memory or a disk.
-pub const MAX_JSON_BYTES: usize = 512 << 20;
+pub const MAX_JSON_BYTES: usize = crate::scenario::budget::MAX_JSON_BYTES;
 
 /// A run's JSON document would be larger than [`MAX_JSON_BYTES`].
 #[derive(Debug, thiserror::Error)]

@@ -4,6 +4,7 @@
 //! file from hanging the program or exhausting memory; scenario text is stripped of control
 //! characters. The shipped scenarios are embedded in the binary.
 
+pub mod budget;
 mod builtin;
 mod commands;
 pub mod error;

@@ -62,6 +62,7 @@ pub use model::command::{Audience, Command, CommandKind, Severity, TimedCommand}
 pub use model::spec::SimSpec;
 pub use observe::events::{Category, ChangeKind, Event, EventKind};
 pub use observe::metric::{Component, Metric, MetricRef, Window};
+pub use request::live_try_bytes;
 pub use request::outcome::{Class, Outcome, Reason};
 pub use request::trace::{Span, Trace};
 pub use resources::breaker::BreakerState;

@@ -96,3 +96,39 @@ fn the_game_goes_to_the_debrief_when_a_cap_stops_the_run() {
     let screen: String = buf.content().iter().map(ratatui::buffer::Cell::symbol).collect();
     assert!(screen.contains("stopped: more than 50,000 calls, tries and jobs in flight"), "{screen}");
 }
+
+/// Every hostile file with an `.expected` next to it is refused by validation with exactly
+/// those errors: positioned, over the budget, naming the fields that drive the cost. Before
+/// the budget, `validate` accepted each of them (`UPDATE_EXPECTED=1` rewrites them; review
+/// the diff). The files without one are valid and run (tested above).
+#[test]
+fn every_hostile_file_over_the_budget_is_refused_with_its_expected_errors() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile");
+    let update = std::env::var("UPDATE_EXPECTED").is_ok_and(|v| v == "1");
+    let mut refused = 0;
+    let mut names: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    for name in names.iter().filter(|n| n.ends_with(".ron")) {
+        let stem = name.trim_end_matches(".ron");
+        let expected_path = dir.join(format!("{stem}.expected"));
+        let file = format!("tests/hostile/{name}");
+        let result = scenario::parse(&file, &text(name));
+        if !expected_path.exists() && !update {
+            assert!(result.is_ok(), "{file} has no .expected but is refused:\n{}", result.err().unwrap());
+            continue;
+        }
+        let errors = match result {
+            Ok(_) if !expected_path.exists() => continue,
+            Ok(_) => panic!("{file} was accepted, but it is over the budget"),
+            Err(e) => format!("{e}\n"),
+        };
+        if update {
+            std::fs::write(&expected_path, &errors).unwrap();
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap();
+        assert_eq!(errors, expected, "{file}: the errors differ from {stem}.expected");
+        refused += 1;
+    }
+    assert!(refused >= 6, "only {refused} hostile files refused");
+}
