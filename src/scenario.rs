@@ -15,6 +15,7 @@ mod validate;
 mod validate_ctx;
 mod validate_fault;
 mod validate_plan;
+mod validate_ranges;
 mod validate_rules;
 
 pub use builtin::{BUILTIN, builtin, builtin_ids};

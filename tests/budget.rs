@@ -23,7 +23,7 @@ fn every_shipped_scenario_fits_in_a_quarter_of_the_budget_and_its_estimate_bound
         rows.push(format!(
             "{id:<16} estimate {:>6.2} M requests, {:>5.1} MiB; ran {:>5.2} M",
             est.requests() / 1e6,
-            est.bytes() / 1048576.0,
+            est.bytes() / 1_048_576.0,
             ran / 1e6
         ));
         checks.push((id, est.requests(), est.bytes(), ran));
@@ -31,7 +31,7 @@ fn every_shipped_scenario_fits_in_a_quarter_of_the_budget_and_its_estimate_bound
     eprintln!("{}", rows.join("\n"));
     for (id, requests, bytes, ran) in checks {
         assert!(requests <= MAX_REQUESTS / 4.0, "{id}: {} M requests", requests / 1e6);
-        assert!(bytes <= MAX_BYTES / 3.5, "{id}: {} MiB", bytes / 1048576.0);
+        assert!(bytes <= MAX_BYTES / 3.5, "{id}: {} MiB", bytes / 1_048_576.0);
         assert!(requests >= ran, "{id}: the estimate {requests} is below the {ran} requests the run simulated");
     }
 }

@@ -92,7 +92,7 @@ impl Estimate {
 }
 
 fn millions(x: f64) -> String {
-    if x >= 1e6 { format!("{:.1} M", x / 1e6) } else { format!("{:.0}", x) }
+    if x >= 1e6 { format!("{:.1} M", x / 1e6) } else { format!("{x:.0}") }
 }
 
 fn mib(x: f64) -> String {

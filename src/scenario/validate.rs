@@ -30,6 +30,7 @@ fn build(cx: &mut Ctx, raw: &RawScenario, content_hash: u64) -> Option<Spec> {
         return None;
     }
     check_names(cx, raw);
+    super::validate_ranges::ranges(cx, raw);
     let id = raw.id.clone();
     cx.name(&[field("id")], &id);
     if raw.length.0 == 0 || raw.length > MAX_LENGTH {
