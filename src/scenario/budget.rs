@@ -180,14 +180,10 @@ fn user_requests(sim: &SimSpec) -> f64 {
             _ => None,
         })
         .collect();
+    let shape = shape_peak(&t.shape);
     let mut total = 0.0;
     for k in 0..seconds {
         let at = k as f64 + 0.5;
-        let shape = match &t.shape {
-            Shape::Flat => 1.0,
-            Shape::Diurnal { amplitude, .. } => 1.0 + amplitude,
-            Shape::Points(p) => p.iter().map(|x| x.1).fold(0.0, f64::max),
-        };
         let spikes: f64 = t
             .spikes
             .iter()
@@ -316,13 +312,19 @@ pub fn estimate(raw: &RawScenario, sim: &SimSpec) -> Estimate {
     Estimate { terms }
 }
 
-/// The peak of the shape times the spikes (≥ 1 each) and the traffic-spike faults above 1×.
-fn peak_factor(sim: &SimSpec) -> f64 {
-    let shape = match &sim.traffic.shape {
+/// The highest factor a traffic shape reaches (the user-traffic term takes it all along: an
+/// upper bound, cheap to compute).
+pub fn shape_peak(shape: &Shape) -> f64 {
+    match shape {
         Shape::Flat => 1.0,
         Shape::Diurnal { amplitude, .. } => 1.0 + amplitude,
         Shape::Points(p) => p.iter().map(|x| x.1).fold(0.0, f64::max),
-    };
+    }
+}
+
+/// The peak of the shape times the spikes (≥ 1 each) and the traffic-spike faults above 1×.
+fn peak_factor(sim: &SimSpec) -> f64 {
+    let shape = shape_peak(&sim.traffic.shape);
     let spikes: f64 = sim.traffic.spikes.iter().map(|s| s.factor.max(1.0)).product();
     let faults: f64 = sim
         .timeline

@@ -350,11 +350,7 @@ fn flags(cx: &mut Ctx, raw: &RawScenario) -> Vec<Flag> {
 
 /// Refuses scenarios that would take unreasonably long to simulate.
 fn check_load(cx: &mut Ctx, raw: &RawScenario, sim: &SimSpec) {
-    let peak_shape = match &sim.traffic.shape {
-        Shape::Flat => 1.0,
-        Shape::Diurnal { amplitude, .. } => 1.0 + amplitude,
-        Shape::Points(p) => p.iter().map(|x| x.1).fold(0.0, f64::max),
-    };
+    let peak_shape = super::budget::shape_peak(&sim.traffic.shape);
     let spikes: f64 = sim.traffic.spikes.iter().map(|s| s.factor.max(1.0)).product();
     let peak = sim.traffic.base_rps * peak_shape * spikes;
     if peak > MAX_RPS {
