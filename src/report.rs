@@ -127,12 +127,17 @@ struct Capped {
 }
 
 impl std::io::Write for Capped {
+    #[inline]
     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.write_all(b).map(|()| b.len())
+    }
+    #[inline]
+    fn write_all(&mut self, b: &[u8]) -> std::io::Result<()> {
         if self.buf.len() + b.len() > self.max {
             return Err(std::io::Error::other("over the JSON size cap"));
         }
         self.buf.extend_from_slice(b);
-        Ok(b.len())
+        Ok(())
     }
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
@@ -141,9 +146,9 @@ impl std::io::Write for Capped {
 
 /// Serializes `value` as JSON of at most `max` bytes.
 pub fn to_json_capped<T: Serialize>(value: &T, max: usize) -> Result<String, JsonTooLarge> {
-    let mut w = Capped { buf: Vec::new(), max };
-    serde_json::to_writer(&mut w, value).map_err(|_| JsonTooLarge)?;
-    Ok(String::from_utf8(w.buf).expect("serde_json writes UTF-8"))
+    let mut ser = serde_json::Serializer::new(Capped { buf: Vec::new(), max });
+    value.serialize(&mut ser).map_err(|_| JsonTooLarge)?;
+    Ok(String::from_utf8(ser.into_inner().buf).expect("serde_json writes UTF-8"))
 }
 
 /// The JSON document for a run, at most [`MAX_JSON_BYTES`].

@@ -121,8 +121,8 @@ pub fn scrub(s: &str) -> String {
 /// newline and tab become the escaped control's picture: every decoded string is clean too,
 /// and the document stays valid JSON.
 pub fn clean_json(s: &str) -> Cow<'_, str> {
-    let needs = s.chars().any(|c| unsafe_char(c, true)) || s.contains("\\u00") || has_c0_short_escape(s);
-    if !needs {
+    // A run's document is megabytes, nearly all ASCII: one byte scan decides.
+    if !json_needs_cleaning(s.as_bytes()) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -162,19 +162,52 @@ pub fn clean_json(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Whether `s` holds a `\r`, `\b` or `\f` escape (a backslash escaped as `\\` is skipped).
-fn has_c0_short_escape(s: &str) -> bool {
-    let b = s.as_bytes();
+/// Whether a JSON document holds an unsafe character (other than newline and tab) or the
+/// escape of a C0 control, decided on its UTF-8 bytes: the lead bytes of the unsafe ranges
+/// are C2 (U+0080–U+009F), D8 (U+061C), E1 (U+180E), E2 (U+200B–U+2069), EF (U+FEFF) and
+/// F3 (tags); a backslash starts an escape (`\\` is skipped as a pair).
+fn json_needs_cleaning(b: &[u8]) -> bool {
+    let plain = |c: u8| (0x20..0x7f).contains(&c) & (c != b'\\');
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
     let mut i = 0;
-    while i + 1 < b.len() {
-        if b[i] == b'\\' {
-            if matches!(b[i + 1], b'r' | b'b' | b'f') {
-                return true;
-            }
-            i += 2;
-        } else {
-            i += 1;
+    while i < b.len() {
+        // Whole chunks of plain printable ASCII are skipped (the test vectorizes).
+        if let Some(chunk) = b.get(i..i + 32)
+            && chunk.iter().fold(true, |all, &c| all & plain(c))
+        {
+            i += 32;
+            continue;
         }
+        let c = b[i];
+        if c < 0x80 && c != b'\\' && c != 0x7f && (c >= 0x20 || c == b'\n' || c == b'\t') {
+            i += 1;
+            continue;
+        }
+        let hit = match c {
+            b'\\' => match at(i + 1) {
+                b'r' | b'b' | b'f' => true,
+                b'u' => at(i + 2) == b'0' && at(i + 3) == b'0' && matches!(at(i + 4), b'0' | b'1'),
+                _ => {
+                    i += 2;
+                    continue;
+                }
+            },
+            0xc2 => (0x80..=0x9f).contains(&at(i + 1)),
+            0xd8 => at(i + 1) == 0x9c,
+            0xe1 => at(i + 1) == 0xa0 && at(i + 2) == 0x8e,
+            0xe2 => match at(i + 1) {
+                0x80 => matches!(at(i + 2), 0x8b..=0x8f | 0xa8..=0xae),
+                0x81 => matches!(at(i + 2), 0xa0..=0xa4 | 0xa6..=0xa9),
+                _ => false,
+            },
+            0xef => at(i + 1) == 0xbb && at(i + 2) == 0xbf,
+            0xf3 => at(i + 1) == 0xa0 && matches!(at(i + 2), 0x80 | 0x81),
+            c => c < 0x80,
+        };
+        if hit {
+            return true;
+        }
+        i += 1;
     }
     false
 }
@@ -255,8 +288,14 @@ mod tests {
         assert_eq!(back["cr"], "a␍b");
         assert_eq!(back["bs"], "back\\u001b", "an escaped backslash is not an escape");
         assert_eq!(back["del"], "a␡");
-        let plain = serde_json::json!({"a": "checkout → ok", "b": "x\ny"}).to_string();
+        let plain = serde_json::json!({"a": "checkout → ok", "b": "x\ny", "c": "say \"hi\" \\ ✓ é"}).to_string();
         assert!(matches!(clean_json(&plain), Cow::Borrowed(_)));
+        // The byte scan agrees with the character test on every unsafe character.
+        for c in (0..0x3000u32).chain(0xfe00..0xff00).chain(0xe0000..0xe0080).filter_map(char::from_u32) {
+            let doc = serde_json::json!({ "s": format!("a{c}b") }).to_string();
+            let raw_unsafe = unsafe_char(c, true) && c != '\n' && c != '\t';
+            assert_eq!(json_needs_cleaning(doc.as_bytes()), raw_unsafe, "U+{:04X}", u32::from(c));
+        }
     }
 
     #[test]
