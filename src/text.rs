@@ -167,6 +167,8 @@ pub fn clean_json(s: &str) -> Cow<'_, str> {
 /// are C2 (U+0080–U+009F), D8 (U+061C), E1 (U+180E), E2 (U+200B–U+2069), EF (U+FEFF) and
 /// F3 (tags); a backslash starts an escape (`\\` is skipped as a pair).
 fn json_needs_cleaning(b: &[u8]) -> bool {
+    // `&`, not `&&`: branch-free, so the chunk test below vectorizes.
+    #[allow(clippy::needless_bitwise_bool)]
     let plain = |c: u8| (0x20..0x7f).contains(&c) & (c != b'\\');
     let at = |i: usize| b.get(i).copied().unwrap_or(0);
     let mut i = 0;
