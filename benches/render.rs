@@ -1,11 +1,13 @@
 //! Frame benchmark (DESIGN.md §7): building and drawing the incident screen at 160×48, the way
-//! the game does every time something on screen changes.
+//! the game does every time something on screen changes (the budget is 2 ms). The last bench
+//! measures the terminal boundary alone: the pass over every cell of a drawn frame that marks
+//! escape, bidi and zero-width characters (`view::safe_cells`), which `render` includes.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use firedrill::store::{Profile, ScenarioRef, Settings};
 use firedrill::tui::app::{App, Msg};
 use firedrill::tui::keymap::Keymap;
-use firedrill::tui::view::render;
+use firedrill::tui::view::{render, safe_cells};
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
@@ -37,6 +39,17 @@ fn frame(c: &mut Criterion) {
             });
         });
     }
+    let app = playing(false);
+    let mut drawn = Buffer::empty(area);
+    render(&app, area, &mut drawn);
+    c.bench_function("frame pass over 160x48 (safe_cells)", |b| {
+        b.iter(|| {
+            let mut buf = drawn.clone();
+            safe_cells(black_box(&mut buf), area, false);
+            buf
+        });
+    });
+    c.bench_function("clone of a 160x48 frame (baseline of the pass)", |b| b.iter(|| black_box(&drawn).clone()));
 }
 
 criterion_group!(benches, frame);

@@ -1,6 +1,13 @@
 //! The command line: `firedrill [play|run|validate|list]`. Parsing is clap's; each subcommand
 //! lives in its own file under `cli/`. Every failure becomes a one-line cause on stderr and a
 //! non-zero exit status — never a panic or a backtrace.
+//!
+//! Everything this module prints goes through [`print_out`], [`print_json`] or the failure
+//! writer in [`main`], and each of them sends it through `crate::text` first: a file name, a
+//! scenario id from a hand-edited saved run or a command's text cannot put an escape sequence
+//! or an invisible character on the terminal. Exit statuses: 0 done, 1 failure, 2 usage
+//! error, 3 a headless run stopped at a work cap (its output is still printed), 128 + N the
+//! game ended by signal N (the terminal restored).
 
 mod headless;
 mod saved;
@@ -108,22 +115,34 @@ pub struct RunArgs {
     pub save: Option<PathBuf>,
 }
 
-/// A failure to report: one line, then optional detail lines (e.g. every scenario error).
+/// A failure to report: one line, then optional detail lines (e.g. every scenario error), and
+/// the exit status (1 unless said otherwise).
 #[derive(Debug)]
 pub struct Failure {
     pub cause: String,
     pub detail: String,
+    pub status: u8,
 }
 
 impl Failure {
     pub fn new(cause: impl Into<String>) -> Self {
-        Failure { cause: cause.into(), detail: String::new() }
+        Failure::detailed(cause, String::new())
+    }
+
+    pub fn detailed(cause: impl Into<String>, detail: impl Into<String>) -> Self {
+        Failure { cause: cause.into(), detail: detail.into(), status: 1 }
     }
 }
 
 impl From<crate::load::LoadError> for Failure {
     fn from(e: crate::load::LoadError) -> Self {
-        Failure { detail: e.detail(), cause: e.to_string() }
+        Failure::detailed(e.to_string(), e.detail())
+    }
+}
+
+impl From<crate::report::JsonTooLarge> for Failure {
+    fn from(e: crate::report::JsonTooLarge) -> Self {
+        Failure::new(e.to_string())
     }
 }
 
@@ -131,19 +150,43 @@ impl From<crate::tui::RunError> for Failure {
     fn from(e: crate::tui::RunError) -> Self {
         match e {
             crate::tui::RunError::Load(e) => e.into(),
+            crate::tui::RunError::Signal { number, .. } => {
+                Failure { status: 128 + number, ..Failure::new(e.to_string()) }
+            }
             other => Failure::new(other.to_string()),
         }
     }
 }
 
-/// Writes to stdout; a reader that went away (`firedrill run … | head`) is not an error.
+/// Writes `text` (cleaned) to stdout; a reader that went away (`firedrill run … | head`) is not
+/// an error.
 pub fn print_out(text: &str) -> Result<(), Failure> {
+    write_out(&crate::text::document(crate::text::Doc::Text, text))
+}
+
+/// Writes a JSON document (cleaned so that every string in it decodes clean) to stdout.
+pub fn print_json(json: &str) -> Result<(), Failure> {
+    write_out(&crate::text::document(crate::text::Doc::Json, json))
+}
+
+fn write_out(text: &str) -> Result<(), Failure> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match writeln!(out, "{text}").and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Failure::new(format!("cannot write output: {e}"))),
+    }
+}
+
+/// Writes a failure to stderr: the cause as one clean line, the detail as clean text. A
+/// write that fails (the terminal went away with SIGHUP) is ignored rather than a panic.
+fn print_failure(f: &Failure) {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "firedrill: {}", crate::text::clean_line(&f.cause));
+    if !f.detail.is_empty() {
+        let _ = writeln!(err, "{}", crate::text::clean(&f.detail));
     }
 }
 
@@ -160,11 +203,8 @@ pub fn main() -> ExitCode {
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            eprintln!("firedrill: {}", f.cause);
-            if !f.detail.is_empty() {
-                eprintln!("{}", f.detail);
-            }
-            ExitCode::FAILURE
+            print_failure(&f);
+            ExitCode::from(f.status)
         }
     }
 }

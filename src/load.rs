@@ -1,7 +1,10 @@
 //! Loading scenario and commands files from the disk, for the command line and the game
-//! alike: a file is size-checked before it is read, a directory or a missing file is a clear
-//! error, and parse errors keep their positions. A built-in id names an embedded scenario;
-//! anything else is a path.
+//! alike: a file is read only if it is a regular file (`store::read_text_file`: a FIFO, a
+//! device or a directory is refused at once, never opened for a blocking read), at most
+//! `MAX_FILE_BYTES` of it; a missing file is a clear error, and parse errors keep their
+//! positions. File names are shown as one clean line (`text::clean_line`): a name may hold
+//! escape sequences or newlines. A built-in id names an embedded scenario; anything else is a
+//! path.
 //!
 //! Errors are typed ([`LoadError`](crate::load::LoadError)); its `Display` is the one-line cause and
 //! [`LoadError::detail`](crate::load::LoadError::detail) the positioned problems under it, which each front end shows its way.
@@ -13,14 +16,9 @@ use std::path::Path;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("cannot read {what} {path}: {reason}")]
-    Unreadable { what: &'static str, path: String, reason: String },
-    #[error("{path} is a directory, not a {what} file")]
-    Directory { what: &'static str, path: String },
-    #[error("{path} is {size} bytes; a {what} file may be at most {MAX_FILE_BYTES}")]
-    TooLarge { what: &'static str, path: String, size: u64 },
-    #[error("{path} is not UTF-8 text")]
-    NotText { path: String },
+    /// Missing, unreadable, not a regular file, too large or not text.
+    #[error(transparent)]
+    Read(#[from] crate::store::ReadError),
     #[error("no built-in scenario `{name}` and no such file (built-ins: {})", .builtins.join(", "))]
     NoSuchScenario { name: String, builtins: Vec<String> },
     #[error("built-in scenario {id} is invalid")]
@@ -43,27 +41,15 @@ impl LoadError {
     }
 }
 
-/// Reads a text file of at most `MAX_FILE_BYTES`; `what` names it in errors ("scenario").
+/// Reads a regular text file of at most `MAX_FILE_BYTES`; `what` names it in errors
+/// ("scenario" gives "… is a named pipe (FIFO), not a scenario file").
 pub fn read_text(path: &Path, what: &'static str) -> Result<String, LoadError> {
-    let shown = path.display().to_string();
-    let unreadable = |e: &std::io::Error| LoadError::Unreadable { what, path: shown.clone(), reason: io_reason(e) };
-    let meta = std::fs::metadata(path).map_err(|e| unreadable(&e))?;
-    if meta.is_dir() {
-        return Err(LoadError::Directory { what, path: shown });
-    }
-    if meta.len() > MAX_FILE_BYTES as u64 {
-        return Err(LoadError::TooLarge { what, path: shown, size: meta.len() });
-    }
-    let bytes = std::fs::read(path).map_err(|e| unreadable(&e))?;
-    String::from_utf8(bytes).map_err(|_| LoadError::NotText { path: shown })
+    Ok(crate::store::read_text_file(path, what, MAX_FILE_BYTES)?)
 }
 
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => e.to_string(),
-    }
+/// A path as one clean line, for messages.
+fn shown(path: &Path) -> String {
+    crate::text::clean_line(&path.display().to_string()).into_owned()
 }
 
 /// A built-in id or a path to a scenario file, loaded and validated.
@@ -77,13 +63,14 @@ pub fn scenario(arg: &str) -> Result<Spec, LoadError> {
         return Err(LoadError::NoSuchScenario { name: arg.to_string(), builtins });
     }
     let text = read_text(path, "scenario")?;
-    scenario::parse(arg, &text).map_err(|errors| LoadError::InvalidScenario { name: arg.to_string(), errors })
+    let name = shown(path);
+    scenario::parse(&name, &text).map_err(|errors| LoadError::InvalidScenario { name, errors })
 }
 
 /// A commands file: a RON list of timed commands.
 pub fn commands(path: &Path) -> Result<Vec<TimedCommand>, LoadError> {
     let text = read_text(path, "commands")?;
-    let name = path.display().to_string();
+    let name = shown(path);
     scenario::parse_commands(&name, &text).map_err(|errors| LoadError::InvalidCommands { name, errors })
 }
 

@@ -7,6 +7,13 @@ pub mod debrief_md;
 
 pub use debrief_md::{markdown, timeline_chart};
 
+/// The debrief as an exported markdown file: rendered, then through the text boundary
+/// (`text::document`). `report --format md` prints it and the game writes it to a file; an
+/// HTML export goes the same way with `text::Doc::Html`.
+pub fn markdown_export(d: &crate::score::Debrief) -> String {
+    crate::text::document(crate::text::Doc::Markdown, &markdown(d)).into_owned()
+}
+
 use crate::scenario::Spec;
 use crate::sim::Window;
 use crate::sim::observe::logs::group_thousands;
@@ -100,8 +107,52 @@ pub fn summary(sim: &Sim, wall_ms: f64) -> Summary {
     }
 }
 
-/// The JSON document for a run.
-pub fn run_json(spec: &Spec, sim: &Sim, wall_ms: f64) -> String {
+/// The largest JSON document `run --format json` writes: 512 MiB. The work budget
+/// (`scenario::budget`) refuses a scenario whose windows alone would take more; this cap is
+/// the backstop, so a wrong estimate cannot fill memory or a disk.
+pub const MAX_JSON_BYTES: usize = crate::scenario::budget::MAX_JSON_BYTES;
+
+/// A run's JSON document would be larger than [`MAX_JSON_BYTES`].
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the run's JSON document would be larger than {} MiB; stop earlier with --until, or use --format text",
+    MAX_JSON_BYTES >> 20
+)]
+pub struct JsonTooLarge;
+
+/// Collects serialized bytes up to a limit; past it every write fails.
+struct Capped {
+    buf: Vec<u8>,
+    max: usize,
+}
+
+impl std::io::Write for Capped {
+    #[inline]
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.write_all(b).map(|()| b.len())
+    }
+    #[inline]
+    fn write_all(&mut self, b: &[u8]) -> std::io::Result<()> {
+        if self.buf.len() + b.len() > self.max {
+            return Err(std::io::Error::other("over the JSON size cap"));
+        }
+        self.buf.extend_from_slice(b);
+        Ok(())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Serializes `value` as JSON of at most `max` bytes.
+pub fn to_json_capped<T: Serialize>(value: &T, max: usize) -> Result<String, JsonTooLarge> {
+    let mut ser = serde_json::Serializer::new(Capped { buf: Vec::new(), max });
+    value.serialize(&mut ser).map_err(|_| JsonTooLarge)?;
+    Ok(String::from_utf8(ser.into_inner().buf).expect("serde_json writes UTF-8"))
+}
+
+/// The JSON document for a run, at most [`MAX_JSON_BYTES`].
+pub fn run_json(spec: &Spec, sim: &Sim, wall_ms: f64) -> Result<String, JsonTooLarge> {
     let doc = RunJson {
         format: RUN_FORMAT,
         scenario: ScenarioInfo {
@@ -118,7 +169,7 @@ pub fn run_json(spec: &Spec, sim: &Sim, wall_ms: f64) -> String {
         events: sim.events(),
         windows: sim.windows(),
     };
-    serde_json::to_string(&doc).expect("run documents serialize")
+    to_json_capped(&doc, MAX_JSON_BYTES)
 }
 
 fn pct(x: f64) -> String {
@@ -139,6 +190,9 @@ pub fn run_text(spec: &Spec, sim: &Sim, wall_ms: f64) -> String {
         rate / 1e6
     ));
     match sim.ended() {
+        Some((t, crate::sim::EndReason::Stopped(cap))) => {
+            out.push_str(&format!("ended at {}: {}\n", t.clock(), cap.describe()));
+        }
         Some((t, reason)) => out.push_str(&format!("ended at {}: {reason:?}\n", t.clock())),
         None => out.push_str(&format!("stopped at {} (scenario runs to {})\n", sim.now().clock(), spec.length())),
     }
@@ -194,7 +248,14 @@ pub fn run_text(spec: &Spec, sim: &Sim, wall_ms: f64) -> String {
     }
     out.push_str("\nwhat happened (hidden faults marked *):\n");
     for e in sim.events().iter().filter(|e| is_notable(&e.kind)) {
-        out.push_str(&format!("  {} {}{}\n", e.t.clock(), if e.hidden { "* " } else { "" }, e.kind.describe()));
+        // One event, one line, whatever text it quotes.
+        let what = e.kind.describe();
+        out.push_str(&format!(
+            "  {} {}{}\n",
+            e.t.clock(),
+            if e.hidden { "* " } else { "" },
+            crate::text::clean_line(&what)
+        ));
     }
     out
 }
@@ -221,4 +282,17 @@ fn worst_minute(windows: &[Window]) -> Option<(u64, (f64, f64))> {
             (i as u64 * 60, (rate, p99))
         })
         .max_by(|a, b| a.1.0.total_cmp(&b.1.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_over_the_cap_is_an_error_not_an_allocation() {
+        let big: Vec<u32> = (0..10_000).collect();
+        assert!(to_json_capped(&big, 1 << 20).is_ok());
+        let e = to_json_capped(&big, 1_000).unwrap_err();
+        assert!(e.to_string().contains("larger than 512 MiB; stop earlier with --until"), "{e}");
+    }
 }

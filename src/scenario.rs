@@ -4,6 +4,7 @@
 //! file from hanging the program or exhausting memory; scenario text is stripped of control
 //! characters. The shipped scenarios are embedded in the binary.
 
+pub mod budget;
 mod builtin;
 mod commands;
 pub mod error;
@@ -14,10 +15,11 @@ mod validate;
 mod validate_ctx;
 mod validate_fault;
 mod validate_plan;
+mod validate_ranges;
 mod validate_rules;
 
 pub use builtin::{BUILTIN, builtin, builtin_ids};
-pub use commands::{MAX_COMMANDS, MAX_COMMANDS_PER_SECOND, check_command_limits, parse_commands};
+pub use commands::{MAX_COMMANDS, MAX_COMMANDS_PER_SECOND, check_command_limits, clean_commands, parse_commands};
 pub use error::{ScenarioError, ScenarioErrors};
 pub use raw::{Difficulty, Direction, Verdict};
 pub use validate_ctx::MAX_ITEMS;

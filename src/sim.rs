@@ -62,6 +62,7 @@ pub use model::command::{Audience, Command, CommandKind, Severity, TimedCommand}
 pub use model::spec::SimSpec;
 pub use observe::events::{Category, ChangeKind, Event, EventKind};
 pub use observe::metric::{Component, Metric, MetricRef, Window};
+pub use request::live_try_bytes;
 pub use request::outcome::{Class, Outcome, Reason};
 pub use request::trace::{Span, Trace};
 pub use resources::breaker::BreakerState;
@@ -115,7 +116,20 @@ impl Sim {
 /// order), up to `until` or the end of the scenario. This is the whole headless game: the
 /// same inputs give the same `Sim`, event for event.
 pub fn play(spec: Arc<SimSpec>, seed: u64, commands: &[TimedCommand], until: Option<SimTime>) -> Sim {
+    play_with_caps(spec, seed, commands, until, kernel::caps::Caps::DEFAULT)
+}
+
+/// `play` with other run-time caps (tests lower them to reach them cheaply). A run that
+/// reaches one ends with `EndReason::Stopped` and keeps what ran.
+pub fn play_with_caps(
+    spec: Arc<SimSpec>,
+    seed: u64,
+    commands: &[TimedCommand],
+    until: Option<SimTime>,
+    caps: kernel::caps::Caps,
+) -> Sim {
     let mut sim = Sim::new(spec, seed);
+    sim.set_caps(caps);
     let mut ordered: Vec<&TimedCommand> = commands.iter().collect();
     ordered.sort_by_key(|c| c.at);
     let limit = until.unwrap_or(SimTime::NEVER);

@@ -197,9 +197,14 @@ fn control_characters_and_escape_sequences_are_stripped_from_scenario_text() {
         }
         assert_eq!(spec.briefing, "briefing [31mred[0m2J");
     }
-    // Bidirectional overrides can disguise text; newlines are kept and tabs become spaces.
-    let spec = accepted("texts.ron", &TEXTS.replace("$x", "a\u{202e}b\u{2066}c\\n\\td"));
-    assert_eq!(spec.briefing, "briefing abc\n d");
+    // Bidi controls and zero-width characters can disguise text: each leaves a visible
+    // marker (U+FFFD). Newlines are kept and tabs become spaces.
+    let spec = accepted("texts.ron", &TEXTS.replace("$x", "a\u{202e}b\u{2066}c\u{200b}d\u{feff}\\n\\te"));
+    assert_eq!(spec.briefing, "briefing a\u{fffd}b\u{fffd}c\u{fffd}d\u{fffd}\n e");
+    for t in all_texts(&spec) {
+        assert!(!t.chars().any(firedrill::text::is_unsafe), "an invisible character survived in {t:?}");
+        assert_eq!(t.matches('\u{fffd}').count(), 4, "every one is marked: {t:?}");
+    }
 }
 
 #[test]

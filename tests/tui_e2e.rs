@@ -37,8 +37,13 @@ struct Session {
 
 impl Session {
     fn start() -> Session {
+        Session::start_with("main", "")
+    }
+
+    /// The game with `args` (already quoted for `sh`), on a tmux server named after `name`.
+    fn start_with(name: &str, args: &str) -> Session {
         let home = tempfile::tempdir().unwrap();
-        let socket = format!("firedrill-e2e-{}", std::process::id());
+        let socket = format!("firedrill-e2e-{}-{name}", std::process::id());
         let mut session = Session { socket, socket_path: None, home };
         let dir = session.home.path().display().to_string();
         assert!(!dir.contains('\'') && !BIN.contains('\''), "paths are quoted with '");
@@ -46,7 +51,7 @@ impl Session {
         // status (tmux's own #{pane_dead_status} is unreliable), then stays alive so the
         // screen can still be read.
         let script = format!(
-            "stty -a > \"{dir}/stty-before\"; \"{BIN}\"; echo $? > \"{dir}/exit-status\"; \
+            "stty -a > \"{dir}/stty-before\"; \"{BIN}\" {args}; echo $? > \"{dir}/exit-status\"; \
              stty -a > \"{dir}/stty-after\"; echo RESTORED; exec sleep 600"
         );
         let env: Vec<String> =
@@ -298,4 +303,130 @@ fn without_a_terminal_the_game_refuses_and_points_to_the_headless_runner() {
     assert!(err.contains("firedrill run"), "stderr should point to `firedrill run`: {err}");
     assert!(!err.contains("panicked"), "{err}");
     assert!(out.stdout.is_empty(), "nothing on stdout: {}", String::from_utf8_lossy(&out.stdout));
+}
+
+/// A one-minute scenario, so the debrief is a few seconds away at 8×.
+const SHORT: &str = r#"Scenario(
+    id: "short", title: "Short", difficulty: Easy, length: "1m", briefing: "A short run.",
+    traffic: (base_rps: 50),
+    services: { "api": (instances: 2, endpoints: [(name: "get", plan: [Cpu(Exp("5ms"))])]) },
+)"#;
+
+/// The game's process: the child of the pane's shell.
+fn game_pid(s: &Session) -> String {
+    let shell = s.tmux(&["display", "-p", "-t", "app", "#{pane_pid}"]).trim().to_string();
+    let start = Instant::now();
+    loop {
+        let children = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children")).unwrap_or_default();
+        if let Some(pid) = children.split_whitespace().next() {
+            return pid.to_string();
+        }
+        assert!(start.elapsed() < STEP, "the game's process did not appear under the shell {shell}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Opens the game at `screen`, sends `signal` to it, and checks that the terminal is as it was
+/// and the exit status is 128 + the signal's number.
+fn signal_at(screen: &str, signal: &str, number: u32) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("short.ron");
+    std::fs::write(&file, SHORT).unwrap();
+    let path = file.display().to_string();
+    assert!(!path.contains(['\'', '"']), "paths are quoted");
+    let args = if screen == "menu" { String::new() } else { format!("play \"{path}\" --speed 8") };
+    let s = Session::start_with(&format!("{screen}-{signal}"), &args);
+    match screen {
+        "menu" => {
+            s.wait_for("Main menu");
+        }
+        "incident" | "dialog" => {
+            s.wait_for("Press enter to start the clock");
+            s.keys(&["Enter"]);
+            s.wait_for("Service map");
+            if screen == "dialog" {
+                s.keys(&["Enter"]);
+                s.wait_for("columns: time until it takes effect");
+            }
+        }
+        "debrief" => {
+            s.wait_for("Press enter to start the clock");
+            s.keys(&["Enter"]);
+            s.wait_until("the debrief", Duration::from_secs(60), |screen| screen.contains("Debrief"));
+        }
+        _ => unreachable!("{screen}"),
+    }
+    let pid = game_pid(&s);
+    let sent = Command::new("kill").args([&format!("-{signal}"), &pid]).status().unwrap();
+    assert!(sent.success(), "kill -{signal} {pid}");
+    let after = s.wait_for("RESTORED");
+    let what = format!("SIGHUP/SIGQUIT test: {signal} at the {screen}");
+    assert_eq!(s.read("exit-status").trim(), (128 + number).to_string(), "{what}: exit status 128 + {number}");
+    assert!(!after.contains("Service map") && !after.contains("Main menu"), "{what}: the screen is gone:\n{after}");
+    assert_eq!(s.tmux(&["display", "-p", "-t", "app", "#{alternate_on}"]).trim(), "0", "{what}: alternate screen left");
+    assert_eq!(s.tmux(&["display", "-p", "-t", "app", "#{cursor_flag}"]).trim(), "1", "{what}: cursor visible");
+    assert_eq!(s.read("stty-after"), s.read("stty-before"), "{what}: raw mode undone, echo back on");
+}
+
+fn signals_at(screen: &str) {
+    if !tmux_installed() {
+        assert!(!under_ci(), "tmux is not installed, and under CI=true this end-to-end test must run");
+        eprintln!("SKIPPED: tmux is not installed");
+        return;
+    }
+    for (signal, number) in [("HUP", 1), ("QUIT", 3), ("TERM", 15), ("INT", 2)] {
+        signal_at(screen, signal, number);
+    }
+}
+
+#[test]
+fn a_signal_in_the_menu_restores_the_terminal() {
+    signals_at("menu");
+}
+
+#[test]
+fn a_signal_on_the_incident_screen_restores_the_terminal() {
+    signals_at("incident");
+}
+
+#[test]
+fn a_signal_in_a_dialog_restores_the_terminal() {
+    signals_at("dialog");
+}
+
+#[test]
+fn a_signal_in_the_debrief_restores_the_terminal() {
+    signals_at("debrief");
+}
+
+#[path = "common/hostile.rs"]
+#[allow(dead_code)]
+mod hostile;
+
+/// The hostile corpus in every text of a scenario, played in a real terminal: the window title
+/// is not rewritten (the corpus holds `ESC ] 0 ; pwned BEL`), nothing raw is on the screen and
+/// the markers show, on the briefing, the incident screen and the debrief.
+#[test]
+fn hostile_scenario_text_reaches_the_terminal_inert() {
+    if !tmux_installed() {
+        assert!(!under_ci(), "tmux is not installed, and under CI=true this end-to-end test must run");
+        eprintln!("SKIPPED: tmux is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hostile.ron");
+    std::fs::write(&file, hostile::scenario(&hostile::all())).unwrap();
+    let s = Session::start_with("hostile", &format!("play \"{}\" --speed 8", file.display()));
+    let title = || s.tmux(&["display", "-p", "-t", "app", "#{pane_title}"]).trim().to_string();
+    let briefing = s.wait_for("Press enter to start the clock");
+    let before = title();
+    hostile::assert_inert("the briefing in tmux", &briefing, '\u{fffd}');
+    s.keys(&["Enter"]);
+    let incident = s.wait_for("Service map");
+    hostile::assert_inert("the incident screen in tmux", &incident, '\u{fffd}');
+    // The run lasts 5 minutes: about 40 s at 8×, through the injected message and log line.
+    let debrief = s.wait_until("the debrief", Duration::from_secs(120), |screen| screen.contains("Debrief"));
+    hostile::assert_inert("the debrief in tmux", &debrief, '\u{fffd}');
+    assert!(!title().contains("pwned"), "an OSC sequence retitled the window: {}", title());
+    assert_eq!(title(), before, "the window title is unchanged");
 }

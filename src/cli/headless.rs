@@ -1,6 +1,6 @@
 //! `run`, `validate` and `list`: the subcommands that need no screen.
 
-use super::{Failure, Format, RunArgs, print_out};
+use super::{Failure, Format, RunArgs, print_json, print_out};
 use crate::load;
 use crate::report;
 use crate::scenario;
@@ -27,21 +27,34 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
             .save(path)
             .map_err(|e| Failure::new(format!("cannot save the run to {}: {e}", path.display())))?;
     }
-    let out = match args.format {
-        Format::Text => report::run_text(&spec, &sim, wall_ms),
-        Format::Json => report::run_json(&spec, &sim, wall_ms),
-    };
-    print_out(out.trim_end())
+    match args.format {
+        Format::Text => print_out(report::run_text(&spec, &sim, wall_ms).trim_end())?,
+        Format::Json => print_json(&report::run_json(&spec, &sim, wall_ms)?)?,
+    }
+    stopped(&sim)
+}
+
+/// A run stopped at a work cap is a failure after its output: the reason on stderr, exit
+/// status 3 (so a script notices that the run is not the whole scenario).
+pub fn stopped(sim: &crate::sim::Sim) -> Result<(), Failure> {
+    match sim.ended() {
+        Some((t, crate::sim::EndReason::Stopped(cap))) => Err(Failure {
+            status: 3,
+            ..Failure::new(format!("{} (at {}; the output above is what ran until then)", cap.describe(), t.clock()))
+        }),
+        _ => Ok(()),
+    }
 }
 
 pub fn validate(files: &[PathBuf]) -> Result<(), Failure> {
     let mut bad = 0;
     let mut detail = Vec::new();
     for f in files {
-        let name = f.display().to_string();
+        // One clean line: a file name may hold anything but `/` and NUL, newlines included.
+        let name = crate::text::clean_line(&f.display().to_string()).into_owned();
         match load::read_text(f, "scenario").map_err(Failure::from).and_then(|text| {
             scenario::parse(&name, &text)
-                .map_err(|e| Failure { cause: format!("{name}: {} problem(s)", e.0.len()), detail: e.to_string() })
+                .map_err(|e| Failure::detailed(format!("{name}: {} problem(s)", e.0.len()), e.to_string()))
         }) {
             Ok(spec) => print_out(&format!("{name}: ok ({} — {})", spec.id, spec.title))?,
             Err(e) => {
@@ -53,10 +66,7 @@ pub fn validate(files: &[PathBuf]) -> Result<(), Failure> {
     if bad == 0 {
         return Ok(());
     }
-    Err(Failure {
-        cause: format!("{bad} of {} file(s) are not valid scenarios", files.len()),
-        detail: detail.join("\n"),
-    })
+    Err(Failure::detailed(format!("{bad} of {} file(s) are not valid scenarios", files.len()), detail.join("\n")))
 }
 
 pub fn list() -> Result<(), Failure> {
@@ -64,7 +74,7 @@ pub fn list() -> Result<(), Failure> {
     for (id, _, _) in scenario::BUILTIN {
         let spec = scenario::builtin(id)
             .expect("listed")
-            .map_err(|e| Failure { cause: format!("built-in {id} is invalid"), detail: e.to_string() })?;
+            .map_err(|e| Failure::detailed(format!("built-in {id} is invalid"), e.to_string()))?;
         out.push_str(&format!(
             "{:<18} {:<8} {:>6}  {:<34} {}\n",
             spec.id,
@@ -75,4 +85,22 @@ pub fn list() -> Result<(), Failure> {
         ));
     }
     print_out(out.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::kernel::caps::Caps;
+
+    #[test]
+    fn a_run_stopped_at_a_cap_exits_3_with_the_reason() {
+        let spec = scenario::builtin("friday-deploy").unwrap().unwrap();
+        let caps = Caps { live: 20, ..Caps::DEFAULT };
+        let sim = crate::sim::play_with_caps(spec.sim.clone(), 1, &[], None, caps);
+        let f = stopped(&sim).unwrap_err();
+        assert_eq!(f.status, 3);
+        assert!(f.cause.starts_with("stopped: more than 20 calls, tries and jobs in flight (at 00:0"), "{}", f.cause);
+        let full = crate::sim::play(spec.sim, 1, &[], Some(SimTime::from_secs(30)));
+        assert!(stopped(&full).is_ok(), "a run that was not stopped is no failure");
+    }
 }

@@ -2,7 +2,7 @@
 //! must be the one the run was played on (same content hash); otherwise we say so rather than
 //! show a different run.
 
-use super::{Failure, print_out};
+use super::{Failure, print_json, print_out};
 use crate::scenario::{self, Spec};
 use crate::score::{Evidence, debrief};
 use crate::sim::{Sim, play};
@@ -22,7 +22,10 @@ pub fn rerun(path: &Path) -> Result<(Spec, Sim, f64), Failure> {
             })?;
             (format!("scenarios/{file}"), (*text).to_string())
         }
-        ScenarioRef::File(f) => (f.clone(), crate::load::read_text(Path::new(f), "scenario")?),
+        // A hand-edited run may name any path: it is shown as one clean line.
+        ScenarioRef::File(f) => {
+            (crate::text::clean_line(f).into_owned(), crate::load::read_text(Path::new(f), "scenario")?)
+        }
     };
     let now = format!("{:016x}", scenario::content_hash(source.as_bytes()));
     if now != run.scenario_hash {
@@ -32,7 +35,7 @@ pub fn rerun(path: &Path) -> Result<(Spec, Sim, f64), Failure> {
         )));
     }
     let spec = scenario::parse(&name, &source)
-        .map_err(|e| Failure { cause: format!("{name} is not a valid scenario"), detail: e.to_string() })?;
+        .map_err(|e| Failure::detailed(format!("{name} is not a valid scenario"), e.to_string()))?;
     // A replay is a real re-run: its speed is measured like the original's, not shown as 0.
     let started = std::time::Instant::now();
     let sim = play(spec.sim.clone(), run.seed, &run.commands, run.until);
@@ -41,18 +44,20 @@ pub fn rerun(path: &Path) -> Result<(Spec, Sim, f64), Failure> {
 
 pub fn replay(path: &Path, json: bool) -> Result<(), Failure> {
     let (spec, sim, wall_ms) = rerun(path)?;
-    let out = if json {
-        crate::report::run_json(&spec, &sim, wall_ms)
+    if json {
+        print_json(&crate::report::run_json(&spec, &sim, wall_ms)?)?;
     } else {
-        crate::report::run_text(&spec, &sim, wall_ms)
-    };
-    print_out(out.trim_end())
+        print_out(crate::report::run_text(&spec, &sim, wall_ms).trim_end())?;
+    }
+    super::headless::stopped(&sim)
 }
 
 pub fn report(path: &Path, json: bool) -> Result<(), Failure> {
     let (spec, sim, _) = rerun(path)?;
     let d = debrief(&spec, &Evidence::from_sim(&sim));
-    let out =
-        if json { serde_json::to_string_pretty(&d).expect("debriefs serialize") } else { crate::report::markdown(&d) };
-    print_out(out.trim_end())
+    if json {
+        print_json(&serde_json::to_string_pretty(&d).expect("debriefs serialize"))
+    } else {
+        print_out(crate::report::markdown_export(&d).trim_end())
+    }
 }

@@ -92,10 +92,15 @@ pub fn markdown(d: &Debrief) -> String {
     let s = &d.score;
     o.push_str(&format!("# Debrief: {}\n\n", d.title));
     // Words, not the enum's name: this line is pasted into postmortems.
+    let stopped;
     let ended = match d.end_reason {
         Some(EndReason::TimeUp) => "the scenario's time ran out",
         Some(EndReason::ObjectivesMet) => "objectives met",
         Some(EndReason::Resolved) => "resolved by the player",
+        Some(EndReason::Stopped(cap)) => {
+            stopped = cap.describe();
+            &stopped
+        }
         None => "stopped before the end",
     };
     o.push_str(&format!(

@@ -17,6 +17,12 @@
 //!
 //! Either limit is reported at the entry that crosses it. A saved run from the game applies
 //! the first limit only: a paused player can submit any number of commands at one instant.
+//!
+//! Every name and text in a loaded command is made one clean line ([`clean_commands`],
+//! `text::clean_line`): the engine echoes them in events ("unknown service `…`", a status
+//! update's impact), and from there they reach `run`, `replay`, `report`, the debrief and the
+//! game. A name with an escape or a newline in it can never resolve anyway (names are
+//! `A–Z a–z 0–9 - _ .`), so cleaning changes no run; a status update's text only shows.
 
 use super::error::{ScenarioError, ScenarioErrors, from_ron};
 use super::locate::{Seg, locate};
@@ -58,7 +64,52 @@ pub fn parse_commands(file: &str, text: &str) -> Result<Vec<TimedCommand>, Scena
         ScenarioErrors(vec![err])
     })?;
     check_command_limits(file, text, &commands, &[], true).map_err(|e| ScenarioErrors(vec![e]))?;
+    let mut commands = commands;
+    clean_commands(&mut commands);
     Ok(commands)
+}
+
+/// Makes every name and text in `commands` one clean line (`text::clean_line`).
+pub fn clean_commands(commands: &mut [TimedCommand]) {
+    use crate::sim::Command as C;
+    let clean = |s: &mut String| {
+        if !crate::text::is_clean_line(s) {
+            *s = crate::text::clean_line(s).into_owned();
+        }
+    };
+    for c in commands {
+        // Every variant by name: a new command with a string must say here how it is cleaned.
+        match &mut c.command {
+            C::Ack { alert: a } => clean(a),
+            C::StatusUpdate { impact, .. } => clean(impact),
+            C::Rollback { service }
+            | C::PauseRollout { service }
+            | C::ResumeRollout { service }
+            | C::Scale { service, .. }
+            | C::Restart { service, .. }
+            | C::Drain { service, .. }
+            | C::SetPoolSize { service, .. }
+            | C::SetDeadlines { service, .. }
+            | C::RevertConfig { service } => clean(service),
+            C::Deploy { service, version } => {
+                clean(service);
+                clean(version);
+            }
+            C::SetBreaker { service, dependency, .. }
+            | C::SetRetries { service, dependency, .. }
+            | C::SetTimeout { service, dependency, .. } => {
+                clean(service);
+                clean(dependency);
+            }
+            C::SetFlag { flag: name, .. }
+            | C::BlockClient { client: name }
+            | C::FlushCache { cache: name }
+            | C::WarmCache { cache: name }
+            | C::RenewCert { target: name }
+            | C::Page { team: name } => clean(name),
+            C::Declare { .. } | C::Resolve | C::SetRateLimit { .. } | C::SetShed { .. } | C::Failover | C::Hint => {}
+        }
+    }
 }
 
 /// Checks `commands`, the list found at `list` in `text` (`[]` for a commands file's top

@@ -185,18 +185,10 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// Removes control characters (keeping newlines; tabs become spaces) so that scenario text can
-/// never write escape sequences to the terminal.
+/// never write escape sequences to the terminal, and marks invisible characters (bidi
+/// controls, zero-width characters, tags) with U+FFFD: `crate::text::scrub`.
 pub fn clean(text: &str) -> String {
-    text.chars()
-        .filter_map(|c| match c {
-            '\n' => Some('\n'),
-            '\t' => Some(' '),
-            c if c.is_control() => None,
-            // Bidirectional overrides can disguise text; drop them too.
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => None,
-            c => Some(c),
-        })
-        .collect()
+    crate::text::scrub(text)
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ fn build(cx: &mut Ctx, raw: &RawScenario, content_hash: u64) -> Option<Spec> {
         return None;
     }
     check_names(cx, raw);
+    super::validate_ranges::ranges(cx, raw);
     let id = raw.id.clone();
     cx.name(&[field("id")], &id);
     if raw.length.0 == 0 || raw.length > MAX_LENGTH {
@@ -349,11 +350,7 @@ fn flags(cx: &mut Ctx, raw: &RawScenario) -> Vec<Flag> {
 
 /// Refuses scenarios that would take unreasonably long to simulate.
 fn check_load(cx: &mut Ctx, raw: &RawScenario, sim: &SimSpec) {
-    let peak_shape = match &sim.traffic.shape {
-        Shape::Flat => 1.0,
-        Shape::Diurnal { amplitude, .. } => 1.0 + amplitude,
-        Shape::Points(p) => p.iter().map(|x| x.1).fold(0.0, f64::max),
-    };
+    let peak_shape = super::budget::shape_peak(&sim.traffic.shape);
     let spikes: f64 = sim.traffic.spikes.iter().map(|s| s.factor.max(1.0)).product();
     let peak = sim.traffic.base_rps * peak_shape * spikes;
     if peak > MAX_RPS {
@@ -363,13 +360,8 @@ fn check_load(cx: &mut Ctx, raw: &RawScenario, sim: &SimSpec) {
             "lower base_rps, the shape's peak or the spikes",
         );
     }
-    let requests = sim.traffic.base_rps * peak_shape * sim.duration.secs_f64();
-    if requests > MAX_REQUESTS {
-        cx.err(
-            &[field("length")],
-            format!("this scenario would simulate about {requests:.0} requests; the limit is {MAX_REQUESTS}"),
-            "shorten it or lower the traffic",
-        );
+    // The work budget, once the file is otherwise sound (its estimate walks the call graph).
+    if cx.p.0.is_empty() {
+        super::budget::check(cx, raw, sim);
     }
-    let _ = raw;
 }

@@ -13,7 +13,6 @@ use crate::sim::model::spec::{CallPolicy, RetryBudget, RetryPolicy};
 /// Limits that keep a shared scenario from hanging the game or exhausting memory.
 pub const MAX_LENGTH: Dur = Dur(4 * HOUR);
 pub const MAX_RPS: f64 = 20_000.0;
-pub const MAX_REQUESTS: f64 = 30_000_000.0;
 pub const MAX_INSTANCES: u32 = 200;
 pub const MAX_WORKERS: u32 = 1_024;
 pub const MAX_ITEMS: usize = 200;

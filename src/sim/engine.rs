@@ -104,6 +104,8 @@ pub enum EndReason {
     TimeUp,
     ObjectivesMet,
     Resolved,
+    /// The run reached a hard cap (`kernel::caps`) and was stopped; what ran is kept.
+    Stopped(super::kernel::caps::Cap),
 }
 
 /// Work asked for while the same kind of work is already running is queued, not nested, so
@@ -175,6 +177,9 @@ pub struct Sim {
     // Re-entrant work: instances whose queue to pump, services whose rollout to step.
     pub(crate) pumps: WorkList<(usize, usize)>,
     pub(crate) rollouts: WorkList<usize>,
+    /// Events until the next check of the run-time caps, and the caps.
+    pub(crate) caps_check: super::kernel::caps::Countdown,
+    pub(crate) caps: super::kernel::caps::Caps,
 }
 
 impl Sim {
@@ -195,6 +200,11 @@ impl Sim {
             };
             self.now = te;
             self.dispatch(ev);
+            if self.caps_check.tick()
+                && let Some(cap) = self.over_cap()
+            {
+                self.end(EndReason::Stopped(cap));
+            }
         }
         if self.ended.is_none() {
             self.now = self.now.max(limit);
@@ -202,6 +212,33 @@ impl Sim {
                 self.end(EndReason::TimeUp);
             }
         }
+    }
+
+    /// The first run-time cap this run is over, if any (`kernel::caps`).
+    pub(crate) fn over_cap(&self) -> Option<super::kernel::caps::Cap> {
+        use super::kernel::caps::Cap;
+        let c = self.caps;
+        if self.calls.len() + self.attempts.len() + self.jobs.len() > c.live {
+            return Some(Cap::InFlight { limit: c.live });
+        }
+        if self.q.len() > c.queued {
+            return Some(Cap::Queued { limit: c.queued });
+        }
+        if self.rec.events.len() > c.events {
+            return Some(Cap::EventLog { limit: c.events });
+        }
+        let deps: usize = self.spec.services.iter().map(|s| s.deps.len()).sum();
+        let per_window = 2 + self.spec.services.len() + deps + self.spec.caches.len() + self.spec.third_parties.len();
+        if self.rec.windows.len().saturating_mul(per_window) > c.window_cells {
+            return Some(Cap::Windows { limit: c.window_cells });
+        }
+        None
+    }
+
+    /// Replaces the run-time caps (`Caps::DEFAULT` otherwise): tests lower them to reach them
+    /// with little memory.
+    pub fn set_caps(&mut self, caps: super::kernel::caps::Caps) {
+        self.caps = caps;
     }
 
     /// Runs to the end of the scenario.

@@ -48,6 +48,8 @@ impl Sim {
             desk: Desk::default(),
             rec: Record::new(&spec),
             pumps: WorkList::default(),
+            caps_check: crate::sim::kernel::caps::Countdown::default(),
+            caps: crate::sim::kernel::caps::Caps::DEFAULT,
             rollouts: WorkList::default(),
             spec,
         };

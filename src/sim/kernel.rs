@@ -2,11 +2,13 @@
 //! distributions and histograms — the machinery of a discrete-event simulation, knowing
 //! nothing about web services.
 //!
-//! Owns: `SimTime`/`Dur`, `EventQueue`, `Slab`/`Key`, `Stream`, `Dist`, `Hist`.
+//! Owns: `SimTime`/`Dur`, `EventQueue`, `Slab`/`Key`, `Stream`, `Dist`, `Hist`, the run-time
+//! caps (`caps`).
 //! May not touch: anything else in `sim` (no `Sim`, no spec, no components). Every other room
 //! builds on these; they build on nothing but `std`, `rand` and `serde` (`tests/architecture.rs`
 //! checks it).
 
+pub mod caps;
 pub mod dist;
 pub mod hist;
 pub(crate) mod queue;

@@ -18,3 +18,9 @@ pub mod outcome;
 pub(crate) mod retry;
 pub mod trace;
 pub(crate) mod traffic;
+
+/// The memory one try in flight holds: its call, the try, the job serving it and two pending
+/// events (its step and its timeout). The work budget (`scenario::budget`) counts with it.
+pub fn live_try_bytes() -> usize {
+    std::mem::size_of::<call::Call>() + std::mem::size_of::<call::Attempt>() + std::mem::size_of::<job::Job>() + 2 * 32
+}

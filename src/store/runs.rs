@@ -100,10 +100,17 @@ impl SavedRun {
         {
             return Err(RunFileError::Newer { path: path.to_path_buf(), found });
         }
-        let run: SavedRun = ron_options().from_str(text).map_err(|e| RunFileError::Invalid(positioned(path, &e)))?;
+        let mut run: SavedRun =
+            ron_options().from_str(text).map_err(|e| RunFileError::Invalid(positioned(path, &e)))?;
         let file = path.display().to_string();
         crate::scenario::check_command_limits(&file, text, &run.commands, &[Seg::Field("commands".into())], false)
             .map_err(RunFileError::Invalid)?;
+        // A hand-edited run may hold anything: its names and texts are echoed in errors,
+        // events and reports, so each becomes one clean line.
+        crate::scenario::clean_commands(&mut run.commands);
+        for s in [&mut run.scenario_id, &mut run.scenario_hash, &mut run.program] {
+            *s = crate::text::clean_line(s).into_owned();
+        }
         Ok(run)
     }
 

@@ -161,6 +161,9 @@ struct RawBinding {
     desc: String,
 }
 
+/// The largest keymap file read: the default keymap is a few kB.
+pub const MAX_KEYMAP_BYTES: usize = 256 << 10;
+
 impl Keymap {
     pub fn default_map() -> Keymap {
         parse("assets/keymap.ron", DEFAULT_KEYMAP).expect("the embedded keymap is valid")
@@ -182,6 +185,18 @@ impl Keymap {
                 );
                 (keymap, warnings)
             }
+        }
+    }
+
+    /// The defaults with the user's keymap file at `path` applied, if there is one, and the
+    /// warnings to show. The file is read only if it is a regular file of at most
+    /// [`MAX_KEYMAP_BYTES`]: a FIFO, a device or a directory is refused at once.
+    pub fn load_user(path: &std::path::Path) -> (Keymap, Vec<String>) {
+        let shown = path.display().to_string();
+        match crate::store::read_text_file(path, "keymap", MAX_KEYMAP_BYTES) {
+            Ok(text) => Keymap::with_user(&shown, &text),
+            Err(e) if e.is_not_found() => (Keymap::default_map(), Vec::new()),
+            Err(e) => (Keymap::default_map(), vec![format!("{e}; the default keys are in force")]),
         }
     }
 

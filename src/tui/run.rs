@@ -1,7 +1,11 @@
 //! The event loop and terminal discipline. Raw mode and the alternate screen are entered
 //! through a guard that restores them when dropped, and a panic hook restores them before the
-//! panic message is printed; SIGINT and SIGTERM end the loop normally. Nothing is printed to
-//! stdout while the screen is up: diagnostics go to the log file in the data dir.
+//! panic message is printed. Every signal that ends a terminal program by default and can be
+//! caught — SIGINT, SIGTERM, SIGHUP (the window closed, an ssh drop) and SIGQUIT — ends the
+//! loop the same way: the guard restores the terminal and the game exits with status 128 + the
+//! signal's number, as a shell reports a program a signal ended (SIGKILL cannot be caught).
+//! Nothing is printed to stdout while the screen is up: diagnostics go to the log file in the
+//! data dir.
 
 use super::app::{App, Effect, Msg, Screen};
 use super::keymap::Keymap;
@@ -52,6 +56,9 @@ pub enum RunError {
     Setup(std::io::Error),
     #[error("terminal error: {0}")]
     Terminal(#[from] std::io::Error),
+    /// A signal ended the game; the terminal was restored. The exit status is 128 + `number`.
+    #[error("ended by {name}; the terminal was restored")]
+    Signal { name: &'static str, number: u8 },
 }
 
 /// Restores the terminal when dropped (quit, error, early return).
@@ -112,23 +119,8 @@ fn prepare(dirs: &Dirs, opts: &Options) -> Result<App, RunError> {
     let settings = Settings::load(dirs);
     let profile = Profile::load(dirs);
     let mut notices: Vec<String> = settings.warning.iter().chain(profile.warning.iter()).cloned().collect();
-    let keymap_file = dirs.keymap_file();
-    let keymap = if keymap_file.exists() {
-        let shown = keymap_file.display().to_string();
-        match std::fs::read_to_string(&keymap_file) {
-            Ok(text) => {
-                let (keymap, warnings) = Keymap::with_user(&shown, &text);
-                notices.extend(warnings);
-                keymap
-            }
-            Err(e) => {
-                notices.push(format!("{shown} was not used: {e}"));
-                Keymap::default_map()
-            }
-        }
-    } else {
-        Keymap::default_map()
-    };
+    let (keymap, warnings) = Keymap::load_user(&dirs.keymap_file());
+    notices.extend(warnings);
     for n in &notices {
         store::diag(dirs, &format!("warning: {n}"));
     }
@@ -185,7 +177,7 @@ async fn event_loop(app: &mut App, dirs: &Dirs) -> Result<(), RunError> {
                 last = now;
                 Msg::Frame(elapsed)
             }
-            () = signals.next() => return Ok(()),
+            (name, number) = signals.next() => return Err(RunError::Signal { name, number }),
         };
         if !animating {
             // Paused time does not count when the clock starts again.
@@ -248,15 +240,21 @@ fn export(app: &App, dirs: &Dirs) -> Option<Result<PathBuf, String>> {
     let d = g.debrief.as_ref()?;
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let path = dirs.data.join("debriefs").join(format!("{}-{secs}.md", d.scenario_id));
-    Some(store::write_atomic(&path, crate::report::markdown(d).as_bytes()).map(|()| path).map_err(|e| e.to_string()))
+    // Every exported file crosses the text boundary, whoever rendered it.
+    let text = crate::report::markdown_export(d);
+    Some(store::write_atomic(&path, text.as_bytes()).map(|()| path).map_err(|e| e.to_string()))
 }
 
-/// SIGINT and SIGTERM, as one stream.
+/// SIGINT, SIGTERM, SIGHUP and SIGQUIT, as one stream of (name, number).
 struct Signals {
     #[cfg(unix)]
     int: tokio::signal::unix::Signal,
     #[cfg(unix)]
     term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    hup: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    quit: tokio::signal::unix::Signal,
 }
 
 impl Signals {
@@ -264,21 +262,30 @@ impl Signals {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
-            Ok(Signals { int: signal(SignalKind::interrupt())?, term: signal(SignalKind::terminate())? })
+            Ok(Signals {
+                int: signal(SignalKind::interrupt())?,
+                term: signal(SignalKind::terminate())?,
+                hup: signal(SignalKind::hangup())?,
+                quit: signal(SignalKind::quit())?,
+            })
         }
         #[cfg(not(unix))]
         Ok(Signals {})
     }
 
-    async fn next(&mut self) {
+    /// The next signal that ends the game. The numbers are POSIX's, the same on every Unix.
+    async fn next(&mut self) -> (&'static str, u8) {
         #[cfg(unix)]
         tokio::select! {
-            _ = self.int.recv() => {},
-            _ = self.term.recv() => {},
+            _ = self.int.recv() => ("SIGINT", 2),
+            _ = self.term.recv() => ("SIGTERM", 15),
+            _ = self.hup.recv() => ("SIGHUP", 1),
+            _ = self.quit.recv() => ("SIGQUIT", 3),
         }
         #[cfg(not(unix))]
         {
             let _ = tokio::signal::ctrl_c().await;
+            ("Ctrl-C", 2)
         }
     }
 }

@@ -250,7 +250,10 @@ pub fn end(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
     let para = |lines: &mut Vec<Line<'static>>, text: &str, indent: usize, style| {
         lines.extend(wrap(text, width, indent).into_iter().map(|row| Line::from(Span::styled(row, style))));
     };
-    let ended = d.end_reason.map_or("stopped".to_string(), |e| format!("{e:?}"));
+    let ended = d.end_reason.map_or("stopped".to_string(), |e| match e {
+        crate::sim::EndReason::Stopped(cap) => cap.describe(),
+        e => format!("{e:?}"),
+    });
     let score = Span::styled(format!("Score {} — grade {}", s.overall, s.grade), t.title());
     let about =
         format!("ended at {} ({ended}) · seed {} · scroll with ↑/↓, e: export markdown", d.ended_at.clock(), d.seed);

@@ -1,5 +1,12 @@
 //! Drawing: a function of the app state. Below the minimum size the game says so instead of
 //! drawing a broken layout.
+//!
+//! The terminal boundary: whatever a widget drew, every cell of the finished frame passes
+//! [`safe_cells`] before the frame is flushed, so no escape sequence, C1 control, bidi control
+//! or zero-width character reaches the terminal from any widget (ratatui drops C0/C1
+//! controls from spans but keeps format characters such as U+202E and U+200B, appending them
+//! to the previous cell). Text from outside is cleaned earlier too (at load), so a marker shows
+//! where something was; this pass is the guarantee.
 
 use super::app::{App, Screen};
 use super::{screens, widgets};
@@ -40,21 +47,36 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             widgets::dialogs::render(app, o, area, buf);
         }
     }
-    if app.theme.ascii {
-        fold_to_ascii(buf, area);
-    }
+    safe_cells(buf, area, app.theme.ascii);
 }
 
-/// ASCII mode promises that nothing outside ASCII reaches the terminal, but separators and
-/// arrows also arrive in text the theme does not draw: scenario prose and the engine's event
-/// descriptions ("deploy api v41 → v42"). So every frame is folded cell by cell after
-/// drawing; each replacement is one cell wide, so no layout shifts.
-fn fold_to_ascii(buf: &mut Buffer, area: Rect) {
+/// The last pass over a frame, cell by cell, before it is flushed. A cell whose symbol holds a
+/// character `text` marks (an escape, a C1 control, a bidi or zero-width character, a tag)
+/// becomes that character's visible marker (`␛`, `�`) — one cell wide, so no layout shifts.
+///
+/// With `ascii`, every other non-ASCII cell is folded to ASCII too: ASCII mode promises that
+/// nothing outside ASCII reaches the terminal, but separators and arrows also arrive in text
+/// the theme does not draw (scenario prose, "deploy api v41 → v42"); the markers fold to `?`.
+pub fn safe_cells(buf: &mut Buffer, area: Rect, ascii: bool) {
+    let area = area.intersection(buf.area);
     for y in area.top()..area.bottom() {
         for x in area.left()..area.right() {
             let cell = &mut buf[(x, y)];
-            if !cell.symbol().is_ascii() {
-                let folded = ascii_for(cell.symbol());
+            let symbol = cell.symbol();
+            // Almost every cell is one printable ASCII byte.
+            if let [b] = symbol.as_bytes()
+                && (0x20..0x7f).contains(b)
+            {
+                continue;
+            }
+            let mut chars = symbol.chars();
+            if let Some(bad) = symbol.chars().find(|c| crate::text::is_unsafe(*c) || *c == '\n' || *c == '\t') {
+                let one = chars.next().is_some() && chars.next().is_none();
+                let marker = if one { crate::text::marker_for(bad) } else { crate::text::MARKER };
+                let mut utf8 = [0u8; 4];
+                cell.set_symbol(if ascii { "?" } else { marker.encode_utf8(&mut utf8) });
+            } else if ascii && !symbol.is_ascii() {
+                let folded = ascii_for(symbol);
                 cell.set_symbol(folded);
             }
         }

@@ -11,6 +11,7 @@
 #![allow(dead_code)]
 
 pub mod bin;
+pub mod hostile;
 
 use firedrill::scenario;
 use firedrill::sim::kernel::hist::Hist;

@@ -211,7 +211,7 @@ impl<E> EventQueue<E> {
         self.ready.sort_unstable_by_key(|e| std::cmp::Reverse(e.key));
     }
 
-    #[cfg(test)]
+    /// Events scheduled and not yet popped (stale ones included).
     pub fn len(&self) -> usize {
         self.len
     }

@@ -12,6 +12,9 @@ use crate::sim::model::spec::{CallPolicy, Shape, SimSpec};
 use crate::sim::observe::acc::RedAcc;
 use crate::sim::resources::bucket::{Budget, TokenBucket};
 
+/// A pending arrival further away than this is redrawn when the rate changes at run time.
+const REDRAW_AFTER: Dur = Dur(10 * SEC);
+
 /// The arrival process over one second: its rate ceiling and, where smooth, a linear rate
 /// (rate at the segment start, change per microsecond).
 #[derive(Clone, Copy, Debug)]
@@ -50,6 +53,9 @@ pub(crate) struct EdgeState {
     pub slo_slow: u32,
     /// The arrival process of the current one-second segment.
     pub arrival_seg: Segment,
+    /// When the pending user arrival is due (`NEVER` if none is): an `Ev::Arrival` at
+    /// another time was superseded by a redraw and is ignored.
+    pub next_arrival: SimTime,
 }
 
 impl EdgeState {
@@ -73,6 +79,7 @@ impl EdgeState {
             slo_total: 0,
             slo_slow: 0,
             arrival_seg: Segment::UNSET,
+            next_arrival: SimTime::NEVER,
         }
     }
 }
@@ -129,8 +136,17 @@ impl Sim {
         Segment { seg, bound, linear: None }
     }
 
+    /// The rate changed at run time (a traffic spike started or ended). The pending arrival
+    /// was drawn at the old rate; if it is far away or there is none (at a vanishing rate the
+    /// search ran to the end of the run), it is redrawn from now at the new rate — exact, as
+    /// the process is memoryless — so traffic comes back when the rate does. A near one is
+    /// kept, so that the runs of ordinary scenarios stay exactly as they were (a redraw takes
+    /// numbers from the arrivals stream).
     pub(crate) fn invalidate_rate_ceiling(&mut self) {
         self.edge.arrival_seg = Segment::UNSET;
+        if self.edge.next_arrival.0.saturating_sub(self.now.0) > REDRAW_AFTER.0 {
+            self.schedule_next_arrival();
+        }
     }
 
     pub(crate) fn schedule_next_arrival(&mut self) {
@@ -148,7 +164,9 @@ impl Sim {
                 continue;
             }
             let gap = Dur::from_us_f64(self.rng.arrivals.exp(SEC as f64 / bound)).0;
-            let cand = t + gap.max(1);
+            // A vanishing rate (1e-20 rps) draws a gap of ~10^26 µs, which saturates to
+            // u64::MAX: a plain add wrapped round to a time in the past, for ever.
+            let cand = t.saturating_add(gap.max(1));
             if cand >= seg_end {
                 // Memoryless: restart the clock at the segment boundary with its own ceiling.
                 t = seg_end;
@@ -161,14 +179,19 @@ impl Sim {
                 None => self.offered_rate(SimTime(cand)),
             };
             if rate >= bound || self.rng.arrivals.uniform() * bound < rate {
+                self.edge.next_arrival = SimTime(cand);
                 self.q.push(SimTime(cand), Ev::Arrival);
                 return;
             }
             t = cand;
         }
+        self.edge.next_arrival = SimTime::NEVER;
     }
 
     pub(crate) fn on_arrival(&mut self) {
+        if self.now != self.edge.next_arrival {
+            return;
+        }
         self.new_user_request(0);
         self.schedule_next_arrival();
     }
