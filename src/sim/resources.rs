@@ -20,3 +20,4 @@ pub(crate) mod health;
 pub(crate) mod instance;
 pub(crate) mod service;
 pub(crate) mod third_party;
+pub(crate) mod warm;

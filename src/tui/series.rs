@@ -107,7 +107,7 @@ pub fn change_symbol(c: ChangeKind) -> char {
         ChangeKind::Scale => 'S',
         ChangeKind::Restart => 'R',
         ChangeKind::Failover => 'O',
-        ChangeKind::CacheFlush => 'X',
+        ChangeKind::Cache => 'X',
         ChangeKind::Edge => 'E',
     }
 }

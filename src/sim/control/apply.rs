@@ -137,12 +137,12 @@ impl Sim {
             R::Restart { service: s, which } => match which {
                 Restart::One(i) => {
                     if self.running(s, i) {
-                        self.restart_instance(s, i, "restarted by you");
+                        self.restart_by_player(s, i);
                     }
                 }
                 Restart::AllAtOnce => {
-                    for i in 0..self.svcs[s].insts.len() {
-                        self.restart_instance(s, i, "restarted by you");
+                    for i in self.svcs[s].alive.clone() {
+                        self.restart_by_player(s, i as usize);
                     }
                 }
                 Restart::Rolling => {
@@ -215,8 +215,7 @@ impl Sim {
                 self.emit(false, EventKind::CacheFlushed { cache });
             }
             R::WarmCache { cache } => {
-                self.caches[cache].warming_until =
-                    now + Dur::from_secs(crate::sim::resources::cache::WARM_UP_SECS as u64);
+                self.start_warm_up(cache);
             }
             R::Failover => {
                 self.db.failing_over = true;

@@ -135,6 +135,7 @@ impl Sim {
     /// `BadDeploy` entries whose version no longer runs on service `s` are over.
     pub(crate) fn clear_gone_versions(&mut self, s: usize) {
         let running = self.live_versions(s);
+        self.rec.work.instance_visits += self.svcs[s].alive.len() as u64;
         for idx in 0..self.spec.timeline.len() {
             if let Inject::Fault(Fault::BadDeploy { service, version, .. }) = self.spec.timeline[idx].inject
                 && service == s

@@ -282,7 +282,12 @@ impl Sim {
                 R::RevertConfig { service: s }
             }
             C::FlushCache { cache } => R::FlushCache { cache: self.cache(cache)? },
-            C::WarmCache { cache } => R::WarmCache { cache: self.cache(cache)? },
+            C::WarmCache { cache } => {
+                if self.spec.database.is_none() {
+                    return Err(Rejection::NoDatabase);
+                }
+                R::WarmCache { cache: self.cache(cache)? }
+            }
             C::Failover => {
                 if self.spec.database.is_none() {
                     return Err(Rejection::NoDatabase);

@@ -101,6 +101,15 @@ impl Integrator {
     }
 }
 
+/// Operations the engine performed, counted so tests can bound the work a run does instead
+/// of timing it.
+#[derive(Clone, Debug, Default)]
+pub struct Work {
+    /// Instances visited by the loops over a service's instances (ticks, windows, rollouts,
+    /// scaling, version counts).
+    pub instance_visits: u64,
+}
+
 /// Whole-run totals, kept for summaries and for the physics tests.
 #[derive(Clone, Debug, Default)]
 pub struct Totals {

@@ -21,43 +21,150 @@ pub type Actor = String;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum EventKind {
-    FaultStarted { label: String, fault: String, detail: String },
-    FaultCleared { label: String, why: String },
-    CommandApplied { command: Command, effective_in: Dur, cost: u32 },
-    CommandRejected { command: Command, reason: String },
-    CommandTookEffect { command: Command },
-    AlertPending { alert: String },
-    AlertFiring { alert: String, severity: AlertSeverity, summary: String },
-    AlertResolved { alert: String },
-    AlertAcknowledged { alert: String },
-    DeployStarted { service: String, from: String, to: String, by: Actor },
-    DeployFinished { service: String, version: String },
-    DeployPaused { service: String },
-    DeployResumed { service: String },
-    ConfigChanged { service: String, change: String, by: Actor },
-    FlagChanged { flag: String, on: bool, by: Actor },
-    Scaled { service: String, from: u32, to: u32 },
-    InstanceStarting { service: String, instance: String, version: String },
-    InstanceInRotation { service: String, instance: String },
-    InstanceOutOfRotation { service: String, instance: String, why: String },
-    InstanceCrashed { service: String, instance: String, why: String },
-    InstanceRestarting { service: String, instance: String, after: Dur },
-    InstanceStopped { service: String, instance: String },
-    BreakerOpened { service: String, dependency: String },
-    BreakerHalfOpen { service: String, dependency: String },
-    BreakerClosed { service: String, dependency: String },
-    CacheFlushed { cache: String },
+    FaultStarted {
+        label: String,
+        fault: String,
+        detail: String,
+    },
+    FaultCleared {
+        label: String,
+        why: String,
+    },
+    CommandApplied {
+        command: Command,
+        effective_in: Dur,
+        cost: u32,
+    },
+    CommandRejected {
+        command: Command,
+        reason: String,
+    },
+    CommandTookEffect {
+        command: Command,
+    },
+    AlertPending {
+        alert: String,
+    },
+    AlertFiring {
+        alert: String,
+        severity: AlertSeverity,
+        summary: String,
+    },
+    AlertResolved {
+        alert: String,
+    },
+    AlertAcknowledged {
+        alert: String,
+    },
+    DeployStarted {
+        service: String,
+        from: String,
+        to: String,
+        by: Actor,
+    },
+    DeployFinished {
+        service: String,
+        version: String,
+    },
+    DeployPaused {
+        service: String,
+    },
+    DeployResumed {
+        service: String,
+    },
+    ConfigChanged {
+        service: String,
+        change: String,
+        by: Actor,
+    },
+    FlagChanged {
+        flag: String,
+        on: bool,
+        by: Actor,
+    },
+    Scaled {
+        service: String,
+        from: u32,
+        to: u32,
+    },
+    InstanceStarting {
+        service: String,
+        instance: String,
+        version: String,
+    },
+    InstanceInRotation {
+        service: String,
+        instance: String,
+    },
+    InstanceOutOfRotation {
+        service: String,
+        instance: String,
+        why: String,
+    },
+    InstanceCrashed {
+        service: String,
+        instance: String,
+        why: String,
+    },
+    InstanceRestarting {
+        service: String,
+        instance: String,
+        after: Dur,
+    },
+    InstanceStopped {
+        service: String,
+        instance: String,
+    },
+    BreakerOpened {
+        service: String,
+        dependency: String,
+    },
+    BreakerHalfOpen {
+        service: String,
+        dependency: String,
+    },
+    BreakerClosed {
+        service: String,
+        dependency: String,
+    },
+    CacheFlushed {
+        cache: String,
+    },
+    /// A warm-up (`WarmCache`) has loaded the working set.
+    CacheWarmed {
+        cache: String,
+    },
     FailoverStarted,
     FailoverFinished,
-    EdgeChanged { change: String },
-    IncidentDeclared { severity: Severity },
-    StatusUpdatePosted { audience: Audience, impact: String, next_update: Dur },
+    EdgeChanged {
+        change: String,
+    },
+    IncidentDeclared {
+        severity: Severity,
+    },
+    StatusUpdatePosted {
+        audience: Audience,
+        impact: String,
+        next_update: Dur,
+    },
     IncidentResolved,
-    Message { from: String, text: String },
-    HintGiven { text: String },
-    TeamArrived { team: String, says: String },
-    ObjectiveMet { objective: String },
-    RunEnded { reason: crate::sim::engine::EndReason },
+    Message {
+        from: String,
+        text: String,
+    },
+    HintGiven {
+        text: String,
+    },
+    TeamArrived {
+        team: String,
+        says: String,
+    },
+    ObjectiveMet {
+        objective: String,
+    },
+    RunEnded {
+        reason: crate::sim::engine::EndReason,
+    },
 }
 
 /// What sort of change to the system an event is about.
@@ -68,7 +175,8 @@ pub enum ChangeKind {
     Flag,
     Scale,
     Restart,
-    CacheFlush,
+    /// A cache flushed or warmed.
+    Cache,
     Failover,
     Edge,
 }
@@ -119,7 +227,8 @@ impl EventKind {
             E::FlagChanged { .. } => Category::Change(ChangeKind::Flag),
             E::Scaled { .. } => Category::Change(ChangeKind::Scale),
             E::InstanceRestarting { .. } => Category::Change(ChangeKind::Restart),
-            E::CacheFlushed { .. } => Category::Change(ChangeKind::CacheFlush),
+            E::CacheFlushed { .. } => Category::Change(ChangeKind::Cache),
+            E::CacheWarmed { .. } => Category::Progress(ChangeKind::Cache),
             E::FailoverStarted => Category::Change(ChangeKind::Failover),
             E::FailoverFinished => Category::Progress(ChangeKind::Failover),
             E::EdgeChanged { .. } => Category::Change(ChangeKind::Edge),
@@ -192,6 +301,7 @@ impl EventKind {
             E::BreakerHalfOpen { service, dependency } => format!("breaker {service}→{dependency} half-open"),
             E::BreakerClosed { service, dependency } => format!("breaker {service}→{dependency} closed"),
             E::CacheFlushed { cache } => format!("cache {cache} flushed"),
+            E::CacheWarmed { cache } => format!("cache {cache} warmed up"),
             E::FailoverStarted => "database failover started".to_string(),
             E::FailoverFinished => "database failover finished: replica promoted".to_string(),
             E::EdgeChanged { change } => format!("edge: {change}"),

@@ -60,8 +60,10 @@ pub struct ServiceConfigView {
 
 impl Sim {
     pub fn instances(&self, s: usize) -> Vec<InstanceView> {
-        (0..self.svcs[s].insts.len())
-            .filter(|&i| self.svcs[s].insts[i].state != InstState::Stopped)
+        self.svcs[s]
+            .alive
+            .iter()
+            .map(|&i| i as usize)
             .map(|i| {
                 let x = &self.svcs[s].insts[i];
                 InstanceView {

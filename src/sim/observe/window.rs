@@ -125,15 +125,26 @@ impl Sim {
         let spec = &self.spec.services[s];
         let versions: Vec<(String, u32)> =
             self.live_versions(s).into_iter().map(|(v, n)| (self.spec.versions[v].name.clone(), n)).collect();
-        let mem_max = (0..self.svcs[s].insts.len())
+        let mem_max = self.svcs[s]
+            .alive
+            .iter()
+            .map(|&i| i as usize)
             .filter(|&i| matches!(self.svcs[s].insts[i].state, InstState::Ready | InstState::Draining))
             .map(|i| self.memory_fraction(s, i))
             .fold(0.0, f64::max);
         let svc = &mut self.svcs[s];
+        // The live instances, and those stopped during this window (their utilisation
+        // integrals still hold part of it), in index order as the sums always took them.
+        let mut visit = svc.alive.clone();
+        visit.append(&mut svc.stopped_in_window);
+        visit.sort_unstable();
+        visit.dedup();
+        self.rec.work.instance_visits += 2 * visit.len() as u64;
         let mut counts = InstanceCounts::default();
         let (mut busy_area, mut cpu_area, mut serving) = (0.0, 0.0, 0u32);
         let (mut in_flight, mut queue, mut pool_busy, mut pool_waiting, mut pool_open) = (0, 0, 0, 0, 0);
-        for x in &mut svc.insts {
+        for &i in &visit {
+            let x = &mut svc.insts[i as usize];
             busy_area += x.busy_int.take(now);
             cpu_area += x.cpu_int.take(now);
             match x.state {

@@ -23,14 +23,17 @@ impl Sim {
     /// even if it already runs `to` (a rolling restart).
     pub(crate) fn start_rollout(&mut self, s: usize, to: usize, batch: u32, by: &str, replace_all: bool) {
         if let Some(old) = self.svcs[s].rollout.take() {
-            // Abandon the old rollout's instances that never started serving.
-            for i in 0..self.svcs[s].insts.len() {
+            // Abandon the old rollout's instances that never started serving (this rollout
+            // brings the fleet back to the desired count).
+            let alive = self.svcs[s].alive.clone();
+            self.rec.work.instance_visits += alive.len() as u64;
+            for i in alive.into_iter().map(|i| i as usize) {
                 let x = &self.svcs[s].insts[i];
                 if x.live()
                     && x.version == old.to
                     && x.version != to
                     && !x.in_rotation
-                    && !old.replace.contains(&(i as u32))
+                    && old.replace.binary_search(&(i as u32)).is_err()
                 {
                     self.stop_instance(s, i);
                 }
@@ -42,12 +45,15 @@ impl Sim {
             svc.prev_version = Some(from);
         }
         svc.version = to;
+        // Ascending (it is searched by bisection).
         let replace: Vec<u32> = svc
-            .insts
+            .alive
             .iter()
-            .enumerate()
-            .filter(|(_, x)| x.live() && (replace_all || x.version != to))
-            .map(|(i, _)| i as u32)
+            .copied()
+            .filter(|&i| {
+                let x = &svc.insts[i as usize];
+                x.live() && (replace_all || x.version != to)
+            })
             .collect();
         svc.rollout = Some(Rollout { to, batch: batch.max(1), by: by.to_string(), paused: false, replace });
         let service = self.spec.services[s].name.clone();
@@ -76,6 +82,10 @@ impl Sim {
         }
     }
 
+    /// One step: once every new instance is serving, retire as many old ones as the fleet has
+    /// above its desired count, then start the next batch — enough to bring the new
+    /// instances up to the desired count, not only to replace the old ones left, so a fleet
+    /// that lost instances (an abandoned rollout's, a crash loop's) grows back.
     fn rollout_step_once(&mut self, s: usize) {
         let Some(r) = self.svcs[s].rollout.as_ref() else {
             return;
@@ -84,16 +94,27 @@ impl Sim {
             return;
         }
         let (to, batch) = (r.to, r.batch);
-        let replace = r.replace.clone();
         let svc = &self.svcs[s];
-        let is_old = |i: usize| replace.contains(&(i as u32));
-        let pending = svc.insts.iter().enumerate().filter(|(i, x)| x.live() && !is_old(*i) && !x.in_rotation).count();
+        self.rec.work.instance_visits += svc.alive.len() as u64;
+        let is_old = |i: usize| r.replace.binary_search(&(i as u32)).is_ok();
+        let (mut old, mut new, mut pending) = (Vec::new(), 0usize, 0usize);
+        for i in svc.alive.iter().map(|&i| i as usize) {
+            let x = &svc.insts[i];
+            if !x.live() {
+                continue;
+            }
+            if is_old(i) {
+                old.push(i);
+            } else {
+                new += 1;
+                pending += usize::from(!x.in_rotation);
+            }
+        }
         if pending > 0 {
             return;
         }
-        let mut old: Vec<usize> = (0..svc.insts.len()).filter(|&i| is_old(i) && svc.insts[i].live()).collect();
-        let serving = svc.insts.iter().enumerate().filter(|(i, x)| x.live() && !is_old(*i)).count() + old.len();
-        let surplus = serving.saturating_sub(svc.desired as usize);
+        let desired = svc.desired as usize;
+        let surplus = (new + old.len()).saturating_sub(desired);
         // Retire the ones that are not serving first, then the oldest.
         old.sort_by_key(|&i| (svc.insts[i].in_rotation, i));
         let retire: Vec<usize> = old.iter().take(surplus).copied().collect();
@@ -101,7 +122,7 @@ impl Sim {
             self.drain_instance(s, *i);
         }
         let remaining = old.len() - retire.len();
-        if remaining == 0 {
+        if remaining == 0 && new >= desired {
             self.svcs[s].rollout = None;
             let service = self.spec.services[s].name.clone();
             let version = self.spec.versions[to].name.clone();
@@ -109,7 +130,8 @@ impl Sim {
             self.clear_gone_versions(s);
             return;
         }
-        for _ in 0..(batch as usize).min(remaining) {
+        // With the fleet at its desired count this is min(batch, old instances left).
+        for _ in 0..(batch as usize).min(desired.saturating_sub(new).max(remaining)) {
             self.add_instance(s, to);
         }
     }
@@ -130,8 +152,10 @@ impl Sim {
     /// Sets the instance count: new ones start, surplus ones drain (non-serving first, then newest).
     pub(crate) fn scale(&mut self, s: usize, n: u32) {
         let from = self.svcs[s].desired;
+        self.rec.work.instance_visits += self.svcs[s].alive.len() as u64;
         self.svcs[s].desired = n;
-        let mut live: Vec<usize> = (0..self.svcs[s].insts.len()).filter(|&i| self.svcs[s].insts[i].live()).collect();
+        let svc = &self.svcs[s];
+        let mut live: Vec<usize> = svc.alive.iter().map(|&i| i as usize).filter(|&i| svc.insts[i].live()).collect();
         let count = live.len() as u32;
         if n > count {
             let version = self.svcs[s].version;
@@ -153,7 +177,8 @@ impl Sim {
     /// Live instances and their versions, for status and the "versions" column.
     pub(crate) fn live_versions(&self, s: usize) -> Vec<(usize, u32)> {
         let mut out: Vec<(usize, u32)> = Vec::new();
-        for x in self.svcs[s].insts.iter().filter(|x| {
+        let svc = &self.svcs[s];
+        for x in svc.alive.iter().map(|&i| &svc.insts[i as usize]).filter(|x| {
             matches!(x.state, InstState::Ready | InstState::Starting | InstState::Draining | InstState::Crashed)
         }) {
             match out.iter_mut().find(|(v, _)| *v == x.version) {

@@ -23,7 +23,17 @@ pub(crate) struct SvcAcc {
 
 #[derive(Clone, Debug)]
 pub(crate) struct SvcState {
+    /// Every instance ever started, by index; a stopped one stays (events and jobs name
+    /// instances by index) but is left out of `alive`.
     pub insts: Vec<Inst>,
+    /// Indices of the instances not stopped, ascending: what the per-tick and per-window
+    /// loops visit, so their work does not grow with every instance ever started.
+    pub alive: Vec<u32>,
+    /// Instances stopped since the last window close: their utilisation integrals still hold
+    /// part of the window.
+    pub stopped_in_window: Vec<u32>,
+    /// The number the next new instance gets.
+    pub next_num: u32,
     /// Instances in rotation (indices, ascending) and the balancer's cursor into them.
     pub rotation: Vec<u32>,
     pub rr: usize,
@@ -55,6 +65,9 @@ impl SvcState {
             .collect();
         SvcState {
             insts,
+            alive: (0..spec.instances).collect(),
+            stopped_in_window: Vec::new(),
+            next_num: spec.instances + 1,
             rotation: (0..spec.instances).collect(),
             rr: 0,
             desired: spec.instances,
