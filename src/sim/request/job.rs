@@ -54,6 +54,13 @@ impl Sim {
             return self.attempt_done(ak, Err(Reason::ServiceDown));
         }
         if svc.faults.error_rate > 0.0 && self.rng.service.chance(svc.faults.error_rate) {
+            // The instance answered 500 at once: its own metrics count the request (a failing
+            // fleet must not look idle); health checks stay out of them as always.
+            if !matches!(call.site, Site::Health { .. }) {
+                let red = &mut self.svcs[s].acc.red;
+                red.arrive();
+                red.finish(Err(Reason::Injected), 0);
+            }
             return self.attempt_done(ak, Err(Reason::Injected));
         }
         let inst = &svc.insts[i];
