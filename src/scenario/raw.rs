@@ -231,23 +231,27 @@ impl Default for RawBudget {
 #[serde(deny_unknown_fields, default)]
 pub struct RawBreaker {
     pub window: Dur,
-    pub buckets: u32,
+    /// The health-snapshot interval: the decision reads buckets this wide.
+    pub snapshot: Dur,
     pub min_volume: u32,
     /// Fraction of failed calls that opens the breaker.
     pub error_threshold: f64,
     pub open_for: Dur,
     pub half_open_trials: u32,
+    /// A count-based window (resilience4j) of this many calls.
+    pub window_calls: Option<u32>,
 }
 
 impl Default for RawBreaker {
     fn default() -> Self {
         RawBreaker {
             window: Dur::from_secs(10),
-            buckets: 10,
+            snapshot: Dur::from_millis(500),
             min_volume: 20,
             error_threshold: 0.5,
             open_for: Dur::from_secs(5),
             half_open_trials: 1,
+            window_calls: None,
         }
     }
 }

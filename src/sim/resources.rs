@@ -12,6 +12,7 @@
 //! key, the waiting job's next step.
 
 pub mod breaker;
+pub(crate) mod breaker_count;
 pub(crate) mod bucket;
 pub(crate) mod cache;
 pub(crate) mod db;

@@ -213,26 +213,31 @@ pub struct RetryBudget {
     pub ratio: f64,
 }
 
-/// Hystrix-style breaker parameters.
+/// Circuit-breaker parameters: Hystrix-style (a time window read at health snapshots) or,
+/// with `window_calls`, resilience4j-style (the last N calls). See `resources/breaker`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct BreakerSpec {
     pub window: Dur,
-    pub buckets: u32,
+    /// How often the health snapshot the decision reads is taken (Hystrix: 500 ms).
+    pub snapshot: Dur,
     pub min_volume: u32,
     pub error_threshold: f64,
     pub open_for: Dur,
     pub half_open_trials: u32,
+    /// A count-based window of the last N calls instead of the time window.
+    pub window_calls: Option<u32>,
 }
 
 impl Default for BreakerSpec {
     fn default() -> Self {
         BreakerSpec {
             window: Dur::from_secs(10),
-            buckets: 10,
+            snapshot: Dur::from_millis(500),
             min_volume: 20,
             error_threshold: 0.5,
             open_for: Dur::from_secs(5),
             half_open_trials: 1,
+            window_calls: None,
         }
     }
 }
