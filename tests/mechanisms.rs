@@ -102,3 +102,56 @@ fn a_count_based_breaker_opens_at_half_of_the_last_100_calls_and_its_trials_deci
         sum(&sim, closed.whole_secs() as u32, closed.whole_secs() as u32 + 1, |w| f64::from(w.deps[0][0].red.ok));
     assert!(trials_before_close >= 10.0, "ten trials before it closes");
 }
+
+#[test]
+fn work_served_after_the_caller_gave_up_is_counted_and_deadlines_stop_it_piling_up() {
+    let sim = run("abandoned-work", 1, &[]);
+    let api = |w: &Window| w.services[0].clone();
+    // Once the queue wait passes 1 s (after about 3 s), each of the 100 requests served per
+    // second was abandoned; Const service times make it exact, give or take the one running
+    // across a window boundary.
+    for w in sim.windows().iter().filter(|w| (10..59).contains(&w.t)) {
+        assert_within(&format!("abandoned_done at {} s", w.t), f64::from(api(w).abandoned_done), 99.0, 101.0);
+    }
+    // The queue holds about 50·t; all but the last second's 150 arrivals have given up.
+    // Poisson arrivals: σ ≈ √(150·t) ≈ 95 at 60 s.
+    let end = &sim.windows()[59];
+    let expected = 50.0 * 60.0 - 150.0;
+    assert_within("abandoned requests at 60 s", f64::from(api(end).abandoned), expected - 300.0, expected + 300.0);
+    let json = firedrill::report::whole_run::whole_run(&sim);
+    assert!(json.services[0].abandoned_done > 4_500, "whole run: {:?}", json.services[0]);
+
+    // Deadline propagation: a queued request whose deadline has passed is skipped when it
+    // reaches the head of the queue, so almost none wait on for nobody. Those served are the
+    // oldest, started just before their deadline: one whose 10 ms runs past it is still
+    // served for nobody (a deadline is checked between steps), so the worker stays busy with
+    // served requests, useful or not — the case for LIFO under overload.
+    let text = std::fs::read_to_string(format!("{}/tests/mechanisms/abandoned-work.ron", env!("CARGO_MANIFEST_DIR")))
+        .unwrap()
+        .replace("deadlines: false", "deadlines: true");
+    let with = play(spec(&text), 1, &[], None);
+    let most_waiting = with.windows().iter().map(|w| w.services[0].abandoned).max().unwrap_or(0);
+    assert!(most_waiting <= 10, "with deadlines the expired requests do not pile up: {most_waiting}");
+    let ok = sum(&with, 10, 59, |w| f64::from(w.services[0].red.ok)) / 49.0;
+    let wasted = sum(&with, 10, 59, |w| f64::from(w.services[0].abandoned_done)) / 49.0;
+    println!("with deadlines: {ok:.1} useful and {wasted:.1} abandoned requests served per second");
+    assert_within("requests served per second with deadlines", ok + wasted, 98.0, 100.5);
+}
+
+#[test]
+fn queue_wait_percentiles_agree_with_m_m_1() {
+    // M/M/1 at ρ = 0.8 (S = 10 ms, λ = 80/s): P(Wq > t) = ρ·e^{−(μ−λ)t}, so the p99 wait is
+    // ln(ρ/0.01)/(μ−λ) = 219 ms and the p90 ln(8)/20 = 104 ms. Three hours: 864,000 requests.
+    let text = common::queue(80.0, 1, 1, r#"Exp("10ms")"#, "3h");
+    let sim = play(spec(&text), 4, &[], None);
+    let whole = firedrill::report::whole_run::whole_run(&sim);
+    let q = &whole.services[0].queue_wait_ms;
+    common::assert_rel("whole-run queue wait p99 (ms)", q.p99, (0.8f64 / 0.01).ln() / 20.0 * 1000.0, 0.05);
+    common::assert_rel("whole-run queue wait p90 (ms)", q.p90, 8f64.ln() / 20.0 * 1000.0, 0.05);
+    // Little's law on the time integral: L = λW, with W = S/(1−ρ) = 50 ms.
+    common::assert_rel("requests in the system, run average", whole.services[0].in_system_mean, 80.0 * 0.05, 0.05);
+    // The per-window averages are the same integral cut into seconds.
+    let mean_of_windows =
+        sim.windows().iter().map(|w| f64::from(w.services[0].in_system)).sum::<f64>() / sim.windows().len() as f64;
+    common::assert_rel("mean of the per-window in_system", mean_of_windows, whole.services[0].in_system_mean, 0.001);
+}

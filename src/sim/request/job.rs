@@ -147,7 +147,9 @@ impl Sim {
             job.running = true;
             let (arrived, trace, depth) = (job.arrived, job.trace, job.depth);
             inst.take_worker(self.now);
-            self.rec.totals.service_wait[s].record(self.now.since(arrived).0);
+            let wait = self.now.since(arrived).0;
+            self.rec.totals.service_wait[s].record(wait);
+            self.svcs[s].acc.waits.queue_wait(wait);
             if trace != 0 {
                 let label = format!("{}-{} queue", self.spec.services[s].name, self.svcs[s].insts[i].num);
                 self.rec.traces.span(trace, depth, label, arrived, self.now, true);
@@ -310,6 +312,12 @@ impl Sim {
         }
         self.rec.totals.service_in_system[s].add(now, -1.0);
         let is_health = job.endpoint as usize == self.spec.services[s].health_endpoint;
+        if !is_health && job.running && self.attempts.get(job.att).is_none_or(|a| a.resolved) {
+            // Served for nobody: the caller timed out while this request waited or ran. (A job
+            // skipped at its deadline, or killed with its instance, did no such work.)
+            self.svcs[s].acc.waits.abandoned_done += 1;
+            self.rec.totals.abandoned_done[s] += 1;
+        }
         if !is_health {
             self.svcs[s].acc.red.finish(outcome, latency);
             if outcome.is_ok() {

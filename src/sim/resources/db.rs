@@ -45,6 +45,8 @@ pub(crate) struct DbState {
     pub extra: Dur,
     pub busy_int: Integrator,
     pub red: RedAcc,
+    /// ∫ busy connections dt, as of the last window close.
+    pub conns_busy_area: f64,
 }
 
 impl Sim {
@@ -91,6 +93,7 @@ impl Sim {
             return;
         }
         self.rec.totals.pool_wait[s].record(0);
+        self.svcs[s].acc.waits.pool_wait(0);
         self.rec.totals.conns_busy.add(now, 1.0);
         self.db_query(ak);
     }
@@ -240,6 +243,7 @@ impl Sim {
             pool.waiting -= 1;
             let asked = wa.pool_asked;
             self.rec.totals.pool_wait[s].record(now.since(asked).0);
+            self.svcs[s].acc.waits.pool_wait(now.since(asked).0);
             self.rec.totals.conns_busy.add(now, 1.0);
             if let Some(c) = self.calls.get(wa.call)
                 && c.trace != 0

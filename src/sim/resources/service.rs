@@ -10,7 +10,7 @@ use crate::sim::control::config::{Config, SvcConfig};
 use crate::sim::control::inject::SvcFaults;
 use crate::sim::kernel::time::SimTime;
 use crate::sim::model::spec::Service;
-use crate::sim::observe::acc::RedAcc;
+use crate::sim::observe::acc::{RedAcc, WaitAcc};
 use crate::sim::request::dep::DepState;
 
 /// Per-window counters of a service's jobs, emptied at every window close.
@@ -19,6 +19,9 @@ pub(crate) struct SvcAcc {
     pub red: RedAcc,
     pub queue_max: u32,
     pub pool_timeouts: u32,
+    pub waits: WaitAcc,
+    /// ∫ requests in the system dt, as of the last window close.
+    pub in_system_area: f64,
 }
 
 #[derive(Clone, Debug)]
