@@ -150,6 +150,12 @@ pub fn from_ron(file: &str, e: &ron::error::SpannedError) -> ScenarioError {
                 E::Message(m) if m.contains("not a duration") => {
                     "durations are strings like \"90s\", \"5m\", \"1h30m\", \"250ms\"".into()
                 }
+                E::Message(m) if m.contains("untagged enum RawClearBy") => {
+                    "each `cleared_by` entry is a command kind (`Deploy`) or a match such as \
+                     (command: Scale, direction: Down); a match has the fields command, service, \
+                     target, on, direction, below, above"
+                        .into()
+                }
                 _ => "compare with the annotated example in scenarios/README.md".into(),
             },
         ),

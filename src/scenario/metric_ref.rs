@@ -5,7 +5,7 @@
 use crate::sim::model::spec::{SimSpec, Target};
 use crate::sim::{Component, Metric, MetricRef};
 
-const NAMES: [(&str, Metric); 32] = [
+const NAMES: [(&str, Metric); 36] = [
     ("rps", Metric::Rps),
     ("error_rate", Metric::ErrorRate),
     ("errors", Metric::Errors),
@@ -38,6 +38,10 @@ const NAMES: [(&str, Metric); 32] = [
     ("pool_wait_p99", Metric::PoolWaitP99),
     ("abandoned", Metric::Abandoned),
     ("in_system", Metric::InSystem),
+    ("pathological", Metric::Pathological),
+    ("health_failures", Metric::HealthFailures),
+    ("threads", Metric::Threads),
+    ("versions", Metric::Versions),
 ];
 
 fn applies(c: Component, m: Metric) -> bool {
@@ -75,6 +79,10 @@ fn applies(c: Component, m: Metric) -> bool {
                     | M::PoolWaitP99
                     | M::Abandoned
                     | M::InSystem
+                    | M::Pathological
+                    | M::HealthFailures
+                    | M::Threads
+                    | M::Versions
             )
         }
         Component::Database => red || matches!(m, M::QueueDepth | M::DbLoad | M::Connections),

@@ -108,6 +108,7 @@ pub fn change_symbol(c: ChangeKind) -> char {
         ChangeKind::Restart => 'R',
         ChangeKind::Failover => 'O',
         ChangeKind::Cache => 'X',
+        ChangeKind::Manual => 'M',
         ChangeKind::Edge => 'E',
     }
 }

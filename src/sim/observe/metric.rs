@@ -85,6 +85,12 @@ pub struct ServiceStats {
     pub abandoned: u32,
     /// Requests finished in the window after their caller had given up.
     pub abandoned_done: u32,
+    /// Requests that took a pathological path (`PathologicalInput`) in the window.
+    pub pathological: u32,
+    /// Failed health checks in the window.
+    pub health_failures: u32,
+    /// Threads each instance holds for its peers, at the window's end (0 without `peers`).
+    pub threads: u32,
 }
 
 /// Waits inside one service in one window, of the requests that got what they waited for:
@@ -170,6 +176,8 @@ pub struct Window {
     pub blind: Vec<Component>,
     /// Monitoring delay in whole seconds (what the dashboards lag behind).
     pub lag_s: u32,
+    /// The responders' tools that were down at the window's end.
+    pub tools_down: Vec<crate::sim::model::spec::Tool>,
 }
 
 /// A component of the service map.
@@ -225,6 +233,13 @@ pub enum Metric {
     Abandoned,
     /// Requests in the system, time-averaged over the window.
     InSystem,
+    /// Requests that took a pathological path.
+    Pathological,
+    HealthFailures,
+    /// Threads per instance for its peers.
+    Threads,
+    /// Distinct versions the service's live instances run (above 1: version skew).
+    Versions,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -316,6 +331,10 @@ impl Window {
             M::PoolWaitP99 => f64::from(svc?.waits.pool_p99_ms),
             M::Abandoned => f64::from(svc?.abandoned),
             M::InSystem => f64::from(svc?.in_system),
+            M::Pathological => f64::from(svc?.pathological),
+            M::HealthFailures => f64::from(svc?.health_failures),
+            M::Threads => f64::from(svc?.threads),
+            M::Versions => svc?.versions.len() as f64,
         })
     }
 

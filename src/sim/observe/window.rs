@@ -122,7 +122,21 @@ impl Sim {
         }
         blind.sort_unstable();
         blind.dedup();
-        self.rec.windows.push(Window { t, edge, services, deps, db, caches, third_parties, slo, blind, lag_s });
+        let tools_down =
+            self.spec.tooling.iter().zip(&self.tooling.down).filter(|(_, down)| **down).map(|(t, _)| t.tool).collect();
+        self.rec.windows.push(Window {
+            t,
+            edge,
+            services,
+            deps,
+            db,
+            caches,
+            third_parties,
+            slo,
+            blind,
+            lag_s,
+            tools_down,
+        });
         self.rec.logs.close_window(now);
     }
 
@@ -193,6 +207,9 @@ impl Sim {
             in_system,
             abandoned: 0,
             abandoned_done: std::mem::take(&mut svc.acc.waits.abandoned_done),
+            pathological: std::mem::take(&mut svc.acc.pathological),
+            health_failures: std::mem::take(&mut svc.acc.health_failures),
+            threads: svc.peer_threads,
         };
         svc.acc.queue_max = 0;
         svc.acc.pool_timeouts = 0;

@@ -1,7 +1,10 @@
 //! Rollouts and scaling. A rollout replaces instances in batches with surge: start a batch of
 //! new instances, wait until they pass health checks, drain as many old ones, repeat. So it
 //! takes ⌈N/batch⌉ × (start-up + readiness); a rollback is simply another rollout, and a
-//! version that crashes on start stalls its rollout (nothing new ever becomes ready).
+//! version that crashes on start stalls its rollout (nothing new ever becomes ready). A
+//! rollout may miss instances or stop partway (someone else's broken deploy script): the
+//! instances it leaves run their old version, and the finished rollout says how many it
+//! updated (version skew).
 
 use super::instance::InstState;
 use crate::sim::engine::Sim;
@@ -16,13 +19,38 @@ pub(crate) struct Rollout {
     pub paused: bool,
     /// Instances (by index) this rollout replaces.
     pub replace: Vec<u32>,
+    /// Which rollout of the service this is (`SvcState::rollouts_started` when it began).
+    pub id: u32,
+}
+
+/// Which instances a rollout leaves alone: instance numbers it misses, and the most it
+/// replaces.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Skips<'a> {
+    pub miss: &'a [u32],
+    pub stop_after: Option<u32>,
 }
 
 impl Sim {
-    /// Starts rolling service `s` to version `to`. With `replace_all` every instance is replaced
-    /// even if it already runs `to` (a rolling restart).
-    pub(crate) fn start_rollout(&mut self, s: usize, to: usize, batch: u32, by: &str, replace_all: bool) {
+    /// Starts rolling service `s` to version `to`; returns the rollout's id. With
+    /// `replace_all` every instance is replaced even if it already runs `to` (a rolling
+    /// restart).
+    pub(crate) fn start_rollout(&mut self, s: usize, to: usize, batch: u32, by: &str, replace_all: bool) -> u32 {
+        self.start_rollout_skipping(s, to, batch, by, replace_all, &Skips::default())
+    }
+
+    /// `start_rollout`, leaving the instances `skips` names on their version.
+    pub(crate) fn start_rollout_skipping(
+        &mut self,
+        s: usize,
+        to: usize,
+        batch: u32,
+        by: &str,
+        replace_all: bool,
+        skips: &Skips<'_>,
+    ) -> u32 {
         if let Some(old) = self.svcs[s].rollout.take() {
+            self.rollout_superseded(s, old.id);
             // Abandon the old rollout's instances that never started serving (this rollout
             // brings the fleet back to the desired count).
             let alive = self.svcs[s].alive.clone();
@@ -46,16 +74,21 @@ impl Sim {
         }
         svc.version = to;
         // Ascending (it is searched by bisection).
-        let replace: Vec<u32> = svc
+        let mut replace: Vec<u32> = svc
             .alive
             .iter()
             .copied()
             .filter(|&i| {
                 let x = &svc.insts[i as usize];
-                x.live() && (replace_all || x.version != to)
+                x.live() && (replace_all || x.version != to) && !skips.miss.contains(&x.num)
             })
             .collect();
-        svc.rollout = Some(Rollout { to, batch: batch.max(1), by: by.to_string(), paused: false, replace });
+        if let Some(n) = skips.stop_after {
+            replace.truncate(n as usize);
+        }
+        svc.rollouts_started += 1;
+        let id = svc.rollouts_started;
+        svc.rollout = Some(Rollout { to, batch: batch.max(1), by: by.to_string(), paused: false, replace, id });
         let service = self.spec.services[s].name.clone();
         let (from, to_name) = (self.spec.versions[from].name.clone(), self.spec.versions[to].name.clone());
         self.rec.logs.push(
@@ -68,6 +101,7 @@ impl Sim {
         );
         self.emit(false, EventKind::DeployStarted { service, from, to: to_name, by: by.to_string() });
         self.rollout_step(s);
+        id
     }
 
     /// Moves a rollout forward if its current batch is ready. Retiring an idle instance stops
@@ -93,7 +127,7 @@ impl Sim {
         if r.paused {
             return;
         }
-        let (to, batch) = (r.to, r.batch);
+        let (to, batch, id) = (r.to, r.batch, r.id);
         let svc = &self.svcs[s];
         self.rec.work.instance_visits += svc.alive.len() as u64;
         let is_old = |i: usize| r.replace.binary_search(&(i as u32)).is_ok();
@@ -126,8 +160,18 @@ impl Sim {
             self.svcs[s].rollout = None;
             let service = self.spec.services[s].name.clone();
             let version = self.spec.versions[to].name.clone();
-            self.emit(false, EventKind::DeployFinished { service, version });
+            self.emit(false, EventKind::DeployFinished { service: service.clone(), version: version.clone() });
+            // Instances the rollout left alone (not the ones it is draining) still run
+            // something else: say how many it did update.
+            let svc = &self.svcs[s];
+            let staying = || svc.alive.iter().map(|&i| &svc.insts[i as usize]).filter(|x| x.live());
+            let total = staying().count() as u32;
+            let updated = staying().filter(|x| x.version == to).count() as u32;
+            if updated < total {
+                self.emit(false, EventKind::DeployIncomplete { service, version, updated, total });
+            }
             self.clear_gone_versions(s);
+            self.rollout_finished(s, id);
             return;
         }
         // With the fleet at its desired count this is min(batch, old instances left).

@@ -177,6 +177,7 @@ impl Sim {
         inst.leaked_mb = 0.0;
         let (life, version) = (inst.life, inst.version);
         self.q.push(self.now + startup, Ev::StartupDone { svc: s as u16, inst: i as u32, life });
+        self.recount_peers(s);
         let (service, instance) = (self.spec.services[s].name.clone(), self.inst_name(s, i));
         let version = self.spec.versions[version].name.clone();
         self.emit(false, EventKind::InstanceStarting { service, instance, version });
@@ -254,6 +255,7 @@ impl Sim {
             EventKind::InstanceCrashed { service: service.clone(), instance: instance.clone(), why: why.to_string() },
         );
         self.emit(false, EventKind::InstanceRestarting { service, instance, after });
+        self.recount_peers(s);
         self.rollout_step(s);
     }
 
@@ -330,6 +332,7 @@ impl Sim {
             svc.alive.remove(k);
         }
         svc.stopped_in_window.push(i as u32);
+        self.recount_peers(s);
         let (service, instance) = (self.spec.services[s].name.clone(), self.inst_name(s, i));
         self.emit(false, EventKind::InstanceStopped { service, instance });
         // The last instance of a bad version may be the one that just stopped.

@@ -74,6 +74,7 @@ impl Sim {
             self.caches[c].warm_up = None;
             let cache = self.spec.caches[c].name.clone();
             self.emit(false, EventKind::CacheWarmed { cache });
+            self.cache_warmed(c);
         } else {
             self.top_up_loader(c);
         }
