@@ -213,7 +213,10 @@ impl Sim {
             C::Deploy { service, version } => {
                 let s = self.service(service)?;
                 let v = self.spec.version_index(version).ok_or_else(|| Rejection::NoSuchVersion(version.clone()))?;
-                if self.svcs[s].version == v && self.svcs[s].rollout.is_none() {
+                // Deploying the version the service runs is refused, unless an instance runs
+                // another one (a deploy that missed a server).
+                let everywhere = self.live_versions(s).iter().all(|(x, _)| *x == v);
+                if self.svcs[s].version == v && self.svcs[s].rollout.is_none() && everywhere {
                     return Err(Rejection::AlreadyRuns { service: service.clone(), version: version.clone() });
                 }
                 R::Deploy { service: s, version: v }
