@@ -16,6 +16,7 @@ use crate::sim::kernel::time::Dur;
 use crate::sim::model::command::{Audience, Command, CommandKind};
 use crate::sim::model::spec::{Tool, ToolEffect};
 use crate::sim::observe::events::EventKind;
+use crate::sim::observe::logs::Level;
 use crate::sim::observe::metric::{Component, Metric, MetricRef, Window};
 
 /// Where the monitoring faults a tool adds sit in the timeline's lists: past any entry.
@@ -64,8 +65,16 @@ impl Sim {
                 ToolEffect::Lag(_) => self.timeline.lag.retain(|b| b.0 != entry),
                 ToolEffect::Rejected | ToolEffect::Delayed(_) => {}
             }
+            let component = self.component_name(t.depends_on);
+            let name = crate::sim::observe::events::tool_name(t.tool);
+            let (level, text) = if down {
+                (Level::Error, format!("{name} is failing: it depends on {component}, which is down"))
+            } else {
+                (Level::Info, format!("{name} works again"))
+            };
+            self.rec.logs.push(self.now, level, "tools", "tools", None, text);
             let kind = if down {
-                EventKind::ToolingDown { tool: t.tool, component: self.component_name(t.depends_on) }
+                EventKind::ToolingDown { tool: t.tool, component }
             } else {
                 EventKind::ToolingUp { tool: t.tool }
             };

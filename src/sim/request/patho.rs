@@ -94,9 +94,12 @@ impl Sim {
         job.patho = 0;
         job.in_cpu = false;
         self.svcs[s].insts[i].cpu_end(self.now);
-        let label = self.spec.timeline[entry].label.clone();
+        // What the player can see is what a profiler or the service's own logs would say: which
+        // endpoint's request burnt the CPU, not the fault behind it.
+        let e = self.jobs.get(jk).map_or(0, |j| j.endpoint as usize);
+        let endpoint = self.spec.services[s].endpoints[e].name.clone();
         if trace != 0 {
-            let name = format!("{} cpu (pathological input: {label})", self.inst_name(s, i));
+            let name = format!("{} cpu (one {endpoint} request's input)", self.inst_name(s, i));
             self.rec.traces.span(trace, depth, name, start, self.now, true);
         }
         let crash =
@@ -104,11 +107,11 @@ impl Sim {
         let took = self.now.since(start);
         let service = self.spec.services[s].name.clone();
         if crash {
-            return self.crash(s, i, &format!("poison request ({label}): the process died handling it"));
+            return self.crash(s, i, &format!("poison request: the process died handling a {endpoint} request"));
         }
         if self.rec.logs.allow((s as u16, 9), Level::Warn, &service) {
             let src = self.inst_name(s, i);
-            let text = format!("request spent {took} of CPU in one call ({label})");
+            let text = format!("slow input: one {endpoint} request spent {took} on the CPU");
             self.rec.logs.push(self.now, Level::Warn, &service, &src, None, text);
         }
         self.job_continue(jk);
