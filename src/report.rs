@@ -4,6 +4,7 @@
 //! field that is not reproducible.
 
 pub mod debrief_md;
+pub mod whole_run;
 
 pub use debrief_md::{markdown, timeline_chart};
 
@@ -60,6 +61,7 @@ pub struct Summary {
     pub sim_seconds: f64,
     pub budget_left: f64,
     pub wall_ms: f64,
+    pub whole_run: whole_run::WholeRun,
 }
 
 /// One alert firing, from the event log.
@@ -104,6 +106,7 @@ pub fn summary(sim: &Sim, wall_ms: f64) -> Summary {
         sim_seconds: sim.now().secs_f64(),
         budget_left: sim.windows().last().map_or(sim.spec().slo.budget_at_start, |w| w.slo.budget_left),
         wall_ms,
+        whole_run: whole_run::whole_run(sim),
     }
 }
 

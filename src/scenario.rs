@@ -14,6 +14,7 @@ pub mod raw;
 mod validate;
 mod validate_ctx;
 mod validate_fault;
+mod validate_mech;
 mod validate_plan;
 mod validate_ranges;
 mod validate_rules;

@@ -100,6 +100,10 @@ impl Sim {
     pub fn totals(&self) -> &observe::acc::Totals {
         &self.rec.totals
     }
+    /// Operations counted so far (for tests that bound the work instead of timing it).
+    pub fn work(&self) -> &observe::acc::Work {
+        &self.rec.work
+    }
     pub fn commands(&self) -> &[CommandRecord] {
         &self.desk.commands
     }

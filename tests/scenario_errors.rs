@@ -178,7 +178,7 @@ fn all_texts(spec: &Spec) -> Vec<String> {
             Inject::Message { from, text } => out.extend([from.clone(), text.clone()]),
             Inject::Log { source, text, .. } => out.extend([source.clone(), text.clone()]),
             Inject::FakeAlert { name, summary, .. } => out.extend([name.clone(), summary.clone()]),
-            Inject::Fault(_) => {}
+            Inject::Fault(_) | Inject::Change(_) => {}
         }
     }
     out

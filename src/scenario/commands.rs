@@ -91,6 +91,12 @@ pub fn clean_commands(commands: &mut [TimedCommand]) {
             | C::SetPoolSize { service, .. }
             | C::SetDeadlines { service, .. }
             | C::RevertConfig { service } => clean(service),
+            C::SetHealthCheck { service, endpoint, .. } => {
+                clean(service);
+                if let Some(e) = endpoint {
+                    clean(e);
+                }
+            }
             C::Deploy { service, version } => {
                 clean(service);
                 clean(version);

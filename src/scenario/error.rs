@@ -109,6 +109,12 @@ pub fn from_ron(file: &str, e: &ron::error::SpannedError) -> ScenarioError {
         o.as_deref().map_or(String::new(), |o| format!(" in `{}`", o.strip_prefix("Raw").unwrap_or(o)))
     };
     let (message, hint) = match &e.code {
+        E::Message(m) if m.contains("untagged enum RawClearBy") => (
+            "this `cleared_by` entry is neither a command kind nor a match".into(),
+            "write a command kind (`Deploy`) or a match such as (command: Scale, direction: Down); a match has the \
+             fields command, service, target, on, direction, below, above"
+                .into(),
+        ),
         E::NoSuchStructField { expected, found, outer: o } => (
             format!("unknown field `{found}`{}", outer(o)),
             format!("{}the fields allowed here are: {}", did_you_mean(found, expected), expected.join(", ")),

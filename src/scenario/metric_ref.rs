@@ -5,7 +5,7 @@
 use crate::sim::model::spec::{SimSpec, Target};
 use crate::sim::{Component, Metric, MetricRef};
 
-const NAMES: [(&str, Metric); 28] = [
+const NAMES: [(&str, Metric); 36] = [
     ("rps", Metric::Rps),
     ("error_rate", Metric::ErrorRate),
     ("errors", Metric::Errors),
@@ -34,6 +34,14 @@ const NAMES: [(&str, Metric); 28] = [
     ("burn_1h", Metric::BurnRate1h),
     ("burn_5m", Metric::BurnRate5m),
     ("budget_left", Metric::BudgetLeft),
+    ("queue_wait_p99", Metric::QueueWaitP99),
+    ("pool_wait_p99", Metric::PoolWaitP99),
+    ("abandoned", Metric::Abandoned),
+    ("in_system", Metric::InSystem),
+    ("pathological", Metric::Pathological),
+    ("health_failures", Metric::HealthFailures),
+    ("threads", Metric::Threads),
+    ("versions", Metric::Versions),
 ];
 
 fn applies(c: Component, m: Metric) -> bool {
@@ -67,6 +75,14 @@ fn applies(c: Component, m: Metric) -> bool {
                     | M::PoolWaiting
                     | M::PoolTimeouts
                     | M::Ready
+                    | M::QueueWaitP99
+                    | M::PoolWaitP99
+                    | M::Abandoned
+                    | M::InSystem
+                    | M::Pathological
+                    | M::HealthFailures
+                    | M::Threads
+                    | M::Versions
             )
         }
         Component::Database => red || matches!(m, M::QueueDepth | M::DbLoad | M::Connections),

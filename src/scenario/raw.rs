@@ -120,6 +120,8 @@ pub struct RawScenario {
     pub comms: RawComms,
     #[serde(default)]
     pub logs: RawLogs,
+    #[serde(default)]
+    pub tooling: RawTooling,
 }
 
 #[derive(Deserialize, Debug)]
@@ -231,23 +233,27 @@ impl Default for RawBudget {
 #[serde(deny_unknown_fields, default)]
 pub struct RawBreaker {
     pub window: Dur,
-    pub buckets: u32,
+    /// The health-snapshot interval: the decision reads buckets this wide.
+    pub snapshot: Dur,
     pub min_volume: u32,
     /// Fraction of failed calls that opens the breaker.
     pub error_threshold: f64,
     pub open_for: Dur,
     pub half_open_trials: u32,
+    /// A count-based window (resilience4j) of this many calls.
+    pub window_calls: Option<u32>,
 }
 
 impl Default for RawBreaker {
     fn default() -> Self {
         RawBreaker {
             window: Dur::from_secs(10),
-            buckets: 10,
+            snapshot: Dur::from_millis(500),
             min_volume: 20,
             error_threshold: 0.5,
             open_for: Dur::from_secs(5),
             half_open_trials: 1,
+            window_calls: None,
         }
     }
 }
@@ -337,7 +343,7 @@ pub struct RawThirdParty {
     pub rate_limit: Option<RawBucket>,
 }
 
-#[derive(Deserialize, Debug, Default)]
+#[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawVersion {
     pub error_rate: f64,
@@ -347,6 +353,57 @@ pub struct RawVersion {
     pub crash_on_start: bool,
     pub only_with_flag: Option<String>,
     pub note: String,
+    /// Endpoint name → the plan this version runs for it instead.
+    pub plans: Ordered<Vec<RawStep>>,
+    /// `false`: the version's calls carry no idempotency keys.
+    pub idempotency_keys: bool,
+}
+
+impl Default for RawVersion {
+    fn default() -> Self {
+        RawVersion {
+            error_rate: 0.0,
+            latency_factor: None,
+            leak_mb_per_min: 0.0,
+            extra_queries: 0,
+            crash_on_start: false,
+            only_with_flag: None,
+            note: String::new(),
+            plans: Ordered::default(),
+            idempotency_keys: true,
+        }
+    }
+}
+
+/// The responders' tools that depend on a component of the system.
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawTooling {
+    pub status_page: Option<RawTool>,
+    pub deploys: Option<RawTool>,
+    pub monitoring: Option<RawTool>,
+    pub commands: Option<RawTool>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawTool {
+    /// A component name: a service, `db`, a third party, a cache or `edge`.
+    pub depends_on: String,
+    /// When the component counts as down (default: half its requests failing, or no instance
+    /// in rotation).
+    #[serde(default)]
+    pub when: Option<RawCondition>,
+    pub effect: RawToolEffect,
+}
+
+#[derive(Deserialize, Debug, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+pub enum RawToolEffect {
+    Rejected,
+    Delayed(Dur),
+    Blind,
+    Lag(Dur),
 }
 
 #[derive(Deserialize, Debug, Default)]

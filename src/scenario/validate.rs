@@ -132,6 +132,7 @@ fn build(cx: &mut Ctx, raw: &RawScenario, content_hash: u64) -> Option<Spec> {
         end_when_objectives_met: raw.end_when_objectives_met,
         teams,
         hints: Vec::new(),
+        tooling: Vec::new(),
         logs: LogLimits {
             per_kind_per_window: raw.logs.per_kind_per_window.clamp(1, 100),
             keep: raw.logs.keep.clamp(100, 100_000),
@@ -279,6 +280,7 @@ fn build_versions(cx: &mut Ctx, raw: &RawScenario) -> Vec<Version> {
                     extra_queries: 0,
                     crash_on_start: false,
                     requires_flag: None,
+                    drops_idempotency_keys: false,
                     note: String::new(),
                 };
             };
@@ -299,6 +301,7 @@ fn build_versions(cx: &mut Ctx, raw: &RawScenario) -> Vec<Version> {
                 extra_queries: v.extra_queries.min(1000),
                 crash_on_start: v.crash_on_start,
                 requires_flag,
+                drops_idempotency_keys: !v.idempotency_keys,
                 note: cx.text(&[&p[..], &[field("note")]].concat(), &v.note),
                 name,
             }

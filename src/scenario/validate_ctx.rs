@@ -213,12 +213,38 @@ impl Ctx {
         });
         let breaker = raw.breaker.map(|b| {
             let bp = [path, &[field("breaker")]].concat();
-            if b.buckets == 0 || b.window.0 == 0 || b.open_for.0 == 0 || b.half_open_trials == 0 {
-                self.err(&bp, "a breaker needs a window, buckets, open_for and half_open_trials above zero", "");
+            if b.window.0 == 0 || b.open_for.0 == 0 || b.half_open_trials == 0 {
+                self.err(&bp, "a breaker needs a window, open_for and half_open_trials above zero", "");
+            }
+            if b.half_open_trials > 1_000 {
+                self.err(&[&bp[..], &[field("half_open_trials")]].concat(), "at most 1000 half-open trials", "");
+            }
+            if b.snapshot < Dur::from_millis(1) || b.snapshot > b.window || b.window.0 / b.snapshot.0.max(1) > 1_000 {
+                self.err(
+                    &[&bp[..], &[field("snapshot")]].concat(),
+                    format!(
+                        "the snapshot interval must be from 1ms to the window ({}), and at most 1000 per window",
+                        b.window
+                    ),
+                    "Hystrix takes a health snapshot every 500ms: snapshot: \"500ms\"",
+                );
+            }
+            if let Some(n) = b.window_calls {
+                let wp = [&bp[..], &[field("window_calls")]].concat();
+                if n == 0 || n > 10_000 {
+                    self.err(&wp, "window_calls must be 1 to 10000", "resilience4j's default is 100");
+                } else if b.min_volume > n {
+                    self.err(
+                        &[&bp[..], &[field("min_volume")]].concat(),
+                        format!("a count-based window of {n} calls never holds min_volume {} calls", b.min_volume),
+                        "make min_volume at most window_calls",
+                    );
+                }
             }
             crate::sim::model::spec::BreakerSpec {
                 window: b.window,
-                buckets: b.buckets.clamp(1, 100),
+                snapshot: b.snapshot.clamp(Dur::from_millis(1), b.window.max(Dur::from_millis(1))),
+                window_calls: b.window_calls.map(|n| n.clamp(1, 10_000)),
                 min_volume: b.min_volume,
                 error_threshold: self.fraction(
                     &[&bp[..], &[field("error_threshold")]].concat(),
@@ -226,7 +252,7 @@ impl Ctx {
                     "error_threshold",
                 ),
                 open_for: b.open_for,
-                half_open_trials: b.half_open_trials.max(1),
+                half_open_trials: b.half_open_trials.clamp(1, 1_000),
             }
         });
         CallPolicy {

@@ -6,7 +6,7 @@ use super::locate::Seg;
 use super::metric_ref;
 use super::raw::{RawConfigChange, RawFault};
 use super::validate::Ctx;
-use crate::sim::model::fault::{CertTarget, ConfigChange, Fault};
+use crate::sim::model::fault::{Capacity, CertTarget, ConfigChange, Fault};
 use crate::sim::model::spec::{Bucket, SimSpec};
 
 fn sub(path: &[Seg], f: &str) -> Vec<Seg> {
@@ -103,11 +103,98 @@ pub(super) fn fault(cx: &mut Ctx, sim: &SimSpec, p: &[Seg], f: &RawFault) -> Opt
             }
             Fault::HotKeyExpiry { cache: c }
         }
-        RawFault::BadDeploy { service, version, batch, by } => {
+        RawFault::BadDeploy { service, version, batch, by, miss, stop_after } => {
             let s = svc(cx, service)?;
             let v = cx.lookup(&sub(p, "version"), &cx.versions.clone(), version, "version")?;
             let batch = batch.unwrap_or_else(|| sim.services[s].instances.div_ceil(4)).max(1);
-            Fault::BadDeploy { service: s, version: v, batch, by: clean(by) }
+            let n = sim.services[s].instances;
+            if let Some(k) = miss.iter().position(|&m| m == 0 || m > n) {
+                cx.err(
+                    &[&sub(p, "miss")[..], &[super::error::index(k)]].concat(),
+                    format!("{service} starts with instances 1 to {n}; there is no instance {}", miss[k]),
+                    "miss names the instances (by number) the rollout leaves on their version",
+                );
+            }
+            if miss.len() > 200 {
+                cx.err(&sub(p, "miss"), "at most 200 instances", "");
+            }
+            Fault::BadDeploy {
+                service: s,
+                version: v,
+                batch,
+                by: clean(by),
+                miss: miss.iter().copied().take(200).collect(),
+                stop_after: *stop_after,
+            }
+        }
+        RawFault::FlagFlip { flag, on, by } => Fault::FlagFlip {
+            flag: cx.lookup(&sub(p, "flag"), &cx.flags.clone(), flag, "flag")?,
+            on: *on,
+            by: clean(by),
+        },
+        RawFault::CapacityChange { service, remove, add, fraction, by, intended } => {
+            let s = svc(cx, service)?;
+            let change = match (remove, add, fraction) {
+                (Some(n), None, None) if *n > 0 => Capacity::Remove(*n),
+                (None, Some(n), None) if *n > 0 && *n <= super::validate::MAX_INSTANCES => Capacity::Add(*n),
+                (None, None, Some(f)) if *f > 0.0 && *f <= 1.0 => Capacity::RemoveFraction(*f),
+                _ => {
+                    cx.err(
+                        p,
+                        "a capacity change needs exactly one of remove: n (above 0), add: n (1 to 200) or fraction: f (above 0, at most 1)",
+                        "e.g. CapacityChange(service: \"index\", fraction: 0.8, by: \"s3-oncall\", intended: \"remove 2 billing hosts\")",
+                    );
+                    return None;
+                }
+            };
+            let _ = s;
+            Fault::CapacityChange {
+                service: s,
+                change,
+                by: clean(by),
+                intended: cx.text(&sub(p, "intended"), intended),
+            }
+        }
+        RawFault::ManualCommand { service, instance, command, effect, by } => {
+            let s = svc(cx, service)?;
+            if instance.is_some_and(|n| n == 0 || n > sim.services[s].instances) {
+                cx.err(
+                    &sub(p, "instance"),
+                    format!("{service} starts with instances 1 to {}", sim.services[s].instances),
+                    "leave `instance` out for a ready instance chosen at random",
+                );
+            }
+            Fault::ManualCommand {
+                service: s,
+                instance: *instance,
+                command: cx.text(&sub(p, "command"), command),
+                effect: *effect,
+                by: clean(by),
+            }
+        }
+        RawFault::PathologicalInput { service, endpoint, fraction, cpu, crash, version, flag } => {
+            let s = svc(cx, service)?;
+            let eps: Vec<String> =
+                sim.services[s].endpoints[..sim.services[s].health_endpoint].iter().map(|e| e.name.clone()).collect();
+            let e = cx.lookup(&sub(p, "endpoint"), &eps, endpoint, "endpoint")?;
+            let fraction = cx.fraction(&sub(p, "fraction"), *fraction, "fraction");
+            let version = match version {
+                Some(v) => Some(cx.lookup(&sub(p, "version"), &cx.versions.clone(), v, "version")?),
+                None => None,
+            };
+            let flag = match flag {
+                Some(f) => Some(cx.lookup(&sub(p, "flag"), &cx.flags.clone(), f, "flag")?),
+                None => None,
+            };
+            Fault::PathologicalInput {
+                service: s,
+                endpoint: e,
+                fraction,
+                cpu: cx.dist(&sub(p, "cpu"), cpu),
+                crash: *crash,
+                version,
+                flag,
+            }
         }
         RawFault::BadConfig { service, change, by } => {
             let s = svc(cx, service)?;

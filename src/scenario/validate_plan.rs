@@ -84,6 +84,10 @@ pub(super) fn services(cx: &mut Ctx, raw: &RawScenario) -> Vec<Service> {
             }
         }
         endpoints.push(Endpoint { name: "health".to_string(), weight: 0.0, plan: health_plan });
+        let health_endpoint = endpoints.len() - 1;
+        let health_target = super::validate_mech::health_endpoint(cx, &p, rs, &endpoints);
+        // Plans versions replace, after the health endpoint (they may call more targets).
+        let variants = super::validate_mech::variants(cx, raw, s, &mut endpoints, &mut deps);
         // Call policies, by target name.
         for (target_name, _) in &rs.calls.0 {
             let known = deps.iter().any(|d| target_name_of(cx, d.target) == *target_name);
@@ -131,7 +135,7 @@ pub(super) fn services(cx: &mut Ctx, raw: &RawScenario) -> Vec<Service> {
                 baseline_mb: m.baseline_mb.max(0.0),
                 per_inflight_mb: m.per_request_mb.max(0.0),
             },
-            health_endpoint: endpoints.len() - 1,
+            health_endpoint,
             endpoints,
             pool,
             deps,
@@ -141,12 +145,20 @@ pub(super) fn services(cx: &mut Ctx, raw: &RawScenario) -> Vec<Service> {
                 unhealthy_threshold: h.unhealthy_after.max(1),
                 healthy_threshold: h.healthy_after.max(1),
                 restart_after: h.restart_after,
+                endpoint: health_target,
+                lane: h.lane,
+                enabled: h.enabled,
             },
             balance: rs.balance,
             deadline_propagation: rs.deadlines,
             max_instances: rs.max_instances.clamp(1, MAX_INSTANCES),
+            skew: super::validate_mech::skew(cx, &p, rs),
+            variants,
+            pipeline: super::validate_mech::pipeline(cx, &p, rs),
+            peers: super::validate_mech::peers(cx, &p, rs),
         });
     }
+    super::validate_mech::check_variant_endpoints(cx, raw);
     out
 }
 
@@ -174,7 +186,7 @@ fn dep_index(deps: &mut Vec<Dep>, target: Target) -> usize {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn compile(
+pub(super) fn compile(
     cx: &mut Ctx,
     path: &[Seg],
     steps: &[RawStep],

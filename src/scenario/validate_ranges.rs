@@ -90,7 +90,6 @@ impl Ctx {
         if let Some(b) = r.breaker {
             let bp = p(path, "breaker");
             self.dur_in(&p(&bp, "window"), b.window, Dur(SEC), Dur(HOUR), "a breaker's window");
-            self.count_in(&p(&bp, "buckets"), b.buckets.into(), 1, 100, "buckets");
             self.count_in(&p(&bp, "min_volume"), b.min_volume.into(), 0, 1_000_000, "min_volume");
             self.dur_in(&p(&bp, "open_for"), b.open_for, Dur(MS), Dur(HOUR), "open_for");
             self.count_in(&p(&bp, "half_open_trials"), b.half_open_trials.into(), 1, 1_000, "half_open_trials");

@@ -4,14 +4,15 @@
 use super::error::{clean, field, index};
 use super::locate::Seg;
 use super::metric_ref;
-use super::raw::{RawAlertExpr, RawCondition, RawEntry, RawScenario};
+use super::raw::{RawAlertExpr, RawClearBy, RawCondition, RawEntry, RawFault, RawScenario};
 use super::validate::Ctx;
 use super::validate_fault::fault;
 use super::{ExpertStep, Judgement};
 use crate::sim::MetricRef;
 use crate::sim::SimSpec;
-use crate::sim::model::fault::Fault;
-use crate::sim::model::rules::{AlertExpr, AlertRule, Cmp, Condition, Inject, Objective, TimelineEntry, Trigger};
+use crate::sim::model::rules::{
+    AlertExpr, AlertRule, Cmp, CommandMatch, Condition, Inject, Objective, TimelineEntry, Trigger,
+};
 use crate::sim::{Dur, SimTime};
 
 pub(super) struct Story {
@@ -83,6 +84,7 @@ pub(super) fn rules(cx: &mut Ctx, raw: &RawScenario, sim: &mut SimSpec) -> Story
         });
     }
 
+    let known = known_names(cx, raw, sim);
     // Labels first: conditions may refer to entries later in the timeline.
     cx.count(&[field("timeline")], raw.timeline.len());
     let labels: Vec<String> = raw
@@ -128,7 +130,12 @@ pub(super) fn rules(cx: &mut Ctx, raw: &RawScenario, sim: &mut SimSpec) -> Story
         if !one_inject(cx, &p, e) {
             continue;
         }
-        let inject = if let Some(f) = &e.fault {
+        let inject = if let Some(c) = &e.change {
+            let Some(action) = fault(cx, sim, &sub(&p, "change"), &c.as_fault()) else {
+                continue;
+            };
+            Inject::Change(action)
+        } else if let Some(f) = &e.fault {
             let Some(fault) = fault(cx, sim, &sub(&p, "fault"), f) else {
                 continue;
             };
@@ -154,20 +161,37 @@ pub(super) fn rules(cx: &mut Ctx, raw: &RawScenario, sim: &mut SimSpec) -> Story
         } else {
             continue;
         };
-        if !matches!(inject, Inject::Fault(_)) && (e.for_.is_some() || !e.cleared_by.is_empty()) {
+        if !matches!(inject, Inject::Fault(_))
+            && (e.for_.is_some() || !e.cleared_by.is_empty() || e.clear_when.is_some())
+        {
+            let what = if e.for_.is_some() {
+                "for"
+            } else if e.clear_when.is_some() {
+                "clear_when"
+            } else {
+                "cleared_by"
+            };
             cx.err(
-                &sub(&p, if e.for_.is_some() { "for" } else { "cleared_by" }),
-                "`for` and `cleared_by` apply to faults only",
-                "remove it: messages and logs have no duration, and a fake alert's is the `for` inside `fake_alert`",
+                &sub(&p, what),
+                "`for`, `cleared_by` and `clear_when` apply to faults only",
+                "remove it: messages, logs and changes have no duration, and a fake alert's is the `for` inside `fake_alert`",
             );
         }
+        let cleared_by = e
+            .cleared_by
+            .iter()
+            .enumerate()
+            .filter_map(|(k, c)| clear_match(cx, &known, &[&sub(&p, "cleared_by")[..], &[index(k)]].concat(), c))
+            .collect();
+        let clear_when = e.clear_when.as_ref().map(|c| condition(cx, sim, &labels, &sub(&p, "clear_when"), c));
         sim.timeline.push(TimelineEntry {
             // Shown in events: cleaned like any other text.
             label: cx.text(&sub(&p, "label"), &labels[i]),
             trigger,
             inject,
             duration: e.for_,
-            cleared_by: e.cleared_by.clone(),
+            cleared_by,
+            clear_when,
         });
     }
 
@@ -178,21 +202,8 @@ pub(super) fn rules(cx: &mut Ctx, raw: &RawScenario, sim: &mut SimSpec) -> Story
         sim.objectives.push(Objective { name: cx.text(&sub(&p, "name"), &o.name), condition });
     }
     sim.hints = cx.texts(&[field("hints")], &raw.hints);
+    sim.tooling = super::validate_mech::tooling(cx, raw, sim, &labels);
 
-    let mut known: Vec<String> = cx.services.clone();
-    known.extend(cx.caches.iter().cloned());
-    known.extend(cx.third_parties.iter().cloned());
-    known.extend(cx.versions.iter().cloned());
-    known.extend(cx.flags.iter().cloned());
-    known.extend(sim.teams.iter().map(|t| t.name.clone()));
-    known.extend(sim.alerts.iter().map(|a| a.name.clone()));
-    known.push("db".into());
-    known.push("edge".into());
-    for e in &sim.timeline {
-        if let Inject::Fault(Fault::AbusiveClient { client, .. }) = &e.inject {
-            known.push(client.clone());
-        }
-    }
     cx.count(&[field("judge")], raw.judge.len());
     let judge = raw
         .judge
@@ -237,10 +248,81 @@ pub(super) fn rules(cx: &mut Ctx, raw: &RawScenario, sim: &mut SimSpec) -> Story
     Story { judge, expert }
 }
 
+/// The names a judgement's or a `cleared_by` match's `target` may give: services, caches,
+/// third parties, versions, flags, teams, alerts, endpoints, abusive clients, `db`, `edge`.
+fn known_names(cx: &Ctx, raw: &RawScenario, sim: &SimSpec) -> Vec<String> {
+    let mut known: Vec<String> = cx.services.clone();
+    known.extend(cx.caches.iter().cloned());
+    known.extend(cx.third_parties.iter().cloned());
+    known.extend(cx.versions.iter().cloned());
+    known.extend(cx.flags.iter().cloned());
+    known.extend(sim.teams.iter().map(|t| t.name.clone()));
+    known.extend(sim.alerts.iter().map(|a| a.name.clone()));
+    known.extend(sim.services.iter().flat_map(|s| s.endpoints.iter().map(|e| e.name.clone())));
+    known.push("db".into());
+    known.push("edge".into());
+    for e in &raw.timeline {
+        if let Some(RawFault::AbusiveClient { client, .. }) = &e.fault {
+            known.push(client.clone());
+        }
+    }
+    known
+}
+
+/// A `cleared_by` entry, checked: a kind, with parameters that kind has.
+fn clear_match(cx: &mut Ctx, known: &[String], p: &[Seg], c: &RawClearBy) -> Option<CommandMatch> {
+    use crate::sim::CommandKind as K;
+    let m = match c {
+        RawClearBy::Kind(k) => return Some(CommandMatch::kind(*k)),
+        RawClearBy::Match(m) => m,
+    };
+    if let Some(s) = &m.service {
+        cx.lookup(&sub(p, "service"), &cx.services.clone(), s, "service")?;
+    }
+    if let Some(t) = &m.target
+        && !known.contains(t)
+    {
+        cx.err(
+            &sub(p, "target"),
+            format!("`{}` names nothing in this scenario", clean(t)),
+            "a target is a dependency, flag, cache, version, team, alert, endpoint or client name",
+        );
+    }
+    let numbered =
+        matches!(m.command, K::Scale | K::SetTimeout | K::SetRetries | K::SetPoolSize | K::SetShed | K::SetRateLimit);
+    if (m.below.is_some() || m.above.is_some()) && !numbered {
+        cx.err(
+            &sub(p, if m.below.is_some() { "below" } else { "above" }),
+            format!("{:?} has no number to compare", m.command),
+            "below/above apply to Scale (instances), SetTimeout (ms), SetRetries (tries), SetPoolSize, SetShed (fraction) and SetRateLimit (rps)",
+        );
+    }
+    if m.direction.is_some() && m.command != K::Scale {
+        cx.err(&sub(p, "direction"), "direction applies to Scale only", "remove it");
+    }
+    if m.on.is_some() && !matches!(m.command, K::SetFlag | K::SetBreaker | K::SetDeadlines | K::SetHealthCheck) {
+        cx.err(
+            &sub(p, "on"),
+            format!("{:?} has no on/off to match", m.command),
+            "on applies to SetFlag, SetBreaker, SetDeadlines and SetHealthCheck",
+        );
+    }
+    Some(CommandMatch {
+        kind: m.command,
+        service: m.service.clone(),
+        target: m.target.clone(),
+        on: m.on,
+        direction: m.direction,
+        below: m.below,
+        above: m.above,
+    })
+}
+
 /// Whether a timeline entry injects exactly one thing; reports the entry otherwise.
 fn one_inject(cx: &mut Ctx, p: &[Seg], e: &RawEntry) -> bool {
     let injects: Vec<&str> = [
         ("fault", e.fault.is_some()),
+        ("change", e.change.is_some()),
         ("message", e.message.is_some()),
         ("log", e.log.is_some()),
         ("fake_alert", e.fake_alert.is_some()),
@@ -251,7 +333,11 @@ fn one_inject(cx: &mut Ctx, p: &[Seg], e: &RawEntry) -> bool {
     match injects[..] {
         [_] => true,
         [] => {
-            cx.err(p, "this timeline entry does nothing", "add one of `fault`, `message`, `log` or `fake_alert`");
+            cx.err(
+                p,
+                "this timeline entry does nothing",
+                "add one of `fault`, `change`, `message`, `log` or `fake_alert`",
+            );
             false
         }
         [first, second, ..] => {
@@ -265,7 +351,7 @@ fn one_inject(cx: &mut Ctx, p: &[Seg], e: &RawEntry) -> bool {
     }
 }
 
-fn condition(cx: &mut Ctx, sim: &SimSpec, labels: &[String], path: &[Seg], c: &RawCondition) -> Condition {
+pub(super) fn condition(cx: &mut Ctx, sim: &SimSpec, labels: &[String], path: &[Seg], c: &RawCondition) -> Condition {
     let label =
         |cx: &mut Ctx, l: &str| cx.lookup(&[path, &[index(0)]].concat(), labels, l, "timeline label").unwrap_or(0);
     match c {
@@ -307,6 +393,15 @@ fn condition(cx: &mut Ctx, sim: &SimSpec, labels: &[String], path: &[Seg], c: &R
             }
         }
         RawCondition::FaultCleared(l) => Condition::FaultCleared(label(cx, l)),
+        RawCondition::VersionEverywhere { service, version } | RawCondition::VersionGone { service, version } => {
+            let s = cx.lookup(&sub(path, "service"), &cx.services.clone(), service, "service").unwrap_or(0);
+            let v = cx.lookup(&sub(path, "version"), &cx.versions.clone(), version, "version").unwrap_or(0);
+            if matches!(c, RawCondition::VersionGone { .. }) {
+                Condition::VersionGone { service: s, version: v }
+            } else {
+                Condition::VersionEverywhere { service: s, version: v }
+            }
+        }
         RawCondition::All(cs) | RawCondition::Any(cs) => {
             let inner: Vec<Condition> = cs
                 .iter()

@@ -84,7 +84,7 @@ pub fn debrief(spec: &Spec, ev: &Evidence) -> Debrief {
                         cleared_by: None,
                     });
                 }
-                EventKind::FaultCleared { label, why } => {
+                EventKind::FaultCleared { label, why, .. } => {
                     if let Some(f) = faults.iter_mut().rev().find(|f| &f.label == label && f.to.is_none()) {
                         f.to = Some(e.t);
                         f.cleared_by = Some(why.clone());

@@ -93,6 +93,11 @@ pub(crate) enum Ev {
         idx: u32,
     },
     FailoverDone,
+    /// A deploy's build finishes (`resources/pipeline`).
+    BuildDone {
+        svc: u16,
+        build: u32,
+    },
     FakeAlertEnd {
         idx: u32,
     },
@@ -172,6 +177,8 @@ pub struct Sim {
     pub(crate) timeline: Timeline,
     pub(crate) rules: Rules,
     pub(crate) desk: Desk,
+    pub(crate) clears: super::control::clear::Clears,
+    pub(crate) tooling: super::control::tooling::Tooling,
     // What the run produces (`observe`).
     pub(crate) rec: Record,
     // Re-entrant work: instances whose queue to pump, services whose rollout to step.
@@ -263,6 +270,8 @@ impl Sim {
         self.close_window();
         self.evaluate_alerts();
         self.check_triggers();
+        self.check_clears();
+        self.check_tooling();
         self.check_objectives();
         for s in 0..self.svcs.len() {
             self.rollout_step(s);
@@ -288,10 +297,13 @@ impl Sim {
             Ev::RestartDue { svc, inst, life } => self.on_restart_due(svc as usize, inst as usize, life),
             Ev::DrainTimeout { svc, inst, life } => self.on_drain_timeout(svc as usize, inst as usize, life),
             Ev::Timeline { idx } => self.fire_entry(idx as usize),
-            Ev::FaultEnd { idx } => self.clear_entry(idx as usize, "its duration ended"),
+            Ev::FaultEnd { idx } => {
+                self.clear_entry(idx as usize, "its duration ended", super::observe::events::ClearCause::Duration);
+            }
             Ev::Deferred { idx } => self.take_effect(idx as usize),
             Ev::TeamArrives { idx } => self.on_team_arrives(idx as usize),
             Ev::FailoverDone => self.on_failover_done(),
+            Ev::BuildDone { svc, build } => self.on_build_done(svc as usize, build),
             Ev::FakeAlertEnd { idx } => self.on_fake_alert_end(idx as usize),
         }
     }

@@ -46,6 +46,8 @@ impl Sim {
             timeline: Timeline::new(spec.timeline.len()),
             rules: Rules::new(&spec),
             desk: Desk::default(),
+            clears: super::control::clear::Clears::default(),
+            tooling: super::control::tooling::Tooling::default(),
             rec: Record::new(&spec),
             pumps: WorkList::default(),
             caps_check: crate::sim::kernel::caps::Countdown::default(),

@@ -33,6 +33,7 @@ pub(crate) struct Record {
     pub logs: logs::Logs,
     pub traces: Traces,
     pub totals: acc::Totals,
+    pub work: acc::Work,
 }
 
 impl Record {
@@ -45,6 +46,7 @@ impl Record {
             logs: logs::Logs::new(spec.logs.keep, spec.logs.per_kind_per_window),
             traces: Traces::default(),
             totals: acc::Totals::new(spec),
+            work: acc::Work::default(),
         }
     }
 }

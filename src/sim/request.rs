@@ -15,6 +15,7 @@ pub(crate) mod call;
 pub(crate) mod dep;
 pub(crate) mod job;
 pub mod outcome;
+pub(crate) mod patho;
 pub(crate) mod retry;
 pub mod trace;
 pub(crate) mod traffic;

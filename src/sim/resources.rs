@@ -12,11 +12,15 @@
 //! key, the waiting job's next step.
 
 pub mod breaker;
+pub(crate) mod breaker_count;
 pub(crate) mod bucket;
 pub(crate) mod cache;
 pub(crate) mod db;
 pub(crate) mod deploy;
+pub(crate) mod fleet;
 pub(crate) mod health;
 pub(crate) mod instance;
+pub(crate) mod pipeline;
 pub(crate) mod service;
 pub(crate) mod third_party;
+pub(crate) mod warm;

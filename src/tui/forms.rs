@@ -49,6 +49,7 @@ pub fn menu(game: &Game) -> Vec<CommandKind> {
             K::RevertConfig,
             K::SetPoolSize,
             K::SetDeadlines,
+            K::SetHealthCheck,
         ],
         Component::Dep { .. } => &[K::SetBreaker, K::SetRetries, K::SetTimeout, K::RevertConfig],
         Component::Database => &[K::Failover, K::SetPoolSize, K::Page],
@@ -197,6 +198,18 @@ pub fn form(kind: CommandKind, game: &Game) -> Form {
             vec![service(), Field::Number { label: "pool size", text: size.to_string() }]
         }
         K::SetDeadlines => vec![service(), on_off("deadline propagation", !game.sim.service_config(s).deadlines)],
+        K::SetHealthCheck => {
+            let spec = &sim.services[s];
+            let mut targets = vec!["unchanged".to_string()];
+            targets.extend(spec.endpoints[..=spec.health_endpoint].iter().map(|e| e.name.clone()));
+            vec![
+                service(),
+                choice("check requests", targets, "unchanged"),
+                choice("lane", vec!["unchanged".into(), "shared".into(), "own lane".into()], "unchanged"),
+                Field::Text { label: "interval (empty = unchanged)", text: String::new() },
+                on_off("check", true),
+            ]
+        }
         K::FlushCache | K::WarmCache => {
             let sel = match game.selected_component() {
                 Component::Cache(i) => sim.caches[i].name.clone(),
@@ -291,6 +304,23 @@ pub fn command(form: &Form) -> Result<Command, String> {
         },
         K::SetPoolSize => Command::SetPoolSize { service: v(0), size: number(&form.fields[1], "pool size")? },
         K::SetDeadlines => Command::SetDeadlines { service: v(0), on: on(1) },
+        K::SetHealthCheck => Command::SetHealthCheck {
+            service: v(0),
+            endpoint: Some(v(1)).filter(|e| e != "unchanged"),
+            lane: match v(2).as_str() {
+                "shared" => Some(crate::sim::model::spec::Lane::Shared),
+                "own lane" => Some(crate::sim::model::spec::Lane::Separate),
+                _ => None,
+            },
+            interval: match v(3).trim() {
+                "" => None,
+                t => Some(parse_dur(t).map_err(|e| e.to_string())?),
+            },
+            timeout: None,
+            unhealthy_after: None,
+            healthy_after: None,
+            enabled: Some(on(4)),
+        },
         K::FlushCache => Command::FlushCache { cache: v(0) },
         K::WarmCache => Command::WarmCache { cache: v(0) },
         K::Failover => Command::Failover,

@@ -107,7 +107,8 @@ pub fn change_symbol(c: ChangeKind) -> char {
         ChangeKind::Scale => 'S',
         ChangeKind::Restart => 'R',
         ChangeKind::Failover => 'O',
-        ChangeKind::CacheFlush => 'X',
+        ChangeKind::Cache => 'X',
+        ChangeKind::Manual => 'M',
         ChangeKind::Edge => 'E',
     }
 }

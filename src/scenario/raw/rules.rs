@@ -2,6 +2,7 @@
 //! injects), objectives, teams, and the scoring data (judgements, par, expert path, comms).
 
 use crate::sim::Dur;
+use crate::sim::model::fault::ManualEffect;
 use crate::sim::model::rules::AlertSeverity;
 use crate::sim::observe::logs::Level;
 use crate::sim::{CommandKind, Severity};
@@ -59,15 +60,46 @@ pub struct RawEntry {
     #[serde(rename = "for", default)]
     pub for_: Option<Dur>,
     #[serde(default)]
-    pub cleared_by: Vec<CommandKind>,
+    pub cleared_by: Vec<RawClearBy>,
+    #[serde(default)]
+    pub clear_when: Option<RawCondition>,
     #[serde(default)]
     pub fault: Option<RawFault>,
+    /// Someone else's action that is not trouble.
+    #[serde(default)]
+    pub change: Option<RawChange>,
     #[serde(default)]
     pub message: Option<RawMessage>,
     #[serde(default)]
     pub log: Option<RawLog>,
     #[serde(default)]
     pub fake_alert: Option<RawFakeAlert>,
+}
+
+/// A `cleared_by` entry: a command kind, or a kind with the parameters it must have.
+#[derive(Deserialize, Debug, Clone)]
+#[serde(untagged)]
+pub enum RawClearBy {
+    Kind(CommandKind),
+    Match(RawClearMatch),
+}
+
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawClearMatch {
+    pub command: CommandKind,
+    #[serde(default)]
+    pub service: Option<String>,
+    #[serde(default)]
+    pub target: Option<String>,
+    #[serde(default)]
+    pub on: Option<bool>,
+    #[serde(default)]
+    pub direction: Option<crate::sim::model::rules::Direction>,
+    #[serde(default)]
+    pub below: Option<f64>,
+    #[serde(default)]
+    pub above: Option<f64>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -141,6 +173,14 @@ pub enum RawCondition {
     FaultCleared(String),
     FlagOn(String),
     FlagOff(String),
+    VersionEverywhere {
+        service: String,
+        version: String,
+    },
+    VersionGone {
+        service: String,
+        version: String,
+    },
     All(Vec<RawCondition>),
     Any(Vec<RawCondition>),
     Not(Box<RawCondition>),
@@ -217,6 +257,49 @@ pub enum RawFault {
         #[serde(default)]
         batch: Option<u32>,
         by: String,
+        #[serde(default)]
+        miss: Vec<u32>,
+        #[serde(default)]
+        stop_after: Option<u32>,
+    },
+    FlagFlip {
+        flag: String,
+        on: bool,
+        by: String,
+    },
+    CapacityChange {
+        service: String,
+        #[serde(default)]
+        remove: Option<u32>,
+        #[serde(default)]
+        add: Option<u32>,
+        #[serde(default)]
+        fraction: Option<f64>,
+        by: String,
+        #[serde(default)]
+        intended: String,
+    },
+    ManualCommand {
+        service: String,
+        #[serde(default)]
+        instance: Option<u32>,
+        command: String,
+        #[serde(default = "d_effect")]
+        effect: ManualEffect,
+        by: String,
+    },
+    PathologicalInput {
+        service: String,
+        endpoint: String,
+        #[serde(default = "d_one")]
+        fraction: f64,
+        cpu: super::RawDist,
+        #[serde(default)]
+        crash: bool,
+        #[serde(default)]
+        version: Option<String>,
+        #[serde(default)]
+        flag: Option<String>,
     },
     BadConfig {
         service: String,
@@ -238,6 +321,81 @@ pub enum RawFault {
     MonitoringLag {
         lag: Dur,
     },
+}
+
+fn d_effect() -> ManualEffect {
+    ManualEffect::Nothing
+}
+
+fn d_one() -> f64 {
+    1.0
+}
+
+/// Someone else's action that is not trouble: the same fields as the fault it mirrors.
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub enum RawChange {
+    Deploy {
+        service: String,
+        version: String,
+        #[serde(default)]
+        batch: Option<u32>,
+        by: String,
+        #[serde(default)]
+        miss: Vec<u32>,
+        #[serde(default)]
+        stop_after: Option<u32>,
+    },
+    Config {
+        service: String,
+        change: RawConfigChange,
+        by: String,
+    },
+    Flag {
+        flag: String,
+        on: bool,
+        by: String,
+    },
+    Capacity {
+        service: String,
+        #[serde(default)]
+        remove: Option<u32>,
+        #[serde(default)]
+        add: Option<u32>,
+        #[serde(default)]
+        fraction: Option<f64>,
+        by: String,
+        #[serde(default)]
+        intended: String,
+    },
+    Manual {
+        service: String,
+        #[serde(default)]
+        instance: Option<u32>,
+        command: String,
+        #[serde(default = "d_effect")]
+        effect: ManualEffect,
+        by: String,
+    },
+}
+
+impl RawChange {
+    /// The fault that does the same thing (validated the same way).
+    pub fn as_fault(&self) -> RawFault {
+        match self.clone() {
+            RawChange::Deploy { service, version, batch, by, miss, stop_after } => {
+                RawFault::BadDeploy { service, version, batch, by, miss, stop_after }
+            }
+            RawChange::Config { service, change, by } => RawFault::BadConfig { service, change, by },
+            RawChange::Flag { flag, on, by } => RawFault::FlagFlip { flag, on, by },
+            RawChange::Capacity { service, remove, add, fraction, by, intended } => {
+                RawFault::CapacityChange { service, remove, add, fraction, by, intended }
+            }
+            RawChange::Manual { service, instance, command, effect, by } => {
+                RawFault::ManualCommand { service, instance, command, effect, by }
+            }
+        }
+    }
 }
 
 #[derive(Deserialize, Debug, Clone)]

@@ -4,7 +4,7 @@
 
 use super::{Ordered, RawPolicy};
 use crate::sim::Dur;
-use crate::sim::model::spec::Balance;
+use crate::sim::model::spec::{Balance, Lane};
 use serde::Deserialize;
 
 #[derive(Deserialize, Debug)]
@@ -36,6 +36,37 @@ pub struct RawService {
     pub endpoints: Vec<RawEndpoint>,
     #[serde(default)]
     pub calls: Ordered<RawPolicy>,
+    /// Instances that start on other versions: version name → how many (the last ones).
+    #[serde(default)]
+    pub skew: Ordered<u32>,
+    #[serde(default)]
+    pub pipeline: RawPipeline,
+    #[serde(default)]
+    pub peers: Option<RawPeers>,
+}
+
+/// Build time of the service's deploy pipeline.
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawPipeline {
+    pub deploy: Dur,
+    /// Defaults to `deploy`.
+    pub rollback: Option<Dur>,
+}
+
+/// Threads each instance holds for its peers, under an OS limit.
+#[derive(Deserialize, Debug, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+pub struct RawPeers {
+    #[serde(default)]
+    pub base: u32,
+    #[serde(default = "d_per_peer")]
+    pub per_peer: u32,
+    pub limit: u32,
+}
+
+fn d_per_peer() -> u32 {
+    1
 }
 
 fn d_workers() -> u32 {
@@ -101,6 +132,10 @@ pub struct RawHealth {
     pub healthy_after: u32,
     pub check: HealthCheck,
     pub restart_after: Option<u32>,
+    /// The endpoint the check requests (default: the hidden health endpoint).
+    pub endpoint: Option<String>,
+    pub lane: Lane,
+    pub enabled: bool,
 }
 
 impl Default for RawHealth {
@@ -112,6 +147,9 @@ impl Default for RawHealth {
             healthy_after: 2,
             check: HealthCheck::Shallow,
             restart_after: None,
+            endpoint: None,
+            lane: Lane::Shared,
+            enabled: true,
         }
     }
 }

@@ -157,6 +157,13 @@ impl Sim {
             Condition::Started(i) => self.timeline.entries[*i].fired.is_some(),
             Condition::FaultActive(i) => self.timeline.entries[*i].active,
             Condition::FlagOn(f) => self.flags[*f],
+            Condition::VersionEverywhere { service, version } => {
+                let live = self.live_versions(*service);
+                !live.is_empty() && live.iter().all(|(v, _)| v == version)
+            }
+            Condition::VersionGone { service, version } => {
+                !self.live_versions(*service).iter().any(|(v, _)| v == version)
+            }
             Condition::FaultCleared(i) => self.timeline.entries[*i].cleared.is_some(),
             Condition::All(cs) => cs.iter().all(|c| self.holds(c)),
             Condition::Any(cs) => cs.iter().any(|c| self.holds(c)),

@@ -3,16 +3,19 @@
 //! from its resolved form, with nothing looked up again — with its side effects, and clears
 //! the faults it fixes.
 
+use super::clear::Effect;
 use super::resolve::{AlertRef, Rejection, ResolvedCommand, Restart};
 use crate::sim::engine::{EndReason, Ev, Sim};
 use crate::sim::kernel::time::{Dur, SimTime};
-use crate::sim::model::command::{Command, CommandKind, Severity};
+use crate::sim::model::command::{Command, Severity};
 use crate::sim::model::fault::{ConfigChange, Fault};
+use crate::sim::model::rules::Direction;
 use crate::sim::model::rules::Inject;
 use crate::sim::model::spec::Bucket;
-use crate::sim::observe::events::EventKind;
+use crate::sim::observe::events::{ClearCause, EventKind};
 use crate::sim::resources::bucket::TokenBucket;
 use crate::sim::resources::instance::InstState;
+use crate::sim::resources::pipeline::Ticket;
 
 /// The incident as the player runs it.
 #[derive(Clone, Debug, Default)]
@@ -49,7 +52,8 @@ impl Sim {
     /// it was rejected. Either way it is recorded.
     pub fn submit(&mut self, command: Command) -> Result<Dur, Rejection> {
         let now = self.now;
-        let resolved = match self.resolve(&command) {
+        // A tool the command goes through may be down: it is refused, or takes longer.
+        let resolved = match self.resolve(&command).and_then(|r| Ok((r, self.tool_delay(&command)?))) {
             Ok(resolved) => resolved,
             Err(rejection) => {
                 let reason = rejection.to_string();
@@ -63,8 +67,9 @@ impl Sim {
                 return Err(rejection);
             }
         };
+        let (resolved, tool_delay) = resolved;
         let kind = command.kind();
-        let delay = kind.delay();
+        let delay = kind.delay() + tool_delay;
         self.desk.commands.push(CommandRecord {
             at: now,
             command: command.clone(),
@@ -76,7 +81,7 @@ impl Sim {
             EventKind::CommandApplied { command: command.clone(), effective_in: delay, cost: kind.cost() },
         );
         if delay.0 == 0 {
-            self.effect(&resolved, kind);
+            self.effect(&command, &resolved);
         } else {
             self.desk.deferred.push((command, resolved));
             self.q.push(now + delay, Ev::Deferred { idx: (self.desk.deferred.len() - 1) as u32 });
@@ -86,15 +91,17 @@ impl Sim {
 
     pub(crate) fn take_effect(&mut self, idx: usize) {
         let (command, resolved) = self.desk.deferred[idx].clone();
-        let kind = command.kind();
-        self.emit(false, EventKind::CommandTookEffect { command });
-        self.effect(&resolved, kind);
+        self.emit(false, EventKind::CommandTookEffect { command: command.clone() });
+        self.effect(&command, &resolved);
     }
 
     /// Applies a resolved command. State that may have changed during its delay is read now.
-    fn effect(&mut self, command: &ResolvedCommand, kind: CommandKind) {
+    /// Then the faults it clears clear, at once or once its effect has happened (`clear`).
+    fn effect(&mut self, original: &Command, command: &ResolvedCommand) {
         use ResolvedCommand as R;
         let now = self.now;
+        let direction = self.direction_of(command);
+        let mut effect = Effect::Now;
         match *command {
             R::Ack { alert } => {
                 let name = match alert {
@@ -123,37 +130,46 @@ impl Sim {
             }
             R::Rollback { service: s } => {
                 if let Some(prev) = self.svcs[s].prev_version {
-                    let batch = self.svcs[s].desired.div_ceil(4);
-                    self.start_rollout(s, prev, batch, "you", false);
+                    effect = Effect::Deploy { service: s, ticket: self.deploy_by_player(s, prev, true) };
                 }
             }
             R::PauseRollout { service } => self.set_rollout_paused(service, true),
             R::ResumeRollout { service } => self.set_rollout_paused(service, false),
             R::Deploy { service: s, version } => {
-                let batch = self.svcs[s].desired.div_ceil(4);
-                self.start_rollout(s, version, batch, "you", false);
+                effect = Effect::Deploy { service: s, ticket: self.deploy_by_player(s, version, false) };
             }
-            R::Scale { service, instances } => self.scale(service, instances),
-            R::Restart { service: s, which } => match which {
-                Restart::One(i) => {
-                    if self.running(s, i) {
-                        self.restart_instance(s, i, "restarted by you");
-                    }
-                }
-                Restart::AllAtOnce => {
-                    for i in 0..self.svcs[s].insts.len() {
-                        self.restart_instance(s, i, "restarted by you");
-                    }
-                }
-                Restart::Rolling => {
+            R::Scale { service, instances } => {
+                effect = match direction {
+                    Some(Direction::Up) => Effect::ScaledUp { service, to: instances },
+                    _ => Effect::ScaledDown { service, to: instances },
+                };
+                self.scale(service, instances);
+            }
+            R::Restart { service: s, which } => {
+                let targets: Vec<usize> = match which {
+                    Restart::One(i) => vec![i].into_iter().filter(|&i| self.running(s, i)).collect(),
+                    Restart::AllAtOnce => self.svcs[s].alive.iter().map(|&i| i as usize).collect(),
+                    Restart::Rolling => Vec::new(),
+                };
+                if which == Restart::Rolling {
                     let v = self.svcs[s].version;
-                    self.start_rollout(s, v, 1, "you", true);
+                    effect = Effect::Deploy {
+                        service: s,
+                        ticket: Ticket::Rollout(self.start_rollout(s, v, 1, "you", true)),
+                    };
+                } else {
+                    for &i in &targets {
+                        self.restart_by_player(s, i);
+                    }
+                    let insts = targets.into_iter().map(|i| (i, self.svcs[s].insts[i].life)).collect();
+                    effect = Effect::InRotation { service: s, insts };
                 }
-            },
+            }
             R::Drain { service: s, instance: i } => {
                 if self.running(s, i) {
                     self.svcs[s].desired = self.svcs[s].desired.saturating_sub(1).max(1);
                     self.drain_instance(s, i);
+                    effect = Effect::Stopped { service: s, inst: i };
                 }
             }
             R::SetFlag { flag, on } => {
@@ -204,6 +220,7 @@ impl Sim {
             }
             R::SetPoolSize { service, size } => self.push_change(service, &ConfigChange::PoolSize(size)),
             R::SetDeadlines { service, on } => self.push_change(service, &ConfigChange::Deadlines(on)),
+            R::SetHealthCheck { service, check } => self.set_health_check(service, check),
             R::RevertConfig { service } => {
                 self.revert_config(service, "you");
                 self.clear_fixed_configs(service);
@@ -215,8 +232,8 @@ impl Sim {
                 self.emit(false, EventKind::CacheFlushed { cache });
             }
             R::WarmCache { cache } => {
-                self.caches[cache].warming_until =
-                    now + Dur::from_secs(crate::sim::resources::cache::WARM_UP_SECS as u64);
+                self.start_warm_up(cache);
+                effect = Effect::CacheWarm { cache };
             }
             R::Failover => {
                 self.db.failing_over = true;
@@ -229,7 +246,7 @@ impl Sim {
                     if let Inject::Fault(Fault::CertExpiry { target: t }) = self.spec.timeline[idx].inject
                         && t == target
                     {
-                        self.clear_entry(idx, "certificate renewed");
+                        self.clear_entry(idx, "certificate renewed", ClearCause::Fixed);
                     }
                 }
             }
@@ -244,7 +261,7 @@ impl Sim {
         }
         if !matches!(command, R::Failover | R::Page { .. }) {
             // A failover fixes things when it finishes and a team when it arrives.
-            self.clear_by_command(kind);
+            self.command_applied(original, direction, &effect);
         }
     }
 
@@ -268,7 +285,7 @@ impl Sim {
                 && self.timeline.entries[idx].active
                 && self.changed_config(s, change) != self.config(s)
             {
-                self.clear_entry(idx, "config fixed");
+                self.clear_entry(idx, "config fixed", ClearCause::Fixed);
             }
         }
     }
@@ -282,17 +299,17 @@ impl Sim {
                 _ => false,
             };
             if fixed {
-                self.clear_entry(idx, "failed over to a healthy replica");
+                self.clear_entry(idx, "failed over to a healthy replica", ClearCause::Fixed);
             }
         }
         self.emit(false, EventKind::FailoverFinished);
-        self.clear_by_command(CommandKind::Failover);
+        self.command_applied(&Command::Failover, None, &Effect::Now);
     }
 
     pub(crate) fn on_team_arrives(&mut self, i: usize) {
         let t = &self.spec.teams[i];
         let (team, says) = (t.name.clone(), t.says.clone());
-        self.emit(false, EventKind::TeamArrived { team, says });
-        self.clear_by_command(CommandKind::Page);
+        self.emit(false, EventKind::TeamArrived { team: team.clone(), says });
+        self.command_applied(&Command::Page { team }, None, &Effect::Now);
     }
 }

@@ -18,6 +18,8 @@ pub(crate) struct SvcConfig {
     pub pool_size: u32,
     pub deadlines: bool,
     pub queue_limit: Option<u32>,
+    /// The load balancer's health check of this service (`SetHealthCheck` changes it).
+    pub health: crate::sim::model::spec::Health,
 }
 
 /// One dependency's settings a push can change.
@@ -118,6 +120,9 @@ impl Sim {
     }
 
     fn config_side_effects(&mut self, s: usize, old: &Config) {
+        if self.svcs[s].cfg.health != old.svc.health {
+            self.health_side_effects(s);
+        }
         let pool_size = self.svcs[s].cfg.pool_size;
         if pool_size < old.svc.pool_size {
             for inst in &mut self.svcs[s].insts {

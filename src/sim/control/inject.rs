@@ -4,11 +4,13 @@
 use super::alerts::{AlertPhase, FakeAlert};
 use crate::sim::engine::{Ev, Sim};
 use crate::sim::kernel::time::{Dur, SimTime};
-use crate::sim::model::fault::{CertTarget, Fault};
+use crate::sim::model::fault::{Capacity, CertTarget, Fault};
 use crate::sim::model::rules::{Inject, Trigger};
 use crate::sim::model::spec::Target;
-use crate::sim::observe::events::EventKind;
+use crate::sim::observe::events::{ClearCause, EventKind};
 use crate::sim::observe::metric::Component;
+use crate::sim::request::patho::Patho;
+use crate::sim::resources::deploy::Skips;
 use crate::sim::resources::instance::InstState;
 
 /// Timeline entry progress.
@@ -44,6 +46,8 @@ pub(crate) struct SvcFaults {
     pub leak_mb_s: f64,
     pub conn_leak_per_s: f64,
     pub partitions: Vec<(Target, f64)>,
+    /// `PathologicalInput` faults in force.
+    pub patho: Vec<crate::sim::request::patho::Patho>,
 }
 
 impl Sim {
@@ -63,7 +67,7 @@ impl Sim {
                 );
                 self.timeline.entries[idx].active = true;
                 self.apply_fault(idx, fault, true);
-                if fault.is_instant() && !matches!(fault, Fault::BadDeploy { .. } | Fault::BadConfig { .. }) {
+                if fault.is_instant() && !fault.lasts_until_fixed() {
                     // An event, not a state: it is over as soon as it happened.
                     self.timeline.entries[idx].active = false;
                     self.timeline.entries[idx].cleared = Some(self.now);
@@ -71,6 +75,8 @@ impl Sim {
                     self.q.push(self.now + d, Ev::FaultEnd { idx: idx as u32 });
                 }
             }
+            // Someone else's action that is not trouble: it acts, and shows, but no fault starts.
+            Inject::Change(action) => self.apply_fault(idx, action, true),
             Inject::Message { from, text } => {
                 self.emit(false, EventKind::Message { from: from.clone(), text: text.clone() });
             }
@@ -105,7 +111,7 @@ impl Sim {
     }
 
     /// Clears an active fault entry.
-    pub(crate) fn clear_entry(&mut self, idx: usize, why: &str) {
+    pub(crate) fn clear_entry(&mut self, idx: usize, why: &str, cause: ClearCause) {
         if !self.timeline.entries[idx].active {
             return;
         }
@@ -115,7 +121,7 @@ impl Sim {
         if let Inject::Fault(fault) = &entry.inject {
             self.apply_fault(idx, fault, false);
         }
-        self.emit(true, EventKind::FaultCleared { label: entry.label, why: why.to_string() });
+        self.emit(true, EventKind::FaultCleared { label: entry.label, why: why.to_string(), cause: Some(cause) });
     }
 
     /// Entries waiting for a condition: fire those whose condition now holds.
@@ -135,6 +141,7 @@ impl Sim {
     /// `BadDeploy` entries whose version no longer runs on service `s` are over.
     pub(crate) fn clear_gone_versions(&mut self, s: usize) {
         let running = self.live_versions(s);
+        self.rec.work.instance_visits += self.svcs[s].alive.len() as u64;
         for idx in 0..self.spec.timeline.len() {
             if let Inject::Fault(Fault::BadDeploy { service, version, .. }) = self.spec.timeline[idx].inject
                 && service == s
@@ -142,7 +149,7 @@ impl Sim {
                 && !running.iter().any(|(v, _)| *v == version)
             {
                 let why = format!("{} no longer running", self.spec.versions[version].name);
-                self.clear_entry(idx, &why);
+                self.clear_entry(idx, &why, ClearCause::Fixed);
             }
         }
     }
@@ -223,9 +230,36 @@ impl Sim {
                 self.caches[cache].hot_present = false;
             }
             &Fault::HotKeyExpiry { cache } => self.caches[cache].hot_present = false,
-            Fault::BadDeploy { service, version, batch, by } => {
+            Fault::BadDeploy { service, version, batch, by, miss, stop_after } => {
                 if on {
-                    self.start_rollout(*service, *version, *batch, by, false);
+                    let skips = Skips { miss, stop_after: *stop_after };
+                    self.start_rollout_skipping(*service, *version, *batch, by, false, &skips);
+                }
+            }
+            Fault::FlagFlip { flag, on: to, by } => {
+                if on {
+                    self.flags[*flag] = *to;
+                    let flag = self.spec.flags[*flag].name.clone();
+                    self.emit(false, EventKind::FlagChanged { flag, on: *to, by: by.clone() });
+                }
+            }
+            Fault::CapacityChange { service, change, by, intended } => {
+                if on {
+                    let before = self.change_capacity(*service, *change, by, intended);
+                    self.clears.capacity_before.push((idx, before));
+                }
+            }
+            Fault::ManualCommand { service, instance, command, effect, by } => {
+                if on {
+                    self.run_manual_command(*service, *instance, command, *effect, by);
+                }
+            }
+            &Fault::PathologicalInput { service, endpoint, fraction, .. } => {
+                let faults = &mut self.svcs[service].faults.patho;
+                if on {
+                    faults.push(Patho { entry: idx as u16, endpoint, fraction });
+                } else {
+                    faults.retain(|p| usize::from(p.entry) != idx);
                 }
             }
             Fault::BadConfig { service, change, by } => {
@@ -320,6 +354,29 @@ impl Sim {
             Fault::BadConfig { service, change, by } => {
                 format!("{by} pushes config to {}: {}", svc(*service), self.describe_change(*service, change))
             }
+            Fault::FlagFlip { flag, on, by } => {
+                format!("{by} turns flag {} {}", spec.flags[*flag].name, if *on { "on" } else { "off" })
+            }
+            Fault::CapacityChange { service, change, by, intended } => {
+                let what = match change {
+                    Capacity::Remove(n) => format!("removes {n} {} instances", svc(*service)),
+                    Capacity::RemoveFraction(f) => format!("removes {:.0}% of {}", f * 100.0, svc(*service)),
+                    Capacity::Add(n) => format!("adds {n} {} instances", svc(*service)),
+                };
+                let meant = if intended.is_empty() { String::new() } else { format!(" (intended: {intended})") };
+                format!("{by} {what}{meant}")
+            }
+            Fault::ManualCommand { service, instance, command, by, .. } => match instance {
+                Some(n) => format!("{by} runs `{command}` on {}-{n}", svc(*service)),
+                None => format!("{by} runs `{command}` on an instance of {}", svc(*service)),
+            },
+            Fault::PathologicalInput { service, endpoint, fraction, crash, .. } => format!(
+                "{:.0}% of {} {} requests carry input that takes a pathological path{}",
+                fraction * 100.0,
+                svc(*service),
+                spec.services[*service].endpoints[*endpoint].name,
+                if *crash { " and crashes the instance" } else { "" }
+            ),
             Fault::CertExpiry { target } => match target {
                 CertTarget::Edge => "our public TLS certificate expires".to_string(),
                 CertTarget::ThirdParty(t) => {
@@ -337,15 +394,6 @@ impl Sim {
                 None => "monitoring goes blind".to_string(),
             },
             Fault::MonitoringLag { lag } => format!("dashboards and alerts lag {lag} behind"),
-        }
-    }
-
-    /// Faults the player's command clears: the scenario's `cleared_by` plus natural fixes.
-    pub(crate) fn clear_by_command(&mut self, kind: crate::sim::model::command::CommandKind) {
-        for idx in 0..self.spec.timeline.len() {
-            if self.timeline.entries[idx].active && self.spec.timeline[idx].cleared_by.contains(&kind) {
-                self.clear_entry(idx, &format!("cleared by {kind:?}"));
-            }
         }
     }
 }

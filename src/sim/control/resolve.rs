@@ -11,7 +11,7 @@ use crate::sim::engine::Sim;
 use crate::sim::kernel::time::{Dur, HOUR};
 use crate::sim::model::command::{Audience, Command, Severity};
 use crate::sim::model::fault::CertTarget;
-use crate::sim::model::spec::Backoff;
+use crate::sim::model::spec::{Backoff, Lane, Tool};
 use crate::sim::resources::instance::InstState;
 
 /// An alert a command can name: one of the scenario's rules or a red herring it fired.
@@ -59,6 +59,7 @@ pub enum ResolvedCommand {
     SetTimeout { service: usize, dep: usize, timeout: Dur },
     SetPoolSize { service: usize, size: u32 },
     SetDeadlines { service: usize, on: bool },
+    SetHealthCheck { service: usize, check: HealthCheckChange },
     RevertConfig { service: usize },
     FlushCache { cache: usize },
     WarmCache { cache: usize },
@@ -66,6 +67,19 @@ pub enum ResolvedCommand {
     RenewCert { target: CertTarget },
     Page { team: usize },
     Hint,
+}
+
+/// What a `SetHealthCheck` changes (`None` keeps the current value); the endpoint is an
+/// index into the service's endpoints.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HealthCheckChange {
+    pub endpoint: Option<usize>,
+    pub lane: Option<Lane>,
+    pub interval: Option<Dur>,
+    pub timeout: Option<Dur>,
+    pub unhealthy_after: Option<u32>,
+    pub healthy_after: Option<u32>,
+    pub enabled: Option<bool>,
 }
 
 /// Why a command was not accepted. `Display` is the message the player reads (and the event
@@ -134,6 +148,12 @@ pub enum Rejection {
     AlreadyPaged(String),
     #[error("no more hints for this scenario")]
     NoMoreHints,
+    #[error("{service} has no endpoint '{name}' (endpoints: {})", .endpoints.join(", "))]
+    NoSuchEndpoint { service: String, name: String, endpoints: Vec<String> },
+    #[error("a health check needs an interval and timeout from 1ms to 1h and thresholds from 1 to 100")]
+    HealthCheckOutOfRange,
+    #[error("{} is not working: it depends on {component}", crate::sim::observe::events::tool_name(*.tool))]
+    ToolDown { tool: Tool, component: String },
 }
 
 impl Sim {
@@ -193,7 +213,10 @@ impl Sim {
             C::Deploy { service, version } => {
                 let s = self.service(service)?;
                 let v = self.spec.version_index(version).ok_or_else(|| Rejection::NoSuchVersion(version.clone()))?;
-                if self.svcs[s].version == v && self.svcs[s].rollout.is_none() {
+                // Deploying the version the service runs is refused, unless an instance runs
+                // another one (a deploy that missed a server).
+                let everywhere = self.live_versions(s).iter().all(|(x, _)| *x == v);
+                if self.svcs[s].version == v && self.svcs[s].rollout.is_none() && everywhere {
                     return Err(Rejection::AlreadyRuns { service: service.clone(), version: version.clone() });
                 }
                 R::Deploy { service: s, version: v }
@@ -274,6 +297,47 @@ impl Sim {
                 R::SetPoolSize { service: s, size: *size }
             }
             C::SetDeadlines { service, on } => R::SetDeadlines { service: self.service(service)?, on: *on },
+            C::SetHealthCheck {
+                service,
+                endpoint,
+                lane,
+                interval,
+                timeout,
+                unhealthy_after,
+                healthy_after,
+                enabled,
+            } => {
+                let s = self.service(service)?;
+                let spec = &self.spec.services[s];
+                let endpoint = match endpoint {
+                    None => None,
+                    Some(name) => {
+                        Some(spec.endpoints[..=spec.health_endpoint].iter().position(|e| &e.name == name).ok_or_else(
+                            || Rejection::NoSuchEndpoint {
+                                service: service.clone(),
+                                name: name.clone(),
+                                endpoints:
+                                    spec.endpoints[..=spec.health_endpoint].iter().map(|e| e.name.clone()).collect(),
+                            },
+                        )?)
+                    }
+                };
+                let time_ok = |d: &Option<Dur>| d.is_none_or(|d| d.0 >= 1_000 && d.0 <= HOUR);
+                let count_ok = |n: &Option<u32>| n.is_none_or(|n| (1..=100).contains(&n));
+                if !(time_ok(interval) && time_ok(timeout) && count_ok(unhealthy_after) && count_ok(healthy_after)) {
+                    return Err(Rejection::HealthCheckOutOfRange);
+                }
+                let check = HealthCheckChange {
+                    endpoint,
+                    lane: *lane,
+                    interval: *interval,
+                    timeout: *timeout,
+                    unhealthy_after: *unhealthy_after,
+                    healthy_after: *healthy_after,
+                    enabled: *enabled,
+                };
+                R::SetHealthCheck { service: s, check }
+            }
             C::RevertConfig { service } => {
                 let s = self.service(service)?;
                 if self.svcs[s].cfg_history.is_empty() {
@@ -282,7 +346,12 @@ impl Sim {
                 R::RevertConfig { service: s }
             }
             C::FlushCache { cache } => R::FlushCache { cache: self.cache(cache)? },
-            C::WarmCache { cache } => R::WarmCache { cache: self.cache(cache)? },
+            C::WarmCache { cache } => {
+                if self.spec.database.is_none() {
+                    return Err(Rejection::NoDatabase);
+                }
+                R::WarmCache { cache: self.cache(cache)? }
+            }
             C::Failover => {
                 if self.spec.database.is_none() {
                     return Err(Rejection::NoDatabase);

@@ -4,7 +4,7 @@
 //! is submitted and rejects it with a reason if they do not resolve.
 
 pub use super::command_kind::CommandKind;
-use super::spec::Backoff;
+use super::spec::{Backoff, Lane};
 use crate::sim::kernel::time::{Dur, SimTime};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -124,6 +124,27 @@ pub enum Command {
         service: String,
         on: bool,
     },
+    /// Change the load balancer's health check of a service: the endpoint it requests
+    /// (`"health"` for the built-in shallow check), whether it waits in the request queue
+    /// (`Shared`) or on its own lane, its interval, timeout and thresholds; or switch it off
+    /// (every ready instance stays in rotation). Fields left out keep their values.
+    SetHealthCheck {
+        service: String,
+        #[serde(default)]
+        endpoint: Option<String>,
+        #[serde(default)]
+        lane: Option<Lane>,
+        #[serde(default)]
+        interval: Option<Dur>,
+        #[serde(default)]
+        timeout: Option<Dur>,
+        #[serde(default)]
+        unhealthy_after: Option<u32>,
+        #[serde(default)]
+        healthy_after: Option<u32>,
+        #[serde(default)]
+        enabled: Option<bool>,
+    },
     /// Put back the service's config as it was before the last push.
     RevertConfig {
         service: String,
@@ -182,6 +203,7 @@ impl Command {
             C::SetTimeout { .. } => K::SetTimeout,
             C::SetPoolSize { .. } => K::SetPoolSize,
             C::SetDeadlines { .. } => K::SetDeadlines,
+            C::SetHealthCheck { .. } => K::SetHealthCheck,
             C::RevertConfig { .. } => K::RevertConfig,
             C::FlushCache { .. } => K::FlushCache,
             C::WarmCache { .. } => K::WarmCache,
@@ -208,6 +230,7 @@ impl Command {
             | C::SetTimeout { service, .. }
             | C::SetPoolSize { service, .. }
             | C::SetDeadlines { service, .. }
+            | C::SetHealthCheck { service, .. }
             | C::RevertConfig { service } => Some(service),
             _ => None,
         }
@@ -251,6 +274,12 @@ impl Command {
             C::SetTimeout { service, dependency, timeout } => format!("{service}→{dependency} timeout {timeout}"),
             C::SetPoolSize { service, size } => format!("{service} pool size {size}"),
             C::SetDeadlines { service, on } => format!("{service} deadline propagation {}", onoff(*on)),
+            C::SetHealthCheck { service, enabled: Some(false), .. } => format!("switch {service}'s health check off"),
+            C::SetHealthCheck { service, endpoint, interval, .. } => format!(
+                "{service} health check{}{}",
+                endpoint.as_ref().map(|e| format!(" → {e}")).unwrap_or_default(),
+                interval.map(|i| format!(" every {i}")).unwrap_or_default()
+            ),
             C::RevertConfig { service } => format!("revert {service}'s last config push"),
             C::FlushCache { cache } => format!("flush cache {cache}"),
             C::WarmCache { cache } => format!("warm cache {cache}"),

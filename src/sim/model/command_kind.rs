@@ -27,6 +27,7 @@ pub enum CommandKind {
     SetTimeout,
     SetPoolSize,
     SetDeadlines,
+    SetHealthCheck,
     RevertConfig,
     FlushCache,
     WarmCache,
@@ -37,7 +38,7 @@ pub enum CommandKind {
 }
 
 impl CommandKind {
-    pub const ALL: [CommandKind; 27] = [
+    pub const ALL: [CommandKind; 28] = [
         CommandKind::Ack,
         CommandKind::Declare,
         CommandKind::StatusUpdate,
@@ -58,6 +59,7 @@ impl CommandKind {
         CommandKind::SetTimeout,
         CommandKind::SetPoolSize,
         CommandKind::SetDeadlines,
+        CommandKind::SetHealthCheck,
         CommandKind::RevertConfig,
         CommandKind::FlushCache,
         CommandKind::WarmCache,
@@ -73,7 +75,7 @@ impl CommandKind {
         match self {
             K::Ack | K::Declare | K::StatusUpdate | K::Resolve | K::Hint | K::Page => Dur::ZERO,
             K::Restart | K::Drain | K::FlushCache | K::PauseRollout | K::ResumeRollout => Dur::from_secs(2),
-            K::SetRateLimit | K::SetShed | K::BlockClient => Dur::from_secs(10),
+            K::SetRateLimit | K::SetShed | K::BlockClient | K::SetHealthCheck => Dur::from_secs(10),
             K::SetFlag | K::Failover => Dur::from_secs(5),
             K::SetBreaker | K::SetRetries | K::SetTimeout | K::SetPoolSize | K::SetDeadlines | K::RevertConfig => {
                 Dur::from_secs(20)
@@ -139,6 +141,7 @@ impl CommandKind {
             K::SetTimeout => "change a call timeout",
             K::SetPoolSize => "change the database pool size",
             K::SetDeadlines => "turn deadline propagation on or off",
+            K::SetHealthCheck => "change a service's health check",
             K::RevertConfig => "revert the last config push",
             K::FlushCache => "empty a cache",
             K::WarmCache => "pre-load a cache from the database",

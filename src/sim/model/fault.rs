@@ -3,6 +3,7 @@
 //! effects are not — they act only through the simulated components.
 
 use super::spec::{Bucket, Target};
+use crate::sim::kernel::dist::Dist;
 use crate::sim::kernel::time::Dur;
 use crate::sim::observe::metric::Component;
 use serde::{Deserialize, Serialize};
@@ -30,6 +31,30 @@ pub enum ConfigChange {
     },
     Deadlines(bool),
     QueueLimit(Option<u32>),
+}
+
+/// How someone else changes a service's capacity.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub enum Capacity {
+    /// Removes this many instances (they are gone: nothing restarts them).
+    Remove(u32),
+    /// Removes this share of the live instances (rounded, at least one).
+    RemoveFraction(f64),
+    /// Adds this many instances (they go through start-up).
+    Add(u32),
+}
+
+/// What a command someone runs by hand on a host does to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ManualEffect {
+    /// Nothing the system notices (a look around, a harmless script).
+    Nothing,
+    /// The process is restarted: in-flight work is dropped, capacity returns after start-up.
+    Restart,
+    /// The process is killed and restarts after the crash back-off.
+    Kill,
+    /// The host is shut down for good: the service runs one instance fewer until scaled.
+    Stop,
 }
 
 /// What a certificate protects.
@@ -116,12 +141,52 @@ pub enum Fault {
     HotKeyExpiry {
         cache: usize,
     },
-    /// Someone else rolls out a version.
+    /// Someone else rolls out a version; the rollout may miss instances (by number) or stop
+    /// after replacing `stop_after` of them (version skew).
     BadDeploy {
         service: usize,
         version: usize,
         batch: u32,
         by: String,
+        miss: Vec<u32>,
+        stop_after: Option<u32>,
+    },
+    /// Someone else flips a feature flag.
+    FlagFlip {
+        flag: usize,
+        on: bool,
+        by: String,
+    },
+    /// Someone else removes or adds instances of a service, perhaps more than they meant to.
+    CapacityChange {
+        service: usize,
+        change: Capacity,
+        by: String,
+        /// What they meant to do, shown with the change.
+        intended: String,
+    },
+    /// Someone runs a command by hand on one instance (by number; `None` = a ready one at
+    /// random).
+    ManualCommand {
+        service: usize,
+        instance: Option<u32>,
+        command: String,
+        effect: ManualEffect,
+        by: String,
+    },
+    /// A share of one endpoint's requests carry input that sends the code down a
+    /// pathological path (a backtracking regex): each costs extra CPU and, with `crash`, kills
+    /// the instance (a poison request). The input travels with the request, so a retry is
+    /// pathological too. With `version` / `flag`, only instances running that version, or only
+    /// while that flag is on, take the path.
+    PathologicalInput {
+        service: usize,
+        endpoint: usize,
+        fraction: f64,
+        cpu: Dist,
+        crash: bool,
+        version: Option<usize>,
+        flag: Option<usize>,
     },
     /// Someone else pushes a config change.
     BadConfig {
@@ -158,6 +223,31 @@ impl Fault {
                 | Fault::HotKeyExpiry { .. }
                 | Fault::BadDeploy { .. }
                 | Fault::BadConfig { .. }
+                | Fault::FlagFlip { .. }
+                | Fault::CapacityChange { .. }
+                | Fault::ManualCommand { .. }
+        )
+    }
+
+    /// Instant faults that stay active until what they changed is put right (their natural
+    /// fix); the other instant faults are over as soon as they happen.
+    pub fn lasts_until_fixed(&self) -> bool {
+        matches!(
+            self,
+            Fault::BadDeploy { .. } | Fault::BadConfig { .. } | Fault::FlagFlip { .. } | Fault::CapacityChange { .. }
+        )
+    }
+
+    /// Someone else's action on the system: what a timeline `change` may be (a harmless one
+    /// shows in the changes list and is not trouble).
+    pub fn is_action(&self) -> bool {
+        matches!(
+            self,
+            Fault::BadDeploy { .. }
+                | Fault::BadConfig { .. }
+                | Fault::FlagFlip { .. }
+                | Fault::CapacityChange { .. }
+                | Fault::ManualCommand { .. }
         )
     }
 
@@ -183,6 +273,10 @@ impl Fault {
             Fault::HotKeyExpiry { .. } => "HotKeyExpiry",
             Fault::BadDeploy { .. } => "BadDeploy",
             Fault::BadConfig { .. } => "BadConfig",
+            Fault::FlagFlip { .. } => "FlagFlip",
+            Fault::CapacityChange { .. } => "CapacityChange",
+            Fault::ManualCommand { .. } => "ManualCommand",
+            Fault::PathologicalInput { .. } => "PathologicalInput",
             Fault::CertExpiry { .. } => "CertExpiry",
             Fault::Partition { .. } => "Partition",
             Fault::MonitoringBlind { .. } => "MonitoringBlind",

@@ -66,6 +66,17 @@ pub enum Condition {
     FaultCleared(usize),
     /// The feature flag with this index is on.
     FlagOn(usize),
+    /// Every live instance of the service (starting, serving, draining or crashed) runs the
+    /// version: a rollout to it has replaced the others.
+    VersionEverywhere {
+        service: usize,
+        version: usize,
+    },
+    /// No live instance of the service runs the version any more.
+    VersionGone {
+        service: usize,
+        version: usize,
+    },
     All(Vec<Condition>),
     Any(Vec<Condition>),
     Not(Box<Condition>),
@@ -83,6 +94,9 @@ pub enum Trigger {
 pub enum Inject {
     /// Hidden trouble: shown to the player only in the debrief.
     Fault(Fault),
+    /// Someone else's action that is not trouble (a deploy by another team, a flag they
+    /// flip): it shows in the changes list with who did it, and no fault starts.
+    Change(Fault),
     /// A person writes to the player (a stakeholder, a colleague).
     Message { from: String, text: String },
     /// A scripted log line.
@@ -98,8 +112,47 @@ pub struct TimelineEntry {
     pub inject: Inject,
     /// A fault lasts this long; `None` = until something clears it.
     pub duration: Option<Dur>,
-    /// Player commands that clear this fault (besides its natural fixes).
-    pub cleared_by: Vec<CommandKind>,
+    /// Player commands that clear this fault (besides its natural fixes), once they have
+    /// taken effect in the simulation.
+    pub cleared_by: Vec<CommandMatch>,
+    /// The fault clears when this holds (checked at every window close).
+    pub clear_when: Option<Condition>,
+}
+
+/// More instances or fewer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Direction {
+    Up,
+    Down,
+}
+
+/// Which player commands clear a fault: a kind, and optionally the parameters the command
+/// must have. Names are compared as written in the command.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CommandMatch {
+    pub kind: CommandKind,
+    /// The command's `service`.
+    pub service: Option<String>,
+    /// The command's other name: a flag, dependency, cache, version, team, alert, client or
+    /// certificate target.
+    pub target: Option<String>,
+    /// `SetFlag(on:)`, `SetBreaker(enabled:)`, `SetDeadlines(on:)`,
+    /// `SetHealthCheck(enabled:)`.
+    pub on: Option<bool>,
+    /// `Scale`: more or fewer instances than the service has when it takes effect.
+    pub direction: Option<Direction>,
+    /// The command's number must be below / above this: instances (`Scale`), the timeout in
+    /// milliseconds (`SetTimeout`), tries (`SetRetries`), the pool size (`SetPoolSize`), the
+    /// fraction (`SetShed`), rps (`SetRateLimit`).
+    pub below: Option<f64>,
+    pub above: Option<f64>,
+}
+
+impl CommandMatch {
+    /// Any command of this kind.
+    pub fn kind(kind: CommandKind) -> Self {
+        CommandMatch { kind, service: None, target: None, on: None, direction: None, below: None, above: None }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -34,6 +34,8 @@ pub struct SimSpec {
     /// Shown one at a time when the player asks for a hint.
     pub hints: Vec<String>,
     pub logs: LogLimits,
+    /// The responders' tools that depend on a component of the system.
+    pub tooling: Vec<ToolDep>,
 }
 
 /// Offered user load: open-loop Poisson arrivals at `base_rps × shape(t) × spikes(t)`.
@@ -111,6 +113,42 @@ pub struct Service {
     pub balance: Balance,
     pub deadline_propagation: bool,
     pub max_instances: u32,
+    /// Instances that start on another version than `version`: (version, how many), taken
+    /// from the last instances.
+    pub skew: Vec<(usize, u32)>,
+    /// Endpoints whose plan a version replaces: requests to `endpoint` on an instance running
+    /// `version` (while its behaviour is active) run the plan of endpoint `plan` (hidden,
+    /// weight 0, after the health endpoint).
+    pub variants: Vec<Variant>,
+    /// Build time before a deploy or rollback the player starts reaches any instance.
+    pub pipeline: Pipeline,
+    /// Threads each instance holds for its peers, under an OS limit.
+    pub peers: Option<PeerThreads>,
+}
+
+/// A version's replacement for one endpoint's plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Variant {
+    pub version: usize,
+    pub endpoint: usize,
+    pub plan: usize,
+}
+
+/// How long a service's deploy pipeline builds before a rollout starts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Pipeline {
+    pub deploy: Dur,
+    pub rollback: Dur,
+}
+
+/// A resource that grows with the fleet (Kinesis, November 2020): each instance holds `base`
+/// threads plus `per_peer` for every other instance of the service that is up; above `limit`
+/// it cannot create the threads it needs and fails every request and health check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct PeerThreads {
+    pub base: u32,
+    pub per_peer: u32,
+    pub limit: u32,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -213,26 +251,31 @@ pub struct RetryBudget {
     pub ratio: f64,
 }
 
-/// Hystrix-style breaker parameters.
+/// Circuit-breaker parameters: Hystrix-style (a time window read at health snapshots) or,
+/// with `window_calls`, resilience4j-style (the last N calls). See `resources/breaker`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct BreakerSpec {
     pub window: Dur,
-    pub buckets: u32,
+    /// How often the health snapshot the decision reads is taken (Hystrix: 500 ms).
+    pub snapshot: Dur,
     pub min_volume: u32,
     pub error_threshold: f64,
     pub open_for: Dur,
     pub half_open_trials: u32,
+    /// A count-based window of the last N calls instead of the time window.
+    pub window_calls: Option<u32>,
 }
 
 impl Default for BreakerSpec {
     fn default() -> Self {
         BreakerSpec {
             window: Dur::from_secs(10),
-            buckets: 10,
+            snapshot: Dur::from_millis(500),
             min_volume: 20,
             error_threshold: 0.5,
             open_for: Dur::from_secs(5),
             half_open_trials: 1,
+            window_calls: None,
         }
     }
 }
@@ -243,9 +286,10 @@ pub struct Pool {
     pub acquire_timeout: Dur,
 }
 
-/// Load-balancer health checks (the check runs the service's health endpoint through the
-/// same queue and workers as real traffic).
-#[derive(Clone, Debug, Serialize)]
+/// Load-balancer health checks. A check runs an endpoint's plan (the hidden health endpoint,
+/// or a named one: a deep check on the home page) either through the same queue and workers
+/// as real traffic (`Lane::Shared`) or on a lane of its own.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Health {
     pub interval: Dur,
     pub timeout: Dur,
@@ -253,6 +297,20 @@ pub struct Health {
     pub healthy_threshold: u32,
     /// A liveness probe: restart the instance after this many consecutive failures.
     pub restart_after: Option<u32>,
+    /// The endpoint whose plan the check runs.
+    pub endpoint: usize,
+    pub lane: Lane,
+    /// A disabled check leaves every ready instance in rotation.
+    pub enabled: bool,
+}
+
+/// Where a health check waits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub enum Lane {
+    /// In the instance's queue, then on one of its workers, like any request.
+    Shared,
+    /// On its own thread: no queue, no worker (it still needs the CPU).
+    Separate,
 }
 
 /// One primary database (an M/M/k server behind a global connection limit).
@@ -304,6 +362,9 @@ pub struct Version {
     pub crash_on_start: bool,
     /// The version's bad behaviour shows only while this flag is on.
     pub requires_flag: Option<usize>,
+    /// The version's calls carry no idempotency keys: retried non-idempotent calls can take
+    /// effect twice.
+    pub drops_idempotency_keys: bool,
     pub note: String,
 }
 
@@ -346,6 +407,43 @@ pub struct Team {
     pub name: String,
     pub arrives_after: Dur,
     pub says: String,
+}
+
+/// One of the responders' tools.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+pub enum Tool {
+    /// Where customers read status updates.
+    StatusPage,
+    /// The pipeline `Deploy` and `Rollback` go through.
+    Deploys,
+    /// Dashboards and alerts.
+    Monitoring,
+    /// The access path every command goes through (VPN, bastion, admin console).
+    Commands,
+}
+
+/// What a tool does while the component it depends on is down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum ToolEffect {
+    /// Commands through it are refused.
+    Rejected,
+    /// Commands through it take this much longer to take effect.
+    Delayed(Dur),
+    /// Monitoring sees nothing.
+    Blind,
+    /// Monitoring lags this far behind.
+    Lag(Dur),
+}
+
+/// A tool that depends on a component, and what happens to it while that component is down.
+#[derive(Clone, Debug, Serialize)]
+pub struct ToolDep {
+    pub tool: Tool,
+    pub depends_on: crate::sim::observe::metric::Component,
+    /// When the component counts as down; `None`: when at least half of its requests failed
+    /// in the last window or (a service) none of its instances is in rotation.
+    pub down_when: Option<super::rules::Condition>,
+    pub effect: ToolEffect,
 }
 
 /// Caps on generated log lines.

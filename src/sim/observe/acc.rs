@@ -2,7 +2,7 @@
 //! counters by outcome class, a latency histogram for successes and one for failures, and
 //! time integrals for levels (busy workers, busy cores) so utilisation is a true time average.
 
-use super::metric::Red;
+use super::metric::{Red, Waits};
 use crate::sim::kernel::hist::Hist;
 use crate::sim::kernel::time::SimTime;
 use crate::sim::model::spec::SimSpec;
@@ -94,11 +94,60 @@ impl Integrator {
         self.level
     }
 
+    /// The area (level·seconds) since the last take, up to `now`, without taking it.
+    pub fn area_until(&self, now: SimTime) -> f64 {
+        self.area + self.level * now.since(self.last).secs_f64()
+    }
+
     /// The area (level·seconds) since the last take.
     pub fn take(&mut self, now: SimTime) -> f64 {
         self.set(now, self.level);
         std::mem::take(&mut self.area)
     }
+}
+
+/// One service's waits in one window: for a worker (the instance queue) and for a pool
+/// connection, and the requests it finished after their caller had given up.
+#[derive(Clone, Debug, Default)]
+pub struct WaitAcc {
+    queue: Hist,
+    pool: Hist,
+    pub abandoned_done: u32,
+}
+
+impl WaitAcc {
+    pub fn queue_wait(&mut self, us: u64) {
+        self.queue.record(us);
+    }
+    pub fn pool_wait(&mut self, us: u64) {
+        self.pool.record(us);
+    }
+
+    /// Empties the accumulator into a `Waits`.
+    pub fn take(&mut self) -> Waits {
+        let ms = |us: f64| (us / 1000.0) as f32;
+        let [q50, q99] = self.queue.quantiles([0.5, 0.99]);
+        let [p50, p99] = self.pool.quantiles([0.5, 0.99]);
+        let w = Waits {
+            queue_p50_ms: ms(q50),
+            queue_p99_ms: ms(q99),
+            pool_p50_ms: ms(p50),
+            pool_p99_ms: ms(p99),
+            pool_acquired: self.pool.count() as u32,
+        };
+        self.queue.clear();
+        self.pool.clear();
+        w
+    }
+}
+
+/// Operations the engine performed, counted so tests can bound the work a run does instead
+/// of timing it.
+#[derive(Clone, Debug, Default)]
+pub struct Work {
+    /// Instances visited by the loops over a service's instances (ticks, windows, rollouts,
+    /// scaling, version counts).
+    pub instance_visits: u64,
 }
 
 /// Whole-run totals, kept for summaries and for the physics tests.
@@ -120,6 +169,8 @@ pub struct Totals {
     pub service_wait: Vec<Hist>,
     /// Per service: time from asking the pool for a connection to getting one.
     pub pool_wait: Vec<Hist>,
+    /// Per service: requests finished after their caller had given up (work nobody awaited).
+    pub abandoned_done: Vec<u64>,
     /// Per service and dependency: attempts made.
     pub dep_attempts: Vec<Vec<u64>>,
     pub dep_duplicates: Vec<Vec<u64>>,
@@ -142,6 +193,7 @@ impl Totals {
             service_in_system: vec![Integrator::default(); n_svc],
             service_wait: vec![Hist::default(); n_svc],
             pool_wait: vec![Hist::default(); n_svc],
+            abandoned_done: vec![0; n_svc],
             dep_attempts: spec.services.iter().map(|s| vec![0; s.deps.len()]).collect(),
             dep_duplicates: spec.services.iter().map(|s| vec![0; s.deps.len()]).collect(),
             third_party_attempts: vec![0; spec.third_parties.len()],

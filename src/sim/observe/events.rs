@@ -19,45 +19,225 @@ pub struct Event {
 /// Who made a change (for the "what changed?" list).
 pub type Actor = String;
 
+/// What ended a fault.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ClearCause {
+    /// Its `for` ran out.
+    Duration,
+    /// A player's command that its `cleared_by` names, once the command had taken effect in
+    /// the simulation (a rollout finished, a cache warm, instances back in rotation).
+    Command { command: Command },
+    /// Its `clear_when` condition held.
+    Condition,
+    /// What it broke was put right: the bad version no longer runs, the setting, flag or
+    /// capacity is back, the certificate renewed, the database failed over.
+    Fixed,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum EventKind {
-    FaultStarted { label: String, fault: String, detail: String },
-    FaultCleared { label: String, why: String },
-    CommandApplied { command: Command, effective_in: Dur, cost: u32 },
-    CommandRejected { command: Command, reason: String },
-    CommandTookEffect { command: Command },
-    AlertPending { alert: String },
-    AlertFiring { alert: String, severity: AlertSeverity, summary: String },
-    AlertResolved { alert: String },
-    AlertAcknowledged { alert: String },
-    DeployStarted { service: String, from: String, to: String, by: Actor },
-    DeployFinished { service: String, version: String },
-    DeployPaused { service: String },
-    DeployResumed { service: String },
-    ConfigChanged { service: String, change: String, by: Actor },
-    FlagChanged { flag: String, on: bool, by: Actor },
-    Scaled { service: String, from: u32, to: u32 },
-    InstanceStarting { service: String, instance: String, version: String },
-    InstanceInRotation { service: String, instance: String },
-    InstanceOutOfRotation { service: String, instance: String, why: String },
-    InstanceCrashed { service: String, instance: String, why: String },
-    InstanceRestarting { service: String, instance: String, after: Dur },
-    InstanceStopped { service: String, instance: String },
-    BreakerOpened { service: String, dependency: String },
-    BreakerHalfOpen { service: String, dependency: String },
-    BreakerClosed { service: String, dependency: String },
-    CacheFlushed { cache: String },
+    FaultStarted {
+        label: String,
+        fault: String,
+        detail: String,
+    },
+    FaultCleared {
+        label: String,
+        why: String,
+        /// `None` only in event logs recorded before causes were.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cause: Option<ClearCause>,
+    },
+    CommandApplied {
+        command: Command,
+        effective_in: Dur,
+        cost: u32,
+    },
+    CommandRejected {
+        command: Command,
+        reason: String,
+    },
+    CommandTookEffect {
+        command: Command,
+    },
+    AlertPending {
+        alert: String,
+    },
+    AlertFiring {
+        alert: String,
+        severity: AlertSeverity,
+        summary: String,
+    },
+    AlertResolved {
+        alert: String,
+    },
+    AlertAcknowledged {
+        alert: String,
+    },
+    DeployStarted {
+        service: String,
+        from: String,
+        to: String,
+        by: Actor,
+    },
+    DeployFinished {
+        service: String,
+        version: String,
+    },
+    /// A finished rollout left instances on other versions (it missed some, or stopped
+    /// partway): `updated` of the `total` live instances run `version`.
+    DeployIncomplete {
+        service: String,
+        version: String,
+        updated: u32,
+        total: u32,
+    },
+    /// A deploy the player started is building in the service's pipeline.
+    BuildStarted {
+        service: String,
+        version: String,
+        by: Actor,
+        takes: Dur,
+    },
+    DeployPaused {
+        service: String,
+    },
+    DeployResumed {
+        service: String,
+    },
+    ConfigChanged {
+        service: String,
+        change: String,
+        by: Actor,
+    },
+    FlagChanged {
+        flag: String,
+        on: bool,
+        by: Actor,
+    },
+    /// Someone else removed or added instances (`intended`: what they meant to do).
+    CapacityChanged {
+        service: String,
+        from: u32,
+        to: u32,
+        by: Actor,
+        intended: String,
+    },
+    /// Someone ran a command by hand on an instance.
+    ManualCommandRun {
+        service: String,
+        instance: String,
+        command: String,
+        by: Actor,
+    },
+    /// Each instance now needs more threads for its peers than the OS allows.
+    ThreadLimitReached {
+        service: String,
+        threads: u32,
+        limit: u32,
+    },
+    /// A tool of the responders stops working, because the component it depends on is down.
+    ToolingDown {
+        tool: crate::sim::model::spec::Tool,
+        component: String,
+    },
+    ToolingUp {
+        tool: crate::sim::model::spec::Tool,
+    },
+    Scaled {
+        service: String,
+        from: u32,
+        to: u32,
+    },
+    InstanceStarting {
+        service: String,
+        instance: String,
+        version: String,
+    },
+    InstanceInRotation {
+        service: String,
+        instance: String,
+    },
+    InstanceOutOfRotation {
+        service: String,
+        instance: String,
+        why: String,
+    },
+    InstanceCrashed {
+        service: String,
+        instance: String,
+        why: String,
+    },
+    InstanceRestarting {
+        service: String,
+        instance: String,
+        after: Dur,
+    },
+    InstanceStopped {
+        service: String,
+        instance: String,
+    },
+    BreakerOpened {
+        service: String,
+        dependency: String,
+    },
+    BreakerHalfOpen {
+        service: String,
+        dependency: String,
+    },
+    BreakerClosed {
+        service: String,
+        dependency: String,
+    },
+    CacheFlushed {
+        cache: String,
+    },
+    /// A warm-up (`WarmCache`) has loaded the working set.
+    CacheWarmed {
+        cache: String,
+    },
     FailoverStarted,
     FailoverFinished,
-    EdgeChanged { change: String },
-    IncidentDeclared { severity: Severity },
-    StatusUpdatePosted { audience: Audience, impact: String, next_update: Dur },
+    EdgeChanged {
+        change: String,
+    },
+    IncidentDeclared {
+        severity: Severity,
+    },
+    StatusUpdatePosted {
+        audience: Audience,
+        impact: String,
+        next_update: Dur,
+    },
     IncidentResolved,
-    Message { from: String, text: String },
-    HintGiven { text: String },
-    TeamArrived { team: String, says: String },
-    ObjectiveMet { objective: String },
-    RunEnded { reason: crate::sim::engine::EndReason },
+    Message {
+        from: String,
+        text: String,
+    },
+    HintGiven {
+        text: String,
+    },
+    TeamArrived {
+        team: String,
+        says: String,
+    },
+    ObjectiveMet {
+        objective: String,
+    },
+    RunEnded {
+        reason: crate::sim::engine::EndReason,
+    },
+}
+
+/// How a tool is named to the player.
+pub fn tool_name(t: crate::sim::model::spec::Tool) -> &'static str {
+    use crate::sim::model::spec::Tool;
+    match t {
+        Tool::StatusPage => "the status page",
+        Tool::Deploys => "the deploy pipeline",
+        Tool::Monitoring => "monitoring",
+        Tool::Commands => "the access path for commands",
+    }
 }
 
 /// What sort of change to the system an event is about.
@@ -68,7 +248,10 @@ pub enum ChangeKind {
     Flag,
     Scale,
     Restart,
-    CacheFlush,
+    /// A command run by hand on a host.
+    Manual,
+    /// A cache flushed or warmed.
+    Cache,
     Failover,
     Edge,
 }
@@ -111,22 +294,31 @@ impl EventKind {
             E::FaultStarted { .. } | E::FaultCleared { .. } => Category::Fault,
             E::CommandApplied { .. } => Category::Command { accepted: true },
             E::CommandRejected { .. } => Category::Command { accepted: false },
-            E::DeployStarted { .. } => Category::Change(ChangeKind::Deploy),
-            E::DeployFinished { .. } | E::DeployPaused { .. } | E::DeployResumed { .. } => {
-                Category::Progress(ChangeKind::Deploy)
-            }
+            E::DeployStarted { .. } | E::BuildStarted { .. } => Category::Change(ChangeKind::Deploy),
+            E::DeployFinished { .. }
+            | E::DeployIncomplete { .. }
+            | E::DeployPaused { .. }
+            | E::DeployResumed { .. } => Category::Progress(ChangeKind::Deploy),
+            E::ManualCommandRun { .. } => Category::Change(ChangeKind::Manual),
             E::ConfigChanged { .. } => Category::Change(ChangeKind::Config),
             E::FlagChanged { .. } => Category::Change(ChangeKind::Flag),
-            E::Scaled { .. } => Category::Change(ChangeKind::Scale),
+            E::Scaled { .. } | E::CapacityChanged { .. } => Category::Change(ChangeKind::Scale),
             E::InstanceRestarting { .. } => Category::Change(ChangeKind::Restart),
-            E::CacheFlushed { .. } => Category::Change(ChangeKind::CacheFlush),
+            E::CacheFlushed { .. } => Category::Change(ChangeKind::Cache),
+            E::CacheWarmed { .. } => Category::Progress(ChangeKind::Cache),
             E::FailoverStarted => Category::Change(ChangeKind::Failover),
             E::FailoverFinished => Category::Progress(ChangeKind::Failover),
             E::EdgeChanged { .. } => Category::Change(ChangeKind::Edge),
             E::AlertFiring { .. } => Category::Alert,
-            E::InstanceCrashed { .. } | E::BreakerOpened { .. } | E::Message { .. } => Category::Signal,
+            E::InstanceCrashed { .. }
+            | E::BreakerOpened { .. }
+            | E::Message { .. }
+            | E::ThreadLimitReached { .. }
+            | E::ToolingDown { .. } => Category::Signal,
             E::TeamArrived { .. } | E::HintGiven { .. } => Category::Help,
-            E::AlertResolved { .. } | E::BreakerClosed { .. } | E::ObjectiveMet { .. } => Category::Recovery,
+            E::AlertResolved { .. } | E::BreakerClosed { .. } | E::ObjectiveMet { .. } | E::ToolingUp { .. } => {
+                Category::Recovery
+            }
             E::IncidentDeclared { .. } | E::StatusUpdatePosted { .. } | E::IncidentResolved => Category::Incident,
             E::RunEnded { .. } => Category::End,
             E::CommandTookEffect { .. }
@@ -144,8 +336,11 @@ impl EventKind {
     pub fn actor(&self) -> Option<&str> {
         match self {
             EventKind::DeployStarted { by, .. }
+            | EventKind::BuildStarted { by, .. }
             | EventKind::ConfigChanged { by, .. }
-            | EventKind::FlagChanged { by, .. } => Some(by),
+            | EventKind::FlagChanged { by, .. }
+            | EventKind::CapacityChanged { by, .. }
+            | EventKind::ManualCommandRun { by, .. } => Some(by),
             _ => None,
         }
     }
@@ -155,7 +350,7 @@ impl EventKind {
         use EventKind as E;
         match self {
             E::FaultStarted { label, detail, .. } => format!("FAULT {label}: {detail}"),
-            E::FaultCleared { label, why } => format!("fault {label} cleared ({why})"),
+            E::FaultCleared { label, why, .. } => format!("fault {label} cleared ({why})"),
             E::CommandApplied { command, effective_in, .. } => {
                 if effective_in.0 == 0 {
                     format!("you: {}", command.label())
@@ -173,6 +368,12 @@ impl EventKind {
             E::DeployFinished { service, version } => {
                 format!("deploy of {service} {version} finished")
             }
+            E::DeployIncomplete { service, version, updated, total } => {
+                format!("{service}: only {updated} of {total} instances run {version} after the deploy")
+            }
+            E::BuildStarted { service, version, by, takes } => {
+                format!("build of {service} {version} by {by} (the pipeline takes {takes})")
+            }
             E::DeployPaused { service } => format!("rollout of {service} paused"),
             E::DeployResumed { service } => format!("rollout of {service} resumed"),
             E::ConfigChanged { service, change, by } => format!("config {service}: {change} by {by}"),
@@ -180,6 +381,18 @@ impl EventKind {
                 format!("flag {flag} {} by {by}", if *on { "on" } else { "off" })
             }
             E::Scaled { service, from, to } => format!("scale {service} {from} → {to}"),
+            E::CapacityChanged { service, from, to, by, intended } => {
+                let meant = if intended.is_empty() { String::new() } else { format!(" (intended: {intended})") };
+                format!("capacity {service} {from} → {to} by {by}{meant}")
+            }
+            E::ManualCommandRun { instance, command, by, .. } => format!("{by} ran `{command}` on {instance}"),
+            E::ThreadLimitReached { service, threads, limit } => {
+                format!("{service}: {threads} threads per instance, over the OS limit of {limit}")
+            }
+            E::ToolingDown { tool, component } => {
+                format!("{} is not working: it depends on {component}", tool_name(*tool))
+            }
+            E::ToolingUp { tool } => format!("{} works again", tool_name(*tool)),
             E::InstanceStarting { instance, version, .. } => format!("{instance} starting ({version})"),
             E::InstanceInRotation { instance, .. } => format!("{instance} healthy, in rotation"),
             E::InstanceOutOfRotation { instance, why, .. } => {
@@ -192,6 +405,7 @@ impl EventKind {
             E::BreakerHalfOpen { service, dependency } => format!("breaker {service}→{dependency} half-open"),
             E::BreakerClosed { service, dependency } => format!("breaker {service}→{dependency} closed"),
             E::CacheFlushed { cache } => format!("cache {cache} flushed"),
+            E::CacheWarmed { cache } => format!("cache {cache} warmed up"),
             E::FailoverStarted => "database failover started".to_string(),
             E::FailoverFinished => "database failover finished: replica promoted".to_string(),
             E::EdgeChanged { change } => format!("edge: {change}"),

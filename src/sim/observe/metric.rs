@@ -77,6 +77,32 @@ pub struct ServiceStats {
     pub instances: InstanceCounts,
     /// (version name, live instances running it).
     pub versions: Vec<(String, u32)>,
+    pub waits: Waits,
+    /// Requests in the service (queued or running), time-averaged over the window: Little's L.
+    pub in_system: f32,
+    /// Requests queued or running at the window's end whose caller has already given up
+    /// (the instance queue has no timeout, so they wait on).
+    pub abandoned: u32,
+    /// Requests finished in the window after their caller had given up.
+    pub abandoned_done: u32,
+    /// Requests that took a pathological path (`PathologicalInput`) in the window.
+    pub pathological: u32,
+    /// Failed health checks in the window.
+    pub health_failures: u32,
+    /// Threads each instance holds for its peers, at the window's end (0 without `peers`).
+    pub threads: u32,
+}
+
+/// Waits inside one service in one window, of the requests that got what they waited for:
+/// a worker (queue) and a pool connection, milliseconds.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Waits {
+    pub queue_p50_ms: f32,
+    pub queue_p99_ms: f32,
+    pub pool_p50_ms: f32,
+    pub pool_p99_ms: f32,
+    /// Connections handed out (the count behind the pool percentiles).
+    pub pool_acquired: u32,
 }
 
 /// One service's calls to one dependency.
@@ -102,6 +128,8 @@ pub struct DbStats {
     pub connections: u32,
     pub max_connections: u32,
     pub up: bool,
+    /// Connections in use over all pools, time-averaged over the window.
+    pub conns_busy: f32,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -148,6 +176,8 @@ pub struct Window {
     pub blind: Vec<Component>,
     /// Monitoring delay in whole seconds (what the dashboards lag behind).
     pub lag_s: u32,
+    /// The responders' tools that were down at the window's end.
+    pub tools_down: Vec<crate::sim::model::spec::Tool>,
 }
 
 /// A component of the service map.
@@ -196,6 +226,20 @@ pub enum Metric {
     BurnRate1h,
     BurnRate5m,
     BudgetLeft,
+    /// p99 of the wait for a worker / a pool connection, ms.
+    QueueWaitP99,
+    PoolWaitP99,
+    /// Requests queued or running whose caller has given up.
+    Abandoned,
+    /// Requests in the system, time-averaged over the window.
+    InSystem,
+    /// Requests that took a pathological path.
+    Pathological,
+    HealthFailures,
+    /// Threads per instance for its peers.
+    Threads,
+    /// Distinct versions the service's live instances run (above 1: version skew).
+    Versions,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -282,6 +326,15 @@ impl Window {
             M::BurnRate1h => f64::from(self.slo.burn_1h),
             M::BurnRate5m => f64::from(self.slo.burn_5m),
             M::BudgetLeft => self.slo.budget_left,
+            M::QueueWaitP99 => f64::from(svc?.waits.queue_p99_ms),
+            M::PoolWaitP99 if svc?.waits.pool_acquired == 0 => return None,
+            M::PoolWaitP99 => f64::from(svc?.waits.pool_p99_ms),
+            M::Abandoned => f64::from(svc?.abandoned),
+            M::InSystem => f64::from(svc?.in_system),
+            M::Pathological => f64::from(svc?.pathological),
+            M::HealthFailures => f64::from(svc?.health_failures),
+            M::Threads => f64::from(svc?.threads),
+            M::Versions => svc?.versions.len() as f64,
         })
     }
 
@@ -338,7 +391,7 @@ impl Metric {
         use Metric as M;
         match self {
             M::Rps => "rps",
-            M::P50 | M::P90 | M::P99 | M::P999 => "ms",
+            M::P50 | M::P90 | M::P99 | M::P999 | M::QueueWaitP99 | M::PoolWaitP99 => "ms",
             M::ErrorRate | M::WorkerUtil | M::CpuUtil | M::Memory | M::DbLoad | M::HitRatio | M::BudgetLeft => "%",
             M::BurnRate1h | M::BurnRate5m | M::AttemptsPerRequest => "x",
             _ => "",

@@ -55,13 +55,20 @@ pub struct ServiceConfigView {
     pub deps: Vec<DepConfigView>,
     pub desired: u32,
     pub version: String,
+    /// A rollout or pipeline build under way.
     pub rollout: Option<String>,
+    /// The health check, when it differs from the scenario's.
+    pub health: Option<String>,
+    /// (threads per instance, OS limit) with `peers`.
+    pub threads: Option<(u32, u32)>,
 }
 
 impl Sim {
     pub fn instances(&self, s: usize) -> Vec<InstanceView> {
-        (0..self.svcs[s].insts.len())
-            .filter(|&i| self.svcs[s].insts[i].state != InstState::Stopped)
+        self.svcs[s]
+            .alive
+            .iter()
+            .map(|&i| i as usize)
             .map(|i| {
                 let x = &self.svcs[s].insts[i];
                 InstanceView {
@@ -151,14 +158,22 @@ impl Sim {
                 .collect(),
             desired: svc.desired,
             version: self.spec.versions[svc.version].name.clone(),
-            rollout: svc.rollout.as_ref().map(|r| {
-                format!(
-                    "rolling to {} by {}{}",
-                    self.spec.versions[r.to].name,
-                    r.by,
-                    if r.paused { " (paused)" } else { "" }
-                )
-            }),
+            rollout: svc
+                .rollout
+                .as_ref()
+                .map(|r| {
+                    format!(
+                        "rolling to {} by {}{}",
+                        self.spec.versions[r.to].name,
+                        r.by,
+                        if r.paused { " (paused)" } else { "" }
+                    )
+                })
+                .or_else(|| {
+                    svc.building.as_ref().map(|b| format!("building {} in the pipeline", self.spec.versions[b.to].name))
+                }),
+            health: (svc.cfg.health != self.spec.services[s].health).then(|| self.describe_health(s, &svc.cfg.health)),
+            threads: self.spec.services[s].peers.map(|p| (svc.peer_threads, p.limit)),
         }
     }
 

@@ -33,10 +33,13 @@ impl Sim {
         e.blocked_count = 0;
         e.duplicates = 0;
 
+        let abandoned = self.abandoned_now();
         let mut services = Vec::with_capacity(self.svcs.len());
         let mut deps = Vec::with_capacity(self.svcs.len());
-        for s in 0..self.svcs.len() {
-            services.push(self.service_stats(s, secs));
+        for (s, abandoned) in abandoned.into_iter().enumerate() {
+            let mut stats = self.service_stats(s, secs);
+            stats.abandoned = abandoned;
+            services.push(stats);
             let svc = &mut self.svcs[s];
             let mut row = Vec::with_capacity(svc.deps.len());
             for dep in &mut svc.deps {
@@ -60,6 +63,8 @@ impl Sim {
             }
             deps.push(row);
         }
+        let conns_area = self.rec.totals.conns_busy.area_until(now);
+        let conns_busy = ((conns_area - std::mem::replace(&mut self.db.conns_busy_area, conns_area)) / secs) as f32;
         let db = self.spec.database.as_ref().map(|spec| DbStats {
             red: self.db.red.take(),
             load: (self.db.busy_int.take(now) / (f64::from(spec.cores) * secs)) as f32,
@@ -67,6 +72,7 @@ impl Sim {
             connections: self.db.conns,
             max_connections: spec.max_connections,
             up: self.db.down == 0 && !self.db.failing_over,
+            conns_busy,
         });
         let caches = self
             .caches
@@ -116,7 +122,21 @@ impl Sim {
         }
         blind.sort_unstable();
         blind.dedup();
-        self.rec.windows.push(Window { t, edge, services, deps, db, caches, third_parties, slo, blind, lag_s });
+        let tools_down =
+            self.spec.tooling.iter().zip(&self.tooling.down).filter(|(_, down)| **down).map(|(t, _)| t.tool).collect();
+        self.rec.windows.push(Window {
+            t,
+            edge,
+            services,
+            deps,
+            db,
+            caches,
+            third_parties,
+            slo,
+            blind,
+            lag_s,
+            tools_down,
+        });
         self.rec.logs.close_window(now);
     }
 
@@ -125,15 +145,26 @@ impl Sim {
         let spec = &self.spec.services[s];
         let versions: Vec<(String, u32)> =
             self.live_versions(s).into_iter().map(|(v, n)| (self.spec.versions[v].name.clone(), n)).collect();
-        let mem_max = (0..self.svcs[s].insts.len())
+        let mem_max = self.svcs[s]
+            .alive
+            .iter()
+            .map(|&i| i as usize)
             .filter(|&i| matches!(self.svcs[s].insts[i].state, InstState::Ready | InstState::Draining))
             .map(|i| self.memory_fraction(s, i))
             .fold(0.0, f64::max);
         let svc = &mut self.svcs[s];
+        // The live instances, and those stopped during this window (their utilisation
+        // integrals still hold part of it), in index order as the sums always took them.
+        let mut visit = svc.alive.clone();
+        visit.append(&mut svc.stopped_in_window);
+        visit.sort_unstable();
+        visit.dedup();
+        self.rec.work.instance_visits += 2 * visit.len() as u64;
         let mut counts = InstanceCounts::default();
         let (mut busy_area, mut cpu_area, mut serving) = (0.0, 0.0, 0u32);
         let (mut in_flight, mut queue, mut pool_busy, mut pool_waiting, mut pool_open) = (0, 0, 0, 0, 0);
-        for x in &mut svc.insts {
+        for &i in &visit {
+            let x = &mut svc.insts[i as usize];
             busy_area += x.busy_int.take(now);
             cpu_area += x.cpu_int.take(now);
             match x.state {
@@ -156,6 +187,8 @@ impl Sim {
             }
         }
         let denom = f64::from(serving.max(1)) * secs;
+        let area = self.rec.totals.service_in_system[s].area_until(now);
+        let in_system = ((area - std::mem::replace(&mut svc.acc.in_system_area, area)) / secs) as f32;
         let stats = ServiceStats {
             red: svc.acc.red.take(),
             in_flight: in_flight + queue,
@@ -170,10 +203,33 @@ impl Sim {
             pool_open,
             instances: counts,
             versions,
+            waits: svc.acc.waits.take(),
+            in_system,
+            abandoned: 0,
+            abandoned_done: std::mem::take(&mut svc.acc.waits.abandoned_done),
+            pathological: std::mem::take(&mut svc.acc.pathological),
+            health_failures: std::mem::take(&mut svc.acc.health_failures),
+            threads: svc.peer_threads,
         };
         svc.acc.queue_max = 0;
         svc.acc.pool_timeouts = 0;
         stats
+    }
+
+    /// Per service: requests queued or running whose caller has given up (an attempt that is
+    /// resolved or gone). Health checks are left out, as in every request metric.
+    fn abandoned_now(&self) -> Vec<u32> {
+        let mut out = vec![0u32; self.svcs.len()];
+        for k in self.jobs.keys() {
+            let Some(job) = self.jobs.get(k) else { continue };
+            let s = job.svc as usize;
+            if job.endpoint as usize != self.spec.services[s].health_endpoint
+                && self.attempts.get(job.att).is_none_or(|a| a.resolved)
+            {
+                out[s] += 1;
+            }
+        }
+        out
     }
 
     /// SLO events of this window, burn rates and the budget left.

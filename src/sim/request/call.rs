@@ -58,6 +58,9 @@ pub(crate) struct Call {
     pub counts_duplicates: bool,
     /// Nesting depth in the request tree (for trace indentation).
     pub depth: u8,
+    /// The request carries pathological input: 1 + the timeline entry of the
+    /// `PathologicalInput` fault it came from (0 = ordinary input). Its tries all carry it.
+    pub patho: u16,
 }
 
 /// Where a try is being served.
@@ -126,7 +129,7 @@ impl Sim {
         let mut timeout = match site {
             Site::Client => self.client.policy.timeout,
             Site::Dep { svc, dep } => self.svcs[svc as usize].deps[dep as usize].cfg.policy.timeout,
-            Site::Health { svc } => self.spec.services[svc as usize].health.timeout,
+            Site::Health { svc } => self.svcs[svc as usize].cfg.health.timeout,
         };
         if deadline != SimTime::NEVER {
             timeout = timeout.min(deadline.since(now));

@@ -8,7 +8,7 @@ use super::outcome::{Outcome, Reason};
 use crate::sim::engine::{Ev, Sim};
 use crate::sim::kernel::slab::Key;
 use crate::sim::kernel::time::{Dur, SimTime};
-use crate::sim::model::spec::{Step, Target};
+use crate::sim::model::spec::{Lane, Step, Target};
 use crate::sim::observe::logs::Level;
 use crate::sim::resources::instance::InstState;
 
@@ -16,6 +16,9 @@ use crate::sim::resources::instance::InstState;
 const GC_KNEE: f64 = 0.7;
 
 /// A request being served by one instance.
+// Four independent facts about one request (running, in a CPU step, waiting for a hot key,
+// a health check); a bit set would only hide them.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Clone, Debug)]
 pub(crate) struct Job {
     pub svc: u16,
@@ -35,6 +38,10 @@ pub(crate) struct Job {
     pub trace: u32,
     pub span_start: SimTime,
     pub depth: u8,
+    /// A load balancer's health check (kept out of the request metrics).
+    pub health: bool,
+    /// The pathological path still to run before the plan (see `request/patho`).
+    pub patho: u16,
 }
 
 impl Sim {
@@ -48,23 +55,39 @@ impl Sim {
         let Some(call) = self.calls.get(ck) else {
             return;
         };
-        let (endpoint, trace, depth) = (call.endpoint, call.trace, call.depth);
+        let (endpoint, trace, depth, patho) = (call.endpoint, call.trace, call.depth, call.patho);
+        let health = matches!(call.site, Site::Health { .. });
         let svc = &self.svcs[s];
         if svc.faults.outage > 0 {
             return self.attempt_done(ak, Err(Reason::ServiceDown));
         }
-        if svc.faults.error_rate > 0.0 && self.rng.service.chance(svc.faults.error_rate) {
-            return self.attempt_done(ak, Err(Reason::Injected));
+        let refused = if svc.faults.error_rate > 0.0 && self.rng.service.chance(svc.faults.error_rate) {
+            Some(Reason::Injected)
+        } else if svc.over_thread_limit {
+            Some(Reason::ThreadLimit)
+        } else {
+            None
+        };
+        if let Some(reason) = refused {
+            // The instance answered 500 at once: its own metrics count the request (a failing
+            // fleet must not look idle); health checks stay out of them as always.
+            if !health {
+                let red = &mut self.svcs[s].acc.red;
+                red.arrive();
+                red.finish(Err(reason), 0);
+            }
+            return self.attempt_done(ak, Err(reason));
         }
         let inst = &svc.insts[i];
         if !matches!(inst.state, InstState::Ready | InstState::Draining) {
             return self.attempt_done(ak, Err(Reason::ConnectionReset));
         }
-        let endpoint = if matches!(call.site, Site::Health { .. }) {
-            self.spec.services[s].health_endpoint as u16
-        } else {
-            endpoint
-        };
+        let endpoint = if health { svc.cfg.health.endpoint as u16 } else { endpoint };
+        let endpoint = if self.spec.services[s].variants.is_empty() { endpoint } else { self.variant(s, i, endpoint) };
+        let patho = if patho == 0 { 0 } else { self.patho_applies(s, i, patho) };
+        let svc = &self.svcs[s];
+        let inst = &svc.insts[i];
+        let separate_lane = health && svc.cfg.health.lane == Lane::Separate;
         let deadline = if svc.cfg.deadlines { deadline_if_propagated } else { SimTime::NEVER };
         let job = Job {
             svc: s as u16,
@@ -83,6 +106,8 @@ impl Sim {
             trace,
             span_start: now,
             depth: depth + 1,
+            health,
+            patho,
         };
         let jk = self.jobs.insert(job);
         if let Some(a) = self.attempts.get_mut(ak) {
@@ -91,6 +116,10 @@ impl Sim {
         self.svcs[s].acc.red.arrive();
         self.rec.totals.service_arrivals[s] += 1;
         self.rec.totals.service_in_system[s].add(now, 1.0);
+        if separate_lane {
+            // The check's own thread: no queue, no worker.
+            return self.job_begin(jk);
+        }
         let workers = self.spec.services[s].workers;
         let limit = self.svcs[s].cfg.queue_limit;
         let inst = &mut self.svcs[s].insts[i];
@@ -140,17 +169,19 @@ impl Sim {
             job.running = true;
             let (arrived, trace, depth) = (job.arrived, job.trace, job.depth);
             inst.take_worker(self.now);
-            self.rec.totals.service_wait[s].record(self.now.since(arrived).0);
+            let wait = self.now.since(arrived).0;
+            self.rec.totals.service_wait[s].record(wait);
+            self.svcs[s].acc.waits.queue_wait(wait);
             if trace != 0 {
                 let label = format!("{}-{} queue", self.spec.services[s].name, self.svcs[s].insts[i].num);
                 self.rec.traces.span(trace, depth, label, arrived, self.now, true);
             }
-            self.job_continue(jk);
+            self.job_begin(jk);
         }
     }
 
     /// Runs the job's plan from its program counter until it must wait or is done.
-    fn job_continue(&mut self, jk: Key) {
+    pub(crate) fn job_continue(&mut self, jk: Key) {
         loop {
             let Some(job) = self.jobs.get(jk) else { return };
             let (s, e, pc, i) = (job.svc as usize, job.endpoint as usize, job.pc as usize, job.inst as usize);
@@ -215,11 +246,16 @@ impl Sim {
 
     fn start_dep_call(&mut self, jk: Key, s: usize, dep: usize, queries: u32, from: (u16, u16, u16)) {
         let Some(job) = self.jobs.get(jk) else { return };
-        let (deadline, trace, depth) = (job.deadline, job.trace, job.depth);
-        let endpoint = match self.spec.services[s].deps[dep].target {
-            Target::Service(t) => self.pick_endpoint(t) as u16,
-            _ => 0,
+        let (deadline, trace, depth, inst) = (job.deadline, job.trace, job.depth, job.inst as usize);
+        let (endpoint, patho) = match self.spec.services[s].deps[dep].target {
+            Target::Service(t) => {
+                let e = self.pick_endpoint(t);
+                (e as u16, self.draw_patho(t, e))
+            }
+            _ => (0, 0),
         };
+        // A version that drops idempotency keys makes every retried try count.
+        let keyless = self.active_version(s, inst).is_some_and(|v| v.drops_idempotency_keys);
         let policy = &self.svcs[s].deps[dep].cfg.policy;
         let call = Call {
             origin: Origin::Job(jk),
@@ -236,8 +272,9 @@ impl Sim {
             queries,
             from,
             client: 0,
-            counts_duplicates: !policy.idempotent && !policy.idempotency_key,
+            counts_duplicates: !policy.idempotent && (!policy.idempotency_key || keyless),
             depth,
+            patho,
         };
         self.svcs[s].deps[dep].acc.calls += 1;
         let ck = self.calls.insert(call);
@@ -249,6 +286,9 @@ impl Sim {
             return;
         };
         let (s, i) = (job.svc as usize, job.inst as usize);
+        if job.patho != 0 {
+            return self.patho_done(jk);
+        }
         if job.in_cpu {
             job.in_cpu = false;
             let (trace, depth, start) = (job.trace, job.depth, job.span_start);
@@ -302,7 +342,13 @@ impl Sim {
             }
         }
         self.rec.totals.service_in_system[s].add(now, -1.0);
-        let is_health = job.endpoint as usize == self.spec.services[s].health_endpoint;
+        let is_health = job.health;
+        if !is_health && job.running && self.attempts.get(job.att).is_none_or(|a| a.resolved) {
+            // Served for nobody: the caller timed out while this request waited or ran. (A job
+            // skipped at its deadline, or killed with its instance, did no such work.)
+            self.svcs[s].acc.waits.abandoned_done += 1;
+            self.rec.totals.abandoned_done[s] += 1;
+        }
         if !is_health {
             self.svcs[s].acc.red.finish(outcome, latency);
             if outcome.is_ok() {
@@ -345,7 +391,7 @@ impl Sim {
     }
 
     /// Stretch of CPU work: version and flag latency factors, GC pressure, CPU contention.
-    fn cpu_factor(&self, s: usize, i: usize, e: usize) -> f64 {
+    pub(crate) fn cpu_factor(&self, s: usize, i: usize, e: usize) -> f64 {
         let mut f = self.active_version(s, i).map_or(1.0, |v| v.latency_factor);
         f *= self.flag_effects(s, e).map(|x| x.latency_factor).product::<f64>();
         let mem = self.memory_fraction(s, i);

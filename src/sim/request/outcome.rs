@@ -45,6 +45,8 @@ pub enum Reason {
     Blocked,
     TlsHandshake,
     ServiceDown,
+    /// The instance cannot create the threads it needs (an OS limit).
+    ThreadLimit,
 }
 
 impl Reason {
@@ -80,6 +82,7 @@ impl Reason {
             Reason::Blocked => "403 Forbidden: client blocked",
             Reason::TlsHandshake => "TLS handshake failed: certificate has expired",
             Reason::ServiceDown => "503 Service Unavailable",
+            Reason::ThreadLimit => "500 cannot create native thread: resource temporarily unavailable",
         }
     }
 }

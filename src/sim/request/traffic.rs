@@ -241,6 +241,7 @@ impl Sim {
             self.edge.users += 1;
             self.rec.totals.users += 1;
         }
+        let patho = self.draw_patho(entry, endpoint);
         let policy = &self.client.policy;
         let call = Call {
             origin: Origin::User,
@@ -259,6 +260,7 @@ impl Sim {
             client,
             counts_duplicates: !policy.idempotent && !policy.idempotency_key,
             depth: 0,
+            patho,
         };
         let ck = self.calls.insert(call);
         self.send_attempt(ck);

@@ -5,11 +5,7 @@
 
 use crate::sim::engine::{Ev, Sim};
 use crate::sim::kernel::slab::Key;
-use crate::sim::kernel::time::SimTime;
 use crate::sim::model::spec::Step;
-
-/// A warm-up pre-loads the whole working set in this long.
-pub(crate) const WARM_UP_SECS: f64 = 60.0;
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct CacheState {
@@ -17,7 +13,8 @@ pub(crate) struct CacheState {
     pub hot_present: bool,
     pub hot_filling: u32,
     pub hot_waiters: Vec<Key>,
-    pub warming_until: SimTime,
+    /// A warm-up in progress (`WarmCache`).
+    pub warm_up: Option<super::warm::WarmUp>,
     pub hits: u32,
     pub misses: u32,
     pub stampede_max: u32,
@@ -115,20 +112,12 @@ impl Sim {
         }
     }
 
-    /// Per tick: TTL expiry thins the cache; a warm-up fills it.
+    /// Per tick: TTL expiry thins the cache (warm-ups fill it as their queries are answered).
     pub(crate) fn cache_tick(&mut self, dt_s: f64) {
         for (c, st) in self.caches.iter_mut().enumerate() {
             if let Some(ttl) = self.spec.caches[c].ttl {
                 st.warmth *= (-dt_s / ttl.secs_f64().max(1e-3)).exp();
             }
-            if self.now < st.warming_until {
-                st.warmth = (st.warmth + dt_s / WARM_UP_SECS).min(1.0);
-            }
         }
-    }
-
-    /// Whether any cache is warming (its loader adds database load).
-    pub(crate) fn any_cache_warming(&self) -> bool {
-        self.caches.iter().any(|c| self.now < c.warming_until)
     }
 }

@@ -45,8 +45,8 @@ pub(crate) struct DbState {
     pub extra: Dur,
     pub busy_int: Integrator,
     pub red: RedAcc,
-    /// Background (cache warm-up) queries owed, fractional.
-    pub bg_query_acc: f64,
+    /// ∫ busy connections dt, as of the last window close.
+    pub conns_busy_area: f64,
 }
 
 impl Sim {
@@ -93,6 +93,7 @@ impl Sim {
             return;
         }
         self.rec.totals.pool_wait[s].record(0);
+        self.svcs[s].acc.waits.pool_wait(0);
         self.rec.totals.conns_busy.add(now, 1.0);
         self.db_query(ak);
     }
@@ -165,8 +166,10 @@ impl Sim {
             }
         }
         if background {
-            self.db.red.finish(Ok(()), 0);
-            return;
+            // A warm-up loader's query: `ak.idx` is the cache it loads.
+            let ok = !(self.db.error_rate > 0.0 && self.rng.deps.chance(self.db.error_rate));
+            self.db.red.finish(if ok { Ok(()) } else { Err(Reason::DbError) }, 0);
+            return self.loader_query_done(ak.idx as usize, ok);
         }
         let Some(att) = self.attempts.get_mut(ak) else {
             return;
@@ -240,6 +243,7 @@ impl Sim {
             pool.waiting -= 1;
             let asked = wa.pool_asked;
             self.rec.totals.pool_wait[s].record(now.since(asked).0);
+            self.svcs[s].acc.waits.pool_wait(now.since(asked).0);
             self.rec.totals.conns_busy.add(now, 1.0);
             if let Some(c) = self.calls.get(wa.call)
                 && c.trace != 0
@@ -287,7 +291,19 @@ impl Sim {
         self.db.conns = self.db.conns.saturating_sub(pool.open);
     }
 
-    /// Per tick: leaking pools lose connections; warming caches add background queries.
+    /// Sends a query that no request waits for (a warm-up loader's): it queues for a core like
+    /// any other.
+    pub(crate) fn submit_background_query(&mut self, key: Key) {
+        let cores = self.spec.database.as_ref().map_or(1, |d| d.cores);
+        self.db.red.arrive();
+        if self.db.busy < cores {
+            self.start_query(key, true);
+        } else {
+            self.db.queue.push_back((key, true));
+        }
+    }
+
+    /// Per tick: leaking pools lose connections; stalled warm-up loaders start again.
     pub(crate) fn db_tick(&mut self, dt_s: f64) {
         for svc in &mut self.svcs {
             if svc.faults.conn_leak_per_s > 0.0 {
@@ -296,23 +312,7 @@ impl Sim {
                 }
             }
         }
-        if self.any_cache_warming()
-            && let Some(spec) = self.spec.database.as_ref()
-        {
-            // The loader uses a fifth of the database's capacity while it runs.
-            let rate = 0.2 * f64::from(spec.cores) / (spec.query.mean_us() / 1e6).max(1e-6);
-            self.db.bg_query_acc += rate * dt_s;
-            let cores = spec.cores;
-            while self.db.bg_query_acc >= 1.0 {
-                self.db.bg_query_acc -= 1.0;
-                self.db.red.arrive();
-                if self.db.busy < cores {
-                    self.start_query(Key::default(), true);
-                } else {
-                    self.db.queue.push_back((Key::default(), true));
-                }
-            }
-        }
+        self.loader_tick();
     }
 
     fn log_db_conn_refused(&mut self, s: usize, i: usize) {

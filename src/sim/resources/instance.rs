@@ -158,10 +158,12 @@ impl Sim {
 
     /// Adds a new instance running `version`; it becomes ready after the start-up time.
     pub(crate) fn add_instance(&mut self, s: usize, version: usize) -> usize {
-        let num = self.svcs[s].insts.iter().map(|x| x.num).max().unwrap_or(0) + 1;
-        let inst = Inst::new(num, version, InstState::Starting, self.now);
-        self.svcs[s].insts.push(inst);
-        let i = self.svcs[s].insts.len() - 1;
+        let svc = &mut self.svcs[s];
+        let num = svc.next_num;
+        svc.next_num += 1;
+        svc.insts.push(Inst::new(num, version, InstState::Starting, self.now));
+        let i = svc.insts.len() - 1;
+        svc.alive.push(i as u32);
         self.begin_start(s, i);
         i
     }
@@ -175,6 +177,7 @@ impl Sim {
         inst.leaked_mb = 0.0;
         let (life, version) = (inst.life, inst.version);
         self.q.push(self.now + startup, Ev::StartupDone { svc: s as u16, inst: i as u32, life });
+        self.recount_peers(s);
         let (service, instance) = (self.spec.services[s].name.clone(), self.inst_name(s, i));
         let version = self.spec.versions[version].name.clone();
         self.emit(false, EventKind::InstanceStarting { service, instance, version });
@@ -252,6 +255,7 @@ impl Sim {
             EventKind::InstanceCrashed { service: service.clone(), instance: instance.clone(), why: why.to_string() },
         );
         self.emit(false, EventKind::InstanceRestarting { service, instance, after });
+        self.recount_peers(s);
         self.rollout_step(s);
     }
 
@@ -273,6 +277,15 @@ impl Sim {
         let (service, instance) = (self.spec.services[s].name.clone(), self.inst_name(s, i));
         self.emit(false, EventKind::InstanceRestarting { service, instance, after: Dur::ZERO });
         self.begin_start(s, i);
+    }
+
+    /// The player restarts an instance: a new process (Kubernetes: a new pod), so its
+    /// crash-loop back-off starts again from zero. A liveness probe's restart does not reset it.
+    pub(crate) fn restart_by_player(&mut self, s: usize, i: usize) {
+        if self.svcs[s].insts[i].live() {
+            self.svcs[s].insts[i].restarts = 0;
+            self.restart_instance(s, i, "restarted by you");
+        }
     }
 
     /// Out of rotation; stops once idle (or after the drain timeout).
@@ -314,6 +327,12 @@ impl Sim {
         self.kill_jobs(s, i);
         self.close_pool(s, i);
         self.svcs[s].insts[i].state = InstState::Stopped;
+        let svc = &mut self.svcs[s];
+        if let Ok(k) = svc.alive.binary_search(&(i as u32)) {
+            svc.alive.remove(k);
+        }
+        svc.stopped_in_window.push(i as u32);
+        self.recount_peers(s);
         let (service, instance) = (self.spec.services[s].name.clone(), self.inst_name(s, i));
         self.emit(false, EventKind::InstanceStopped { service, instance });
         // The last instance of a bad version may be the one that just stopped.
@@ -335,7 +354,9 @@ impl Sim {
         let dt = TICK.secs_f64();
         for s in 0..self.svcs.len() {
             let fault_leak = self.svcs[s].faults.leak_mb_s;
-            for i in 0..self.svcs[s].insts.len() {
+            let alive = self.svcs[s].alive.clone();
+            self.rec.work.instance_visits += alive.len() as u64;
+            for i in alive.into_iter().map(|i| i as usize) {
                 let inst = &self.svcs[s].insts[i];
                 if !matches!(inst.state, InstState::Ready | InstState::Draining) {
                     continue;

@@ -54,7 +54,8 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
         }
         Overlay::Actions { items, cursor, title } => {
             let mut lines = Vec::new();
-            let visible = (area.height as usize).saturating_sub(6).max(3);
+            // Leave the screen's frame visible around the dialog; the list scrolls.
+            let visible = (area.height as usize).saturating_sub(9).max(3);
             let first = cursor.saturating_sub(visible - 1);
             for (i, k) in items.iter().enumerate().skip(first).take(visible) {
                 let delay = k.delay();
@@ -66,7 +67,7 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
                     if k.destructive() { " !" } else { "  " }
                 );
                 let mut line = Line::from(vec![
-                    Span::styled(format!("{:<14}", format!("{k:?}")), t.text()),
+                    Span::styled(format!("{:<15}", format!("{k:?}")), t.text()),
                     Span::styled(format!("{:<40}", k.describe()), t.dim()),
                     Span::styled(meta, t.accent()),
                 ]);

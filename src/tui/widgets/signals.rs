@@ -24,8 +24,15 @@ fn detail(game: &Game, c: Component) -> String {
                 format!(" · pool {:.0}/{size} busy, {:.0} waiting", v(Metric::PoolBusy), v(Metric::PoolWaiting))
             });
             let rollout = cfg.rollout.map(|r| format!(" · {r}")).unwrap_or_default();
+            let health = cfg.health.map(|h| format!(" · {h}")).unwrap_or_default();
+            let threads = cfg.threads.map(|(n, limit)| format!(" · threads {n}/{limit}")).unwrap_or_default();
+            // Work nobody waits for any more: shown only when there is some.
+            let abandoned = match v(Metric::Abandoned) {
+                n if n > 0.0 => format!(" ({n:.0} whose caller gave up)"),
+                _ => String::new(),
+            };
             format!(
-                "queue {:.0}{pool} · cpu {:.0}% · mem {:.0}%{rollout}",
+                "queue {:.0}{abandoned}{pool} · cpu {:.0}% · mem {:.0}%{threads}{rollout}{health}",
                 v(Metric::QueueDepth),
                 v(Metric::CpuUtil) * 100.0,
                 v(Metric::Memory) * 100.0
