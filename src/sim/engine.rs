@@ -60,6 +60,10 @@ pub(crate) enum Ev {
     PoolTimeout {
         att: Key,
     },
+    /// A query's answer arrives after the network latency `AddLatency` adds to the database.
+    QueryReply {
+        att: Key,
+    },
     HealthCheck {
         svc: u16,
         inst: u32,
@@ -246,6 +250,7 @@ impl Sim {
             Ev::JobStep { job } => self.on_job_step(job),
             Ev::QueryDone { att, background } => self.on_query_done(att, background),
             Ev::PoolTimeout { att } => self.on_pool_timeout(att),
+            Ev::QueryReply { att } => self.query_answered(att),
             Ev::HealthCheck { svc, inst, life } => self.on_health_check(svc as usize, inst as usize, life),
             Ev::StartupDone { svc, inst, life } => self.on_startup_done(svc as usize, inst as usize, life),
             Ev::RestartDue { svc, inst, life } => self.on_restart_due(svc as usize, inst as usize, life),

@@ -3,6 +3,8 @@
 //! pool is below its size and the database below `max_connections`), runs its queries one after
 //! another on it, and gives it back. The database is an M/M/k-style server: `cores` queries run
 //! at once, the rest queue. So when queries slow down, the latency shows up as pool wait first.
+//! Network latency added to the database (`AddLatency`) is time on the wire after a query's
+//! core is free: it holds the connection but no core, so it raises latency, not `load`.
 
 use crate::sim::engine::{Ev, Sim};
 use crate::sim::kernel::slab::Key;
@@ -143,7 +145,7 @@ impl Sim {
             }
         };
         let slow: f64 = self.db.slow.iter().map(|x| x.1).product();
-        let t = Dur::from_us_f64(dist.sample(&mut self.rng.deps) * slow) + self.db.extra;
+        let t = Dur::from_us_f64(dist.sample(&mut self.rng.deps) * slow);
         self.db.busy += 1;
         self.db.busy_int.set(now, f64::from(self.db.busy));
         self.q.push(now + t, Ev::QueryDone { att: ak, background });
@@ -168,6 +170,29 @@ impl Sim {
             self.db.red.finish(Ok(()), 0);
             return;
         }
+        let Some(att) = self.attempts.get(ak) else {
+            return;
+        };
+        if !matches!(att.via, Via::Db { .. }) {
+            return;
+        }
+        // The database's own latency: its queue and its cores, not the network.
+        let latency = now.since(att.pool_asked).0;
+        self.db.red.finish(Ok(()), latency);
+        self.rec.totals.db_hist.record(latency);
+        if self.db.extra.0 > 0 {
+            // Added network latency (`AddLatency` on the database): the answer travels back
+            // while the core is already free; the connection stays held.
+            self.q.push(now + self.db.extra, Ev::QueryReply { att: ak });
+            return;
+        }
+        self.query_answered(ak);
+    }
+
+    /// The caller's side of a finished query: the next query on the connection, or the
+    /// connection back and the attempt answered.
+    pub(crate) fn query_answered(&mut self, ak: Key) {
+        let now = self.now;
         let Some(att) = self.attempts.get_mut(ak) else {
             return;
         };
@@ -178,9 +203,6 @@ impl Sim {
         };
         *remaining = remaining.saturating_sub(1);
         let more = *remaining > 0;
-        let latency = now.since(started).0;
-        self.db.red.finish(Ok(()), latency);
-        self.rec.totals.db_hist.record(latency);
         if let Some(trace) = self.attempts.get(ak).and_then(|a| self.calls.get(a.call)).map(|c| (c.trace, c.depth))
             && trace.0 != 0
         {
