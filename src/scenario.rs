@@ -13,6 +13,7 @@ pub mod raw;
 mod validate;
 mod validate_ctx;
 mod validate_fault;
+mod validate_load;
 mod validate_plan;
 mod validate_rules;
 

@@ -3,9 +3,11 @@
 //! defaults so small scenarios stay small. Names are still names here; `validate` resolves
 //! them. Every default is documented in `scenarios/README.md` — keep the two in step.
 
+mod load;
 mod rules;
 mod service;
 
+pub use load::*;
 pub use rules::*;
 pub use service::*;
 
@@ -157,6 +159,8 @@ pub struct RawTraffic {
     pub spikes: Vec<RawSpike>,
     #[serde(default)]
     pub client: RawPolicy,
+    #[serde(default)]
+    pub closed: Option<RawClosedLoop>,
 }
 
 #[derive(Deserialize, Debug, Default)]
@@ -196,6 +200,8 @@ pub struct RawPolicy {
     pub breaker: Option<RawBreaker>,
     pub idempotent: bool,
     pub idempotency_key: bool,
+    /// Network delay each way, e.g. `Exp("100ms")`.
+    pub network: Option<RawDist>,
 }
 
 impl Default for RawPolicy {
@@ -210,6 +216,7 @@ impl Default for RawPolicy {
             breaker: None,
             idempotent: true,
             idempotency_key: false,
+            network: None,
         }
     }
 }

@@ -136,6 +136,7 @@ fn build(cx: &mut Ctx, raw: &RawScenario, content_hash: u64) -> Option<Spec> {
             keep: raw.logs.keep.clamp(100, 100_000),
         },
     };
+    sim.traffic.closed = super::validate_load::closed_loop(cx, raw, entry);
     super::validate_plan::check_call_graph(cx, raw, &sim);
     let story = super::validate_rules::rules(cx, raw, &mut sim);
     check_load(cx, raw, &sim);
@@ -234,7 +235,7 @@ fn traffic(cx: &mut Ctx, raw: &RawScenario) -> Traffic {
         );
     }
     let client = cx.policy(&[&p[..], &[field("client")]].concat(), &t.client, Dur::from_secs(10));
-    Traffic { base_rps: t.base_rps.clamp(0.0, MAX_RPS), shape, spikes, client }
+    Traffic { base_rps: t.base_rps.clamp(0.0, MAX_RPS), shape, spikes, client, closed: None }
 }
 
 fn slo(cx: &mut Ctx, raw: &RawScenario) -> Slo {
@@ -364,6 +365,7 @@ fn check_load(cx: &mut Ctx, raw: &RawScenario, sim: &SimSpec) {
         );
     }
     let requests = sim.traffic.base_rps * peak_shape * sim.duration.secs_f64();
+    super::validate_load::check_closed_load(cx, sim, requests);
     if requests > MAX_REQUESTS {
         cx.err(
             &[field("length")],

@@ -230,7 +230,16 @@ impl Ctx {
                 half_open_trials: b.half_open_trials.max(1),
             }
         });
+        let network = raw.network.as_ref().map(|d| {
+            let np = [path, &[field("network")]].concat();
+            let dist = self.dist(&np, d);
+            if dist.mean_us() > HOUR as f64 {
+                self.err(&np, "the network delay's mean must be at most 1h", "write e.g. network: Exp(\"100ms\")");
+            }
+            dist
+        });
         CallPolicy {
+            network,
             timeout,
             retry: RetryPolicy {
                 max_attempts: raw.retries.min(9) + 1,

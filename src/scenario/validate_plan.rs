@@ -145,6 +145,7 @@ pub(super) fn services(cx: &mut Ctx, raw: &RawScenario) -> Vec<Service> {
             balance: rs.balance,
             deadline_propagation: rs.deadlines,
             max_instances: rs.max_instances.clamp(1, MAX_INSTANCES),
+            contention: super::validate_load::contention(cx, &sub("concurrency_cost"), rs.concurrency_cost),
         });
     }
     out
@@ -168,6 +169,7 @@ fn dep_index(deps: &mut Vec<Dep>, target: Target) -> usize {
         breaker: None,
         idempotent: true,
         idempotency_key: false,
+        network: None,
     };
     deps.push(Dep { target, policy: placeholder });
     deps.len() - 1
@@ -195,6 +197,7 @@ fn compile(
         };
         match st {
             RawStep::Cpu(d) => out.push(Step::Cpu(cx.dist(&[&sp[..], &[index(0)]].concat(), d))),
+            RawStep::Wait(d) => out.push(Step::Wait(cx.dist(&[&sp[..], &[index(0)]].concat(), d))),
             RawStep::Cache { name, miss } => {
                 let Some(c) = cx.lookup(&[&sp[..], &[field("name")]].concat(), &cx.caches.clone(), name, "cache")
                 else {

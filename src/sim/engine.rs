@@ -50,6 +50,16 @@ pub(crate) enum Ev {
     Deliver {
         att: Key,
     },
+    /// A try reaches its callee after its policy's network delay.
+    RequestLeg {
+        att: Key,
+    },
+    /// A try's answer reaches its caller after its policy's network delay.
+    ResponseLeg {
+        att: Key,
+    },
+    /// A closed-loop user has finished thinking and sends its next request.
+    ThinkDone,
     JobStep {
         job: Key,
     },
@@ -247,6 +257,9 @@ impl Sim {
             Ev::AttemptTimeout { att } => self.on_attempt_timeout(att),
             Ev::Reply { att } => self.on_reply(att),
             Ev::Deliver { att } => self.on_deliver(att),
+            Ev::RequestLeg { att } => self.on_request_leg(att),
+            Ev::ResponseLeg { att } => self.on_response_leg(att),
+            Ev::ThinkDone => self.on_think_done(),
             Ev::JobStep { job } => self.on_job_step(job),
             Ev::QueryDone { att, background } => self.on_query_done(att, background),
             Ev::PoolTimeout { att } => self.on_pool_timeout(att),

@@ -58,6 +58,7 @@ impl Sim {
     fn schedule_start(&mut self) {
         let spec = self.spec.clone();
         self.schedule_next_arrival();
+        self.start_closed_loop();
         self.q.push(SimTime::ZERO + WINDOW, Ev::Window);
         self.q.push(SimTime::ZERO + TICK, Ev::Tick);
         for (s, svc) in spec.services.iter().enumerate() {

@@ -10,5 +10,6 @@
 pub mod command;
 pub mod command_kind;
 pub mod fault;
+pub mod load;
 pub mod rules;
 pub mod spec;

@@ -36,6 +36,8 @@ pub struct RawService {
     pub endpoints: Vec<RawEndpoint>,
     #[serde(default)]
     pub calls: Ordered<RawPolicy>,
+    #[serde(default)]
+    pub concurrency_cost: Option<super::RawContention>,
 }
 
 fn d_workers() -> u32 {
@@ -133,6 +135,7 @@ fn d_weight() -> f64 {
 #[serde(deny_unknown_fields)]
 pub enum RawStep {
     Cpu(RawDist),
+    Wait(RawDist),
     Cache {
         name: String,
         #[serde(default)]

@@ -15,6 +15,7 @@ pub enum StreamId {
     Deps = 4,
     Retry = 5,
     Faults = 6,
+    Network = 7,
 }
 
 fn splitmix64(state: &mut u64) -> u64 {
@@ -89,6 +90,8 @@ pub(crate) struct Rngs {
     pub deps: Stream,
     pub retry: Stream,
     pub faults: Stream,
+    /// Network delays of call policies.
+    pub network: Stream,
 }
 
 impl Rngs {
@@ -100,6 +103,7 @@ impl Rngs {
             deps: Stream::new(seed, StreamId::Deps),
             retry: Stream::new(seed, StreamId::Retry),
             faults: Stream::new(seed, StreamId::Faults),
+            network: Stream::new(seed, StreamId::Network),
         }
     }
 }

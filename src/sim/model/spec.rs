@@ -44,6 +44,8 @@ pub struct Traffic {
     pub spikes: Vec<Spike>,
     /// How users' clients behave: their timeout and whether they retry.
     pub client: CallPolicy,
+    /// Closed-loop users besides the open-loop arrivals.
+    pub closed: Option<super::load::ClosedLoop>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -111,6 +113,8 @@ pub struct Service {
     pub balance: Balance,
     pub deadline_propagation: bool,
     pub max_instances: u32,
+    /// Service time that grows with the requests in service on an instance.
+    pub contention: Option<super::load::Contention>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -132,6 +136,8 @@ pub struct Endpoint {
 pub enum Step {
     /// CPU work, stretched by CPU contention, GC pressure and the version's latency factor.
     Cpu(Dist),
+    /// Time the request holds its worker but no core (a lock, a sleep, I/O not modelled).
+    Wait(Dist),
     /// Look up a cache; on a hit skip the next `skip` steps (the miss path and its fill).
     CacheGet { cache: usize, skip: u16 },
     /// A successful miss path refills the cache.
@@ -166,6 +172,9 @@ pub struct CallPolicy {
     /// side effect unless the call carries an idempotency key.
     pub idempotent: bool,
     pub idempotency_key: bool,
+    /// Network delay drawn independently for the request and for the response of each try;
+    /// it holds nothing and counts toward the try's timeout.
+    pub network: Option<Dist>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -16,6 +16,8 @@ use crate::sim::resources::breaker::Admit;
 pub(crate) enum Origin {
     /// A user's client (the call is the user's request, retries included).
     User,
+    /// A closed-loop user's client: like `User`, and the user sends again after thinking.
+    Looped,
     Job(Key),
     Health {
         svc: u16,
@@ -95,6 +97,8 @@ pub(crate) struct Attempt {
     pub target: Option<Target>,
     pub timeout: Dur,
     pub pool_asked: SimTime,
+    /// The response's network delay (the policy's `network`), drawn when the try is sent.
+    pub reply_delay: Dur,
 }
 
 impl Sim {
@@ -149,13 +153,38 @@ impl Sim {
             target: None,
             timeout,
             pool_asked: now,
+            reply_delay: Dur::ZERO,
         });
+        let legs = self.network_legs(site);
         // A third party's answer time is known when the call is sent: it schedules its own
         // timeout only if the answer would come too late. Everything else needs one now.
         let to_third_party = matches!(site, Site::Dep { svc, dep } if matches!(self.spec.services[svc as usize].deps[dep as usize].target, Target::ThirdParty(_)));
-        if !to_third_party {
+        if !to_third_party || legs.is_some() {
             self.q.push_after(now, timeout, Ev::AttemptTimeout { att: ak });
         }
+        if let Site::Dep { svc, dep } = site {
+            let (s, d) = (svc as usize, dep as usize);
+            self.svcs[s].deps[d].acc.red.arrive();
+            self.rec.totals.dep_attempts[s][d] += 1;
+            let target = self.spec.services[s].deps[d].target;
+            if let Some(a) = self.attempts.get_mut(ak) {
+                a.target = Some(target);
+            }
+        }
+        if let Some((there, back)) = legs {
+            // On the wire (holding nothing): the try reaches its callee after `there`.
+            if let Some(a) = self.attempts.get_mut(ak) {
+                a.via = Via::InFlight;
+                a.reply_delay = back;
+            }
+            self.q.push(now + there, Ev::RequestLeg { att: ak });
+            return;
+        }
+        self.deliver_attempt(ak, site, client, origin);
+    }
+
+    /// A try reaches its callee: the edge, an instance (health checks) or a dependency.
+    pub(crate) fn deliver_attempt(&mut self, ak: Key, site: Site, client: u16, origin: Origin) {
         match site {
             Site::Client => {
                 if client == 0 || !self.edge.blocked.contains(&client) {
@@ -170,13 +199,8 @@ impl Sim {
                 }
             }
             Site::Dep { svc, dep } => {
-                let (s, d) = (svc as usize, dep as usize);
-                self.svcs[s].deps[d].acc.red.arrive();
-                self.rec.totals.dep_attempts[s][d] += 1;
-                let target = self.spec.services[s].deps[d].target;
-                if let Some(a) = self.attempts.get_mut(ak) {
-                    a.target = Some(target);
-                }
+                let s = svc as usize;
+                let target = self.spec.services[s].deps[dep as usize].target;
                 if self.partitioned(origin, s, target) {
                     // Packets vanish: nothing will ever answer; the caller's timeout decides.
                     if let Some(a) = self.attempts.get_mut(ak) {
@@ -191,6 +215,40 @@ impl Sim {
                 }
             }
         }
+    }
+
+    /// The network delays of a try at `site` (request, response), if its policy has any.
+    fn network_legs(&mut self, site: Site) -> Option<(Dur, Dur)> {
+        let net = match site {
+            Site::Client => self.client.policy.network.as_ref(),
+            Site::Dep { svc, dep } => self.svcs[svc as usize].deps[dep as usize].cfg.policy.network.as_ref(),
+            Site::Health { .. } => None,
+        }?;
+        let rng = &mut self.rng.network;
+        Some((Dur::from_us_f64(net.sample(rng)), Dur::from_us_f64(net.sample(rng))))
+    }
+
+    /// A try on the wire reaches its callee (even if its caller has given up meanwhile: the
+    /// callee cannot know).
+    pub(crate) fn on_request_leg(&mut self, ak: Key) {
+        let Some(call) = self.attempts.get(ak).and_then(|a| self.calls.get(a.call)) else {
+            return;
+        };
+        let (site, client, origin) = (call.site, call.client, call.origin);
+        self.deliver_attempt(ak, site, client, origin);
+    }
+
+    /// The callee's answer arrives after its network delay, unless the caller gave up first
+    /// (its timeout freed the try).
+    pub(crate) fn on_response_leg(&mut self, ak: Key) {
+        let Some(att) = self.attempts.get(ak) else {
+            return;
+        };
+        let (resolved, outcome) = (att.resolved, att.pending);
+        if !resolved {
+            self.resolve_attempt(ak, outcome);
+        }
+        self.free_attempt(ak);
     }
 
     fn partitioned(&self, origin: Origin, svc: usize, target: Target) -> bool {
@@ -244,9 +302,18 @@ impl Sim {
             return;
         };
         att.target_done = true;
-        let (ck, resolved) = (att.call, att.resolved);
+        let (ck, resolved, back) = (att.call, att.resolved, att.reply_delay);
+        let travels = back.0 > 0 && !resolved;
+        if travels {
+            att.pending = outcome;
+        }
         if outcome.is_ok() {
             self.commit_effect(ck);
+        }
+        if travels {
+            // The side effect has happened; the answer travels back over the network.
+            self.q.push(self.now + back, Ev::ResponseLeg { att: ak });
+            return;
         }
         if !resolved {
             self.resolve_attempt(ak, outcome);
@@ -332,12 +399,15 @@ impl Sim {
             acc.attempts_done += u32::from(tries);
         }
         match origin {
-            Origin::User => {
+            Origin::User | Origin::Looped => {
                 let why = match outcome {
                     Ok(()) => "200 OK",
                     Err(r) => r.text(),
                 };
                 self.user_done(ck, outcome.is_ok(), why);
+                if origin == Origin::Looped {
+                    self.looped_done(ck);
+                }
             }
             Origin::Job(jk) => self.job_call_done(jk, outcome),
             Origin::Health { svc, inst, life } => self.health_result(svc as usize, inst as usize, life, outcome),

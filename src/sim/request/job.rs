@@ -167,11 +167,19 @@ impl Sim {
                 Step::Cpu(dist) => {
                     let base = dist.sample(&mut self.rng.service);
                     let factor = self.cpu_factor(s, i, e);
-                    let t = Dur::from_us_f64(base * factor);
+                    let t = Dur::from_us_f64(base * factor + self.contention_us(s, i));
                     let inst = &mut self.svcs[s].insts[i];
                     inst.cpu_start(self.now);
                     let job = self.jobs.get_mut(jk).expect("job exists");
                     job.in_cpu = true;
+                    job.next_pc = (pc + 1) as u16;
+                    job.span_start = self.now;
+                    self.q.push(self.now + t, Ev::JobStep { job: jk });
+                    return;
+                }
+                Step::Wait(dist) => {
+                    let t = Dur::from_us_f64(dist.sample(&mut self.rng.service) + self.contention_us(s, i));
+                    let job = self.jobs.get_mut(jk).expect("job exists");
                     job.next_pc = (pc + 1) as u16;
                     job.span_start = self.now;
                     self.q.push(self.now + t, Ev::JobStep { job: jk });
@@ -359,6 +367,12 @@ impl Sim {
             f *= demand / cores;
         }
         f
+    }
+
+    /// The service's concurrency cost for a step starting now on instance `i`: the requests
+    /// holding its workers, this one included, fixed for the step's life.
+    fn contention_us(&self, s: usize, i: usize) -> f64 {
+        self.spec.services[s].contention.map_or(0.0, |c| c.extra_us(self.svcs[s].insts[i].busy))
     }
 
     fn error_probability(&self, s: usize, i: usize, e: usize) -> f64 {
