@@ -127,10 +127,13 @@ impl Sim {
                 Admit::Yes => {}
             }
         }
-        let mut timeout = match site {
-            Site::Client => self.client.policy.timeout,
-            Site::Dep { svc, dep } => self.svcs[svc as usize].deps[dep as usize].cfg.policy.timeout,
-            Site::Health { svc } => self.spec.services[svc as usize].health.timeout,
+        let (mut timeout, networked) = match site {
+            Site::Client => (self.client.policy.timeout, self.client.policy.network.is_some()),
+            Site::Dep { svc, dep } => {
+                let p = &self.svcs[svc as usize].deps[dep as usize].cfg.policy;
+                (p.timeout, p.network.is_some())
+            }
+            Site::Health { svc } => (self.spec.services[svc as usize].health.timeout, false),
         };
         if deadline != SimTime::NEVER {
             timeout = timeout.min(deadline.since(now));
@@ -155,36 +158,34 @@ impl Sim {
             pool_asked: now,
             reply_delay: Dur::ZERO,
         });
-        let legs = self.network_legs(site);
         // A third party's answer time is known when the call is sent: it schedules its own
         // timeout only if the answer would come too late. Everything else needs one now.
         let to_third_party = matches!(site, Site::Dep { svc, dep } if matches!(self.spec.services[svc as usize].deps[dep as usize].target, Target::ThirdParty(_)));
-        if !to_third_party || legs.is_some() {
+        if !to_third_party || networked {
             self.q.push_after(now, timeout, Ev::AttemptTimeout { att: ak });
         }
+        let mut target = None;
         if let Site::Dep { svc, dep } = site {
             let (s, d) = (svc as usize, dep as usize);
             self.svcs[s].deps[d].acc.red.arrive();
             self.rec.totals.dep_attempts[s][d] += 1;
-            let target = self.spec.services[s].deps[d].target;
+            target = Some(self.spec.services[s].deps[d].target);
             if let Some(a) = self.attempts.get_mut(ak) {
-                a.target = Some(target);
+                a.target = target;
             }
         }
-        if let Some((there, back)) = legs {
-            // On the wire (holding nothing): the try reaches its callee after `there`.
-            if let Some(a) = self.attempts.get_mut(ak) {
-                a.via = Via::InFlight;
-                a.reply_delay = back;
-            }
-            self.q.push(now + there, Ev::RequestLeg { att: ak });
-            return;
+        if networked {
+            return self.send_over_network(ak, site);
         }
-        self.deliver_attempt(ak, site, client, origin);
+        self.deliver_attempt(ak, site, client, origin, target);
     }
 
-    /// A try reaches its callee: the edge, an instance (health checks) or a dependency.
-    pub(crate) fn deliver_attempt(&mut self, ak: Key, site: Site, client: u16, origin: Origin) {
+    /// A try reaches its callee: the edge, an instance (health checks) or a dependency
+    /// (`target`, for a dependency's try). Inlined: it is the hot path's second half.
+    // Forced: the hot path of every try; callgrind shows the cost when LLVM declines.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    fn deliver_attempt(&mut self, ak: Key, site: Site, client: u16, origin: Origin, target: Option<Target>) {
         match site {
             Site::Client => {
                 if client == 0 || !self.edge.blocked.contains(&client) {
@@ -198,9 +199,9 @@ impl Sim {
                     self.job_create(ak, svc as usize, inst as usize);
                 }
             }
-            Site::Dep { svc, dep } => {
+            Site::Dep { svc, .. } => {
                 let s = svc as usize;
-                let target = self.spec.services[s].deps[dep as usize].target;
+                let Some(target) = target else { return };
                 if self.partitioned(origin, s, target) {
                     // Packets vanish: nothing will ever answer; the caller's timeout decides.
                     if let Some(a) = self.attempts.get_mut(ak) {
@@ -217,25 +218,38 @@ impl Sim {
         }
     }
 
-    /// The network delays of a try at `site` (request, response), if its policy has any.
-    fn network_legs(&mut self, site: Site) -> Option<(Dur, Dur)> {
+    /// Puts a try on the wire (holding nothing): it reaches its callee after its policy's
+    /// network delay, and the answer comes back after another, drawn independently now.
+    #[cold]
+    #[inline(never)]
+    fn send_over_network(&mut self, ak: Key, site: Site) {
         let net = match site {
             Site::Client => self.client.policy.network.as_ref(),
             Site::Dep { svc, dep } => self.svcs[svc as usize].deps[dep as usize].cfg.policy.network.as_ref(),
             Site::Health { .. } => None,
-        }?;
+        };
+        let Some(net) = net else { return };
         let rng = &mut self.rng.network;
-        Some((Dur::from_us_f64(net.sample(rng)), Dur::from_us_f64(net.sample(rng))))
+        let (there, back) = (Dur::from_us_f64(net.sample(rng)), Dur::from_us_f64(net.sample(rng)));
+        if let Some(a) = self.attempts.get_mut(ak) {
+            a.via = Via::InFlight;
+            a.reply_delay = back;
+        }
+        self.q.push(self.now + there, Ev::RequestLeg { att: ak });
     }
 
     /// A try on the wire reaches its callee (even if its caller has given up meanwhile: the
     /// callee cannot know).
     pub(crate) fn on_request_leg(&mut self, ak: Key) {
-        let Some(call) = self.attempts.get(ak).and_then(|a| self.calls.get(a.call)) else {
+        let Some(att) = self.attempts.get(ak) else {
+            return;
+        };
+        let target = att.target;
+        let Some(call) = self.calls.get(att.call) else {
             return;
         };
         let (site, client, origin) = (call.site, call.client, call.origin);
-        self.deliver_attempt(ak, site, client, origin);
+        self.deliver_attempt(ak, site, client, origin, target);
     }
 
     /// The callee's answer arrives after its network delay, unless the caller gave up first
@@ -251,6 +265,9 @@ impl Sim {
         self.free_attempt(ak);
     }
 
+    // Forced: the hot path of every try; callgrind shows the cost when LLVM declines.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
     fn partitioned(&self, origin: Origin, svc: usize, target: Target) -> bool {
         let parts = &self.svcs[svc].faults.partitions;
         if parts.is_empty() {
@@ -303,22 +320,27 @@ impl Sim {
         };
         att.target_done = true;
         let (ck, resolved, back) = (att.call, att.resolved, att.reply_delay);
-        let travels = back.0 > 0 && !resolved;
-        if travels {
-            att.pending = outcome;
-        }
         if outcome.is_ok() {
             self.commit_effect(ck);
         }
-        if travels {
-            // The side effect has happened; the answer travels back over the network.
-            self.q.push(self.now + back, Ev::ResponseLeg { att: ak });
-            return;
-        }
         if !resolved {
+            if back.0 > 0 {
+                // The answer travels back over the network (the side effect has happened).
+                return self.answer_later(ak, outcome, back);
+            }
             self.resolve_attempt(ak, outcome);
         }
         self.free_attempt(ak);
+    }
+
+    /// The answer reaches the caller after `back` (`on_response_leg`).
+    #[cold]
+    #[inline(never)]
+    fn answer_later(&mut self, ak: Key, outcome: Outcome, back: Dur) {
+        if let Some(att) = self.attempts.get_mut(ak) {
+            att.pending = outcome;
+            self.q.push(self.now + back, Ev::ResponseLeg { att: ak });
+        }
     }
 
     fn commit_effect(&mut self, ck: Key) {
@@ -405,7 +427,7 @@ impl Sim {
                     Err(r) => r.text(),
                 };
                 self.user_done(ck, outcome.is_ok(), why);
-                if origin == Origin::Looped {
+                if let Origin::Looped = origin {
                     self.looped_done(ck);
                 }
             }

@@ -157,7 +157,8 @@ impl Sim {
             if self.now >= job.deadline {
                 return self.job_finish(jk, Err(Reason::DeadlineExceeded));
             }
-            let plan = &self.spec.services[s].endpoints[e].plan;
+            let service = &self.spec.services[s];
+            let (plan, contention) = (&service.endpoints[e].plan, service.contention.as_ref());
             let Some(step) = plan.get(pc) else {
                 let p = self.error_probability(s, i, e);
                 let outcome = if p > 0.0 && self.rng.service.chance(p) { Err(Reason::AppError) } else { Ok(()) };
@@ -167,7 +168,11 @@ impl Sim {
                 Step::Cpu(dist) => {
                     let base = dist.sample(&mut self.rng.service);
                     let factor = self.cpu_factor(s, i, e);
-                    let t = Dur::from_us_f64(base * factor + self.contention_us(s, i));
+                    let mut us = base * factor;
+                    if let Some(c) = contention {
+                        us += c.extra_us(self.svcs[s].insts[i].busy);
+                    }
+                    let t = Dur::from_us_f64(us);
                     let inst = &mut self.svcs[s].insts[i];
                     inst.cpu_start(self.now);
                     let job = self.jobs.get_mut(jk).expect("job exists");
@@ -178,7 +183,11 @@ impl Sim {
                     return;
                 }
                 Step::Wait(dist) => {
-                    let t = Dur::from_us_f64(dist.sample(&mut self.rng.service) + self.contention_us(s, i));
+                    let mut us = dist.sample(&mut self.rng.service);
+                    if let Some(c) = contention {
+                        us += c.extra_us(self.svcs[s].insts[i].busy);
+                    }
+                    let t = Dur::from_us_f64(us);
                     let job = self.jobs.get_mut(jk).expect("job exists");
                     job.next_pc = (pc + 1) as u16;
                     job.span_start = self.now;
@@ -367,12 +376,6 @@ impl Sim {
             f *= demand / cores;
         }
         f
-    }
-
-    /// The service's concurrency cost for a step starting now on instance `i`: the requests
-    /// holding its workers, this one included, fixed for the step's life.
-    fn contention_us(&self, s: usize, i: usize) -> f64 {
-        self.spec.services[s].contention.map_or(0.0, |c| c.extra_us(self.svcs[s].insts[i].busy))
     }
 
     fn error_probability(&self, s: usize, i: usize, e: usize) -> f64 {
