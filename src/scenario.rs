@@ -15,6 +15,7 @@ mod validate_ctx;
 mod validate_fault;
 mod validate_load;
 mod validate_plan;
+mod validate_queue;
 mod validate_rules;
 
 pub use builtin::{BUILTIN, builtin, builtin_ids};

@@ -77,3 +77,28 @@ fn added_latency_on_the_database_adds_wait_time_but_no_database_load() {
     assert_within("db query latency during the fault (ms)", db(during), 0.5, 2.0);
     assert!(sim.windows().iter().all(|w| w.edge.users_failed == 0), "nothing fails");
 }
+
+#[test]
+fn a_slow_consumer_duplicates_messages_and_a_poison_message_ends_in_the_dead_letter_queue() {
+    let sim = run("queue-at-least-once", 2);
+    let q = |t: usize| sim.windows()[t].queues[0].clone();
+    let sum = |from: usize, to: usize, f: fn(&firedrill::sim::observe::metric::QueueStats) -> u32| -> u32 {
+        sim.windows()[from..to].iter().map(|w| f(&w.queues[0])).sum()
+    };
+    // Before the slowdown: 20 e-mails/s flow through, nothing waits long, nothing twice.
+    assert_eq!(sum(0, 120, |q| q.duplicates) + sum(0, 120, |q| q.redelivered), 0);
+    assert!(q(119).age_s < 2.0, "no backlog before the slowdown: age {}", q(119).age_s);
+    // The relay takes 40 s: 48 consumer loops manage 1.2 e-mails/s of the 20 arriving, the
+    // backlog and the oldest age grow, and messages held past 30 s are delivered again.
+    assert!(q(230).depth > 1_500 && q(230).age_s > 60.0, "a backlog: {:?}", q(230));
+    let duplicates = sum(120, 400, |q| q.duplicates);
+    assert!(sum(120, 400, |q| q.redelivered) > 0 && duplicates > 0, "at-least-once: {duplicates} sent twice");
+    assert!(sim.events().iter().any(
+        |e| matches!(&e.kind, firedrill::sim::EventKind::AlertFiring { alert, .. } if alert == "EmailDuplicates")
+    ));
+    // The poison message: three receives, three crashes, then the dead-letter queue.
+    let crashes =
+        sim.events().iter().filter(|e| matches!(e.kind, firedrill::sim::EventKind::InstanceCrashed { .. })).count();
+    assert_eq!(crashes, 3, "one crash per receive");
+    assert_eq!(q(599).dlq, 1);
+}

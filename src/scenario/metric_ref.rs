@@ -5,7 +5,7 @@
 use crate::sim::model::spec::{SimSpec, Target};
 use crate::sim::{Component, Metric, MetricRef};
 
-const NAMES: [(&str, Metric); 28] = [
+const NAMES: [(&str, Metric); 36] = [
     ("rps", Metric::Rps),
     ("error_rate", Metric::ErrorRate),
     ("errors", Metric::Errors),
@@ -34,6 +34,14 @@ const NAMES: [(&str, Metric); 28] = [
     ("burn_1h", Metric::BurnRate1h),
     ("burn_5m", Metric::BurnRate5m),
     ("budget_left", Metric::BudgetLeft),
+    ("depth", Metric::Backlog),
+    ("age", Metric::OldestAge),
+    ("enqueued", Metric::Enqueued),
+    ("processed", Metric::Processed),
+    ("redelivered", Metric::Redelivered),
+    ("dead_lettered", Metric::DeadLettered),
+    ("dlq", Metric::DeadLetters),
+    ("expired", Metric::Expired),
 ];
 
 fn applies(c: Component, m: Metric) -> bool {
@@ -78,6 +86,18 @@ fn applies(c: Component, m: Metric) -> bool {
                 M::Timeouts | M::Shed | M::RateLimited | M::BreakerOpen | M::AttemptsPerRequest | M::Duplicates
             )
         }
+        Component::Queue(_) => matches!(
+            m,
+            M::Backlog
+                | M::OldestAge
+                | M::Enqueued
+                | M::Processed
+                | M::Redelivered
+                | M::Duplicates
+                | M::DeadLettered
+                | M::DeadLetters
+                | M::Expired
+        ),
     }
 }
 
@@ -106,6 +126,8 @@ pub fn parse(sim: &SimSpec, text: &str) -> Result<MetricRef, (String, String)> {
         Component::Cache(c)
     } else if let Some(t) = sim.third_party_index(comp) {
         Component::ThirdParty(t)
+    } else if let Some(q) = sim.queues.iter().position(|q| q.name == comp) {
+        Component::Queue(q)
     } else {
         return Err((format!("unknown component `{comp}`"), services_hint(sim)));
     };
@@ -148,5 +170,6 @@ fn services_hint(sim: &SimSpec) -> String {
     all.extend(sim.services.iter().map(|s| s.name.clone()));
     all.extend(sim.caches.iter().map(|c| c.name.clone()));
     all.extend(sim.third_parties.iter().map(|t| t.name.clone()));
+    all.extend(sim.queues.iter().map(|q| q.name.clone()));
     format!("components are: {} (and service->dependency)", all.join(", "))
 }

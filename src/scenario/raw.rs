@@ -93,6 +93,8 @@ pub struct RawScenario {
     #[serde(default)]
     pub third_parties: Ordered<RawThirdParty>,
     #[serde(default)]
+    pub queues: Ordered<RawQueue>,
+    #[serde(default)]
     pub versions: Ordered<RawVersion>,
     #[serde(default)]
     pub flags: Ordered<RawFlag>,

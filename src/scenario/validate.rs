@@ -122,6 +122,7 @@ fn build(cx: &mut Ctx, raw: &RawScenario, content_hash: u64) -> Option<Spec> {
         database,
         caches,
         third_parties,
+        queues: Vec::new(),
         versions,
         flags,
         slo,
@@ -137,7 +138,9 @@ fn build(cx: &mut Ctx, raw: &RawScenario, content_hash: u64) -> Option<Spec> {
         },
     };
     sim.traffic.closed = super::validate_load::closed_loop(cx, raw, entry);
+    sim.queues = super::validate_queue::queues(cx, raw, &sim);
     super::validate_plan::check_call_graph(cx, raw, &sim);
+    super::validate_queue::check_queue_cycles(cx, raw, &sim);
     let story = super::validate_rules::rules(cx, raw, &mut sim);
     check_load(cx, raw, &sim);
     // Checked (for length and count) before the problems are counted.

@@ -156,7 +156,9 @@ pub(super) fn fault(cx: &mut Ctx, sim: &SimSpec, p: &[Seg], f: &RawFault) -> Opt
                 None => None,
                 Some(c) => Some(match metric_ref::parse(sim, &format!("{c}.rps")) {
                     Ok(m) => m.component,
-                    Err(_) => match metric_ref::parse(sim, &format!("{c}.hit_ratio")) {
+                    Err(_) => match metric_ref::parse(sim, &format!("{c}.hit_ratio"))
+                        .or_else(|_| metric_ref::parse(sim, &format!("{c}.depth")))
+                    {
                         Ok(m) => m.component,
                         Err((msg, hint)) => {
                             cx.err(&sub(p, "component"), msg, hint);
@@ -168,6 +170,13 @@ pub(super) fn fault(cx: &mut Ctx, sim: &SimSpec, p: &[Seg], f: &RawFault) -> Opt
             Fault::MonitoringBlind { component }
         }
         RawFault::MonitoringLag { lag } => Fault::MonitoringLag { lag: *lag },
+        RawFault::PoisonMessage { queue, count } => {
+            let q = cx.lookup(&sub(p, "queue"), &cx.queues.clone(), queue, "queue")?;
+            if *count == 0 || *count > 10_000 {
+                cx.err(&sub(p, "count"), format!("count must be 1 to 10000, not {count}"), "");
+            }
+            Fault::PoisonMessage { queue: q, count: (*count).clamp(1, 10_000) }
+        }
     })
 }
 

@@ -227,6 +227,12 @@ fn compile(
                 let dep = dep_index(deps, Target::Database);
                 out.push(Step::Call { dep, queries: (*queries).clamp(1, 1000), query, optional: *optional, flag });
             }
+            RawStep::Enqueue { queue } => {
+                let qs = cx.queues.clone();
+                if let Some(q) = cx.lookup(&[&sp[..], &[field("queue")]].concat(), &qs, queue, "queue") {
+                    out.push(Step::Enqueue { queue: q });
+                }
+            }
             RawStep::Call { to, optional, flag } => {
                 if to == "db" {
                     cx.err(

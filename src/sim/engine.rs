@@ -60,6 +60,11 @@ pub(crate) enum Ev {
     },
     /// A closed-loop user has finished thinking and sends its next request.
     ThinkDone,
+    /// A received message's visibility timeout may have ended.
+    Visibility {
+        queue: u16,
+        msg: Key,
+    },
     JobStep {
         job: Key,
     },
@@ -179,6 +184,7 @@ pub struct Sim {
     pub(crate) db: DbState,
     pub(crate) caches: Vec<CacheState>,
     pub(crate) tps: Vec<TpState>,
+    pub(crate) queues: Vec<super::resources::queue::QueueState>,
     pub(crate) flags: Vec<bool>,
     // Control.
     pub(crate) timeline: Timeline,
@@ -260,6 +266,7 @@ impl Sim {
             Ev::RequestLeg { att } => self.on_request_leg(att),
             Ev::ResponseLeg { att } => self.on_response_leg(att),
             Ev::ThinkDone => self.on_think_done(),
+            Ev::Visibility { queue, msg } => self.on_visibility(queue as usize, msg),
             Ev::JobStep { job } => self.on_job_step(job),
             Ev::QueryDone { att, background } => self.on_query_done(att, background),
             Ev::PoolTimeout { att } => self.on_pool_timeout(att),

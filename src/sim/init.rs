@@ -42,6 +42,7 @@ impl Sim {
             db: DbState::default(),
             caches: spec.caches.iter().map(|_| CacheState::warm()).collect(),
             tps: spec.third_parties.iter().map(|t| TpState::new(t, now)).collect(),
+            queues: spec.queues.iter().map(|_| super::resources::queue::QueueState::default()).collect(),
             flags: spec.flags.iter().map(|f| f.on).collect(),
             timeline: Timeline::new(spec.timeline.len()),
             rules: Rules::new(&spec),

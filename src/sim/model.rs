@@ -11,5 +11,6 @@ pub mod command;
 pub mod command_kind;
 pub mod fault;
 pub mod load;
+pub mod queue;
 pub mod rules;
 pub mod spec;

@@ -1,5 +1,5 @@
-//! Load models as written: closed-loop users in `traffic.closed` and a service's
-//! `concurrency_cost`.
+//! Load models as written: closed-loop users in `traffic.closed`, a service's
+//! `concurrency_cost`, and message queues (`queues`) with their consumers.
 
 use super::RawDist;
 use crate::sim::Dur;
@@ -26,4 +26,30 @@ fn d_think() -> RawDist {
 pub struct RawContention {
     pub per_in_service: Dur,
     pub per_pair: Dur,
+}
+
+/// `queues: { "emails": (consumer: "mailer", endpoint: "send", visibility_timeout: "30s") }`.
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawQueue {
+    pub consumer: String,
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    #[serde(default = "d_per_instance")]
+    pub per_instance: u32,
+    #[serde(default = "d_visibility")]
+    pub visibility_timeout: Dur,
+    #[serde(default)]
+    pub max_receives: Option<u32>,
+    #[serde(default)]
+    pub retention: Option<Dur>,
+    #[serde(default)]
+    pub idempotent: bool,
+}
+
+fn d_per_instance() -> u32 {
+    4
+}
+fn d_visibility() -> Dur {
+    Dur::from_secs(30)
 }

@@ -238,6 +238,15 @@ pub enum RawFault {
     MonitoringLag {
         lag: Dur,
     },
+    PoisonMessage {
+        queue: String,
+        #[serde(default = "d_one")]
+        count: u32,
+    },
+}
+
+fn d_one() -> u32 {
+    1
 }
 
 #[derive(Deserialize, Debug, Clone)]

@@ -158,6 +158,9 @@ pub enum RawStep {
         #[serde(default)]
         flag: Option<String>,
     },
+    Enqueue {
+        queue: String,
+    },
 }
 
 fn d_queries() -> u32 {

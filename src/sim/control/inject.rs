@@ -262,6 +262,11 @@ impl Sim {
                     self.timeline.lag.retain(|b| b.0 != idx);
                 }
             }
+            &Fault::PoisonMessage { queue, count } => {
+                if on {
+                    (0..count).for_each(|_| self.enqueue(queue, true));
+                }
+            }
         }
     }
 
@@ -337,6 +342,12 @@ impl Sim {
                 None => "monitoring goes blind".to_string(),
             },
             Fault::MonitoringLag { lag } => format!("dashboards and alerts lag {lag} behind"),
+            Fault::PoisonMessage { queue, count } => {
+                format!(
+                    "{count} poison message(s) on {} crash the consumers that receive them",
+                    spec.queues[*queue].name
+                )
+            }
         }
     }
 

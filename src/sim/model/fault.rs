@@ -146,6 +146,11 @@ pub enum Fault {
     MonitoringLag {
         lag: Dur,
     },
+    /// `count` messages that crash the consumer instance that receives them.
+    PoisonMessage {
+        queue: usize,
+        count: u32,
+    },
 }
 
 impl Fault {
@@ -158,6 +163,7 @@ impl Fault {
                 | Fault::HotKeyExpiry { .. }
                 | Fault::BadDeploy { .. }
                 | Fault::BadConfig { .. }
+                | Fault::PoisonMessage { .. }
         )
     }
 
@@ -187,6 +193,7 @@ impl Fault {
             Fault::Partition { .. } => "Partition",
             Fault::MonitoringBlind { .. } => "MonitoringBlind",
             Fault::MonitoringLag { .. } => "MonitoringLag",
+            Fault::PoisonMessage { .. } => "PoisonMessage",
         }
     }
 }

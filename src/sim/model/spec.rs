@@ -21,6 +21,7 @@ pub struct SimSpec {
     pub database: Option<Database>,
     pub caches: Vec<Cache>,
     pub third_parties: Vec<ThirdParty>,
+    pub queues: Vec<super::queue::Queue>,
     /// Every version any service can run; `Service::version` indexes it.
     pub versions: Vec<Version>,
     pub flags: Vec<Flag>,
@@ -138,6 +139,8 @@ pub enum Step {
     Cpu(Dist),
     /// Time the request holds its worker but no core (a lock, a sleep, I/O not modelled).
     Wait(Dist),
+    /// Put a message on a queue (at once; the broker is not modelled as failing).
+    Enqueue { queue: usize },
     /// Look up a cache; on a hit skip the next `skip` steps (the miss path and its fill).
     CacheGet { cache: usize, skip: u16 },
     /// A successful miss path refills the cache.

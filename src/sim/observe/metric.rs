@@ -131,6 +131,31 @@ pub struct SloStats {
     pub burn_5m: f32,
 }
 
+/// One message queue: its backlog (consumer lag) and what happened to messages.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct QueueStats {
+    /// Messages not yet processed (visible + in flight) at the end of the window.
+    pub depth: u32,
+    pub visible: u32,
+    pub in_flight: u32,
+    /// Age of the oldest message not yet processed, seconds (0 when empty).
+    pub age_s: f32,
+    pub enqueued: u32,
+    /// Messages processed for the first time.
+    pub processed: u32,
+    /// Receives after a message's first.
+    pub redelivered: u32,
+    /// Processings after a message's first, by a non-idempotent consumer.
+    pub duplicates: u32,
+    pub dead_lettered: u32,
+    pub expired: u32,
+    /// Messages in the dead-letter queue so far.
+    pub dlq: u64,
+    /// Consumer loops holding a message, and consumer loops (per instance × in rotation).
+    pub consumers_busy: u32,
+    pub consumers: u32,
+}
+
 /// Everything measured in one window (one second of sim time by default).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Window {
@@ -148,6 +173,9 @@ pub struct Window {
     pub blind: Vec<Component>,
     /// Monitoring delay in whole seconds (what the dashboards lag behind).
     pub lag_s: u32,
+    /// Message queues, in scenario order (absent from the JSON when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub queues: Vec<QueueStats>,
 }
 
 /// A component of the service map.
@@ -163,6 +191,8 @@ pub enum Component {
         service: usize,
         dep: usize,
     },
+    /// A message queue.
+    Queue(usize),
 }
 
 /// A number a component reports.
@@ -196,6 +226,17 @@ pub enum Metric {
     BurnRate1h,
     BurnRate5m,
     BudgetLeft,
+    /// Queue: messages not yet processed.
+    Backlog,
+    /// Queue: age of the oldest message not yet processed, seconds.
+    OldestAge,
+    Enqueued,
+    Processed,
+    Redelivered,
+    DeadLettered,
+    /// Queue: messages in its dead-letter queue.
+    DeadLetters,
+    Expired,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -212,7 +253,7 @@ impl Window {
             Component::Database => &self.db.as_ref()?.red,
             Component::ThirdParty(t) => &self.third_parties.get(t)?.red,
             Component::Dep { service, dep } => &self.deps.get(service)?.get(dep)?.red,
-            Component::Cache(_) => return None,
+            Component::Cache(_) | Component::Queue(_) => return None,
         })
     }
 
@@ -277,8 +318,30 @@ impl Window {
             M::Duplicates => match c {
                 Component::Edge => f64::from(self.edge.duplicates),
                 Component::Dep { service, dep } => f64::from(self.deps.get(service)?.get(dep)?.duplicates),
+                Component::Queue(q) => f64::from(self.queues.get(q)?.duplicates),
                 _ => return None,
             },
+            M::Backlog
+            | M::OldestAge
+            | M::Enqueued
+            | M::Processed
+            | M::Redelivered
+            | M::DeadLettered
+            | M::DeadLetters
+            | M::Expired => {
+                let Component::Queue(q) = c else { return None };
+                let qs = self.queues.get(q)?;
+                match m.metric {
+                    M::Backlog => f64::from(qs.depth),
+                    M::OldestAge => f64::from(qs.age_s),
+                    M::Enqueued => f64::from(qs.enqueued),
+                    M::Processed => f64::from(qs.processed),
+                    M::Redelivered => f64::from(qs.redelivered),
+                    M::DeadLettered => f64::from(qs.dead_lettered),
+                    M::DeadLetters => qs.dlq as f64,
+                    _ => f64::from(qs.expired),
+                }
+            }
             M::BurnRate1h => f64::from(self.slo.burn_1h),
             M::BurnRate5m => f64::from(self.slo.burn_5m),
             M::BudgetLeft => self.slo.budget_left,
@@ -341,6 +404,7 @@ impl Metric {
             M::P50 | M::P90 | M::P99 | M::P999 => "ms",
             M::ErrorRate | M::WorkerUtil | M::CpuUtil | M::Memory | M::DbLoad | M::HitRatio | M::BudgetLeft => "%",
             M::BurnRate1h | M::BurnRate5m | M::AttemptsPerRequest => "x",
+            M::OldestAge => "s",
             _ => "",
         }
     }

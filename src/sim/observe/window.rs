@@ -113,10 +113,12 @@ impl Sim {
             blind.push(super::metric::Component::Database);
             blind.extend((0..self.caches.len()).map(super::metric::Component::Cache));
             blind.extend((0..self.tps.len()).map(super::metric::Component::ThirdParty));
+            blind.extend((0..self.queues.len()).map(super::metric::Component::Queue));
         }
         blind.sort_unstable();
         blind.dedup();
-        self.rec.windows.push(Window { t, edge, services, deps, db, caches, third_parties, slo, blind, lag_s });
+        let queues = (0..self.queues.len()).map(|q| self.queue_stats(q)).collect();
+        self.rec.windows.push(Window { t, edge, services, deps, db, caches, third_parties, slo, blind, lag_s, queues });
         self.rec.logs.close_window(now);
     }
 

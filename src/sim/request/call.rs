@@ -24,14 +24,28 @@ pub(crate) enum Origin {
         inst: u32,
         life: u32,
     },
+    /// A queue's consumer loop, processing one message.
+    Consumer {
+        queue: u16,
+        msg: Key,
+    },
 }
 
 /// Whose policy governs a call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Site {
     Client,
-    Dep { svc: u16, dep: u16 },
-    Health { svc: u16 },
+    Dep {
+        svc: u16,
+        dep: u16,
+    },
+    Health {
+        svc: u16,
+    },
+    /// A queue's consumer: no retries (redelivery is the queue's), no timeout of its own.
+    Consumer {
+        queue: u16,
+    },
 }
 
 /// One logical call: the first try and its retries.
@@ -134,6 +148,7 @@ impl Sim {
                 (p.timeout, p.network.is_some())
             }
             Site::Health { svc } => (self.spec.services[svc as usize].health.timeout, false),
+            Site::Consumer { .. } => (crate::sim::model::queue::CONSUMER_PATIENCE, false),
         };
         if deadline != SimTime::NEVER {
             timeout = timeout.min(deadline.since(now));
@@ -199,6 +214,7 @@ impl Sim {
                     self.job_create(ak, svc as usize, inst as usize);
                 }
             }
+            Site::Consumer { queue } => self.consumer_deliver(ak, queue as usize),
             Site::Dep { svc, .. } => {
                 let s = svc as usize;
                 let Some(target) = target else { return };
@@ -226,7 +242,7 @@ impl Sim {
         let net = match site {
             Site::Client => self.client.policy.network.as_ref(),
             Site::Dep { svc, dep } => self.svcs[svc as usize].deps[dep as usize].cfg.policy.network.as_ref(),
-            Site::Health { .. } => None,
+            Site::Health { .. } | Site::Consumer { .. } => None,
         };
         let Some(net) = net else { return };
         let rng = &mut self.rng.network;
@@ -358,7 +374,7 @@ impl Sim {
                     self.svcs[svc as usize].deps[dep as usize].acc.duplicates += 1;
                     self.rec.totals.dep_duplicates[svc as usize][dep as usize] += 1;
                 }
-                Site::Health { .. } => {}
+                Site::Health { .. } | Site::Consumer { .. } => {}
             }
         }
     }
@@ -380,7 +396,7 @@ impl Sim {
         match site {
             Site::Client => self.client_try_done(client, outcome, latency),
             Site::Dep { svc, dep } => self.dep_try_done(svc as usize, dep as usize, outcome, latency, trial),
-            Site::Health { .. } => {}
+            Site::Health { .. } | Site::Consumer { .. } => {}
         }
         if trace != 0 {
             let label = match (site, target) {
@@ -433,6 +449,7 @@ impl Sim {
             }
             Origin::Job(jk) => self.job_call_done(jk, outcome),
             Origin::Health { svc, inst, life } => self.health_result(svc as usize, inst as usize, life, outcome),
+            Origin::Consumer { queue, msg } => self.consumer_done(queue as usize, msg, outcome),
         }
         if self.calls.get(ck).is_some_and(|c| c.live == 0) {
             self.calls.discard(ck);

@@ -194,6 +194,12 @@ impl Sim {
                     self.q.push(self.now + t, Ev::JobStep { job: jk });
                     return;
                 }
+                &Step::Enqueue { queue } => {
+                    self.enqueue(queue, false);
+                    if let Some(job) = self.jobs.get_mut(jk) {
+                        job.pc += 1;
+                    }
+                }
                 &Step::CacheGet { cache, skip } => {
                     let Some(hit) = self.cache_lookup(jk, cache) else {
                         return;

@@ -26,6 +26,15 @@ pub fn health(game: &Game, row: usize) -> Health {
             h = x;
         }
     };
+    if let Component::Queue(_) = c {
+        // Old messages or redeliveries: consumers are behind or failing.
+        if p.p99 > 300_000.0 {
+            worse(Health::Crit);
+        } else if p.p99 > 60_000.0 || p.err > 0.0 {
+            worse(Health::Warn);
+        }
+        return h;
+    }
     if p.err > 5.0 {
         worse(Health::Crit);
     } else if p.err > 1.0 {
@@ -93,6 +102,10 @@ pub fn figure(game: &Game, c: Component, p: Option<Point>) -> String {
         }
         Component::Cache(_) => format!("hit {}", if p.sat.is_finite() { format!("{:.0}%", p.sat) } else { "—".into() }),
         Component::ThirdParty(_) => format!("p99 {} {err}", ms(p.p99)),
+        Component::Queue(_) => {
+            let n = if p.sat.is_finite() { format!("{:.0}", p.sat) } else { "—".into() };
+            format!("{n} msgs, age {}", ms(p.p99))
+        }
     }
 }
 

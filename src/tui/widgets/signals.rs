@@ -68,6 +68,13 @@ fn detail(game: &Game, c: Component) -> String {
         }
         Component::Cache(i) => format!("warmth {:.0}% · stampede {}", w.caches[i].warmth * 100.0, w.caches[i].stampede),
         Component::ThirdParty(t) => format!("status: {}", w.third_parties[t].status),
+        Component::Queue(q) => {
+            let s = &w.queues[q];
+            format!(
+                "visible {} · in flight {} · consumers {}/{} · duplicates {}/s · dead-lettered {}/s (DLQ {}) · expired {}/s",
+                s.visible, s.in_flight, s.consumers_busy, s.consumers, s.duplicates, s.dead_lettered, s.dlq, s.expired
+            )
+        }
     }
 }
 
@@ -103,11 +110,20 @@ pub fn render(game: &Game, theme: &Theme, area: Rect, buf: &mut Buffer) {
         "—".to_string()
     } else if sat_unit == "%" {
         format!("{sat_now:.0}%")
+    } else if matches!(c, Component::Queue(_)) {
+        format!("{}{sat_unit}", rate(sat_now))
     } else {
         format!("{sat_now:.2}{sat_unit}")
     };
     let specs: Vec<(String, Vec<f32>, Option<f32>, usize)> = if matches!(c, Component::Cache(_)) {
         vec![(format!("{sat_title} {sat_text}"), points.iter().map(|p| p.sat).collect(), sat_top, 2)]
+    } else if matches!(c, Component::Queue(_)) {
+        vec![
+            (format!("oldest message {}", ms(cur(|p| p.p99))), points.iter().map(|p| p.p99).collect(), None, 0),
+            (format!("redelivered {}/s", rate(cur(|p| p.err))), points.iter().map(|p| p.err).collect(), None, 1),
+            (format!("enqueued {}/s", rate(cur(|p| p.rps))), points.iter().map(|p| p.rps).collect(), None, 0),
+            (format!("{sat_title} {sat_text}"), points.iter().map(|p| p.sat).collect(), sat_top, 2),
+        ]
     } else {
         vec![
             (
@@ -133,7 +149,7 @@ pub fn render(game: &Game, theme: &Theme, area: Rect, buf: &mut Buffer) {
         vec![a, b, c2, d]
     };
     for (k, ((title, values, top, color), cell)) in specs.into_iter().zip(cells).enumerate() {
-        let latency = k == 0 && !matches!(c, Component::Cache(_));
+        let latency = k == 0 && !matches!(c, Component::Cache(_) | Component::Queue(_));
         let chart = ColumnChart {
             title,
             values,
