@@ -12,6 +12,7 @@ mod metric_ref;
 pub mod raw;
 mod validate;
 mod validate_ctx;
+mod validate_data;
 mod validate_fault;
 mod validate_load;
 mod validate_plan;

@@ -5,7 +5,7 @@
 use crate::sim::model::spec::{SimSpec, Target};
 use crate::sim::{Component, Metric, MetricRef};
 
-const NAMES: [(&str, Metric); 36] = [
+const NAMES: [(&str, Metric); 43] = [
     ("rps", Metric::Rps),
     ("error_rate", Metric::ErrorRate),
     ("errors", Metric::Errors),
@@ -42,7 +42,29 @@ const NAMES: [(&str, Metric); 36] = [
     ("dead_lettered", Metric::DeadLettered),
     ("dlq", Metric::DeadLetters),
     ("expired", Metric::Expired),
+    ("replication_lag", Metric::ReplicationLag),
+    ("lost_writes", Metric::LostWrites),
+    ("stale_reads", Metric::StaleReads),
+    ("conflicting_writes", Metric::ConflictingWrites),
+    ("lost_writes_total", Metric::LostWritesTotal),
+    ("conflicting_writes_total", Metric::ConflictingWritesTotal),
+    ("stale_reads_total", Metric::StaleReadsTotal),
 ];
+
+/// The database metrics that need replicas.
+fn replication_metric(m: Metric) -> bool {
+    use Metric as M;
+    matches!(
+        m,
+        M::ReplicationLag
+            | M::LostWrites
+            | M::StaleReads
+            | M::ConflictingWrites
+            | M::LostWritesTotal
+            | M::ConflictingWritesTotal
+            | M::StaleReadsTotal
+    )
+}
 
 fn applies(c: Component, m: Metric) -> bool {
     use Metric as M;
@@ -77,7 +99,7 @@ fn applies(c: Component, m: Metric) -> bool {
                     | M::Ready
             )
         }
-        Component::Database => red || matches!(m, M::QueueDepth | M::DbLoad | M::Connections),
+        Component::Database => red || replication_metric(m) || matches!(m, M::QueueDepth | M::DbLoad | M::Connections),
         Component::Cache(_) => matches!(m, M::HitRatio),
         Component::ThirdParty(_) => red || matches!(m, M::Timeouts | M::RateLimited),
         Component::Dep { .. } => {
@@ -140,6 +162,12 @@ pub fn parse(sim: &SimSpec, text: &str) -> Result<MetricRef, (String, String)> {
     };
     if !applies(component, m) {
         return Err((format!("`{comp}` does not report `{metric}`"), reports()));
+    }
+    if replication_metric(m) && sim.database.as_ref().is_some_and(|d| d.replication.replicas.is_empty()) {
+        return Err((
+            format!("`db.{metric}` needs replicas, and this database has none"),
+            "add replicas: [(name: \"replica-1\")] to the database".into(),
+        ));
     }
     Ok(MetricRef { component, metric: m })
 }

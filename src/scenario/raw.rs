@@ -3,10 +3,12 @@
 //! defaults so small scenarios stay small. Names are still names here; `validate` resolves
 //! them. Every default is documented in `scenarios/README.md` — keep the two in step.
 
+mod data;
 mod load;
 mod rules;
 mod service;
 
+pub use data::*;
 pub use load::*;
 pub use rules::*;
 pub use service::*;
@@ -288,6 +290,14 @@ pub struct RawDatabase {
     pub query: RawDist,
     #[serde(default = "d_failover")]
     pub failover_window: Dur,
+    #[serde(default)]
+    pub replicas: Vec<RawReplica>,
+    #[serde(default)]
+    pub keys: Option<f64>,
+    #[serde(default)]
+    pub auto_failover: Option<RawAutoFailover>,
+    #[serde(default)]
+    pub fence_old_primary: bool,
 }
 
 fn d_db_cores() -> u32 {

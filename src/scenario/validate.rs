@@ -66,6 +66,7 @@ fn build(cx: &mut Ctx, raw: &RawScenario, content_hash: u64) -> Option<Spec> {
             max_connections: d.max_connections,
             query: cx.dist(&[field("database"), field("query")], &d.query),
             failover_window: d.failover_window,
+            replication: super::validate_data::replication(cx, d),
         }
     });
     let caches = raw

@@ -177,6 +177,24 @@ pub(super) fn fault(cx: &mut Ctx, sim: &SimSpec, p: &[Seg], f: &RawFault) -> Opt
             }
             Fault::PoisonMessage { queue: q, count: (*count).clamp(1, 10_000) }
         }
+        RawFault::SlowReplica { replica, factor } => {
+            needs_db(cx, sim, p)?;
+            let names: Vec<String> =
+                sim.database.iter().flat_map(|d| d.replication.replicas.iter().map(|r| r.name.clone())).collect();
+            let r = cx.lookup(&sub(p, "replica"), &names, replica, "replica")?;
+            Fault::SlowReplica { replica: r, factor: cx.positive(&sub(p, "factor"), *factor, "factor") }
+        }
+        RawFault::PrimaryPartition { fraction } => {
+            needs_db(cx, sim, p)?;
+            if sim.database.as_ref().is_some_and(|d| d.replication.replicas.is_empty()) {
+                cx.err(
+                    p,
+                    "a primary partition needs replicas to be cut off from",
+                    "add replicas: [(name: \"replica-1\")] to the database",
+                );
+            }
+            Fault::PrimaryPartition { fraction: cx.fraction(&sub(p, "fraction"), *fraction, "fraction") }
+        }
     })
 }
 

@@ -80,7 +80,14 @@ pub(super) fn services(cx: &mut Ctx, raw: &RawScenario) -> Vec<Service> {
                 );
             } else {
                 let dep = dep_index(&mut deps, Target::Database);
-                health_plan.push(Step::Call { dep, queries: 1, query: None, optional: false, flag: None });
+                health_plan.push(Step::Call {
+                    dep,
+                    queries: 1,
+                    query: None,
+                    optional: false,
+                    flag: None,
+                    read_only: false,
+                });
             }
         }
         endpoints.push(Endpoint { name: "health".to_string(), weight: 0.0, plan: health_plan });
@@ -210,7 +217,7 @@ fn compile(
                 let skip = (out.len() - at - 1) as u16;
                 out[at] = Step::CacheGet { cache: c, skip };
             }
-            RawStep::Db { queries, query, optional, flag } => {
+            RawStep::Db { queries, query, optional, flag, read_only } => {
                 if raw.database.is_none() {
                     cx.err(
                         &sp,
@@ -225,7 +232,14 @@ fn compile(
                 let query = query.as_ref().map(|q| cx.dist(&[&sp[..], &[field("query")]].concat(), q));
                 let flag = flag_of(cx, flag, "flag");
                 let dep = dep_index(deps, Target::Database);
-                out.push(Step::Call { dep, queries: (*queries).clamp(1, 1000), query, optional: *optional, flag });
+                out.push(Step::Call {
+                    dep,
+                    queries: (*queries).clamp(1, 1000),
+                    query,
+                    optional: *optional,
+                    flag,
+                    read_only: *read_only,
+                });
             }
             RawStep::Enqueue { queue } => {
                 let qs = cx.queues.clone();
@@ -255,7 +269,7 @@ fn compile(
                 }
                 let flag = flag_of(cx, flag, "flag");
                 let dep = dep_index(deps, target);
-                out.push(Step::Call { dep, queries: 0, query: None, optional: *optional, flag });
+                out.push(Step::Call { dep, queries: 0, query: None, optional: *optional, flag, read_only: false });
             }
         }
     }

@@ -60,6 +60,16 @@ pub(crate) enum Ev {
     },
     /// A closed-loop user has finished thinking and sends its next request.
     ThinkDone,
+    /// A read on a replica is done.
+    ReplicaQueryDone {
+        att: Key,
+        replica: u16,
+    },
+    /// The orchestrator's detection time has passed (unless the primary's reachability has
+    /// changed since: `epoch`).
+    AutoFailover {
+        epoch: u32,
+    },
     /// A received message's visibility timeout may have ended.
     Visibility {
         queue: u16,
@@ -182,6 +192,7 @@ pub struct Sim {
     // Resources.
     pub(crate) svcs: Vec<SvcState>,
     pub(crate) db: DbState,
+    pub(crate) data: super::resources::replica::DataState,
     pub(crate) caches: Vec<CacheState>,
     pub(crate) tps: Vec<TpState>,
     pub(crate) queues: Vec<super::resources::queue::QueueState>,
@@ -267,6 +278,8 @@ impl Sim {
             Ev::ResponseLeg { att } => self.on_response_leg(att),
             Ev::ThinkDone => self.on_think_done(),
             Ev::Visibility { queue, msg } => self.on_visibility(queue as usize, msg),
+            Ev::ReplicaQueryDone { att, replica } => self.on_replica_query_done(att, replica as usize),
+            Ev::AutoFailover { epoch } => self.on_auto_failover(epoch),
             Ev::JobStep { job } => self.on_job_step(job),
             Ev::QueryDone { att, background } => self.on_query_done(att, background),
             Ev::PoolTimeout { att } => self.on_pool_timeout(att),

@@ -40,6 +40,7 @@ impl Sim {
             },
             svcs: spec.services.iter().map(|s| SvcState::new(s, now)).collect(),
             db: DbState::default(),
+            data: super::resources::replica::DataState::new(&spec),
             caches: spec.caches.iter().map(|_| CacheState::warm()).collect(),
             tps: spec.third_parties.iter().map(|t| TpState::new(t, now)).collect(),
             queues: spec.queues.iter().map(|_| super::resources::queue::QueueState::default()).collect(),

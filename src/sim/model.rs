@@ -12,5 +12,6 @@ pub mod command_kind;
 pub mod fault;
 pub mod load;
 pub mod queue;
+pub mod replication;
 pub mod rules;
 pub mod spec;

@@ -19,5 +19,6 @@ pub(crate) mod deploy;
 pub(crate) mod health;
 pub(crate) mod instance;
 pub(crate) mod queue;
+pub(crate) mod replica;
 pub(crate) mod service;
 pub(crate) mod third_party;

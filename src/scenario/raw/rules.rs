@@ -243,6 +243,13 @@ pub enum RawFault {
         #[serde(default = "d_one")]
         count: u32,
     },
+    SlowReplica {
+        replica: String,
+        factor: f64,
+    },
+    PrimaryPartition {
+        fraction: f64,
+    },
 }
 
 fn d_one() -> u32 {

@@ -150,6 +150,8 @@ pub enum RawStep {
         optional: bool,
         #[serde(default)]
         flag: Option<String>,
+        #[serde(default)]
+        read_only: bool,
     },
     Call {
         to: String,

@@ -16,6 +16,7 @@ pub enum StreamId {
     Retry = 5,
     Faults = 6,
     Network = 7,
+    Data = 8,
 }
 
 fn splitmix64(state: &mut u64) -> u64 {
@@ -92,6 +93,8 @@ pub(crate) struct Rngs {
     pub faults: Stream,
     /// Network delays of call policies.
     pub network: Stream,
+    /// Replication: stale reads.
+    pub data: Stream,
 }
 
 impl Rngs {
@@ -104,6 +107,7 @@ impl Rngs {
             retry: Stream::new(seed, StreamId::Retry),
             faults: Stream::new(seed, StreamId::Faults),
             network: Stream::new(seed, StreamId::Network),
+            data: Stream::new(seed, StreamId::Data),
         }
     }
 }

@@ -151,6 +151,17 @@ pub enum Fault {
         queue: usize,
         count: u32,
     },
+    /// A replica applies writes `factor` times slower (a slow disk, a long query blocking
+    /// its applier): its lag grows once writes outpace it.
+    SlowReplica {
+        replica: usize,
+        factor: f64,
+    },
+    /// The primary and `fraction` of every service's instances are cut off from the
+    /// replicas and the failover orchestrator.
+    PrimaryPartition {
+        fraction: f64,
+    },
 }
 
 impl Fault {
@@ -194,6 +205,8 @@ impl Fault {
             Fault::MonitoringBlind { .. } => "MonitoringBlind",
             Fault::MonitoringLag { .. } => "MonitoringLag",
             Fault::PoisonMessage { .. } => "PoisonMessage",
+            Fault::SlowReplica { .. } => "SlowReplica",
+            Fault::PrimaryPartition { .. } => "PrimaryPartition",
         }
     }
 }

@@ -147,8 +147,9 @@ pub enum Step {
     CacheFill { cache: usize },
     /// Call a dependency through the service's policy for it. For the database, `queries`
     /// run on one pooled connection. `optional` calls degrade instead of failing the request.
-    /// With `flag`, the step runs only while that flag is on.
-    Call { dep: usize, queries: u32, query: Option<Dist>, optional: bool, flag: Option<usize> },
+    /// With `flag`, the step runs only while that flag is on. A `read_only` database step
+    /// runs on a replica when there are replicas.
+    Call { dep: usize, queries: u32, query: Option<Dist>, optional: bool, flag: Option<usize>, read_only: bool },
 }
 
 /// A dependency as seen from one service, with its call policy.
@@ -275,6 +276,8 @@ pub struct Database {
     pub query: Dist,
     /// How long queries fail while a failover promotes the replica.
     pub failover_window: Dur,
+    /// Read replicas and failover behaviour (no replicas: a single primary, as before).
+    pub replication: super::replication::Replication,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -102,6 +102,46 @@ pub struct DbStats {
     pub connections: u32,
     pub max_connections: u32,
     pub up: bool,
+    /// Writes lost by failovers in this window (the promoted replica had not applied them).
+    pub lost_writes: u32,
+    /// Reads served by a replica that had not applied a write to the row they read.
+    pub stale_reads: u32,
+    /// Writes accepted while two primaries accepted writes (split brain).
+    pub conflicting_writes: u32,
+    /// Replicas and run totals; absent (and not in the JSON) without replicas.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replication: Option<ReplicationStats>,
+}
+
+/// The database's replicas in one window.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ReplicationStats {
+    /// The largest replica lag, seconds.
+    pub lag_s: f32,
+    pub lost_writes_total: u64,
+    pub conflicting_writes_total: u64,
+    pub stale_reads_total: u64,
+    /// Two primaries accept writes.
+    pub split_brain: bool,
+    /// A `PrimaryPartition` holds.
+    pub partitioned: bool,
+    /// In the order of `database.replicas`.
+    pub replicas: Vec<ReplicaStats>,
+}
+
+/// One replica at the end of a window.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ReplicaStats {
+    /// Age of the oldest write it has not applied, seconds (0 when caught up).
+    pub lag_s: f32,
+    /// Writes it has not applied.
+    pub unapplied: u64,
+    /// Reads it ran in the window, and how many of them were stale.
+    pub reads: u32,
+    pub stale_reads: u32,
+    /// Busy cores over cores, time-averaged.
+    pub load: f32,
+    pub queue: u32,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -226,6 +266,15 @@ pub enum Metric {
     BurnRate1h,
     BurnRate5m,
     BudgetLeft,
+    /// Database: the largest replica lag, seconds.
+    ReplicationLag,
+    LostWrites,
+    StaleReads,
+    ConflictingWrites,
+    /// Database: lost writes since the start of the run (for objectives).
+    LostWritesTotal,
+    ConflictingWritesTotal,
+    StaleReadsTotal,
     /// Queue: messages not yet processed.
     Backlog,
     /// Queue: age of the oldest message not yet processed, seconds.
@@ -321,6 +370,25 @@ impl Window {
                 Component::Queue(q) => f64::from(self.queues.get(q)?.duplicates),
                 _ => return None,
             },
+            M::ReplicationLag
+            | M::LostWrites
+            | M::StaleReads
+            | M::ConflictingWrites
+            | M::LostWritesTotal
+            | M::ConflictingWritesTotal
+            | M::StaleReadsTotal => {
+                let db = self.db.as_ref()?;
+                let rep = db.replication.as_ref()?;
+                match m.metric {
+                    M::ReplicationLag => f64::from(rep.lag_s),
+                    M::LostWrites => f64::from(db.lost_writes),
+                    M::StaleReads => f64::from(db.stale_reads),
+                    M::ConflictingWrites => f64::from(db.conflicting_writes),
+                    M::LostWritesTotal => rep.lost_writes_total as f64,
+                    M::ConflictingWritesTotal => rep.conflicting_writes_total as f64,
+                    _ => rep.stale_reads_total as f64,
+                }
+            }
             M::Backlog
             | M::OldestAge
             | M::Enqueued
@@ -404,7 +472,7 @@ impl Metric {
             M::P50 | M::P90 | M::P99 | M::P999 => "ms",
             M::ErrorRate | M::WorkerUtil | M::CpuUtil | M::Memory | M::DbLoad | M::HitRatio | M::BudgetLeft => "%",
             M::BurnRate1h | M::BurnRate5m | M::AttemptsPerRequest => "x",
-            M::OldestAge => "s",
+            M::OldestAge | M::ReplicationLag => "s",
             _ => "",
         }
     }

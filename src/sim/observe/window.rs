@@ -60,6 +60,7 @@ impl Sim {
             }
             deps.push(row);
         }
+        let ((lost_writes, stale_reads, conflicting_writes), replication) = self.replication_stats(secs);
         let db = self.spec.database.as_ref().map(|spec| DbStats {
             red: self.db.red.take(),
             load: (self.db.busy_int.take(now) / (f64::from(spec.cores) * secs)) as f32,
@@ -67,6 +68,10 @@ impl Sim {
             connections: self.db.conns,
             max_connections: spec.max_connections,
             up: self.db.down == 0 && !self.db.failing_over,
+            lost_writes,
+            stale_reads,
+            conflicting_writes,
+            replication,
         });
         let caches = self
             .caches

@@ -89,6 +89,8 @@ pub(crate) enum Via {
         remaining: u32,
         waiting: bool,
         conn: bool,
+        /// A read that may run on a replica (only when the database has replicas).
+        read: bool,
     },
     ThirdParty(u16),
     /// Answered at once (rejected, short-circuited) or never (black hole).

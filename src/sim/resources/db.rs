@@ -72,11 +72,20 @@ impl Sim {
             return self.attempt_done(ak, Err(Reason::DbError));
         };
         let (s, i, life) = (job.svc as usize, job.inst as usize, job.life);
+        let read = self.data.active && self.is_replica_read(ak);
+        if self.data.active && self.primary_out_of_reach(s, i, read) {
+            // The primary is partitioned away from this instance: nothing answers.
+            if let Some(a) = self.attempts.get_mut(ak) {
+                a.target_done = true;
+            }
+            return;
+        }
         let size = self.svcs[s].cfg.pool_size;
         let max_conns = self.spec.database.as_ref().map_or(0, |d| d.max_connections);
         let acquire_timeout = self.spec.services[s].pool.map_or(Dur::from_secs(1), |p| p.acquire_timeout);
         let pool = &mut self.svcs[s].insts[i].pool;
-        let via = |waiting, conn| Via::Db { svc: s as u16, inst: i as u32, life, remaining: queries, waiting, conn };
+        let via =
+            |waiting, conn| Via::Db { svc: s as u16, inst: i as u32, life, remaining: queries, waiting, conn, read };
         let att = self.attempts.get_mut(ak).expect("attempt exists");
         att.pool_asked = now;
         if pool.idle > 0 {
@@ -105,8 +114,15 @@ impl Sim {
     /// Runs the next query of an attempt that holds a connection.
     fn db_query(&mut self, ak: Key) {
         let now = self.now;
+        if self.data.active
+            && let Some(r) = self.replica_for(ak)
+        {
+            return self.replica_query(ak, r);
+        }
+        let unavailable =
+            if self.data.active { self.primary_refuses(ak) } else { self.db.down > 0 || self.db.failing_over };
         let db = &self.db;
-        let failure = if db.down > 0 || db.failing_over {
+        let failure = if unavailable {
             Some(Reason::DbUnavailable)
         } else if db.disk_full > 0.0 && self.rng.deps.chance(db.disk_full) {
             Some(Reason::DiskFull)
@@ -172,6 +188,9 @@ impl Sim {
         if background {
             self.db.red.finish(Ok(()), 0);
             return;
+        }
+        if self.data.active {
+            self.query_committed(ak);
         }
         let Some(att) = self.attempts.get(ak) else {
             return;

@@ -33,13 +33,23 @@ fn detail(game: &Game, c: Component) -> String {
         }
         Component::Database => {
             let db = w.db.as_ref();
-            format!(
+            let mut line = format!(
                 "connections {}/{} · queued queries {} · {}",
                 db.map_or(0, |d| d.connections),
                 db.map_or(0, |d| d.max_connections),
                 db.map_or(0, |d| d.queue),
                 if db.is_some_and(|d| d.up) { "primary up" } else { "PRIMARY UNAVAILABLE" }
-            )
+            );
+            if let Some((d, r)) = db.and_then(|d| d.replication.as_ref().map(|r| (d, r))) {
+                line.push_str(&format!(
+                    " · replica lag {:.1}s · stale reads {}/s · lost writes {} · conflicting {}",
+                    r.lag_s, d.stale_reads, r.lost_writes_total, r.conflicting_writes_total
+                ));
+                if r.split_brain {
+                    line.push_str(" · TWO PRIMARIES");
+                }
+            }
+            line
         }
         Component::Dep { service, dep } => {
             let d = &game.sim.service_config(service).deps[dep];
