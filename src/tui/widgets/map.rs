@@ -115,10 +115,7 @@ pub fn figure(game: &Game, c: Component, p: Option<Point>) -> String {
         }
         Component::Cache(_) => format!("hit {}", if p.sat.is_finite() { format!("{:.0}%", p.sat) } else { "—".into() }),
         Component::ThirdParty(_) => format!("p99 {} {err}", ms(p.p99)),
-        Component::Queue(_) => {
-            let n = if p.sat.is_finite() { format!("{:.0}", p.sat) } else { "—".into() };
-            format!("{n} msgs, age {}", ms(p.p99))
-        }
+        Component::Queue(_) => format!("{} msgs {}", rate(p.sat), ms(p.p99)),
     }
 }
 

@@ -33,23 +33,25 @@ fn detail(game: &Game, c: Component) -> String {
         }
         Component::Database => {
             let db = w.db.as_ref();
-            let mut line = format!(
-                "connections {}/{} · queued queries {} · {}",
+            let state = if db.is_some_and(|d| d.up) { "primary up" } else { "PRIMARY UNAVAILABLE" };
+            let pool = format!(
+                "connections {}/{} · queued queries {}",
                 db.map_or(0, |d| d.connections),
                 db.map_or(0, |d| d.max_connections),
                 db.map_or(0, |d| d.queue),
-                if db.is_some_and(|d| d.up) { "primary up" } else { "PRIMARY UNAVAILABLE" }
             );
-            if let Some((d, r)) = db.and_then(|d| d.replication.as_ref().map(|r| (d, r))) {
-                line.push_str(&format!(
-                    " · replica lag {:.1}s · stale reads {}/s · lost writes {} · conflicting {}",
-                    r.lag_s, d.stale_reads, r.lost_writes_total, r.conflicting_writes_total
-                ));
-                if r.split_brain {
-                    line.push_str(" · TWO PRIMARIES");
-                }
+            match db.and_then(|d| d.replication.as_ref().map(|r| (d, r))) {
+                // Replicas: what the data is going through first, the pool last.
+                Some((d, r)) => format!(
+                    "{} · lag {:.1}s · lost writes {} · conflicting {} · stale reads {}/s · {pool}",
+                    if r.split_brain { "TWO PRIMARIES" } else { state },
+                    r.lag_s,
+                    rate(r.lost_writes_total as f32),
+                    rate(r.conflicting_writes_total as f32),
+                    d.stale_reads
+                ),
+                None => format!("{pool} · {state}"),
             }
-            line
         }
         Component::Dep { service, dep } => {
             let d = &game.sim.service_config(service).deps[dep];
@@ -81,8 +83,14 @@ fn detail(game: &Game, c: Component) -> String {
         Component::Queue(q) => {
             let s = &w.queues[q];
             format!(
-                "visible {} · in flight {} · consumers {}/{} · duplicates {}/s · dead-lettered {}/s (DLQ {}) · expired {}/s",
-                s.visible, s.in_flight, s.consumers_busy, s.consumers, s.duplicates, s.dead_lettered, s.dlq, s.expired
+                "visible {} · held {} · consumers {}/{} · DLQ {} · duplicates {}/s · expired {}/s",
+                rate(s.visible as f32),
+                s.in_flight,
+                s.consumers_busy,
+                s.consumers,
+                s.dlq,
+                s.duplicates,
+                s.expired
             )
         }
     }
