@@ -38,5 +38,21 @@ fn whole_scenario(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, throughput, whole_scenario);
+/// The issue 8 mechanisms in use (replicas, a queue, network delay, concurrency cost, a
+/// closed loop): the budget is 1 M requests/s.
+fn mechanisms(c: &mut Criterion) {
+    let spec = firedrill::scenario::parse("benches/mechanisms.ron", include_str!("mechanisms.ron"))
+        .expect("the mechanisms benchmark scenario is valid");
+    let until = Some(SimTime::from_secs(60));
+    let n = requests(&play(spec.sim.clone(), 1, &[], until));
+    let mut g = c.benchmark_group("mechanisms");
+    g.throughput(Throughput::Elements(n));
+    g.sample_size(20);
+    g.bench_function("one sim minute with replicas, a queue, network delay and a batch", |b| {
+        b.iter(|| black_box(play(spec.sim.clone(), 1, &[], until)));
+    });
+    g.finish();
+}
+
+criterion_group!(benches, throughput, whole_scenario, mechanisms);
 criterion_main!(benches);

@@ -13,9 +13,12 @@ mod metric_ref;
 pub mod raw;
 mod validate;
 mod validate_ctx;
+mod validate_data;
 mod validate_fault;
+mod validate_load;
 mod validate_mech;
 mod validate_plan;
+mod validate_queue;
 mod validate_ranges;
 mod validate_rules;
 

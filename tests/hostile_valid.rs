@@ -61,7 +61,7 @@ fn a_run_that_reaches_a_cap_stops_cleanly_and_keeps_what_ran() {
     assert!(matches!(last.kind, EventKind::RunEnded { reason: EndReason::Stopped(_) }), "{:?}", last.kind);
     assert_eq!(
         reason_text(reason),
-        "stopped: more than 50,000 calls, tries and jobs in flight",
+        "stopped: more than 50,000 calls, tries, jobs and messages in flight",
         "the reason says which cap and its number"
     );
 }
@@ -94,7 +94,7 @@ fn the_game_goes_to_the_debrief_when_a_cap_stops_the_run() {
     let mut buf = ratatui::buffer::Buffer::empty(area);
     firedrill::tui::view::render(&app, area, &mut buf);
     let screen: String = buf.content().iter().map(ratatui::buffer::Cell::symbol).collect();
-    assert!(screen.contains("stopped: more than 50,000 calls, tries and jobs in flight"), "{screen}");
+    assert!(screen.contains("stopped: more than 50,000 calls, tries, jobs and messages in flight"), "{screen}");
 }
 
 /// Every hostile file with an `.expected` next to it is refused by validation with exactly

@@ -99,7 +99,11 @@ mod tests {
         let sim = crate::sim::play_with_caps(spec.sim.clone(), 1, &[], None, caps);
         let f = stopped(&sim).unwrap_err();
         assert_eq!(f.status, 3);
-        assert!(f.cause.starts_with("stopped: more than 20 calls, tries and jobs in flight (at 00:0"), "{}", f.cause);
+        assert!(
+            f.cause.starts_with("stopped: more than 20 calls, tries, jobs and messages in flight (at 00:0"),
+            "{}",
+            f.cause
+        );
         let full = crate::sim::play(spec.sim, 1, &[], Some(SimTime::from_secs(30)));
         assert!(stopped(&full).is_ok(), "a run that was not stopped is no failure");
     }

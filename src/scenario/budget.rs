@@ -40,9 +40,12 @@ use super::raw::RawScenario;
 use super::validate::Ctx;
 use crate::sim::SimSpec;
 use crate::sim::model::fault::Fault;
+use crate::sim::model::load::CLOSED_LOOP_FLOOR;
 use crate::sim::model::rules::{Inject, Trigger};
 use crate::sim::model::spec::{Shape, Step, Target};
-use crate::sim::observe::metric::{CacheStats, DbStats, DepStats, ServiceStats, ThirdPartyStats, Window};
+use crate::sim::observe::metric::{
+    CacheStats, DbStats, DepStats, QueueStats, ReplicaStats, ReplicationStats, ServiceStats, ThirdPartyStats, Window,
+};
 use std::mem::size_of;
 
 /// The most simulated requests (tries at every layer, and database queries) a run may take.
@@ -131,6 +134,9 @@ fn endpoint_tries(sim: &SimSpec, s: usize, e: usize, memo: &mut [Option<f64>], s
     let extra = f64::from(max_extra_queries(sim));
     let mut total = 0.0;
     for step in &svc.endpoints[e].plan {
+        if let Step::Enqueue { queue } = step {
+            total += queue_work(sim, *queue, memo, state);
+        }
         if let Step::Call { dep, queries, .. } = step {
             let d = &svc.deps[*dep];
             let tries = f64::from(d.policy.retry.max_attempts.max(1));
@@ -143,6 +149,28 @@ fn endpoint_tries(sim: &SimSpec, s: usize, e: usize, memo: &mut [Option<f64>], s
         }
     }
     total
+}
+
+/// Work of one message enqueued on `queue`, at worst: it is received as often as it can be
+/// (`max_receives`, else once per visibility timeout over the run or its retention), and each
+/// receive runs the consumer's endpoint. A consumer already on the stack counts 0 (a cycle).
+fn queue_work(sim: &SimSpec, queue: usize, memo: &mut [Option<f64>], state: &mut [u8]) -> f64 {
+    let Some(q) = sim.queues.get(queue) else { return 0.0 };
+    if q.consumer >= state.len() || state[q.consumer] == 1 {
+        return 0.0;
+    }
+    let visibility = q.visibility_timeout.secs_f64().max(1e-6);
+    let mut receives = (sim.duration.secs_f64() / visibility).floor() + 1.0;
+    if let Some(r) = q.retention {
+        receives = receives.min((r.secs_f64() / visibility).floor() + 1.0);
+    }
+    if let Some(m) = q.max_receives {
+        receives = receives.min(f64::from(m.max(1)));
+    }
+    let before = std::mem::replace(&mut state[q.consumer], 1);
+    let per_receive = 1.0 + endpoint_tries(sim, q.consumer, q.endpoint, memo, state);
+    state[q.consumer] = before;
+    receives * per_receive
 }
 
 /// The most extra queries any version plus every flag may add to one database step.
@@ -200,15 +228,26 @@ fn user_requests(sim: &SimSpec) -> f64 {
 fn window_bytes(sim: &SimSpec) -> (f64, f64) {
     let deps: usize = sim.services.iter().map(|s| s.deps.len()).sum();
     let s = sim.services.len();
+    let replicas = sim.database.as_ref().map_or(0, |d| d.replication.replicas.len());
     let memory = size_of::<Window>()
         + s * (size_of::<ServiceStats>() + size_of::<Vec<DepStats>>() + 2 * 40)
         + deps * size_of::<DepStats>()
         + sim.caches.len() * size_of::<CacheStats>()
         + sim.third_parties.len() * (size_of::<ThirdPartyStats>() + 16)
         + size_of::<DbStats>()
+        + replicas * size_of::<ReplicaStats>()
+        + if replicas > 0 { size_of::<ReplicationStats>() } else { 0 }
+        + sim.queues.len() * size_of::<QueueStats>()
         + 16;
     // JSON: measured on the shipped scenarios (friday-deploy: ~2.1 kB a window).
-    let json = 400 + 600 * s + 350 * deps + 100 * sim.caches.len() + 250 * sim.third_parties.len() + 250;
+    let json = 400
+        + 600 * s
+        + 350 * deps
+        + 100 * sim.caches.len()
+        + 250 * sim.third_parties.len()
+        + 250
+        + 300 * sim.queues.len()
+        + 150 * replicas;
     (memory as f64, json as f64)
 }
 
@@ -238,6 +277,24 @@ pub fn estimate(raw: &RawScenario, sim: &SimSpec) -> Estimate {
         ),
         path: vec![field("traffic"), field("base_rps")],
     });
+    if let Some(c) = &sim.traffic.closed {
+        let cycle = (c.think.mean_us() / 1e6).max(CLOSED_LOOP_FLOOR.secs_f64());
+        let requests = f64::from(c.users) * length / cycle;
+        terms.push(Term {
+            what: "closed-loop users".into(),
+            requests: requests * per_user,
+            bytes: f64::from(c.users) * crate::sim::live_try_bytes() as f64 * per_user,
+            json: 0.0,
+            fields: format!(
+                "traffic.closed: {} users, each at most one request every max(mean think, 10ms) = {cycle:.3} s over \
+                 length {} = {} requests, × {per_user:.1} tries each at worst",
+                c.users,
+                sim.duration,
+                millions(requests)
+            ),
+            path: vec![field("traffic"), field("closed"), field("users")],
+        });
+    }
     let mut peak_abuse = 0.0;
     for (i, e) in sim.timeline.iter().enumerate() {
         if let Inject::Fault(Fault::AbusiveClient { client, rps }) = &e.inject {

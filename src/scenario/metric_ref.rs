@@ -5,7 +5,7 @@
 use crate::sim::model::spec::{SimSpec, Target};
 use crate::sim::{Component, Metric, MetricRef};
 
-const NAMES: [(&str, Metric); 36] = [
+const NAMES: [(&str, Metric); 51] = [
     ("rps", Metric::Rps),
     ("error_rate", Metric::ErrorRate),
     ("errors", Metric::Errors),
@@ -42,7 +42,37 @@ const NAMES: [(&str, Metric); 36] = [
     ("health_failures", Metric::HealthFailures),
     ("threads", Metric::Threads),
     ("versions", Metric::Versions),
+    ("depth", Metric::Backlog),
+    ("age", Metric::OldestAge),
+    ("enqueued", Metric::Enqueued),
+    ("processed", Metric::Processed),
+    ("redelivered", Metric::Redelivered),
+    ("dead_lettered", Metric::DeadLettered),
+    ("dlq", Metric::DeadLetters),
+    ("expired", Metric::Expired),
+    ("replication_lag", Metric::ReplicationLag),
+    ("lost_writes", Metric::LostWrites),
+    ("stale_reads", Metric::StaleReads),
+    ("conflicting_writes", Metric::ConflictingWrites),
+    ("lost_writes_total", Metric::LostWritesTotal),
+    ("conflicting_writes_total", Metric::ConflictingWritesTotal),
+    ("stale_reads_total", Metric::StaleReadsTotal),
 ];
+
+/// The database metrics that need replicas.
+fn replication_metric(m: Metric) -> bool {
+    use Metric as M;
+    matches!(
+        m,
+        M::ReplicationLag
+            | M::LostWrites
+            | M::StaleReads
+            | M::ConflictingWrites
+            | M::LostWritesTotal
+            | M::ConflictingWritesTotal
+            | M::StaleReadsTotal
+    )
+}
 
 fn applies(c: Component, m: Metric) -> bool {
     use Metric as M;
@@ -85,7 +115,7 @@ fn applies(c: Component, m: Metric) -> bool {
                     | M::Versions
             )
         }
-        Component::Database => red || matches!(m, M::QueueDepth | M::DbLoad | M::Connections),
+        Component::Database => red || replication_metric(m) || matches!(m, M::QueueDepth | M::DbLoad | M::Connections),
         Component::Cache(_) => matches!(m, M::HitRatio),
         Component::ThirdParty(_) => red || matches!(m, M::Timeouts | M::RateLimited),
         Component::Dep { .. } => {
@@ -94,6 +124,18 @@ fn applies(c: Component, m: Metric) -> bool {
                 M::Timeouts | M::Shed | M::RateLimited | M::BreakerOpen | M::AttemptsPerRequest | M::Duplicates
             )
         }
+        Component::Queue(_) => matches!(
+            m,
+            M::Backlog
+                | M::OldestAge
+                | M::Enqueued
+                | M::Processed
+                | M::Redelivered
+                | M::Duplicates
+                | M::DeadLettered
+                | M::DeadLetters
+                | M::Expired
+        ),
     }
 }
 
@@ -122,6 +164,8 @@ pub fn parse(sim: &SimSpec, text: &str) -> Result<MetricRef, (String, String)> {
         Component::Cache(c)
     } else if let Some(t) = sim.third_party_index(comp) {
         Component::ThirdParty(t)
+    } else if let Some(q) = sim.queues.iter().position(|q| q.name == comp) {
+        Component::Queue(q)
     } else {
         return Err((format!("unknown component `{comp}`"), services_hint(sim)));
     };
@@ -134,6 +178,12 @@ pub fn parse(sim: &SimSpec, text: &str) -> Result<MetricRef, (String, String)> {
     };
     if !applies(component, m) {
         return Err((format!("`{comp}` does not report `{metric}`"), reports()));
+    }
+    if replication_metric(m) && sim.database.as_ref().is_some_and(|d| d.replication.replicas.is_empty()) {
+        return Err((
+            format!("`db.{metric}` needs replicas, and this database has none"),
+            "add replicas: [(name: \"replica-1\")] to the database".into(),
+        ));
     }
     Ok(MetricRef { component, metric: m })
 }
@@ -164,5 +214,6 @@ fn services_hint(sim: &SimSpec) -> String {
     all.extend(sim.services.iter().map(|s| s.name.clone()));
     all.extend(sim.caches.iter().map(|c| c.name.clone()));
     all.extend(sim.third_parties.iter().map(|t| t.name.clone()));
+    all.extend(sim.queues.iter().map(|q| q.name.clone()));
     format!("components are: {} (and service->dependency)", all.join(", "))
 }

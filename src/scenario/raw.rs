@@ -3,9 +3,13 @@
 //! defaults so small scenarios stay small. Names are still names here; `validate` resolves
 //! them. Every default is documented in `scenarios/README.md` — keep the two in step.
 
+mod data;
+mod load;
 mod rules;
 mod service;
 
+pub use data::*;
+pub use load::*;
 pub use rules::*;
 pub use service::*;
 
@@ -91,6 +95,8 @@ pub struct RawScenario {
     #[serde(default)]
     pub third_parties: Ordered<RawThirdParty>,
     #[serde(default)]
+    pub queues: Ordered<RawQueue>,
+    #[serde(default)]
     pub versions: Ordered<RawVersion>,
     #[serde(default)]
     pub flags: Ordered<RawFlag>,
@@ -159,6 +165,8 @@ pub struct RawTraffic {
     pub spikes: Vec<RawSpike>,
     #[serde(default)]
     pub client: RawPolicy,
+    #[serde(default)]
+    pub closed: Option<RawClosedLoop>,
 }
 
 #[derive(Deserialize, Debug, Default)]
@@ -198,6 +206,8 @@ pub struct RawPolicy {
     pub breaker: Option<RawBreaker>,
     pub idempotent: bool,
     pub idempotency_key: bool,
+    /// Network delay each way, e.g. `Exp("100ms")`.
+    pub network: Option<RawDist>,
 }
 
 impl Default for RawPolicy {
@@ -212,6 +222,7 @@ impl Default for RawPolicy {
             breaker: None,
             idempotent: true,
             idempotency_key: false,
+            network: None,
         }
     }
 }
@@ -285,6 +296,14 @@ pub struct RawDatabase {
     pub query: RawDist,
     #[serde(default = "d_failover")]
     pub failover_window: Dur,
+    #[serde(default)]
+    pub replicas: Vec<RawReplica>,
+    #[serde(default)]
+    pub keys: Option<f64>,
+    #[serde(default)]
+    pub auto_failover: Option<RawAutoFailover>,
+    #[serde(default)]
+    pub fence_old_primary: bool,
 }
 
 fn d_db_cores() -> u32 {

@@ -67,6 +67,7 @@ fn build(cx: &mut Ctx, raw: &RawScenario, content_hash: u64) -> Option<Spec> {
             max_connections: d.max_connections,
             query: cx.dist(&[field("database"), field("query")], &d.query),
             failover_window: d.failover_window,
+            replication: super::validate_data::replication(cx, d),
         }
     });
     let caches = raw
@@ -123,6 +124,7 @@ fn build(cx: &mut Ctx, raw: &RawScenario, content_hash: u64) -> Option<Spec> {
         database,
         caches,
         third_parties,
+        queues: Vec::new(),
         versions,
         flags,
         slo,
@@ -138,7 +140,10 @@ fn build(cx: &mut Ctx, raw: &RawScenario, content_hash: u64) -> Option<Spec> {
             keep: raw.logs.keep.clamp(100, 100_000),
         },
     };
+    sim.traffic.closed = super::validate_load::closed_loop(cx, raw, entry);
+    sim.queues = super::validate_queue::queues(cx, raw, &sim);
     super::validate_plan::check_call_graph(cx, raw, &sim);
+    super::validate_queue::check_queue_cycles(cx, raw, &sim);
     let story = super::validate_rules::rules(cx, raw, &mut sim);
     check_load(cx, raw, &sim);
     // Checked (for length and count) before the problems are counted.
@@ -236,7 +241,7 @@ fn traffic(cx: &mut Ctx, raw: &RawScenario) -> Traffic {
         );
     }
     let client = cx.policy(&[&p[..], &[field("client")]].concat(), &t.client, Dur::from_secs(10));
-    Traffic { base_rps: t.base_rps.clamp(0.0, MAX_RPS), shape, spikes, client }
+    Traffic { base_rps: t.base_rps.clamp(0.0, MAX_RPS), shape, spikes, client, closed: None }
 }
 
 fn slo(cx: &mut Ctx, raw: &RawScenario) -> Slo {

@@ -26,6 +26,7 @@ pub(super) struct Ctx {
     pub services: Vec<String>,
     pub caches: Vec<String>,
     pub third_parties: Vec<String>,
+    pub queues: Vec<String>,
     pub versions: Vec<String>,
     pub flags: Vec<String>,
     pub length: Dur,
@@ -49,6 +50,7 @@ impl Ctx {
             services: names_of(&raw.services.0),
             caches: names_of(&raw.caches.0),
             third_parties: names_of(&raw.third_parties.0),
+            queues: names_of(&raw.queues.0),
             versions,
             flags: names_of(&raw.flags.0),
             length: raw.length,
@@ -255,7 +257,16 @@ impl Ctx {
                 half_open_trials: b.half_open_trials.clamp(1, 1_000),
             }
         });
+        let network = raw.network.as_ref().map(|d| {
+            let np = [path, &[field("network")]].concat();
+            let dist = self.dist(&np, d);
+            if dist.mean_us() > HOUR as f64 {
+                self.err(&np, "the network delay's mean must be at most 1h", "write e.g. network: Exp(\"100ms\")");
+            }
+            dist
+        });
         CallPolicy {
+            network,
             timeout,
             retry: RetryPolicy {
                 max_attempts: raw.retries.min(9) + 1,
@@ -279,6 +290,7 @@ pub(super) fn lists_within_limits(cx: &mut Ctx, raw: &RawScenario) -> bool {
         ("services", raw.services.0.len()),
         ("caches", raw.caches.0.len()),
         ("third_parties", raw.third_parties.0.len()),
+        ("queues", raw.queues.0.len()),
         ("versions", raw.versions.0.len()),
         ("flags", raw.flags.0.len()),
         ("teams", raw.teams.0.len()),
@@ -305,10 +317,11 @@ pub(super) fn names_of<V>(m: &[(String, V)]) -> Vec<String> {
 
 pub(super) fn check_names(cx: &mut Ctx, raw: &RawScenario) {
     let mut seen: Vec<String> = Vec::new();
-    let groups: [(&str, Vec<String>); 3] = [
+    let groups: [(&str, Vec<String>); 4] = [
         ("services", names_of(&raw.services.0)),
         ("caches", names_of(&raw.caches.0)),
         ("third_parties", names_of(&raw.third_parties.0)),
+        ("queues", names_of(&raw.queues.0)),
     ];
     for (group, names) in groups {
         cx.count(&[field(group)], names.len());
@@ -326,7 +339,7 @@ pub(super) fn check_names(cx: &mut Ctx, raw: &RawScenario) {
                 cx.err(
                     &[field(group), index(i)],
                     format!("the name `{n}` is used twice"),
-                    "services, caches and third parties share one namespace",
+                    "services, caches, third parties and queues share one namespace",
                 );
             }
             seen.push(n);

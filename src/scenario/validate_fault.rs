@@ -243,7 +243,9 @@ pub(super) fn fault(cx: &mut Ctx, sim: &SimSpec, p: &[Seg], f: &RawFault) -> Opt
                 None => None,
                 Some(c) => Some(match metric_ref::parse(sim, &format!("{c}.rps")) {
                     Ok(m) => m.component,
-                    Err(_) => match metric_ref::parse(sim, &format!("{c}.hit_ratio")) {
+                    Err(_) => match metric_ref::parse(sim, &format!("{c}.hit_ratio"))
+                        .or_else(|_| metric_ref::parse(sim, &format!("{c}.depth")))
+                    {
                         Ok(m) => m.component,
                         Err((msg, hint)) => {
                             cx.err(&sub(p, "component"), msg, hint);
@@ -255,6 +257,31 @@ pub(super) fn fault(cx: &mut Ctx, sim: &SimSpec, p: &[Seg], f: &RawFault) -> Opt
             Fault::MonitoringBlind { component }
         }
         RawFault::MonitoringLag { lag } => Fault::MonitoringLag { lag: *lag },
+        RawFault::PoisonMessage { queue, count } => {
+            let q = cx.lookup(&sub(p, "queue"), &cx.queues.clone(), queue, "queue")?;
+            if *count == 0 || *count > 10_000 {
+                cx.err(&sub(p, "count"), format!("count must be 1 to 10000, not {count}"), "");
+            }
+            Fault::PoisonMessage { queue: q, count: (*count).clamp(1, 10_000) }
+        }
+        RawFault::SlowReplica { replica, factor } => {
+            needs_db(cx, sim, p)?;
+            let names: Vec<String> =
+                sim.database.iter().flat_map(|d| d.replication.replicas.iter().map(|r| r.name.clone())).collect();
+            let r = cx.lookup(&sub(p, "replica"), &names, replica, "replica")?;
+            Fault::SlowReplica { replica: r, factor: cx.positive(&sub(p, "factor"), *factor, "factor") }
+        }
+        RawFault::PrimaryPartition { fraction } => {
+            needs_db(cx, sim, p)?;
+            if sim.database.as_ref().is_some_and(|d| d.replication.replicas.is_empty()) {
+                cx.err(
+                    p,
+                    "a primary partition needs replicas to be cut off from",
+                    "add replicas: [(name: \"replica-1\")] to the database",
+                );
+            }
+            Fault::PrimaryPartition { fraction: cx.fraction(&sub(p, "fraction"), *fraction, "fraction") }
+        }
     })
 }
 

@@ -80,7 +80,14 @@ pub(super) fn services(cx: &mut Ctx, raw: &RawScenario) -> Vec<Service> {
                 );
             } else {
                 let dep = dep_index(&mut deps, Target::Database);
-                health_plan.push(Step::Call { dep, queries: 1, query: None, optional: false, flag: None });
+                health_plan.push(Step::Call {
+                    dep,
+                    queries: 1,
+                    query: None,
+                    optional: false,
+                    flag: None,
+                    read_only: false,
+                });
             }
         }
         endpoints.push(Endpoint { name: "health".to_string(), weight: 0.0, plan: health_plan });
@@ -156,6 +163,7 @@ pub(super) fn services(cx: &mut Ctx, raw: &RawScenario) -> Vec<Service> {
             variants,
             pipeline: super::validate_mech::pipeline(cx, &p, rs),
             peers: super::validate_mech::peers(cx, &p, rs),
+            contention: super::validate_load::contention(cx, &sub("concurrency_cost"), rs.concurrency_cost),
         });
     }
     super::validate_mech::check_variant_endpoints(cx, raw);
@@ -180,6 +188,7 @@ fn dep_index(deps: &mut Vec<Dep>, target: Target) -> usize {
         breaker: None,
         idempotent: true,
         idempotency_key: false,
+        network: None,
     };
     deps.push(Dep { target, policy: placeholder });
     deps.len() - 1
@@ -207,6 +216,7 @@ pub(super) fn compile(
         };
         match st {
             RawStep::Cpu(d) => out.push(Step::Cpu(cx.dist(&[&sp[..], &[index(0)]].concat(), d))),
+            RawStep::Wait(d) => out.push(Step::Wait(cx.dist(&[&sp[..], &[index(0)]].concat(), d))),
             RawStep::Cache { name, miss } => {
                 let Some(c) = cx.lookup(&[&sp[..], &[field("name")]].concat(), &cx.caches.clone(), name, "cache")
                 else {
@@ -219,7 +229,7 @@ pub(super) fn compile(
                 let skip = (out.len() - at - 1) as u16;
                 out[at] = Step::CacheGet { cache: c, skip };
             }
-            RawStep::Db { queries, query, optional, flag } => {
+            RawStep::Db { queries, query, optional, flag, read_only } => {
                 if raw.database.is_none() {
                     cx.err(
                         &sp,
@@ -234,7 +244,20 @@ pub(super) fn compile(
                 let query = query.as_ref().map(|q| cx.dist(&[&sp[..], &[field("query")]].concat(), q));
                 let flag = flag_of(cx, flag, "flag");
                 let dep = dep_index(deps, Target::Database);
-                out.push(Step::Call { dep, queries: (*queries).clamp(1, 1000), query, optional: *optional, flag });
+                out.push(Step::Call {
+                    dep,
+                    queries: (*queries).clamp(1, 1000),
+                    query,
+                    optional: *optional,
+                    flag,
+                    read_only: *read_only,
+                });
+            }
+            RawStep::Enqueue { queue } => {
+                let qs = cx.queues.clone();
+                if let Some(q) = cx.lookup(&[&sp[..], &[field("queue")]].concat(), &qs, queue, "queue") {
+                    out.push(Step::Enqueue { queue: q });
+                }
             }
             RawStep::Call { to, optional, flag } => {
                 if to == "db" {
@@ -258,7 +281,7 @@ pub(super) fn compile(
                 }
                 let flag = flag_of(cx, flag, "flag");
                 let dep = dep_index(deps, target);
-                out.push(Step::Call { dep, queries: 0, query: None, optional: *optional, flag });
+                out.push(Step::Call { dep, queries: 0, query: None, optional: *optional, flag, read_only: false });
             }
         }
     }

@@ -50,6 +50,31 @@ pub(crate) enum Ev {
     Deliver {
         att: Key,
     },
+    /// A try reaches its callee after its policy's network delay.
+    RequestLeg {
+        att: Key,
+    },
+    /// A try's answer reaches its caller after its policy's network delay.
+    ResponseLeg {
+        att: Key,
+    },
+    /// A closed-loop user has finished thinking and sends its next request.
+    ThinkDone,
+    /// A read on a replica is done.
+    ReplicaQueryDone {
+        att: Key,
+        replica: u16,
+    },
+    /// The orchestrator's detection time has passed (unless the primary's reachability has
+    /// changed since: `epoch`).
+    AutoFailover {
+        epoch: u32,
+    },
+    /// A received message's visibility timeout may have ended.
+    Visibility {
+        queue: u16,
+        msg: Key,
+    },
     JobStep {
         job: Key,
     },
@@ -58,6 +83,10 @@ pub(crate) enum Ev {
         background: bool,
     },
     PoolTimeout {
+        att: Key,
+    },
+    /// A query's answer arrives after the network latency `AddLatency` adds to the database.
+    QueryReply {
         att: Key,
     },
     HealthCheck {
@@ -170,8 +199,10 @@ pub struct Sim {
     // Resources.
     pub(crate) svcs: Vec<SvcState>,
     pub(crate) db: DbState,
+    pub(crate) data: super::resources::replica::DataState,
     pub(crate) caches: Vec<CacheState>,
     pub(crate) tps: Vec<TpState>,
+    pub(crate) queues: Vec<super::resources::queue::QueueState>,
     pub(crate) flags: Vec<bool>,
     // Control.
     pub(crate) timeline: Timeline,
@@ -225,7 +256,7 @@ impl Sim {
     pub(crate) fn over_cap(&self) -> Option<super::kernel::caps::Cap> {
         use super::kernel::caps::Cap;
         let c = self.caps;
-        if self.calls.len() + self.attempts.len() + self.jobs.len() > c.live {
+        if self.calls.len() + self.attempts.len() + self.jobs.len() + self.queued_messages() > c.live {
             return Some(Cap::InFlight { limit: c.live });
         }
         if self.q.len() > c.queued {
@@ -289,9 +320,16 @@ impl Sim {
             Ev::AttemptTimeout { att } => self.on_attempt_timeout(att),
             Ev::Reply { att } => self.on_reply(att),
             Ev::Deliver { att } => self.on_deliver(att),
+            Ev::RequestLeg { att } => self.on_request_leg(att),
+            Ev::ResponseLeg { att } => self.on_response_leg(att),
+            Ev::ThinkDone => self.on_think_done(),
+            Ev::Visibility { queue, msg } => self.on_visibility(queue as usize, msg),
+            Ev::ReplicaQueryDone { att, replica } => self.on_replica_query_done(att, replica as usize),
+            Ev::AutoFailover { epoch } => self.on_auto_failover(epoch),
             Ev::JobStep { job } => self.on_job_step(job),
             Ev::QueryDone { att, background } => self.on_query_done(att, background),
             Ev::PoolTimeout { att } => self.on_pool_timeout(att),
+            Ev::QueryReply { att } => self.query_answered(att),
             Ev::HealthCheck { svc, inst, life } => self.on_health_check(svc as usize, inst as usize, life),
             Ev::StartupDone { svc, inst, life } => self.on_startup_done(svc as usize, inst as usize, life),
             Ev::RestartDue { svc, inst, life } => self.on_restart_due(svc as usize, inst as usize, life),

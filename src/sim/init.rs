@@ -40,8 +40,10 @@ impl Sim {
             },
             svcs: spec.services.iter().map(|s| SvcState::new(s, now)).collect(),
             db: DbState::default(),
+            data: super::resources::replica::DataState::new(&spec),
             caches: spec.caches.iter().map(|_| CacheState::warm()).collect(),
             tps: spec.third_parties.iter().map(|t| TpState::new(t, now)).collect(),
+            queues: spec.queues.iter().map(|_| super::resources::queue::QueueState::default()).collect(),
             flags: spec.flags.iter().map(|f| f.on).collect(),
             timeline: Timeline::new(spec.timeline.len()),
             rules: Rules::new(&spec),
@@ -62,6 +64,7 @@ impl Sim {
     fn schedule_start(&mut self) {
         let spec = self.spec.clone();
         self.schedule_next_arrival();
+        self.start_closed_loop();
         self.q.push(SimTime::ZERO + WINDOW, Ev::Window);
         self.q.push(SimTime::ZERO + TICK, Ev::Tick);
         for (s, svc) in spec.services.iter().enumerate() {

@@ -10,5 +10,8 @@
 pub mod command;
 pub mod command_kind;
 pub mod fault;
+pub mod load;
+pub mod queue;
+pub mod replication;
 pub mod rules;
 pub mod spec;

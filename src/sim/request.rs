@@ -12,6 +12,7 @@
 //! accept queue and a worker.
 
 pub(crate) mod call;
+pub(crate) mod closed_loop;
 pub(crate) mod dep;
 pub(crate) mod job;
 pub mod outcome;

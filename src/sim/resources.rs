@@ -21,6 +21,8 @@ pub(crate) mod fleet;
 pub(crate) mod health;
 pub(crate) mod instance;
 pub(crate) mod pipeline;
+pub(crate) mod queue;
+pub(crate) mod replica;
 pub(crate) mod service;
 pub(crate) mod third_party;
 pub(crate) mod warm;

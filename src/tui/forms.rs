@@ -55,6 +55,8 @@ pub fn menu(game: &Game) -> Vec<CommandKind> {
         Component::Database => &[K::Failover, K::SetPoolSize, K::Page],
         Component::Cache(_) => &[K::FlushCache, K::WarmCache],
         Component::ThirdParty(_) => &[K::SetBreaker, K::SetRetries, K::SetTimeout, K::RenewCert],
+        // A queue's levers are its consumer service's.
+        Component::Queue(_) => &[K::Scale, K::Restart, K::Rollback, K::Deploy],
     };
     let incident = K::ALL.iter().filter(|k| INCIDENT_CONSOLE.contains(k) || **k == K::Hint);
     let mut out: Vec<K> = first.to_vec();

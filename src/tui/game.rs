@@ -123,6 +123,7 @@ pub fn map_rows(spec: &Spec) -> Vec<Component> {
     }
     rows.extend((0..sim.caches.len()).map(Component::Cache));
     rows.extend((0..sim.third_parties.len()).map(Component::ThirdParty));
+    rows.extend((0..sim.queues.len()).map(Component::Queue));
     rows
 }
 
@@ -190,6 +191,7 @@ impl Game {
     pub fn selected_service(&self) -> usize {
         match self.selected_component() {
             Component::Service(s) | Component::Dep { service: s, .. } => s,
+            Component::Queue(q) => self.spec.sim.queues[q].consumer,
             _ => self.spec.sim.entry,
         }
     }
@@ -204,6 +206,7 @@ impl Game {
             Component::Database => "db".into(),
             Component::Cache(i) => sim.caches[i].name.clone(),
             Component::ThirdParty(i) => sim.third_parties[i].name.clone(),
+            Component::Queue(i) => sim.queues[i].name.clone(),
         }
     }
 }

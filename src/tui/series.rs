@@ -35,6 +35,7 @@ pub fn saturation_of(c: Component) -> (Metric, &'static str, &'static str, Optio
         Component::Cache(_) => (Metric::HitRatio, "hit ratio", "%", Some(100.0)),
         Component::ThirdParty(_) => (Metric::RateLimited, "429s /s", "", None),
         Component::Dep { .. } => (Metric::AttemptsPerRequest, "tries per call", "x", None),
+        Component::Queue(_) => (Metric::Backlog, "backlog", " msgs", None),
     }
 }
 
@@ -121,6 +122,15 @@ fn point(range: &[crate::sim::Window], c: Component) -> Point {
         Component::Cache(_) => {
             Point { p50: f32::NAN, p99: f32::NAN, err: f32::NAN, rps: f32::NAN, sat: scale(sat, get(sat)) }
         }
+        // A queue: the oldest message's age (as the latency, ms), redeliveries per second
+        // (as the errors), messages enqueued per second and the backlog.
+        Component::Queue(_) => Point {
+            p50: f32::NAN,
+            p99: get(Metric::OldestAge) * 1000.0,
+            err: get(Metric::Redelivered),
+            rps: get(Metric::Enqueued),
+            sat: get(sat),
+        },
         _ => Point {
             p50: get(Metric::P50),
             p99: get(Metric::P99),

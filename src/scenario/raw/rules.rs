@@ -321,6 +321,22 @@ pub enum RawFault {
     MonitoringLag {
         lag: Dur,
     },
+    PoisonMessage {
+        queue: String,
+        #[serde(default = "d_one_message")]
+        count: u32,
+    },
+    SlowReplica {
+        replica: String,
+        factor: f64,
+    },
+    PrimaryPartition {
+        fraction: f64,
+    },
+}
+
+fn d_one_message() -> u32 {
+    1
 }
 
 fn d_effect() -> ManualEffect {

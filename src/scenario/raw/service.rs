@@ -43,6 +43,8 @@ pub struct RawService {
     pub pipeline: RawPipeline,
     #[serde(default)]
     pub peers: Option<RawPeers>,
+    #[serde(default)]
+    pub concurrency_cost: Option<super::RawContention>,
 }
 
 /// Build time of the service's deploy pipeline.
@@ -171,6 +173,7 @@ fn d_weight() -> f64 {
 #[serde(deny_unknown_fields)]
 pub enum RawStep {
     Cpu(RawDist),
+    Wait(RawDist),
     Cache {
         name: String,
         #[serde(default)]
@@ -185,6 +188,8 @@ pub enum RawStep {
         optional: bool,
         #[serde(default)]
         flag: Option<String>,
+        #[serde(default)]
+        read_only: bool,
     },
     Call {
         to: String,
@@ -192,6 +197,9 @@ pub enum RawStep {
         optional: bool,
         #[serde(default)]
         flag: Option<String>,
+    },
+    Enqueue {
+        queue: String,
     },
 }
 

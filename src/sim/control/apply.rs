@@ -235,12 +235,7 @@ impl Sim {
                 self.start_warm_up(cache);
                 effect = Effect::CacheWarm { cache };
             }
-            R::Failover => {
-                self.db.failing_over = true;
-                self.emit(false, EventKind::FailoverStarted);
-                let window = self.spec.database.as_ref().map_or(Dur::from_secs(30), |d| d.failover_window);
-                self.q.push(now + window, Ev::FailoverDone);
-            }
+            R::Failover => self.start_failover(),
             R::RenewCert { target } => {
                 for idx in 0..self.spec.timeline.len() {
                     if let Inject::Fault(Fault::CertExpiry { target: t }) = self.spec.timeline[idx].inject
@@ -292,6 +287,7 @@ impl Sim {
 
     pub(crate) fn on_failover_done(&mut self) {
         self.db.failing_over = false;
+        self.data_failover_done();
         for idx in 0..self.spec.timeline.len() {
             let fixed = match self.spec.timeline[idx].inject {
                 Inject::Fault(Fault::DatabaseDown) => true,

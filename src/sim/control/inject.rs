@@ -207,7 +207,10 @@ impl Sim {
                     self.db.slow.retain(|x| x.0 != idx);
                 }
             }
-            Fault::DatabaseDown => bump(&mut self.db.down),
+            Fault::DatabaseDown => {
+                bump(&mut self.db.down);
+                self.primary_reachability_changed();
+            }
             &Fault::DiskFull { write_fraction } => self.db.disk_full = if on { write_fraction } else { 0.0 },
             &Fault::ConnectionLeak { service, per_minute } => {
                 self.svcs[service].faults.conn_leak_per_s += k * per_minute / 60.0;
@@ -296,6 +299,13 @@ impl Sim {
                     self.timeline.lag.retain(|b| b.0 != idx);
                 }
             }
+            &Fault::PoisonMessage { queue, count } => {
+                if on {
+                    (0..count).for_each(|_| self.enqueue(queue, true));
+                }
+            }
+            &Fault::SlowReplica { replica, factor } => self.set_replica_slow(replica, idx, factor, on),
+            &Fault::PrimaryPartition { fraction } => self.set_primary_partition(idx, fraction, on),
         }
     }
 
@@ -394,6 +404,20 @@ impl Sim {
                 None => "monitoring goes blind".to_string(),
             },
             Fault::MonitoringLag { lag } => format!("dashboards and alerts lag {lag} behind"),
+            Fault::SlowReplica { replica, factor } => {
+                let name = spec.database.as_ref().map_or("", |d| d.replication.replicas[*replica].name.as_str());
+                format!("replica {name} applies writes {factor}× slower")
+            }
+            Fault::PrimaryPartition { fraction } => format!(
+                "the primary database and {:.0}% of every service's instances are cut off from the replicas and the orchestrator",
+                fraction * 100.0
+            ),
+            Fault::PoisonMessage { queue, count } => {
+                format!(
+                    "{count} poison message(s) on {} crash the consumers that receive them",
+                    spec.queues[*queue].name
+                )
+            }
         }
     }
 }

@@ -108,6 +108,7 @@ impl Sim {
             Component::Service(s) => self.spec.services[s].name.clone(),
             Component::Cache(i) => self.spec.caches[i].name.clone(),
             Component::ThirdParty(t) => self.spec.third_parties[t].name.clone(),
+            Component::Queue(q) => self.spec.queues[q].name.clone(),
             Component::Dep { service, dep } => {
                 format!(
                     "{}->{}",

@@ -9,9 +9,10 @@
 //! events run, each allocating a bounded number of entities, so a cap is overshot by at most a
 //! few thousand entities. The numbers, and why:
 //!
-//! - **in flight** ([`MAX_LIVE`] = 2,000,000 calls + tries + jobs): a call, a try and a job
-//!   take ~0.3 kB with their events, so the cap is ~600 MB at worst. The shipped scenarios
-//!   peak below 50,000 (retry-storm at the height of its storm).
+//! - **in flight** ([`MAX_LIVE`] = 2,000,000 calls + tries + jobs + queued messages): a call,
+//!   a try and a job take ~0.3 kB with their events (a message far less), so the cap is
+//!   ~600 MB at worst. The shipped scenarios peak below 50,000 (retry-storm at the height of
+//!   its storm).
 //! - **queued events** ([`MAX_QUEUED`] = 4,000,000, 32 bytes each: 128 MB). Every live entity
 //!   has at most two pending events (its step and its timeout).
 //! - **event log** ([`MAX_EVENTS`] = 1,000,000 events, ~100 bytes each). A 4-hour run of a
@@ -54,7 +55,7 @@ impl Default for Caps {
 /// The cap a run stopped at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Cap {
-    /// More than `limit` calls, tries and jobs alive at once.
+    /// More than `limit` calls, tries, jobs and queued messages alive at once.
     InFlight { limit: usize },
     /// More than `limit` events scheduled and not yet run.
     Queued { limit: usize },
@@ -65,12 +66,12 @@ pub enum Cap {
 }
 
 impl Cap {
-    /// Why the run stopped, in words: "stopped: more than 2,000,000 calls, tries and jobs in
-    /// flight".
+    /// Why the run stopped, in words: "stopped: more than 2,000,000 calls, tries, jobs and
+    /// messages in flight".
     pub fn describe(self) -> String {
         match self {
             Cap::InFlight { limit } => {
-                format!("stopped: more than {} calls, tries and jobs in flight", thousands(limit))
+                format!("stopped: more than {} calls, tries, jobs and messages in flight", thousands(limit))
             }
             Cap::Queued { limit } => format!("stopped: more than {} events scheduled at once", thousands(limit)),
             Cap::EventLog { limit } => format!("stopped: more than {} events in the event log", thousands(limit)),
@@ -125,7 +126,7 @@ mod tests {
         assert_eq!(fired.len(), 3);
         assert_eq!(
             Cap::InFlight { limit: MAX_LIVE }.describe(),
-            "stopped: more than 2,000,000 calls, tries and jobs in flight"
+            "stopped: more than 2,000,000 calls, tries, jobs and messages in flight"
         );
     }
 }

@@ -15,6 +15,8 @@ pub enum StreamId {
     Deps = 4,
     Retry = 5,
     Faults = 6,
+    Network = 7,
+    Data = 8,
 }
 
 fn splitmix64(state: &mut u64) -> u64 {
@@ -89,6 +91,10 @@ pub(crate) struct Rngs {
     pub deps: Stream,
     pub retry: Stream,
     pub faults: Stream,
+    /// Network delays of call policies.
+    pub network: Stream,
+    /// Replication: stale reads.
+    pub data: Stream,
 }
 
 impl Rngs {
@@ -100,6 +106,8 @@ impl Rngs {
             deps: Stream::new(seed, StreamId::Deps),
             retry: Stream::new(seed, StreamId::Retry),
             faults: Stream::new(seed, StreamId::Faults),
+            network: Stream::new(seed, StreamId::Network),
+            data: Stream::new(seed, StreamId::Data),
         }
     }
 }

@@ -211,6 +211,22 @@ pub enum Fault {
     MonitoringLag {
         lag: Dur,
     },
+    /// `count` messages that crash the consumer instance that receives them.
+    PoisonMessage {
+        queue: usize,
+        count: u32,
+    },
+    /// A replica applies writes `factor` times slower (a slow disk, a long query blocking
+    /// its applier): its lag grows once writes outpace it.
+    SlowReplica {
+        replica: usize,
+        factor: f64,
+    },
+    /// The primary and `fraction` of every service's instances are cut off from the
+    /// replicas and the failover orchestrator.
+    PrimaryPartition {
+        fraction: f64,
+    },
 }
 
 impl Fault {
@@ -226,6 +242,7 @@ impl Fault {
                 | Fault::FlagFlip { .. }
                 | Fault::CapacityChange { .. }
                 | Fault::ManualCommand { .. }
+                | Fault::PoisonMessage { .. }
         )
     }
 
@@ -281,6 +298,9 @@ impl Fault {
             Fault::Partition { .. } => "Partition",
             Fault::MonitoringBlind { .. } => "MonitoringBlind",
             Fault::MonitoringLag { .. } => "MonitoringLag",
+            Fault::PoisonMessage { .. } => "PoisonMessage",
+            Fault::SlowReplica { .. } => "SlowReplica",
+            Fault::PrimaryPartition { .. } => "PrimaryPartition",
         }
     }
 }

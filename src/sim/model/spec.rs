@@ -21,6 +21,7 @@ pub struct SimSpec {
     pub database: Option<Database>,
     pub caches: Vec<Cache>,
     pub third_parties: Vec<ThirdParty>,
+    pub queues: Vec<super::queue::Queue>,
     /// Every version any service can run; `Service::version` indexes it.
     pub versions: Vec<Version>,
     pub flags: Vec<Flag>,
@@ -46,6 +47,8 @@ pub struct Traffic {
     pub spikes: Vec<Spike>,
     /// How users' clients behave: their timeout and whether they retry.
     pub client: CallPolicy,
+    /// Closed-loop users besides the open-loop arrivals.
+    pub closed: Option<super::load::ClosedLoop>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -124,6 +127,8 @@ pub struct Service {
     pub pipeline: Pipeline,
     /// Threads each instance holds for its peers, under an OS limit.
     pub peers: Option<PeerThreads>,
+    /// Service time that grows with the requests in service on an instance.
+    pub contention: Option<super::load::Contention>,
 }
 
 /// A version's replacement for one endpoint's plan.
@@ -170,14 +175,19 @@ pub struct Endpoint {
 pub enum Step {
     /// CPU work, stretched by CPU contention, GC pressure and the version's latency factor.
     Cpu(Dist),
+    /// Time the request holds its worker but no core (a lock, a sleep, I/O not modelled).
+    Wait(Dist),
+    /// Put a message on a queue (at once; the broker is not modelled as failing).
+    Enqueue { queue: usize },
     /// Look up a cache; on a hit skip the next `skip` steps (the miss path and its fill).
     CacheGet { cache: usize, skip: u16 },
     /// A successful miss path refills the cache.
     CacheFill { cache: usize },
     /// Call a dependency through the service's policy for it. For the database, `queries`
     /// run on one pooled connection. `optional` calls degrade instead of failing the request.
-    /// With `flag`, the step runs only while that flag is on.
-    Call { dep: usize, queries: u32, query: Option<Dist>, optional: bool, flag: Option<usize> },
+    /// With `flag`, the step runs only while that flag is on. A `read_only` database step
+    /// runs on a replica when there are replicas.
+    Call { dep: usize, queries: u32, query: Option<Dist>, optional: bool, flag: Option<usize>, read_only: bool },
 }
 
 /// A dependency as seen from one service, with its call policy.
@@ -204,6 +214,9 @@ pub struct CallPolicy {
     /// side effect unless the call carries an idempotency key.
     pub idempotent: bool,
     pub idempotency_key: bool,
+    /// Network delay drawn independently for the request and for the response of each try;
+    /// it holds nothing and counts toward the try's timeout.
+    pub network: Option<Dist>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -321,6 +334,8 @@ pub struct Database {
     pub query: Dist,
     /// How long queries fail while a failover promotes the replica.
     pub failover_window: Dur,
+    /// Read replicas and failover behaviour (no replicas: a single primary, as before).
+    pub replication: super::replication::Replication,
 }
 
 #[derive(Clone, Debug, Serialize)]

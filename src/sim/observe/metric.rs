@@ -130,6 +130,46 @@ pub struct DbStats {
     pub up: bool,
     /// Connections in use over all pools, time-averaged over the window.
     pub conns_busy: f32,
+    /// Writes lost by failovers in this window (the promoted replica had not applied them).
+    pub lost_writes: u32,
+    /// Reads served by a replica that had not applied a write to the row they read.
+    pub stale_reads: u32,
+    /// Writes accepted while two primaries accepted writes (split brain).
+    pub conflicting_writes: u32,
+    /// Replicas and run totals; absent (and not in the JSON) without replicas.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replication: Option<ReplicationStats>,
+}
+
+/// The database's replicas in one window.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ReplicationStats {
+    /// The largest replica lag, seconds.
+    pub lag_s: f32,
+    pub lost_writes_total: u64,
+    pub conflicting_writes_total: u64,
+    pub stale_reads_total: u64,
+    /// Two primaries accept writes.
+    pub split_brain: bool,
+    /// A `PrimaryPartition` holds.
+    pub partitioned: bool,
+    /// In the order of `database.replicas`.
+    pub replicas: Vec<ReplicaStats>,
+}
+
+/// One replica at the end of a window.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ReplicaStats {
+    /// Age of the oldest write it has not applied, seconds (0 when caught up).
+    pub lag_s: f32,
+    /// Writes it has not applied.
+    pub unapplied: u64,
+    /// Reads it ran in the window, and how many of them were stale.
+    pub reads: u32,
+    pub stale_reads: u32,
+    /// Busy cores over cores, time-averaged.
+    pub load: f32,
+    pub queue: u32,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -159,6 +199,31 @@ pub struct SloStats {
     pub burn_5m: f32,
 }
 
+/// One message queue: its backlog (consumer lag) and what happened to messages.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct QueueStats {
+    /// Messages not yet processed (visible + in flight) at the end of the window.
+    pub depth: u32,
+    pub visible: u32,
+    pub in_flight: u32,
+    /// Age of the oldest message not yet processed, seconds (0 when empty).
+    pub age_s: f32,
+    pub enqueued: u32,
+    /// Messages processed for the first time.
+    pub processed: u32,
+    /// Receives after a message's first.
+    pub redelivered: u32,
+    /// Processings after a message's first, by a non-idempotent consumer.
+    pub duplicates: u32,
+    pub dead_lettered: u32,
+    pub expired: u32,
+    /// Messages in the dead-letter queue so far.
+    pub dlq: u64,
+    /// Consumer loops holding a message, and consumer loops (per instance × in rotation).
+    pub consumers_busy: u32,
+    pub consumers: u32,
+}
+
 /// Everything measured in one window (one second of sim time by default).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Window {
@@ -178,6 +243,9 @@ pub struct Window {
     pub lag_s: u32,
     /// The responders' tools that were down at the window's end.
     pub tools_down: Vec<crate::sim::model::spec::Tool>,
+    /// Message queues, in scenario order (absent from the JSON when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub queues: Vec<QueueStats>,
 }
 
 /// A component of the service map.
@@ -193,6 +261,8 @@ pub enum Component {
         service: usize,
         dep: usize,
     },
+    /// A message queue.
+    Queue(usize),
 }
 
 /// A number a component reports.
@@ -240,6 +310,26 @@ pub enum Metric {
     Threads,
     /// Distinct versions the service's live instances run (above 1: version skew).
     Versions,
+    /// Database: the largest replica lag, seconds.
+    ReplicationLag,
+    LostWrites,
+    StaleReads,
+    ConflictingWrites,
+    /// Database: lost writes since the start of the run (for objectives).
+    LostWritesTotal,
+    ConflictingWritesTotal,
+    StaleReadsTotal,
+    /// Queue: messages not yet processed.
+    Backlog,
+    /// Queue: age of the oldest message not yet processed, seconds.
+    OldestAge,
+    Enqueued,
+    Processed,
+    Redelivered,
+    DeadLettered,
+    /// Queue: messages in its dead-letter queue.
+    DeadLetters,
+    Expired,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -256,7 +346,7 @@ impl Window {
             Component::Database => &self.db.as_ref()?.red,
             Component::ThirdParty(t) => &self.third_parties.get(t)?.red,
             Component::Dep { service, dep } => &self.deps.get(service)?.get(dep)?.red,
-            Component::Cache(_) => return None,
+            Component::Cache(_) | Component::Queue(_) => return None,
         })
     }
 
@@ -321,8 +411,49 @@ impl Window {
             M::Duplicates => match c {
                 Component::Edge => f64::from(self.edge.duplicates),
                 Component::Dep { service, dep } => f64::from(self.deps.get(service)?.get(dep)?.duplicates),
+                Component::Queue(q) => f64::from(self.queues.get(q)?.duplicates),
                 _ => return None,
             },
+            M::ReplicationLag
+            | M::LostWrites
+            | M::StaleReads
+            | M::ConflictingWrites
+            | M::LostWritesTotal
+            | M::ConflictingWritesTotal
+            | M::StaleReadsTotal => {
+                let db = self.db.as_ref()?;
+                let rep = db.replication.as_ref()?;
+                match m.metric {
+                    M::ReplicationLag => f64::from(rep.lag_s),
+                    M::LostWrites => f64::from(db.lost_writes),
+                    M::StaleReads => f64::from(db.stale_reads),
+                    M::ConflictingWrites => f64::from(db.conflicting_writes),
+                    M::LostWritesTotal => rep.lost_writes_total as f64,
+                    M::ConflictingWritesTotal => rep.conflicting_writes_total as f64,
+                    _ => rep.stale_reads_total as f64,
+                }
+            }
+            M::Backlog
+            | M::OldestAge
+            | M::Enqueued
+            | M::Processed
+            | M::Redelivered
+            | M::DeadLettered
+            | M::DeadLetters
+            | M::Expired => {
+                let Component::Queue(q) = c else { return None };
+                let qs = self.queues.get(q)?;
+                match m.metric {
+                    M::Backlog => f64::from(qs.depth),
+                    M::OldestAge => f64::from(qs.age_s),
+                    M::Enqueued => f64::from(qs.enqueued),
+                    M::Processed => f64::from(qs.processed),
+                    M::Redelivered => f64::from(qs.redelivered),
+                    M::DeadLettered => f64::from(qs.dead_lettered),
+                    M::DeadLetters => qs.dlq as f64,
+                    _ => f64::from(qs.expired),
+                }
+            }
             M::BurnRate1h => f64::from(self.slo.burn_1h),
             M::BurnRate5m => f64::from(self.slo.burn_5m),
             M::BudgetLeft => self.slo.budget_left,
@@ -394,6 +525,7 @@ impl Metric {
             M::P50 | M::P90 | M::P99 | M::P999 | M::QueueWaitP99 | M::PoolWaitP99 => "ms",
             M::ErrorRate | M::WorkerUtil | M::CpuUtil | M::Memory | M::DbLoad | M::HitRatio | M::BudgetLeft => "%",
             M::BurnRate1h | M::BurnRate5m | M::AttemptsPerRequest => "x",
+            M::OldestAge | M::ReplicationLag => "s",
             _ => "",
         }
     }

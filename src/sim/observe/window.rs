@@ -65,6 +65,7 @@ impl Sim {
         }
         let conns_area = self.rec.totals.conns_busy.area_until(now);
         let conns_busy = ((conns_area - std::mem::replace(&mut self.db.conns_busy_area, conns_area)) / secs) as f32;
+        let ((lost_writes, stale_reads, conflicting_writes), replication) = self.replication_stats(secs);
         let db = self.spec.database.as_ref().map(|spec| DbStats {
             red: self.db.red.take(),
             load: (self.db.busy_int.take(now) / (f64::from(spec.cores) * secs)) as f32,
@@ -73,6 +74,10 @@ impl Sim {
             max_connections: spec.max_connections,
             up: self.db.down == 0 && !self.db.failing_over,
             conns_busy,
+            lost_writes,
+            stale_reads,
+            conflicting_writes,
+            replication,
         });
         let caches = self
             .caches
@@ -119,11 +124,13 @@ impl Sim {
             blind.push(super::metric::Component::Database);
             blind.extend((0..self.caches.len()).map(super::metric::Component::Cache));
             blind.extend((0..self.tps.len()).map(super::metric::Component::ThirdParty));
+            blind.extend((0..self.queues.len()).map(super::metric::Component::Queue));
         }
         blind.sort_unstable();
         blind.dedup();
         let tools_down =
             self.spec.tooling.iter().zip(&self.tooling.down).filter(|(_, down)| **down).map(|(t, _)| t.tool).collect();
+        let queues = (0..self.queues.len()).map(|q| self.queue_stats(q)).collect();
         self.rec.windows.push(Window {
             t,
             edge,
@@ -136,6 +143,7 @@ impl Sim {
             blind,
             lag_s,
             tools_down,
+            queues,
         });
         self.rec.logs.close_window(now);
     }

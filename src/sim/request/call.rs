@@ -16,11 +16,18 @@ use crate::sim::resources::breaker::Admit;
 pub(crate) enum Origin {
     /// A user's client (the call is the user's request, retries included).
     User,
+    /// A closed-loop user's client: like `User`, and the user sends again after thinking.
+    Looped,
     Job(Key),
     Health {
         svc: u16,
         inst: u32,
         life: u32,
+    },
+    /// A queue's consumer loop, processing one message.
+    Consumer {
+        queue: u16,
+        msg: Key,
     },
 }
 
@@ -28,8 +35,17 @@ pub(crate) enum Origin {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Site {
     Client,
-    Dep { svc: u16, dep: u16 },
-    Health { svc: u16 },
+    Dep {
+        svc: u16,
+        dep: u16,
+    },
+    Health {
+        svc: u16,
+    },
+    /// A queue's consumer: no retries (redelivery is the queue's), no timeout of its own.
+    Consumer {
+        queue: u16,
+    },
 }
 
 /// One logical call: the first try and its retries.
@@ -76,6 +92,8 @@ pub(crate) enum Via {
         remaining: u32,
         waiting: bool,
         conn: bool,
+        /// A read that may run on a replica (only when the database has replicas).
+        read: bool,
     },
     ThirdParty(u16),
     /// Answered at once (rejected, short-circuited) or never (black hole).
@@ -98,6 +116,8 @@ pub(crate) struct Attempt {
     pub target: Option<Target>,
     pub timeout: Dur,
     pub pool_asked: SimTime,
+    /// The response's network delay (the policy's `network`), drawn when the try is sent.
+    pub reply_delay: Dur,
 }
 
 impl Sim {
@@ -126,10 +146,14 @@ impl Sim {
                 Admit::Yes => {}
             }
         }
-        let mut timeout = match site {
-            Site::Client => self.client.policy.timeout,
-            Site::Dep { svc, dep } => self.svcs[svc as usize].deps[dep as usize].cfg.policy.timeout,
-            Site::Health { svc } => self.svcs[svc as usize].cfg.health.timeout,
+        let (mut timeout, networked) = match site {
+            Site::Client => (self.client.policy.timeout, self.client.policy.network.is_some()),
+            Site::Dep { svc, dep } => {
+                let p = &self.svcs[svc as usize].deps[dep as usize].cfg.policy;
+                (p.timeout, p.network.is_some())
+            }
+            Site::Health { svc } => (self.svcs[svc as usize].cfg.health.timeout, false),
+            Site::Consumer { .. } => (crate::sim::model::queue::CONSUMER_PATIENCE, false),
         };
         if deadline != SimTime::NEVER {
             timeout = timeout.min(deadline.since(now));
@@ -152,13 +176,36 @@ impl Sim {
             target: None,
             timeout,
             pool_asked: now,
+            reply_delay: Dur::ZERO,
         });
         // A third party's answer time is known when the call is sent: it schedules its own
         // timeout only if the answer would come too late. Everything else needs one now.
         let to_third_party = matches!(site, Site::Dep { svc, dep } if matches!(self.spec.services[svc as usize].deps[dep as usize].target, Target::ThirdParty(_)));
-        if !to_third_party {
+        if !to_third_party || networked {
             self.q.push_after(now, timeout, Ev::AttemptTimeout { att: ak });
         }
+        let mut target = None;
+        if let Site::Dep { svc, dep } = site {
+            let (s, d) = (svc as usize, dep as usize);
+            self.svcs[s].deps[d].acc.red.arrive();
+            self.rec.totals.dep_attempts[s][d] += 1;
+            target = Some(self.spec.services[s].deps[d].target);
+            if let Some(a) = self.attempts.get_mut(ak) {
+                a.target = target;
+            }
+        }
+        if networked {
+            return self.send_over_network(ak, site);
+        }
+        self.deliver_attempt(ak, site, client, origin, target);
+    }
+
+    /// A try reaches its callee: the edge, an instance (health checks) or a dependency
+    /// (`target`, for a dependency's try). Inlined: it is the hot path's second half.
+    // Forced: the hot path of every try; callgrind shows the cost when LLVM declines.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    fn deliver_attempt(&mut self, ak: Key, site: Site, client: u16, origin: Origin, target: Option<Target>) {
         match site {
             Site::Client => {
                 if client == 0 || !self.edge.blocked.contains(&client) {
@@ -172,14 +219,10 @@ impl Sim {
                     self.job_create(ak, svc as usize, inst as usize);
                 }
             }
-            Site::Dep { svc, dep } => {
-                let (s, d) = (svc as usize, dep as usize);
-                self.svcs[s].deps[d].acc.red.arrive();
-                self.rec.totals.dep_attempts[s][d] += 1;
-                let target = self.spec.services[s].deps[d].target;
-                if let Some(a) = self.attempts.get_mut(ak) {
-                    a.target = Some(target);
-                }
+            Site::Consumer { queue } => self.consumer_deliver(ak, queue as usize),
+            Site::Dep { svc, .. } => {
+                let s = svc as usize;
+                let Some(target) = target else { return };
                 if self.partitioned(origin, s, target) {
                     // Packets vanish: nothing will ever answer; the caller's timeout decides.
                     if let Some(a) = self.attempts.get_mut(ak) {
@@ -196,6 +239,56 @@ impl Sim {
         }
     }
 
+    /// Puts a try on the wire (holding nothing): it reaches its callee after its policy's
+    /// network delay, and the answer comes back after another, drawn independently now.
+    #[cold]
+    #[inline(never)]
+    fn send_over_network(&mut self, ak: Key, site: Site) {
+        let net = match site {
+            Site::Client => self.client.policy.network.as_ref(),
+            Site::Dep { svc, dep } => self.svcs[svc as usize].deps[dep as usize].cfg.policy.network.as_ref(),
+            Site::Health { .. } | Site::Consumer { .. } => None,
+        };
+        let Some(net) = net else { return };
+        let rng = &mut self.rng.network;
+        let (there, back) = (Dur::from_us_f64(net.sample(rng)), Dur::from_us_f64(net.sample(rng)));
+        if let Some(a) = self.attempts.get_mut(ak) {
+            a.via = Via::InFlight;
+            a.reply_delay = back;
+        }
+        self.q.push(self.now + there, Ev::RequestLeg { att: ak });
+    }
+
+    /// A try on the wire reaches its callee (even if its caller has given up meanwhile: the
+    /// callee cannot know).
+    pub(crate) fn on_request_leg(&mut self, ak: Key) {
+        let Some(att) = self.attempts.get(ak) else {
+            return;
+        };
+        let target = att.target;
+        let Some(call) = self.calls.get(att.call) else {
+            return;
+        };
+        let (site, client, origin) = (call.site, call.client, call.origin);
+        self.deliver_attempt(ak, site, client, origin, target);
+    }
+
+    /// The callee's answer arrives after its network delay, unless the caller gave up first
+    /// (its timeout freed the try).
+    pub(crate) fn on_response_leg(&mut self, ak: Key) {
+        let Some(att) = self.attempts.get(ak) else {
+            return;
+        };
+        let (resolved, outcome) = (att.resolved, att.pending);
+        if !resolved {
+            self.resolve_attempt(ak, outcome);
+        }
+        self.free_attempt(ak);
+    }
+
+    // Forced: the hot path of every try; callgrind shows the cost when LLVM declines.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
     fn partitioned(&self, origin: Origin, svc: usize, target: Target) -> bool {
         let parts = &self.svcs[svc].faults.partitions;
         if parts.is_empty() {
@@ -242,19 +335,37 @@ impl Sim {
     }
 
     /// The callee has finished with an attempt (success or failure).
+    // Forced: every try ends here, from a dozen callers; callgrind shows the cost when LLVM
+    // declines to inline it.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
     pub(crate) fn attempt_done(&mut self, ak: Key, outcome: Outcome) {
         let Some(att) = self.attempts.get_mut(ak) else {
             return;
         };
         att.target_done = true;
-        let (ck, resolved) = (att.call, att.resolved);
+        let (ck, resolved, back) = (att.call, att.resolved, att.reply_delay);
         if outcome.is_ok() {
             self.commit_effect(ck);
         }
         if !resolved {
+            if back.0 > 0 {
+                // The answer travels back over the network (the side effect has happened).
+                return self.answer_later(ak, outcome, back);
+            }
             self.resolve_attempt(ak, outcome);
         }
         self.free_attempt(ak);
+    }
+
+    /// The answer reaches the caller after `back` (`on_response_leg`).
+    #[cold]
+    #[inline(never)]
+    fn answer_later(&mut self, ak: Key, outcome: Outcome, back: Dur) {
+        if let Some(att) = self.attempts.get_mut(ak) {
+            att.pending = outcome;
+            self.q.push(self.now + back, Ev::ResponseLeg { att: ak });
+        }
     }
 
     fn commit_effect(&mut self, ck: Key) {
@@ -272,7 +383,7 @@ impl Sim {
                     self.svcs[svc as usize].deps[dep as usize].acc.duplicates += 1;
                     self.rec.totals.dep_duplicates[svc as usize][dep as usize] += 1;
                 }
-                Site::Health { .. } => {}
+                Site::Health { .. } | Site::Consumer { .. } => {}
             }
         }
     }
@@ -294,7 +405,7 @@ impl Sim {
         match site {
             Site::Client => self.client_try_done(client, outcome, latency),
             Site::Dep { svc, dep } => self.dep_try_done(svc as usize, dep as usize, outcome, latency, trial),
-            Site::Health { .. } => {}
+            Site::Health { .. } | Site::Consumer { .. } => {}
         }
         if trace != 0 {
             let label = match (site, target) {
@@ -335,15 +446,19 @@ impl Sim {
             acc.attempts_done += u32::from(tries);
         }
         match origin {
-            Origin::User => {
+            Origin::User | Origin::Looped => {
                 let why = match outcome {
                     Ok(()) => "200 OK",
                     Err(r) => r.text(),
                 };
                 self.user_done(ck, outcome.is_ok(), why);
+                if let Origin::Looped = origin {
+                    self.looped_done(ck);
+                }
             }
             Origin::Job(jk) => self.job_call_done(jk, outcome),
             Origin::Health { svc, inst, life } => self.health_result(svc as usize, inst as usize, life, outcome),
+            Origin::Consumer { queue, msg } => self.consumer_done(queue as usize, msg, outcome),
         }
         if self.calls.get(ck).is_some_and(|c| c.live == 0) {
             self.calls.discard(ck);

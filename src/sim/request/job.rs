@@ -188,7 +188,8 @@ impl Sim {
             if self.now >= job.deadline {
                 return self.job_finish(jk, Err(Reason::DeadlineExceeded));
             }
-            let plan = &self.spec.services[s].endpoints[e].plan;
+            let service = &self.spec.services[s];
+            let (plan, contention) = (&service.endpoints[e].plan, service.contention.as_ref());
             let Some(step) = plan.get(pc) else {
                 let p = self.error_probability(s, i, e);
                 let outcome = if p > 0.0 && self.rng.service.chance(p) { Err(Reason::AppError) } else { Ok(()) };
@@ -198,7 +199,11 @@ impl Sim {
                 Step::Cpu(dist) => {
                     let base = dist.sample(&mut self.rng.service);
                     let factor = self.cpu_factor(s, i, e);
-                    let t = Dur::from_us_f64(base * factor);
+                    let mut us = base * factor;
+                    if let Some(c) = contention {
+                        us += c.extra_us(self.svcs[s].insts[i].busy);
+                    }
+                    let t = Dur::from_us_f64(us);
                     let inst = &mut self.svcs[s].insts[i];
                     inst.cpu_start(self.now);
                     let job = self.jobs.get_mut(jk).expect("job exists");
@@ -207,6 +212,24 @@ impl Sim {
                     job.span_start = self.now;
                     self.q.push(self.now + t, Ev::JobStep { job: jk });
                     return;
+                }
+                Step::Wait(dist) => {
+                    let mut us = dist.sample(&mut self.rng.service);
+                    if let Some(c) = contention {
+                        us += c.extra_us(self.svcs[s].insts[i].busy);
+                    }
+                    let t = Dur::from_us_f64(us);
+                    let job = self.jobs.get_mut(jk).expect("job exists");
+                    job.next_pc = (pc + 1) as u16;
+                    job.span_start = self.now;
+                    self.q.push(self.now + t, Ev::JobStep { job: jk });
+                    return;
+                }
+                &Step::Enqueue { queue } => {
+                    self.enqueue(queue, false);
+                    if let Some(job) = self.jobs.get_mut(jk) {
+                        job.pc += 1;
+                    }
                 }
                 &Step::CacheGet { cache, skip } => {
                     let Some(hit) = self.cache_lookup(jk, cache) else {

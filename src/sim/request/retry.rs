@@ -63,7 +63,7 @@ impl Sim {
                 let d = &self.svcs[svc as usize].deps[dep as usize];
                 (&d.cfg.policy.retry, d.budget.as_ref())
             }
-            Site::Health { .. } => return false,
+            Site::Health { .. } | Site::Consumer { .. } => return false,
         };
         if u32::from(tries) >= policy.max_attempts {
             return false;

@@ -227,8 +227,17 @@ impl Sim {
 
     /// A new user request (client 0) or abusive request (client k).
     fn new_user_request(&mut self, client: u16) {
+        self.user_request(client, Origin::User, None);
+    }
+
+    /// A new request from a user's client to `endpoint` of the entry service (by weight if
+    /// `None`), for an open-loop user (`Origin::User`) or a closed-loop one (`Looped`).
+    pub(crate) fn user_request(&mut self, client: u16, origin: Origin, endpoint: Option<usize>) {
         let entry = self.spec.entry;
-        let endpoint = self.pick_endpoint(entry);
+        let endpoint = match endpoint {
+            Some(e) => e,
+            None => self.pick_endpoint(entry),
+        };
         self.edge.next_user += 1;
         let n = self.edge.next_user;
         let trace = if client == 0 && n.is_multiple_of(SAMPLE_EVERY) {
@@ -244,7 +253,7 @@ impl Sim {
         let patho = self.draw_patho(entry, endpoint);
         let policy = &self.client.policy;
         let call = Call {
-            origin: Origin::User,
+            origin,
             site: Site::Client,
             started: self.now,
             deadline: SimTime::NEVER,

@@ -3,6 +3,8 @@
 //! pool is below its size and the database below `max_connections`), runs its queries one after
 //! another on it, and gives it back. The database is an M/M/k-style server: `cores` queries run
 //! at once, the rest queue. So when queries slow down, the latency shows up as pool wait first.
+//! Network latency added to the database (`AddLatency`) is time on the wire after a query's
+//! core is free: it holds the connection but no core, so it raises latency, not `load`.
 
 use crate::sim::engine::{Ev, Sim};
 use crate::sim::kernel::slab::Key;
@@ -51,6 +53,9 @@ pub(crate) struct DbState {
 
 impl Sim {
     /// Starts a database call: acquire a connection, then query.
+    // Forced: the hot path of every try; callgrind shows the cost when LLVM declines.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
     pub(crate) fn db_begin(&mut self, ak: Key) {
         let now = self.now;
         let Some(att) = self.attempts.get(ak) else {
@@ -67,11 +72,20 @@ impl Sim {
             return self.attempt_done(ak, Err(Reason::DbError));
         };
         let (s, i, life) = (job.svc as usize, job.inst as usize, job.life);
+        let read = self.data.active && self.is_replica_read(ak);
+        if self.data.active && self.primary_out_of_reach(s, i, read) {
+            // The primary is partitioned away from this instance: nothing answers.
+            if let Some(a) = self.attempts.get_mut(ak) {
+                a.target_done = true;
+            }
+            return;
+        }
         let size = self.svcs[s].cfg.pool_size;
         let max_conns = self.spec.database.as_ref().map_or(0, |d| d.max_connections);
         let acquire_timeout = self.spec.services[s].pool.map_or(Dur::from_secs(1), |p| p.acquire_timeout);
         let pool = &mut self.svcs[s].insts[i].pool;
-        let via = |waiting, conn| Via::Db { svc: s as u16, inst: i as u32, life, remaining: queries, waiting, conn };
+        let via =
+            |waiting, conn| Via::Db { svc: s as u16, inst: i as u32, life, remaining: queries, waiting, conn, read };
         let att = self.attempts.get_mut(ak).expect("attempt exists");
         att.pool_asked = now;
         if pool.idle > 0 {
@@ -101,8 +115,15 @@ impl Sim {
     /// Runs the next query of an attempt that holds a connection.
     fn db_query(&mut self, ak: Key) {
         let now = self.now;
+        if self.data.active
+            && let Some(r) = self.replica_for(ak)
+        {
+            return self.replica_query(ak, r);
+        }
+        let unavailable =
+            if self.data.active { self.primary_refuses(ak) } else { self.db.down > 0 || self.db.failing_over };
         let db = &self.db;
-        let failure = if db.down > 0 || db.failing_over {
+        let failure = if unavailable {
             Some(Reason::DbUnavailable)
         } else if db.disk_full > 0.0 && self.rng.deps.chance(db.disk_full) {
             Some(Reason::DiskFull)
@@ -144,7 +165,7 @@ impl Sim {
             }
         };
         let slow: f64 = self.db.slow.iter().map(|x| x.1).product();
-        let t = Dur::from_us_f64(dist.sample(&mut self.rng.deps) * slow) + self.db.extra;
+        let t = Dur::from_us_f64(dist.sample(&mut self.rng.deps) * slow);
         self.db.busy += 1;
         self.db.busy_int.set(now, f64::from(self.db.busy));
         self.q.push(now + t, Ev::QueryDone { att: ak, background });
@@ -171,6 +192,36 @@ impl Sim {
             self.db.red.finish(if ok { Ok(()) } else { Err(Reason::DbError) }, 0);
             return self.loader_query_done(ak.idx as usize, ok);
         }
+        if self.data.active {
+            self.query_committed(ak);
+        }
+        let Some(att) = self.attempts.get(ak) else {
+            return;
+        };
+        if !matches!(att.via, Via::Db { .. }) {
+            return;
+        }
+        // The database's own latency: its queue and its cores, not the network.
+        let latency = now.since(att.pool_asked).0;
+        self.db.red.finish(Ok(()), latency);
+        self.rec.totals.db_hist.record(latency);
+        if self.db.extra.0 > 0 {
+            // Added network latency (`AddLatency` on the database): the answer travels back
+            // while the core is already free; the connection stays held.
+            self.q.push(now + self.db.extra, Ev::QueryReply { att: ak });
+            return;
+        }
+        self.query_answered(ak);
+    }
+
+    /// The caller's side of a finished query: the next query on the connection, or the
+    /// connection back and the attempt answered. Inlined into both of its callers: it is
+    /// the second half of every query's completion.
+    // Forced: the hot path of every try; callgrind shows the cost when LLVM declines.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    pub(crate) fn query_answered(&mut self, ak: Key) {
+        let now = self.now;
         let Some(att) = self.attempts.get_mut(ak) else {
             return;
         };
@@ -181,9 +232,6 @@ impl Sim {
         };
         *remaining = remaining.saturating_sub(1);
         let more = *remaining > 0;
-        let latency = now.since(started).0;
-        self.db.red.finish(Ok(()), latency);
-        self.rec.totals.db_hist.record(latency);
         if let Some(trace) = self.attempts.get(ak).and_then(|a| self.calls.get(a.call)).map(|c| (c.trace, c.depth))
             && trace.0 != 0
         {

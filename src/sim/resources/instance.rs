@@ -374,6 +374,7 @@ impl Sim {
         }
         self.cache_tick(dt);
         self.db_tick(dt);
+        self.queue_tick();
         self.q.push(self.now + TICK, Ev::Tick);
     }
 }

@@ -36,6 +36,9 @@ impl TpState {
 }
 
 impl Sim {
+    // Forced: the hot path of every try; callgrind shows the cost when LLVM declines.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
     pub(crate) fn third_party_call(&mut self, ak: Key, t: usize) {
         let now = self.now;
         self.rec.totals.third_party_attempts[t] += 1;

@@ -26,6 +26,15 @@ pub fn health(game: &Game, row: usize) -> Health {
             h = x;
         }
     };
+    if let Component::Queue(_) = c {
+        // Old messages or redeliveries: consumers are behind or failing.
+        if p.p99 > 300_000.0 {
+            worse(Health::Crit);
+        } else if p.p99 > 60_000.0 || p.err > 0.0 {
+            worse(Health::Warn);
+        }
+        return h;
+    }
     if p.err > 5.0 {
         worse(Health::Crit);
     } else if p.err > 1.0 {
@@ -48,8 +57,17 @@ pub fn health(game: &Game, row: usize) -> Health {
                 worse(Health::Warn);
             }
         }
-        Component::Database if p.sat > 90.0 => {
-            worse(Health::Warn);
+        Component::Database => {
+            if p.sat > 90.0 {
+                worse(Health::Warn);
+            }
+            if let Some(r) = replication(game) {
+                if r.split_brain || r.lost_writes_total > 0 {
+                    worse(Health::Crit);
+                } else if r.lag_s > 10.0 {
+                    worse(Health::Warn);
+                }
+            }
         }
         Component::Cache(i) => {
             let want = game.spec.sim.caches[i].hit_ratio as f32 * 100.0;
@@ -89,11 +107,25 @@ pub fn figure(game: &Game, c: Component, p: Option<Point>) -> String {
             format!("{err} {}{breaker}", ms(p.p99))
         }
         Component::Database => {
-            format!("load {}", if p.sat.is_finite() { format!("{:.0}%", p.sat) } else { "—".into() })
+            let load = if p.sat.is_finite() { format!("{:.0}%", p.sat) } else { "—".into() };
+            match replication(game) {
+                Some(r) => format!("load {load} lag {:.1}s", r.lag_s),
+                None => format!("load {load}"),
+            }
         }
         Component::Cache(_) => format!("hit {}", if p.sat.is_finite() { format!("{:.0}%", p.sat) } else { "—".into() }),
         Component::ThirdParty(_) => format!("p99 {} {err}", ms(p.p99)),
+        Component::Queue(_) => format!("{} msgs {}", rate(p.sat), ms(p.p99)),
     }
+}
+
+/// The database's replication as monitoring last saw it (none without replicas, or blind).
+fn replication(game: &Game) -> Option<&crate::sim::observe::metric::ReplicationStats> {
+    let w = game.sim.windows().get(game.sim.observed_len().checked_sub(1)?)?;
+    if !w.observed(Component::Database) {
+        return None;
+    }
+    w.db.as_ref()?.replication.as_ref()
 }
 
 fn versions(live: &[crate::sim::observe::view::InstanceView]) -> String {

@@ -40,13 +40,25 @@ fn detail(game: &Game, c: Component) -> String {
         }
         Component::Database => {
             let db = w.db.as_ref();
-            format!(
-                "connections {}/{} · queued queries {} · {}",
+            let state = if db.is_some_and(|d| d.up) { "primary up" } else { "PRIMARY UNAVAILABLE" };
+            let pool = format!(
+                "connections {}/{} · queued queries {}",
                 db.map_or(0, |d| d.connections),
                 db.map_or(0, |d| d.max_connections),
                 db.map_or(0, |d| d.queue),
-                if db.is_some_and(|d| d.up) { "primary up" } else { "PRIMARY UNAVAILABLE" }
-            )
+            );
+            match db.and_then(|d| d.replication.as_ref().map(|r| (d, r))) {
+                // Replicas: what the data is going through first, the pool last.
+                Some((d, r)) => format!(
+                    "{} · lag {:.1}s · lost writes {} · conflicting {} · stale reads {}/s · {pool}",
+                    if r.split_brain { "TWO PRIMARIES" } else { state },
+                    r.lag_s,
+                    rate(r.lost_writes_total as f32),
+                    rate(r.conflicting_writes_total as f32),
+                    d.stale_reads
+                ),
+                None => format!("{pool} · {state}"),
+            }
         }
         Component::Dep { service, dep } => {
             let d = &game.sim.service_config(service).deps[dep];
@@ -75,6 +87,19 @@ fn detail(game: &Game, c: Component) -> String {
         }
         Component::Cache(i) => format!("warmth {:.0}% · stampede {}", w.caches[i].warmth * 100.0, w.caches[i].stampede),
         Component::ThirdParty(t) => format!("status: {}", w.third_parties[t].status),
+        Component::Queue(q) => {
+            let s = &w.queues[q];
+            format!(
+                "visible {} · held {} · consumers {}/{} · DLQ {} · duplicates {}/s · expired {}/s",
+                rate(s.visible as f32),
+                s.in_flight,
+                s.consumers_busy,
+                s.consumers,
+                s.dlq,
+                s.duplicates,
+                s.expired
+            )
+        }
     }
 }
 
@@ -110,11 +135,20 @@ pub fn render(game: &Game, theme: &Theme, area: Rect, buf: &mut Buffer) {
         "—".to_string()
     } else if sat_unit == "%" {
         format!("{sat_now:.0}%")
+    } else if matches!(c, Component::Queue(_)) {
+        format!("{}{sat_unit}", rate(sat_now))
     } else {
         format!("{sat_now:.2}{sat_unit}")
     };
     let specs: Vec<(String, Vec<f32>, Option<f32>, usize)> = if matches!(c, Component::Cache(_)) {
         vec![(format!("{sat_title} {sat_text}"), points.iter().map(|p| p.sat).collect(), sat_top, 2)]
+    } else if matches!(c, Component::Queue(_)) {
+        vec![
+            (format!("oldest message {}", ms(cur(|p| p.p99))), points.iter().map(|p| p.p99).collect(), None, 0),
+            (format!("redelivered {}/s", rate(cur(|p| p.err))), points.iter().map(|p| p.err).collect(), None, 1),
+            (format!("enqueued {}/s", rate(cur(|p| p.rps))), points.iter().map(|p| p.rps).collect(), None, 0),
+            (format!("{sat_title} {sat_text}"), points.iter().map(|p| p.sat).collect(), sat_top, 2),
+        ]
     } else {
         vec![
             (
@@ -140,7 +174,7 @@ pub fn render(game: &Game, theme: &Theme, area: Rect, buf: &mut Buffer) {
         vec![a, b, c2, d]
     };
     for (k, ((title, values, top, color), cell)) in specs.into_iter().zip(cells).enumerate() {
-        let latency = k == 0 && !matches!(c, Component::Cache(_));
+        let latency = k == 0 && !matches!(c, Component::Cache(_) | Component::Queue(_));
         let chart = ColumnChart {
             title,
             values,

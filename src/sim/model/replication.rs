@@ -1,0 +1,44 @@
+//! Asynchronous replication of the primary database: read replicas that apply the primary's
+//! writes in order at a finite rate after a shipping delay (so they lag), reads that can go
+//! to them and see stale data, failovers that lose the writes a replica had not applied, and an
+//! orchestrator that fails over by itself — which, with a partition and no fencing, gives two
+//! primaries (split brain).
+
+use crate::sim::kernel::time::Dur;
+use serde::Serialize;
+
+/// One read replica.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Replica {
+    pub name: String,
+    /// Writes per second its single applier can apply (like the SQL thread of a `MySQL` replica).
+    pub apply_rate: f64,
+    /// Time from a write's commit on the primary to its arrival on the replica.
+    pub delay: Dur,
+    /// Queries it runs at once (reads).
+    pub cores: u32,
+}
+
+/// The orchestrator's automatic failover.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct AutoFailover {
+    /// How long the primary must be unreachable (down or partitioned away) before the
+    /// orchestrator promotes a replica.
+    pub detect_after: Dur,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Replication {
+    /// Empty: no replicas, and the database behaves as a single primary.
+    pub replicas: Vec<Replica>,
+    /// Rows that writes and reads spread over uniformly (for stale reads).
+    pub keys: f64,
+    pub auto_failover: Option<AutoFailover>,
+    /// Every failover stops the old primary from accepting writes (STONITH). Without it, an
+    /// old primary that some instances still reach keeps taking writes: split brain.
+    pub fence_old_primary: bool,
+}
+
+/// Writes committed within one bucket of this length share one backlog entry: the backlog's
+/// memory stays bounded by length / bucket, and a lag is exact to within a bucket.
+pub const WRITE_BUCKET: Dur = Dur(10_000);
