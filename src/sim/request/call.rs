@@ -79,6 +79,32 @@ pub(crate) struct Call {
     pub patho: u16,
 }
 
+impl Call {
+    /// A call the system makes itself (a health check, a queue consumer's receive): no
+    /// deadline, no client, no trace, ordinary input, not counted as a duplicate.
+    pub(crate) fn internal(origin: Origin, site: Site, started: SimTime, endpoint: u16, from: (u16, u16, u16)) -> Call {
+        Call {
+            origin,
+            site,
+            started,
+            deadline: SimTime::NEVER,
+            tries: 0,
+            prev_backoff: Dur::ZERO,
+            effects: 0,
+            live: 0,
+            done: false,
+            trace: 0,
+            endpoint,
+            queries: 0,
+            from,
+            client: 0,
+            counts_duplicates: false,
+            depth: 0,
+            patho: 0,
+        }
+    }
+}
+
 /// Where a try is being served.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Via {

@@ -8,7 +8,7 @@
 
 use crate::sim::engine::{Ev, Sim};
 use crate::sim::kernel::slab::Key;
-use crate::sim::kernel::time::Dur;
+use crate::sim::kernel::time::{Dur, SimTime};
 use crate::sim::model::spec::Step;
 use crate::sim::observe::acc::{Integrator, RedAcc};
 use crate::sim::observe::logs::Level;
@@ -201,13 +201,20 @@ impl Sim {
         if !matches!(att.via, Via::Db { .. }) {
             return;
         }
-        // The database's own latency: its queue and its cores, not the network.
-        let latency = now.since(att.pool_asked).0;
+        let asked = att.pool_asked;
+        self.query_served(ak, asked);
+    }
+
+    /// A query `ak` (asked for its connection at `asked`) has been served by the primary or
+    /// a replica: the database's own latency (its queue and its cores, not the network) is
+    /// recorded, and the answer goes back — after the added network latency, if any
+    /// (`AddLatency` on the database: the core is already free, the connection stays held).
+    pub(crate) fn query_served(&mut self, ak: Key, asked: SimTime) {
+        let now = self.now;
+        let latency = now.since(asked).0;
         self.db.red.finish(Ok(()), latency);
         self.rec.totals.db_hist.record(latency);
         if self.db.extra.0 > 0 {
-            // Added network latency (`AddLatency` on the database): the answer travels back
-            // while the core is already free; the connection stays held.
             self.q.push(now + self.db.extra, Ev::QueryReply { att: ak });
             return;
         }

@@ -11,7 +11,6 @@
 use super::instance::InstState;
 use crate::sim::control::resolve::HealthCheckChange;
 use crate::sim::engine::{Ev, Sim};
-use crate::sim::kernel::time::{Dur, SimTime};
 use crate::sim::model::spec::{Health, Lane};
 use crate::sim::observe::logs::Level;
 use crate::sim::request::call::{Call, Origin, Site};
@@ -36,23 +35,14 @@ impl Sim {
         }
         let patho = self.draw_patho(s, endpoint);
         let call = Call {
-            origin: Origin::Health { svc: s as u16, inst: i as u32, life },
-            site: Site::Health { svc: s as u16 },
-            started: self.now,
-            deadline: SimTime::NEVER,
-            tries: 0,
-            prev_backoff: Dur::ZERO,
-            effects: 0,
-            live: 0,
-            done: false,
-            trace: 0,
-            endpoint: endpoint as u16,
-            queries: 0,
-            from: (s as u16, 0, 0),
-            client: 0,
-            counts_duplicates: false,
-            depth: 0,
             patho,
+            ..Call::internal(
+                Origin::Health { svc: s as u16, inst: i as u32, life },
+                Site::Health { svc: s as u16 },
+                self.now,
+                endpoint as u16,
+                (s as u16, 0, 0),
+            )
         };
         let ck = self.calls.insert(call);
         self.send_attempt(ck);

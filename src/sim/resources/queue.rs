@@ -148,25 +148,13 @@ impl Sim {
 
     fn start_consumer_call(&mut self, q: usize, msg: Key) {
         let spec = &self.spec.queues[q];
-        let call = Call {
-            origin: Origin::Consumer { queue: q as u16, msg },
-            site: Site::Consumer { queue: q as u16 },
-            started: self.now,
-            deadline: SimTime::NEVER,
-            tries: 0,
-            prev_backoff: Dur::ZERO,
-            effects: 0,
-            live: 0,
-            done: false,
-            trace: 0,
-            patho: 0,
-            endpoint: spec.endpoint as u16,
-            queries: 0,
-            from: (spec.consumer as u16, spec.endpoint as u16, 0),
-            client: 0,
-            counts_duplicates: false,
-            depth: 0,
-        };
+        let call = Call::internal(
+            Origin::Consumer { queue: q as u16, msg },
+            Site::Consumer { queue: q as u16 },
+            self.now,
+            spec.endpoint as u16,
+            (spec.consumer as u16, spec.endpoint as u16, 0),
+        );
         let ck = self.calls.insert(call);
         self.send_attempt(ck);
     }

@@ -290,14 +290,8 @@ impl Sim {
             }
         }
         let Some(att) = self.attempts.get(ak).filter(|a| matches!(a.via, Via::Db { .. })) else { return };
-        let latency = now.since(att.pool_asked).0;
-        self.db.red.finish(Ok(()), latency);
-        self.rec.totals.db_hist.record(latency);
-        if self.db.extra.0 > 0 {
-            self.q.push(now + self.db.extra, Ev::QueryReply { att: ak });
-            return;
-        }
-        self.query_answered(ak);
+        let asked = att.pool_asked;
+        self.query_served(ak, asked);
     }
 
     /// A failover begins (by the player or the orchestrator): every query fails for the
