@@ -3,9 +3,14 @@
 //! `docs/run-json.md`). Both are functions of the run; the JSON's `summary.wall_ms` is the only
 //! field that is not reproducible.
 
-pub mod debrief_md;
+pub mod chart;
+pub mod facts;
+pub mod html;
+pub mod markdown;
 
-pub use debrief_md::{markdown, timeline_chart};
+pub use chart::timeline_chart;
+pub use html::html;
+pub use markdown::markdown;
 
 use crate::scenario::Spec;
 use crate::sim::Window;
@@ -59,8 +64,8 @@ pub struct Summary {
 #[derive(Serialize, Debug, PartialEq)]
 pub struct AlertSpan {
     pub alert: String,
-    pub fired_at: String,
-    pub resolved_at: Option<String>,
+    pub fired_at: crate::sim::SimTime,
+    pub resolved_at: Option<crate::sim::SimTime>,
 }
 
 /// Requests the engine simulated (user attempts plus all dependency tries).
@@ -74,11 +79,11 @@ pub fn alert_spans(events: &[Event]) -> Vec<AlertSpan> {
     for e in events {
         match &e.kind {
             EventKind::AlertFiring { alert, .. } => {
-                out.push(AlertSpan { alert: alert.clone(), fired_at: e.t.to_string(), resolved_at: None });
+                out.push(AlertSpan { alert: alert.clone(), fired_at: e.t, resolved_at: None });
             }
             EventKind::AlertResolved { alert } => {
                 if let Some(span) = out.iter_mut().rev().find(|s| &s.alert == alert && s.resolved_at.is_none()) {
-                    span.resolved_at = Some(e.t.to_string());
+                    span.resolved_at = Some(e.t);
                 }
             }
             _ => {}
@@ -139,8 +144,12 @@ pub fn run_text(spec: &Spec, sim: &Sim, wall_ms: f64) -> String {
         rate / 1e6
     ));
     match sim.ended() {
-        Some((t, reason)) => out.push_str(&format!("ended at {}: {reason:?}\n", t.clock())),
-        None => out.push_str(&format!("stopped at {} (scenario runs to {})\n", sim.now().clock(), spec.length())),
+        Some((t, reason)) => out.push_str(&format!("ended at {}: {}\n", spec.clock(t), reason.describe())),
+        None => out.push_str(&format!(
+            "stopped at {} (scenario runs to {})\n",
+            spec.clock(sim.now()),
+            spec.clock(crate::sim::SimTime(spec.length().0))
+        )),
     }
     let ok = if s.user_requests == 0 { 1.0 } else { s.user_requests_ok as f64 / s.user_requests as f64 };
     out.push_str(&format!("\nusers: {} requests, {} succeeded\n", group_thousands(s.user_requests), pct(ok)));
@@ -166,13 +175,13 @@ pub fn run_text(spec: &Spec, sim: &Sim, wall_ms: f64) -> String {
     if let Some((start, w)) = worst_minute(sim.windows()) {
         out.push_str(&format!(
             "worst minute: {} error rate {}, p99 {:.0}ms\n",
-            crate::sim::SimTime::from_secs(start).clock(),
+            spec.clock(crate::sim::SimTime::from_secs(start)),
             pct(w.0),
             w.1
         ));
     }
     let sc = crate::score::score(spec, &crate::score::Evidence::from_sim(sim));
-    out.push_str(&format!("\nscore: {} ({})\n", sc.overall, sc.grade));
+    out.push_str(&format!("\nscore: {} ({}): {}\n", sc.overall, sc.grade, sc.summary));
     for d in &sc.dimensions {
         out.push_str(&format!("  {:<14} {:>3}  {}\n", d.name, d.score, d.reasons.first().map_or("", String::as_str)));
         for r in d.reasons.iter().skip(1) {
@@ -188,13 +197,13 @@ pub fn run_text(spec: &Spec, sim: &Sim, wall_ms: f64) -> String {
         out.push_str(&format!(
             "  {} fired at {}{}\n",
             a.alert,
-            a.fired_at,
-            a.resolved_at.map(|r| format!(", resolved at {r}")).unwrap_or_default()
+            spec.clock(a.fired_at),
+            a.resolved_at.map(|r| format!(", resolved at {}", spec.clock(r))).unwrap_or_default()
         ));
     }
     out.push_str("\nwhat happened (hidden faults marked *):\n");
     for e in sim.events().iter().filter(|e| is_notable(&e.kind)) {
-        out.push_str(&format!("  {} {}{}\n", e.t.clock(), if e.hidden { "* " } else { "" }, e.kind.describe()));
+        out.push_str(&format!("  {} {}{}\n", spec.clock(e.t), if e.hidden { "* " } else { "" }, e.kind.describe()));
     }
     out
 }

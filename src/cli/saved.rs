@@ -1,4 +1,5 @@
-//! `replay` and `report`: re-run a saved run and print its summary or debrief. The scenario
+//! `replay` and `report`: re-run a saved run and print its summary or debrief (markdown, HTML
+//! or JSON). The scenario
 //! must be the one the run was played on (same content hash); otherwise we say so rather than
 //! show a different run.
 
@@ -49,10 +50,13 @@ pub fn replay(path: &Path, json: bool) -> Result<(), Failure> {
     print_out(out.trim_end())
 }
 
-pub fn report(path: &Path, json: bool) -> Result<(), Failure> {
+pub fn report(path: &Path, format: super::ReportFormat) -> Result<(), Failure> {
     let (spec, sim, _) = rerun(path)?;
     let d = debrief(&spec, &Evidence::from_sim(&sim));
-    let out =
-        if json { serde_json::to_string_pretty(&d).expect("debriefs serialize") } else { crate::report::markdown(&d) };
+    let out = match format {
+        super::ReportFormat::Json => serde_json::to_string_pretty(&d).expect("debriefs serialize"),
+        super::ReportFormat::Md => crate::report::markdown(&d),
+        super::ReportFormat::Html => crate::report::html(&d),
+    };
     print_out(out.trim_end())
 }

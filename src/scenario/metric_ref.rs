@@ -1,11 +1,12 @@
 //! Metric names in scenario files: `component.metric`, e.g. `edge.error_rate`, `api.p99`,
-//! `db.load`, `sessions.hit_ratio`, `api->payments.breaker_open`. Units are those of
+//! `db.load`, `sessions.hit_ratio`, `api->payments.breaker_open`, and `business.cost` (what the
+//! second's harm cost, in a scenario that sets `business` costs). Units are those of
 //! `Window::value`: fractions for ratios, milliseconds for latencies, counts per second.
 
 use crate::sim::model::spec::{SimSpec, Target};
 use crate::sim::{Component, Metric, MetricRef};
 
-const NAMES: [(&str, Metric); 28] = [
+const NAMES: [(&str, Metric); 31] = [
     ("rps", Metric::Rps),
     ("error_rate", Metric::ErrorRate),
     ("errors", Metric::Errors),
@@ -34,6 +35,9 @@ const NAMES: [(&str, Metric); 28] = [
     ("burn_1h", Metric::BurnRate1h),
     ("burn_5m", Metric::BurnRate5m),
     ("budget_left", Metric::BudgetLeft),
+    ("lost_writes", Metric::LostWrites),
+    ("stale_reads", Metric::StaleReads),
+    ("conflicting_writes", Metric::ConflictingWrites),
 ];
 
 fn applies(c: Component, m: Metric) -> bool {
@@ -69,7 +73,12 @@ fn applies(c: Component, m: Metric) -> bool {
                     | M::Ready
             )
         }
-        Component::Database => red || matches!(m, M::QueueDepth | M::DbLoad | M::Connections),
+        Component::Database => {
+            red || matches!(
+                m,
+                M::QueueDepth | M::DbLoad | M::Connections | M::LostWrites | M::StaleReads | M::ConflictingWrites
+            )
+        }
         Component::Cache(_) => matches!(m, M::HitRatio),
         Component::ThirdParty(_) => red || matches!(m, M::Timeouts | M::RateLimited),
         Component::Dep { .. } => {
@@ -89,6 +98,19 @@ pub fn parse(sim: &SimSpec, text: &str) -> Result<MetricRef, (String, String)> {
             "write component.metric, e.g. edge.error_rate or api.p99".into(),
         ));
     };
+    if comp == "business" {
+        if sim.business.is_none() {
+            return Err((
+                "this scenario sets no business costs".into(),
+                "add business: (currency: \"$\", per_failed_request: 0.5, …) to measure business.cost".into(),
+            ));
+        }
+        if metric != "cost" {
+            return Err((format!("unknown metric `{metric}`"), "`business` reports: cost".into()));
+        }
+        // The business's cost is the users' harm: it is measured where users are, at the edge.
+        return Ok(MetricRef { component: Component::Edge, metric: Metric::BusinessCost });
+    }
     let component = if comp == "edge" {
         Component::Edge
     } else if comp == "db" {

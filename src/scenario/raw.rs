@@ -45,10 +45,6 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
     }
 }
 
-fn yes() -> bool {
-    true
-}
-
 #[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Difficulty {
     Easy,
@@ -100,8 +96,18 @@ pub struct RawScenario {
     pub timeline: Vec<RawEntry>,
     #[serde(default)]
     pub objectives: Vec<RawObjective>,
-    #[serde(default = "yes")]
-    pub end_when_objectives_met: bool,
+    /// Replaced by `lifecycle` (an error with a hint, so old files say what to change).
+    #[serde(default)]
+    pub end_when_objectives_met: Option<bool>,
+    #[serde(default)]
+    pub lifecycle: RawLifecycle,
+    /// The wall-clock time the scenario starts at, `"16:40"` or `"16:40:30"`.
+    #[serde(default)]
+    pub starts_at: Option<String>,
+    #[serde(default)]
+    pub severity: RawRubric,
+    #[serde(default)]
+    pub business: Option<RawBusiness>,
     #[serde(default)]
     pub teams: Ordered<RawTeam>,
     #[serde(default)]

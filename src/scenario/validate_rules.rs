@@ -178,6 +178,9 @@ pub(super) fn rules(cx: &mut Ctx, raw: &RawScenario, sim: &mut SimSpec) -> Story
         sim.objectives.push(Objective { name: cx.text(&sub(&p, "name"), &o.name), condition });
     }
     sim.hints = cx.texts(&[field("hints")], &raw.hints);
+    let cause =
+        raw.lifecycle.cause.as_ref().map(|c| condition(cx, sim, &labels, &[field("lifecycle"), field("cause")], c));
+    super::validate_assess::lifecycle(cx, raw, cause, sim);
 
     let mut known: Vec<String> = cx.services.clone();
     known.extend(cx.caches.iter().cloned());
@@ -212,15 +215,7 @@ pub(super) fn rules(cx: &mut Ctx, raw: &RawScenario, sim: &mut SimSpec) -> Story
                     "a target is a dependency, flag, cache, version, team, alert or client name",
                 );
             }
-            Judgement {
-                command: j.command,
-                service: j.service.clone(),
-                target: j.target.clone(),
-                on: j.on,
-                direction: j.direction,
-                verdict: j.verdict,
-                why: cx.text(&sub(&p, "why"), &j.why),
-            }
+            judgement(cx, &p, j)
         })
         .collect();
     cx.count(&[field("expert")], raw.expert.len());
@@ -235,6 +230,56 @@ pub(super) fn rules(cx: &mut Ctx, raw: &RawScenario, sim: &mut SimSpec) -> Story
         })
         .collect();
     Story { judge, expert }
+}
+
+/// One judgement: its version must be one of the scenario's and fit a deploy or rollback, its
+/// bounds must be ordered, and a direction must fit the command.
+fn judgement(cx: &mut Ctx, p: &[Seg], j: &super::raw::RawJudge) -> Judgement {
+    use super::Direction as D;
+    use crate::sim::CommandKind as K;
+    if let Some(v) = &j.version {
+        cx.lookup(&sub(p, "version"), &cx.versions.clone(), v, "version");
+        if !matches!(j.command, K::Deploy | K::Rollback) {
+            cx.err(&sub(p, "version"), "`version` applies to Deploy and Rollback", "remove it, or judge a Deploy");
+        }
+    }
+    if let (Some(lo), Some(hi)) = (j.at_least, j.at_most)
+        && lo > hi
+    {
+        cx.err(&sub(p, "at_most"), "at_most is below at_least: nothing can match", "");
+    }
+    if let Some(d) = j.direction {
+        let fits = match d {
+            D::Up | D::Down => matches!(
+                j.command,
+                K::Scale | K::SetRetries | K::SetTimeout | K::SetPoolSize | K::SetShed | K::SetRateLimit
+            ),
+            D::Longer | D::Shorter => j.command == K::SetTimeout,
+            D::On | D::Off => {
+                matches!(j.command, K::SetFlag | K::SetBreaker | K::SetDeadlines | K::SetRetries | K::SetShed)
+            }
+            D::Set | D::Removed => matches!(j.command, K::SetRateLimit | K::SetShed),
+        };
+        if !fits {
+            cx.err(
+                &sub(p, "direction"),
+                format!("{d:?} does not describe a {:?} command", j.command),
+                "Up/Down: scale, tries, pool size, timeout, shed, rate limit; Longer/Shorter: timeouts; On/Off: flags, breakers, deadlines, retry budgets, shedding; Set/Removed: rate limits and shedding",
+            );
+        }
+    }
+    Judgement {
+        command: j.command,
+        service: j.service.clone(),
+        target: j.target.clone(),
+        on: j.on,
+        direction: j.direction,
+        version: j.version.clone(),
+        at_least: j.at_least,
+        at_most: j.at_most,
+        verdict: j.verdict,
+        why: cx.text(&sub(p, "why"), &j.why),
+    }
 }
 
 /// Whether a timeline entry injects exactly one thing; reports the entry otherwise.
@@ -307,6 +352,10 @@ fn condition(cx: &mut Ctx, sim: &SimSpec, labels: &[String], path: &[Seg], c: &R
             }
         }
         RawCondition::FaultCleared(l) => Condition::FaultCleared(label(cx, l)),
+        RawCondition::Blocked(client) => {
+            cx.lookup(&[path, &[index(0)]].concat(), &cx.clients.clone(), client, "abusive client");
+            Condition::Blocked(client.clone())
+        }
         RawCondition::All(cs) | RawCondition::Any(cs) => {
             let inner: Vec<Condition> = cs
                 .iter()

@@ -14,4 +14,5 @@ pub(crate) mod alerts;
 pub(crate) mod apply;
 pub(crate) mod config;
 pub(crate) mod inject;
+pub(crate) mod lifecycle;
 pub(crate) mod resolve;

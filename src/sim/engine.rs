@@ -6,6 +6,7 @@
 use super::control::alerts::Rules;
 use super::control::apply::Desk;
 use super::control::inject::Timeline;
+use super::control::lifecycle::Phase;
 use super::kernel::queue::EventQueue;
 use super::kernel::rng::Rngs;
 use super::kernel::slab::{Key, Slab};
@@ -101,9 +102,23 @@ pub(crate) enum Ev {
 /// Why the run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EndReason {
+    /// The scenario's `length` ran out.
     TimeUp,
-    ObjectivesMet,
+    /// The scenario's `auto_end` after the service had been stable for its grace period.
+    AutoEnd,
+    /// The player resolved the incident.
     Resolved,
+}
+
+impl EndReason {
+    /// In words, for people (reports, the debrief, the end-of-run notice).
+    pub fn describe(self) -> &'static str {
+        match self {
+            EndReason::TimeUp => "the scenario's time ran out",
+            EndReason::AutoEnd => "the scenario ends itself once the service has been stable for a while",
+            EndReason::Resolved => "resolved by the player",
+        }
+    }
 }
 
 /// Work asked for while the same kind of work is already running is queued, not nested, so
@@ -170,6 +185,7 @@ pub struct Sim {
     pub(crate) timeline: Timeline,
     pub(crate) rules: Rules,
     pub(crate) desk: Desk,
+    pub(crate) phase: Phase,
     // What the run produces (`observe`).
     pub(crate) rec: Record,
     // Re-entrant work: instances whose queue to pump, services whose rollout to step.
@@ -227,6 +243,7 @@ impl Sim {
         self.evaluate_alerts();
         self.check_triggers();
         self.check_objectives();
+        self.check_lifecycle();
         for s in 0..self.svcs.len() {
             self.rollout_step(s);
         }

@@ -46,6 +46,7 @@ impl Sim {
             timeline: Timeline::new(spec.timeline.len()),
             rules: Rules::new(&spec),
             desk: Desk::default(),
+            phase: super::control::lifecycle::Phase::default(),
             rec: Record::new(&spec),
             pumps: WorkList::default(),
             rollouts: WorkList::default(),

@@ -141,6 +141,7 @@ pub enum RawCondition {
     FaultCleared(String),
     FlagOn(String),
     FlagOff(String),
+    Blocked(String),
     All(Vec<RawCondition>),
     Any(Vec<RawCondition>),
     Not(Box<RawCondition>),
@@ -273,10 +274,25 @@ pub enum Verdict {
     Harmful,
 }
 
+/// Which way a command moves a setting, relative to what was in force just before it.
 #[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Direction {
+    /// More: instances, tries, pool size, shed fraction, a higher rate limit, a longer timeout.
     Up,
+    /// Fewer or less.
     Down,
+    /// A longer timeout (`Up` for durations).
+    Longer,
+    /// A shorter timeout (`Down` for durations).
+    Shorter,
+    /// Switched on: a flag, a breaker, deadline propagation, a retry budget, shedding.
+    On,
+    /// Switched off.
+    Off,
+    /// A rate limit (or shedding) set where there was none, or changed to another value.
+    Set,
+    /// A rate limit removed, shedding stopped.
+    Removed,
 }
 
 #[derive(Deserialize, Debug)]
@@ -291,6 +307,15 @@ pub struct RawJudge {
     pub on: Option<bool>,
     #[serde(default)]
     pub direction: Option<Direction>,
+    /// For `Deploy` and `Rollback`: the version the command rolls out.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// Bounds on the command's number (instances, tries, pool size, rps, shed fraction, the
+    /// timeout in seconds), inclusive.
+    #[serde(default)]
+    pub at_least: Option<f64>,
+    #[serde(default)]
+    pub at_most: Option<f64>,
     pub verdict: Verdict,
     pub why: String,
 }
@@ -318,7 +343,7 @@ pub struct RawExpert {
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawComms {
-    /// The severity an expert would declare.
+    /// Replaced by the severity rubric (`severity:` at the top level): an error with a hint.
     pub severity: Option<Severity>,
     /// The first status update is due this long after the incident is declared.
     pub first_update_within: Dur,
@@ -343,4 +368,71 @@ impl Default for RawLogs {
     fn default() -> Self {
         RawLogs { per_kind_per_window: 3, keep: 5_000 }
     }
+}
+
+/// How the incident ends (see `Lifecycle` in the engine's spec).
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawLifecycle {
+    /// When the cause counts as removed; by default, when no fault of the timeline is active.
+    pub cause: Option<RawCondition>,
+    /// End the run this long after the service became stable (with a countdown).
+    pub auto_end: Option<Dur>,
+    /// Warn this long before the scenario's length ends the run (default: 2 minutes, or half
+    /// a shorter scenario).
+    pub warn_before_end: Option<Dur>,
+}
+
+/// One level of the severity rubric: what it means, and the impact at which it applies.
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawLevel {
+    pub means: String,
+    /// Percent of user requests failing or slow over the trailing minute.
+    #[serde(default)]
+    pub bad: Option<f64>,
+    /// Harms to data (duplicates, lost, stale or conflicting writes) per minute.
+    #[serde(default)]
+    pub integrity: Option<u32>,
+}
+
+/// The severity rubric; a level left out keeps the default's.
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawRubric {
+    pub sev1: Option<RawLevel>,
+    pub sev2: Option<RawLevel>,
+    pub sev3: Option<RawLevel>,
+    pub sev4: Option<RawLevel>,
+}
+
+/// What harm costs the business, per unit.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawBusiness {
+    #[serde(default = "d_currency")]
+    pub currency: String,
+    #[serde(default)]
+    pub per_failed_request: f64,
+    #[serde(default)]
+    pub per_slow_request: f64,
+    #[serde(default)]
+    pub per_duplicate: f64,
+    #[serde(default)]
+    pub per_lost_write: f64,
+    #[serde(default)]
+    pub per_stale_read: f64,
+    #[serde(default)]
+    pub per_conflicting_write: f64,
+    /// An amount that matters here (default 1,000): the score's cost scale.
+    #[serde(default = "d_scale")]
+    pub scale: f64,
+}
+
+fn d_scale() -> f64 {
+    1000.0
+}
+
+fn d_currency() -> String {
+    "$".into()
 }

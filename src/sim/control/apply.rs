@@ -17,9 +17,12 @@ use crate::sim::resources::instance::InstState;
 /// The incident as the player runs it.
 #[derive(Clone, Debug, Default)]
 pub struct Incident {
+    /// When it was declared or last changed severity, and its severity now.
     pub declared: Option<(SimTime, Severity)>,
     pub updates: Vec<SimTime>,
     pub next_update_due: Option<SimTime>,
+    /// When the all-clear was posted.
+    pub all_clear: Option<SimTime>,
     pub resolved: Option<SimTime>,
 }
 
@@ -76,7 +79,7 @@ impl Sim {
             EventKind::CommandApplied { command: command.clone(), effective_in: delay, cost: kind.cost() },
         );
         if delay.0 == 0 {
-            self.effect(&resolved, kind);
+            self.effect(&resolved, kind, &command.label());
         } else {
             self.desk.deferred.push((command, resolved));
             self.q.push(now + delay, Ev::Deferred { idx: (self.desk.deferred.len() - 1) as u32 });
@@ -86,13 +89,14 @@ impl Sim {
 
     pub(crate) fn take_effect(&mut self, idx: usize) {
         let (command, resolved) = self.desk.deferred[idx].clone();
-        let kind = command.kind();
+        let (kind, label) = (command.kind(), command.label());
         self.emit(false, EventKind::CommandTookEffect { command });
-        self.effect(&resolved, kind);
+        self.effect(&resolved, kind, &label);
     }
 
-    /// Applies a resolved command. State that may have changed during its delay is read now.
-    fn effect(&mut self, command: &ResolvedCommand, kind: CommandKind) {
+    /// Applies a resolved command (`label` says what it was, for the faults it clears). State
+    /// that may have changed during its delay is read now.
+    fn effect(&mut self, command: &ResolvedCommand, kind: CommandKind, label: &str) {
         use ResolvedCommand as R;
         let now = self.now;
         match *command {
@@ -110,11 +114,20 @@ impl Sim {
                 self.desk.incident.declared = Some((now, severity));
                 self.emit(false, EventKind::IncidentDeclared { severity });
             }
-            R::StatusUpdate { audience, ref impact, next_update } => {
+            R::StatusUpdate { audience, ref impact, next_update, all_clear } => {
                 self.desk.incident.updates.push(now);
-                self.desk.incident.next_update_due = Some(now + next_update);
+                self.desk.incident.next_update_due = (!all_clear).then_some(now + next_update);
+                if all_clear {
+                    self.desk.incident.all_clear = Some(now);
+                }
                 let impact = impact.clone();
-                self.emit(false, EventKind::StatusUpdatePosted { audience, impact, next_update });
+                self.emit(false, EventKind::StatusUpdatePosted { audience, impact, next_update, all_clear });
+            }
+            R::ChangeSeverity { severity } => {
+                if let Some((_, from)) = self.desk.incident.declared {
+                    self.desk.incident.declared = Some((now, severity));
+                    self.emit(false, EventKind::SeverityChanged { from, to: severity });
+                }
             }
             R::Resolve => {
                 self.desk.incident.resolved = Some(now);
@@ -197,7 +210,7 @@ impl Sim {
                 }
                 if let Some(b) = backoff {
                     cfg.deps[d].policy.retry.backoff = b;
-                    what.push_str(&format!(", backoff {b:?}"));
+                    what.push_str(&format!(", backoff {}", b.word()));
                 }
                 self.push_config(s, cfg, what, "you");
                 self.clear_fixed_configs(s);
@@ -244,7 +257,7 @@ impl Sim {
         }
         if !matches!(command, R::Failover | R::Page { .. }) {
             // A failover fixes things when it finishes and a team when it arrives.
-            self.clear_by_command(kind);
+            self.clear_by_command(kind, label);
         }
     }
 
@@ -286,13 +299,14 @@ impl Sim {
             }
         }
         self.emit(false, EventKind::FailoverFinished);
-        self.clear_by_command(CommandKind::Failover);
+        self.clear_by_command(CommandKind::Failover, "the failover");
     }
 
     pub(crate) fn on_team_arrives(&mut self, i: usize) {
         let t = &self.spec.teams[i];
         let (team, says) = (t.name.clone(), t.says.clone());
+        let by = format!("{team}, paged");
         self.emit(false, EventKind::TeamArrived { team, says });
-        self.clear_by_command(CommandKind::Page);
+        self.clear_by_command(CommandKind::Page, &by);
     }
 }

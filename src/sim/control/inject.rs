@@ -63,7 +63,7 @@ impl Sim {
                 );
                 self.timeline.entries[idx].active = true;
                 self.apply_fault(idx, fault, true);
-                if fault.is_instant() && !matches!(fault, Fault::BadDeploy { .. } | Fault::BadConfig { .. }) {
+                if fault.is_momentary() {
                     // An event, not a state: it is over as soon as it happened.
                     self.timeline.entries[idx].active = false;
                     self.timeline.entries[idx].cleared = Some(self.now);
@@ -333,18 +333,19 @@ impl Sim {
                 spec.target_name(*target)
             ),
             Fault::MonitoringBlind { component } => match component {
-                Some(c) => format!("monitoring stops reporting {c:?}"),
+                Some(c) => format!("monitoring stops reporting {}", spec.component_name(*c)),
                 None => "monitoring goes blind".to_string(),
             },
             Fault::MonitoringLag { lag } => format!("dashboards and alerts lag {lag} behind"),
         }
     }
 
-    /// Faults the player's command clears: the scenario's `cleared_by` plus natural fixes.
-    pub(crate) fn clear_by_command(&mut self, kind: crate::sim::model::command::CommandKind) {
+    /// Faults the player's command clears (the scenario's `cleared_by`); `by` names what did
+    /// it in words ("scale web to 10", "the failover").
+    pub(crate) fn clear_by_command(&mut self, kind: crate::sim::model::command::CommandKind, by: &str) {
         for idx in 0..self.spec.timeline.len() {
             if self.timeline.entries[idx].active && self.spec.timeline[idx].cleared_by.contains(&kind) {
-                self.clear_entry(idx, &format!("cleared by {kind:?}"));
+                self.clear_entry(idx, &format!("cleared by {by}"));
             }
         }
     }

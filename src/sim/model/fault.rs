@@ -161,6 +161,13 @@ impl Fault {
         )
     }
 
+    /// A fault that is an event, not a state: over the moment it happens (its effects may
+    /// last, like a cold cache after a flush). `is_instant` also counts a bad deploy or config
+    /// push, which starts at an instant and stays until removed.
+    pub fn is_momentary(&self) -> bool {
+        matches!(self, Fault::InstanceCrash { .. } | Fault::CacheFlush { .. } | Fault::HotKeyExpiry { .. })
+    }
+
     /// The variant name, as written in scenario files.
     pub fn name(&self) -> &'static str {
         match self {

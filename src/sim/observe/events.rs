@@ -21,43 +21,167 @@ pub type Actor = String;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum EventKind {
-    FaultStarted { label: String, fault: String, detail: String },
-    FaultCleared { label: String, why: String },
-    CommandApplied { command: Command, effective_in: Dur, cost: u32 },
-    CommandRejected { command: Command, reason: String },
-    CommandTookEffect { command: Command },
-    AlertPending { alert: String },
-    AlertFiring { alert: String, severity: AlertSeverity, summary: String },
-    AlertResolved { alert: String },
-    AlertAcknowledged { alert: String },
-    DeployStarted { service: String, from: String, to: String, by: Actor },
-    DeployFinished { service: String, version: String },
-    DeployPaused { service: String },
-    DeployResumed { service: String },
-    ConfigChanged { service: String, change: String, by: Actor },
-    FlagChanged { flag: String, on: bool, by: Actor },
-    Scaled { service: String, from: u32, to: u32 },
-    InstanceStarting { service: String, instance: String, version: String },
-    InstanceInRotation { service: String, instance: String },
-    InstanceOutOfRotation { service: String, instance: String, why: String },
-    InstanceCrashed { service: String, instance: String, why: String },
-    InstanceRestarting { service: String, instance: String, after: Dur },
-    InstanceStopped { service: String, instance: String },
-    BreakerOpened { service: String, dependency: String },
-    BreakerHalfOpen { service: String, dependency: String },
-    BreakerClosed { service: String, dependency: String },
-    CacheFlushed { cache: String },
+    FaultStarted {
+        label: String,
+        fault: String,
+        detail: String,
+    },
+    FaultCleared {
+        label: String,
+        why: String,
+    },
+    CommandApplied {
+        command: Command,
+        effective_in: Dur,
+        cost: u32,
+    },
+    CommandRejected {
+        command: Command,
+        reason: String,
+    },
+    CommandTookEffect {
+        command: Command,
+    },
+    AlertPending {
+        alert: String,
+    },
+    AlertFiring {
+        alert: String,
+        severity: AlertSeverity,
+        summary: String,
+    },
+    AlertResolved {
+        alert: String,
+    },
+    AlertAcknowledged {
+        alert: String,
+    },
+    DeployStarted {
+        service: String,
+        from: String,
+        to: String,
+        by: Actor,
+    },
+    DeployFinished {
+        service: String,
+        version: String,
+    },
+    DeployPaused {
+        service: String,
+    },
+    DeployResumed {
+        service: String,
+    },
+    ConfigChanged {
+        service: String,
+        change: String,
+        by: Actor,
+    },
+    FlagChanged {
+        flag: String,
+        on: bool,
+        by: Actor,
+    },
+    Scaled {
+        service: String,
+        from: u32,
+        to: u32,
+    },
+    InstanceStarting {
+        service: String,
+        instance: String,
+        version: String,
+    },
+    InstanceInRotation {
+        service: String,
+        instance: String,
+    },
+    InstanceOutOfRotation {
+        service: String,
+        instance: String,
+        why: String,
+    },
+    InstanceCrashed {
+        service: String,
+        instance: String,
+        why: String,
+    },
+    InstanceRestarting {
+        service: String,
+        instance: String,
+        after: Dur,
+    },
+    InstanceStopped {
+        service: String,
+        instance: String,
+    },
+    BreakerOpened {
+        service: String,
+        dependency: String,
+    },
+    BreakerHalfOpen {
+        service: String,
+        dependency: String,
+    },
+    BreakerClosed {
+        service: String,
+        dependency: String,
+    },
+    CacheFlushed {
+        cache: String,
+    },
     FailoverStarted,
     FailoverFinished,
-    EdgeChanged { change: String },
-    IncidentDeclared { severity: Severity },
-    StatusUpdatePosted { audience: Audience, impact: String, next_update: Dur },
+    EdgeChanged {
+        change: String,
+    },
+    IncidentDeclared {
+        severity: Severity,
+    },
+    SeverityChanged {
+        from: Severity,
+        to: Severity,
+    },
+    StatusUpdatePosted {
+        audience: Audience,
+        impact: String,
+        next_update: Dur,
+        #[serde(default)]
+        all_clear: bool,
+    },
     IncidentResolved,
-    Message { from: String, text: String },
-    HintGiven { text: String },
-    TeamArrived { team: String, says: String },
-    ObjectiveMet { objective: String },
-    RunEnded { reason: crate::sim::engine::EndReason },
+    Message {
+        from: String,
+        text: String,
+    },
+    HintGiven {
+        text: String,
+    },
+    TeamArrived {
+        team: String,
+        says: String,
+    },
+    ObjectiveMet {
+        objective: String,
+    },
+    /// Every objective holds (`stable: true`), or they no longer all do (a relapse).
+    StabilityChanged {
+        stable: bool,
+    },
+    /// The scenario's cause condition now holds (`removed: true`), or no longer does.
+    CauseChanged {
+        removed: bool,
+    },
+    /// The game will end the run at `at` unless something changes: announced in advance.
+    EndScheduled {
+        at: SimTime,
+        reason: crate::sim::engine::EndReason,
+    },
+    /// A scheduled auto-end no longer applies (the service is not stable any more).
+    EndCancelled,
+    RunEnded {
+        reason: crate::sim::engine::EndReason,
+    },
 }
 
 /// What sort of change to the system an event is about.
@@ -126,9 +250,16 @@ impl EventKind {
             E::AlertFiring { .. } => Category::Alert,
             E::InstanceCrashed { .. } | E::BreakerOpened { .. } | E::Message { .. } => Category::Signal,
             E::TeamArrived { .. } | E::HintGiven { .. } => Category::Help,
-            E::AlertResolved { .. } | E::BreakerClosed { .. } | E::ObjectiveMet { .. } => Category::Recovery,
-            E::IncidentDeclared { .. } | E::StatusUpdatePosted { .. } | E::IncidentResolved => Category::Incident,
-            E::RunEnded { .. } => Category::End,
+            E::AlertResolved { .. }
+            | E::BreakerClosed { .. }
+            | E::ObjectiveMet { .. }
+            | E::StabilityChanged { .. }
+            | E::CauseChanged { .. } => Category::Recovery,
+            E::IncidentDeclared { .. }
+            | E::SeverityChanged { .. }
+            | E::StatusUpdatePosted { .. }
+            | E::IncidentResolved => Category::Incident,
+            E::EndScheduled { .. } | E::EndCancelled | E::RunEnded { .. } => Category::End,
             E::CommandTookEffect { .. }
             | E::AlertPending { .. }
             | E::AlertAcknowledged { .. }
@@ -166,7 +297,7 @@ impl EventKind {
             E::CommandRejected { command, reason } => format!("rejected: {}: {reason}", command.label()),
             E::CommandTookEffect { command } => format!("in effect: {}", command.label()),
             E::AlertPending { alert } => format!("alert pending: {alert}"),
-            E::AlertFiring { alert, severity, summary } => format!("ALERT {severity:?} {alert}: {summary}"),
+            E::AlertFiring { alert, severity, summary } => format!("ALERT {alert} ({}): {summary}", severity.word()),
             E::AlertResolved { alert } => format!("alert resolved: {alert}"),
             E::AlertAcknowledged { alert } => format!("alert acknowledged: {alert}"),
             E::DeployStarted { service, from, to, by } => format!("deploy {service} {from} → {to} by {by}"),
@@ -195,16 +326,33 @@ impl EventKind {
             E::FailoverStarted => "database failover started".to_string(),
             E::FailoverFinished => "database failover finished: replica promoted".to_string(),
             E::EdgeChanged { change } => format!("edge: {change}"),
-            E::IncidentDeclared { severity } => format!("incident declared {severity:?}"),
+            E::IncidentDeclared { severity } => format!("incident declared {}", severity.name()),
+            E::SeverityChanged { from, to } => format!(
+                "{} from {} to {}",
+                if to < from { "escalated" } else { "de-escalated" },
+                from.name(),
+                to.name()
+            ),
+            E::StatusUpdatePosted { audience, all_clear: true, .. } => {
+                format!("all-clear posted to {}", audience.word())
+            }
             E::StatusUpdatePosted { audience, next_update, .. } => {
-                format!("status update to {audience:?}, next in {next_update}")
+                format!("status update to {}, next in {}", audience.word(), next_update.human())
             }
             E::IncidentResolved => "incident resolved".to_string(),
             E::Message { from, text } => format!("{from}: {text}"),
             E::HintGiven { text } => format!("hint: {text}"),
             E::TeamArrived { team, says } => format!("{team} joined: {says}"),
             E::ObjectiveMet { objective } => format!("objective met: {objective}"),
-            E::RunEnded { reason } => format!("run ended: {reason:?}"),
+            E::StabilityChanged { stable: true } => {
+                "stable: every objective holds — remove the cause, post the all-clear, resolve".to_string()
+            }
+            E::StabilityChanged { stable: false } => "no longer stable: an objective stopped holding".to_string(),
+            E::CauseChanged { removed: true } => "the cause is removed".to_string(),
+            E::CauseChanged { removed: false } => "the cause is back".to_string(),
+            E::EndScheduled { at, reason } => format!("the run will end at {} ({})", at.clock(), reason.describe()),
+            E::EndCancelled => "the scheduled end is cancelled: the service is no longer stable".to_string(),
+            E::RunEnded { reason } => format!("run ended: {}", reason.describe()),
         }
     }
 }

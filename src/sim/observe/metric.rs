@@ -102,6 +102,12 @@ pub struct DbStats {
     pub connections: u32,
     pub max_connections: u32,
     pub up: bool,
+    /// Writes acknowledged and then lost (a failover onto a replica that was behind).
+    pub lost_writes: u32,
+    /// Reads served from a replica that had not caught up.
+    pub stale_reads: u32,
+    /// Writes that conflicted with another and overwrote it.
+    pub conflicting_writes: u32,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -148,6 +154,29 @@ pub struct Window {
     pub blind: Vec<Component>,
     /// Monitoring delay in whole seconds (what the dashboards lag behind).
     pub lag_s: u32,
+    /// What this window's harm cost the business, in the scenario's currency (0 when the
+    /// scenario sets no costs).
+    pub business_cost: f64,
+}
+
+/// Harm to data in one window: side effects that happened twice, writes lost, reads that were
+/// stale, writes that conflicted. One place reads them (scoring, costs, reports).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Integrity {
+    /// Non-idempotent requests and calls that took effect twice or more.
+    pub duplicates: u32,
+    pub lost_writes: u32,
+    pub stale_reads: u32,
+    pub conflicting_writes: u32,
+}
+
+impl Integrity {
+    pub fn total(&self) -> u64 {
+        u64::from(self.duplicates)
+            + u64::from(self.lost_writes)
+            + u64::from(self.stale_reads)
+            + u64::from(self.conflicting_writes)
+    }
 }
 
 /// A component of the service map.
@@ -196,6 +225,11 @@ pub enum Metric {
     BurnRate1h,
     BurnRate5m,
     BudgetLeft,
+    LostWrites,
+    StaleReads,
+    ConflictingWrites,
+    /// The window's cost to the business (`business.cost`).
+    BusinessCost,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,6 +239,17 @@ pub struct MetricRef {
 }
 
 impl Window {
+    /// The window's harm to data, from every place that counts it.
+    pub fn integrity(&self) -> Integrity {
+        let db = self.db.as_ref();
+        Integrity {
+            duplicates: self.edge.duplicates + self.deps.iter().flatten().map(|d| d.duplicates).sum::<u32>(),
+            lost_writes: db.map_or(0, |d| d.lost_writes),
+            stale_reads: db.map_or(0, |d| d.stale_reads),
+            conflicting_writes: db.map_or(0, |d| d.conflicting_writes),
+        }
+    }
+
     pub fn red_of(&self, c: Component) -> Option<&Red> {
         Some(match c {
             Component::Edge => &self.edge.red,
@@ -282,6 +327,10 @@ impl Window {
             M::BurnRate1h => f64::from(self.slo.burn_1h),
             M::BurnRate5m => f64::from(self.slo.burn_5m),
             M::BudgetLeft => self.slo.budget_left,
+            M::LostWrites => f64::from(self.db.as_ref()?.lost_writes),
+            M::StaleReads => f64::from(self.db.as_ref()?.stale_reads),
+            M::ConflictingWrites => f64::from(self.db.as_ref()?.conflicting_writes),
+            M::BusinessCost => self.business_cost,
         })
     }
 
@@ -341,6 +390,7 @@ impl Metric {
             M::P50 | M::P90 | M::P99 | M::P999 => "ms",
             M::ErrorRate | M::WorkerUtil | M::CpuUtil | M::Memory | M::DbLoad | M::HitRatio | M::BudgetLeft => "%",
             M::BurnRate1h | M::BurnRate5m | M::AttemptsPerRequest => "x",
+            M::BusinessCost => "/s",
             _ => "",
         }
     }

@@ -7,8 +7,21 @@ use super::metric::{
 };
 use crate::sim::engine::{Sim, WINDOW};
 use crate::sim::kernel::time::{Dur, SEC};
+use crate::sim::model::spec::Business;
 use crate::sim::request::dep::DepAcc;
 use crate::sim::resources::instance::InstState;
+
+/// What one window's harm cost: failed user requests, slow user tries and each harm to data,
+/// at the scenario's prices.
+fn business_cost(b: &Business, w: &Window) -> f64 {
+    let i = w.integrity();
+    f64::from(w.edge.users_failed) * b.per_failed_request
+        + f64::from(w.slo.slow) * b.per_slow_request
+        + f64::from(i.duplicates) * b.per_duplicate
+        + f64::from(i.lost_writes) * b.per_lost_write
+        + f64::from(i.stale_reads) * b.per_stale_read
+        + f64::from(i.conflicting_writes) * b.per_conflicting_write
+}
 
 impl Sim {
     pub(crate) fn close_window(&mut self) {
@@ -67,6 +80,9 @@ impl Sim {
             connections: self.db.conns,
             max_connections: spec.max_connections,
             up: self.db.down == 0 && !self.db.failing_over,
+            lost_writes: 0,
+            stale_reads: 0,
+            conflicting_writes: 0,
         });
         let caches = self
             .caches
@@ -116,7 +132,10 @@ impl Sim {
         }
         blind.sort_unstable();
         blind.dedup();
-        self.rec.windows.push(Window { t, edge, services, deps, db, caches, third_parties, slo, blind, lag_s });
+        let mut w =
+            Window { t, edge, services, deps, db, caches, third_parties, slo, blind, lag_s, business_cost: 0.0 };
+        w.business_cost = self.spec.business.as_ref().map_or(0.0, |b| business_cost(b, &w));
+        self.rec.windows.push(w);
         self.rec.logs.close_window(now);
     }
 

@@ -2,10 +2,12 @@
 //! cost), parameter forms, confirmations of destructive commands, the quit question, the log
 //! filter prompt, and the help overlay generated from the keymap.
 
-use super::super::app::{App, Overlay};
+use super::super::app::{App, ExportFormat, Overlay};
 use super::super::forms::Field;
 use super::super::keymap::Context;
 use super::super::theme::{Health, Theme};
+use super::wrap::wrap;
+use crate::sim::CommandKind;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -83,6 +85,20 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
             )));
             show(lines, title, t, area, buf, 78);
         }
+        Overlay::Export { cursor } => {
+            let mut lines =
+                vec![Line::from(Span::styled("Write the debrief to the data directory as:", t.dim())), Line::from("")];
+            for (i, f) in ExportFormat::ALL.iter().enumerate() {
+                let mut line = Line::from(Span::styled(format!(" {} ", f.describe()), t.text()));
+                if i == *cursor {
+                    line = line.style(t.selected());
+                }
+                lines.push(line);
+            }
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled("up/down: choose · enter: write · esc: cancel", t.dim())));
+            show(lines, "Export the debrief", t, area, buf, 64);
+        }
         Overlay::Form(form) => {
             let mut lines = vec![Line::from(Span::styled(form.kind.describe(), t.dim())), Line::from("")];
             for (i, f) in form.fields.iter().enumerate() {
@@ -102,6 +118,15 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
             }
             if let Some(e) = &form.error {
                 lines.push(Line::from(Span::styled(e.clone(), t.health(Health::Crit))));
+            }
+            if matches!(form.kind, CommandKind::Declare | CommandKind::ChangeSeverity) {
+                // The rubric the severity is judged by, the chosen level highlighted.
+                lines.push(Line::from(""));
+                let chosen = form.fields.first().map(super::super::forms::Field::value).unwrap_or_default();
+                for l in rubric(app) {
+                    let style = if l.starts_with(&chosen) { t.accent() } else { t.dim() };
+                    lines.extend(wrap(&l, 68, 6).into_iter().map(|row| Line::from(Span::styled(row, style))));
+                }
             }
             lines.push(Line::from(""));
             let delay =
@@ -129,6 +154,11 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
             show(lines, "Are you sure?", t, area, buf, 70);
         }
     }
+}
+
+/// The severity rubric of the game in progress (the default one on other screens).
+fn rubric(app: &App) -> Vec<String> {
+    app.game().map_or_else(|| crate::scenario::Rubric::default().lines(), |g| g.spec.rubric.lines())
 }
 
 fn help(app: &App, area: Rect, buf: &mut Buffer) {
@@ -161,5 +191,15 @@ fn help(app: &App, area: Rect, buf: &mut Buffer) {
         "Looking is free: switching panes, filtering and reading never cost sim time.",
         t.dim(),
     )));
+    // The severity rubric, when there is room for it (it is also in the Declare form).
+    let rubric: Vec<String> = rubric(app).into_iter().flat_map(|l| wrap(&l, 72, 6)).collect();
+    if lines.len() + rubric.len() + 4 <= usize::from(area.height) {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(
+            "Severity: declare the level the impact has, escalate as it grows",
+            t.title(),
+        )));
+        lines.extend(rubric.into_iter().map(|r| Line::from(Span::styled(r, t.text()))));
+    }
     show(lines, "Help", t, area, buf, 76);
 }
