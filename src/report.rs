@@ -203,7 +203,12 @@ pub fn run_text(spec: &Spec, sim: &Sim, wall_ms: f64) -> String {
     }
     out.push_str("\nwhat happened (hidden faults marked *):\n");
     for e in sim.events().iter().filter(|e| is_notable(&e.kind)) {
-        out.push_str(&format!("  {} {}{}\n", spec.clock(e.t), if e.hidden { "* " } else { "" }, e.kind.describe()));
+        out.push_str(&format!(
+            "  {} {}{}\n",
+            spec.clock(e.t),
+            if e.hidden { "* " } else { "" },
+            e.kind.describe_with(|t| spec.clock(t))
+        ));
     }
     out
 }

@@ -189,14 +189,14 @@ pub fn postmortem(d: &Debrief) -> Postmortem {
     }
     for dim in &s.dimensions {
         if dim.name == "decisions" {
-            if dim.reasons.iter().any(|r| r.contains("no command addressed the cause")) {
-                went_badly.push("no command addressed the cause".into());
+            if let Some(r) = dim.reasons.iter().find(|r| r.starts_with("no command addressed the cause")) {
+                went_badly.push(line(r.trim_end_matches(" (-40)")));
             }
             continue;
         }
         for r in &dim.reasons {
             let r = line(r);
-            if r.contains("(-") {
+            if r.contains("(-") && !r.contains("(-0)") {
                 went_badly.push(format!("{}: {r}", dim.name));
             } else if dim.score >= 90
                 && (dim.name == "detection" || dim.name == "mitigation" || dim.name == "communication")

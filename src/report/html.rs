@@ -55,6 +55,7 @@ th{background:#f2f4f8}.num{text-align:right;white-space:nowrap}.t{white-space:no
 svg{display:block;width:100%;height:auto;margin:6px 0 14px}svg text{font:11px system-ui,sans-serif;fill:#5b6575}\
 .series{fill:none;stroke:#c8423b;stroke-width:1.6}.lat .series{stroke:#3b7dd8}.fault{fill:#f3c9c6;opacity:.55}\
 .action{stroke:#1d2430;stroke-width:1;stroke-dasharray:3 2}.axis{stroke:#9aa3b2;stroke-width:1}.grid{stroke:#e6e9ef;stroke-width:1}\
+.mark{font-size:10px;fill:#1d2430}ol.acts{columns:2;font-size:13px;color:#1d2430}#impact{width:auto;min-width:50%}\
 .seen{color:#8a5a00}.true{color:#a1302a}.done{color:#1f5fae}ul{padding-left:22px}li{margin:2px 0}";
 
 // Chart geometry, in SVG user units.
@@ -62,7 +63,7 @@ const W: f64 = 1000.0;
 const H: f64 = 220.0;
 const LEFT: f64 = 56.0;
 const RIGHT: f64 = 12.0;
-const TOP: f64 = 12.0;
+const TOP: f64 = 26.0;
 const BOTTOM: f64 = 28.0;
 
 /// A chart of `values` (one per `STEP_S` seconds) with faults and actions marked.
@@ -117,15 +118,23 @@ fn chart(d: &Debrief, id: &str, title: &str, unit: &str, values: &[f64]) -> Stri
         .map(|(i, v)| format!("{:.2},{:.2}", x(f64::from(i as u32 * STEP_S)), y(*v)))
         .collect();
     let _ = write!(s, "<polyline class=\"series\" points=\"{}\"/>", points.join(" "));
-    for a in &d.actions {
+    // Each action: a dashed mark and its number above the plot (numbers that would overlap
+    // take the second row), matching the numbered list under the charts.
+    let mut last_x = f64::NEG_INFINITY;
+    let mut row = 0;
+    for (i, a) in d.actions.iter().enumerate() {
         let t = a.t.secs_f64();
+        row = if x(t) - last_x < 16.0 { 1 - row } else { 0 };
+        last_x = x(t);
         let _ = write!(
             s,
-            "<line class=\"action\" data-t=\"{t:.0}\" x1=\"{0:.1}\" y1=\"{TOP}\" x2=\"{0:.1}\" y2=\"{1}\"><title>{2} {3}</title></line>",
+            "<line class=\"action\" data-t=\"{t:.0}\" x1=\"{0:.1}\" y1=\"{TOP}\" x2=\"{0:.1}\" y2=\"{1}\"><title>{2} {3}</title></line><text class=\"mark\" x=\"{0:.1}\" y=\"{4}\" text-anchor=\"middle\">{5}</text>",
             x(t),
             TOP + ph,
             escape(&d.clock(a.t)),
-            escape(&crate::text::clean_line(a.text.strip_prefix("you: ").unwrap_or(&a.text)))
+            escape(&crate::text::clean_line(a.text.strip_prefix("you: ").unwrap_or(&a.text))),
+            if row == 0 { 10 } else { 21 },
+            i + 1
         );
     }
     let _ = write!(s, "<line class=\"axis\" x1=\"{LEFT}\" y1=\"{0}\" x2=\"{1}\" y2=\"{0}\"/>", TOP + ph, W - RIGHT);
@@ -181,6 +190,12 @@ pub fn html(d: &Debrief) -> String {
     let lat: Vec<f64> = d.timeline.iter().map(|x| f64::from(x.p99_ms)).collect();
     o.push_str(&chart(d, "error-rate", "User error rate (% of tries, per 10 s)", "%", &err));
     o.push_str(&chart(d, "latency", "p99 latency of successful requests (ms, per 10 s)", "ms", &lat));
+    o.push_str("<p class=\"note\">Latency counts successful requests only: where none succeeded it drops to 0.</p><ol class=\"acts\">");
+    for a in &d.actions {
+        let text = crate::text::clean_line(a.text.strip_prefix("you: ").unwrap_or(&a.text)).into_owned();
+        let _ = write!(o, "<li><span class=\"t\">{}</span> {}</li>", escape(&d.clock(a.t)), escape(&text));
+    }
+    o.push_str("</ol>");
     o.push_str("<h2>Score</h2><table id=\"score\"><tr><th>dimension</th><th class=\"num\">score</th><th class=\"num\">weight</th><th></th><th>why</th></tr>");
     for (name, score, weight, reasons) in &p.score {
         let class = match score {

@@ -67,8 +67,13 @@ fn severity_gaps(spec: &Spec, ev: &Evidence, onset: SimTime) -> (f64, Vec<(u32, 
             steps += 1;
             if let Some(w) = want {
                 off_sum += f64::from(sev.rank().abs_diff(w.rank()));
+                // One span per stretch off in the same direction, with the furthest level wanted.
+                let under = sev > w;
                 match gaps.last_mut() {
-                    Some(g) if g.1 == t && g.2 == sev && g.3 == w => g.1 = t + STEP,
+                    Some(g) if g.1 == t && g.2 == sev && (g.2 > g.3) == under => {
+                        g.1 = t + STEP;
+                        g.3 = if under { g.3.min(w) } else { g.3.max(w) };
+                    }
                     _ => gaps.push((t, t + STEP, sev, w)),
                 }
             }
@@ -118,9 +123,9 @@ pub(super) fn communication(
             s -= pen;
             for (from, to, was, want) in gaps.iter().take(3) {
                 let (a, b) = (SimTime::from_secs(u64::from(*from)), SimTime::from_secs(u64::from(*to)));
-                let how = if was > want { "under-declared" } else { "over-declared" };
+                let (how, upto) = if was > want { ("under-declared", "up to") } else { ("over-declared", "at worst") };
                 reasons.push(format!(
-                    "{how} from {} to {}: {} declared, the impact was {} ({})",
+                    "{how} from {} to {}: {} declared, the impact {upto} {} ({})",
                     clock(a),
                     clock(b),
                     was.name(),
@@ -157,6 +162,13 @@ pub(super) fn communication(
                 reasons.push(format!("first status update {} after declaring", d.human()));
             }
         }
+    }
+    // Telling people it is over while it is not is worse than saying nothing yet.
+    if let Some((t, _, _)) = updates.iter().find(|u| u.2)
+        && !super::lifecycle::stable_at(ev, *t)
+    {
+        s -= 20;
+        reasons.push(format!("the all-clear at {} told people it was over while it was not (-20)", clock(*t)));
     }
     let mut missed = 0;
     for (i, (t, next, all_clear)) in updates.iter().enumerate() {

@@ -135,7 +135,7 @@ pub fn debrief(spec: &Spec, ev: &Evidence) -> Debrief {
     let mut faults: Vec<Fault> = Vec::new();
     let (mut saw, mut actions, mut rows, mut updates) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for e in &ev.events {
-        let text = e.kind.describe();
+        let text = e.kind.describe_with(|t| spec.clock(t));
         let mut row = |column| rows.push(Row { t: e.t, column, text: text.clone() });
         match e.kind.category() {
             Category::Fault => {

@@ -42,8 +42,6 @@ pub struct Sample {
     pub lost_writes: u32,
     pub stale_reads: u32,
     pub conflicting_writes: u32,
-    /// What the second's harm cost the business (0 without `business` costs).
-    pub cost: f64,
     /// Tries per user request at the edge.
     pub tries_per_request: f32,
     pub db_load: f32,
@@ -100,7 +98,6 @@ impl Evidence {
                     lost_writes: integrity.lost_writes,
                     stale_reads: integrity.stale_reads,
                     conflicting_writes: integrity.conflicting_writes,
-                    cost: w.business_cost,
                     tries_per_request: w.edge.attempts_per_request,
                     db_load: w.db.as_ref().map_or(0.0, |d| d.load),
                     db_full: w.db.as_ref().is_some_and(|d| d.connections >= d.max_connections),

@@ -57,6 +57,12 @@ pub struct Harm {
 }
 
 impl Harm {
+    /// The requests harm to data is measured against: user requests (the tries when a
+    /// hand-written run gives none).
+    pub fn per(&self) -> f64 {
+        (if self.user_requests > 0 { self.user_requests } else { self.tries }).max(1) as f64
+    }
+
     /// The harm to data, in the units of the table above.
     pub fn data_units(&self) -> f64 {
         self.duplicates as f64
@@ -88,7 +94,6 @@ pub fn harm(spec: &Spec, ev: &Evidence, end: &EndState) -> Harm {
         h.lost_writes += u64::from(s.lost_writes) * k64;
         h.stale_reads += u64::from(s.stale_reads) * k64;
         h.conflicting_writes += u64::from(s.conflicting_writes) * k64;
-        h.cost += s.cost * k;
     };
     for (s, k) in ev.spans(0, end_s) {
         add(&mut h, s, f64::from(k));
@@ -112,6 +117,19 @@ pub fn harm(spec: &Spec, ev: &Evidence, end: &EndState) -> Harm {
             h.extrapolated = Some(Dur::from_secs(rest));
         }
     }
+    if let Some(b) = &sim.business {
+        // Failed user requests are the priced ones; a hand-written run that gives only tries
+        // is priced by its failed tries.
+        let failed = if h.user_requests > 0 { h.user_requests_failed } else { h.tries_failed };
+        h.cost = b.cost(&crate::sim::model::spec::HarmCounts {
+            failed_requests: failed as f64,
+            slow_tries: h.tries_slow as f64,
+            duplicates: h.duplicates as f64,
+            lost_writes: h.lost_writes as f64,
+            stale_reads: h.stale_reads as f64,
+            conflicting_writes: h.conflicting_writes as f64,
+        });
+    }
     let slo = &sim.slo;
     let latency_budget = (1.0 - slo.latency_target) * sim.traffic.base_rps * slo.period.secs_f64();
     h.latency_budget_used =
@@ -129,11 +147,18 @@ pub(super) fn impact(spec: &Spec, h: &Harm, weight: u32) -> super::Dimension {
     let mut reasons = Vec::new();
     let avail = decades(20.0, h.budget_burned, 0.005);
     lost += avail;
+    let users = if h.user_requests > 0 {
+        format!(
+            "{} of {} user requests failed after retries, ",
+            group_thousands(h.user_requests_failed),
+            group_thousands(h.user_requests)
+        )
+    } else {
+        String::new()
+    };
     reasons.push(format!(
-        "{} of the error budget burned: {} of {} user requests failed after retries, {} of {} tries (-{avail:.0})",
+        "{} of the error budget burned: {users}{} of {} user tries failed (-{avail:.0})",
         pct(h.budget_burned),
-        group_thousands(h.user_requests_failed),
-        group_thousands(h.user_requests),
         group_thousands(h.tries_failed),
         group_thousands(h.tries),
     ));
@@ -149,7 +174,7 @@ pub(super) fn impact(spec: &Spec, h: &Harm, weight: u32) -> super::Dimension {
     }
     let priced = spec.sim.business.is_some();
     if h.data_units() > 0.0 {
-        let p = if priced { 0.0 } else { decades(20.0, h.data_units() / (h.user_requests.max(1) as f64), 0.001) };
+        let p = if priced { 0.0 } else { decades(20.0, h.data_units() / h.per(), 0.001) };
         lost += p;
         let mut parts = Vec::new();
         for (n, what) in [
@@ -165,7 +190,7 @@ pub(super) fn impact(spec: &Spec, h: &Harm, weight: u32) -> super::Dimension {
         reasons.push(format!(
             "{}: {} per thousand user requests{}",
             parts.join(", "),
-            trim(1000.0 * h.data_units() / (h.user_requests.max(1) as f64)),
+            trim(1000.0 * h.data_units() / h.per()),
             if priced { " (priced in the cost below)".to_string() } else { format!(" (-{p:.0})") }
         ));
     }

@@ -155,7 +155,13 @@ pub(super) fn decision_quality(spec: &Spec, decisions: &[Decision], weight: u32)
     let has_helpful = spec.judge.iter().any(|j| j.verdict == Verdict::Helpful);
     if has_helpful && !decisions.iter().any(|d| d.verdict == Verdict::Helpful) {
         s -= 40;
-        reasons.push("no command addressed the cause (-40)".into());
+        // A command the scenario calls helpful that broke a rule was no fix: say so.
+        let harmed = decisions.iter().any(|d| d.source == Source::Rule && d.verdict == Verdict::Harmful);
+        reasons.push(if harmed {
+            "no command addressed the cause without doing harm (-40)".into()
+        } else {
+            "no command addressed the cause (-40)".into()
+        });
     }
     if reasons.is_empty() {
         reasons.push("no judged commands".into());

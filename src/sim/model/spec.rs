@@ -389,6 +389,29 @@ pub struct Business {
     pub scale: f64,
 }
 
+/// Counts of harm, as the business's prices read them.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct HarmCounts {
+    pub failed_requests: f64,
+    pub slow_tries: f64,
+    pub duplicates: f64,
+    pub lost_writes: f64,
+    pub stale_reads: f64,
+    pub conflicting_writes: f64,
+}
+
+impl Business {
+    /// What `n` costs at these prices. The one formula: a window's cost and a run's.
+    pub fn cost(&self, n: &HarmCounts) -> f64 {
+        n.failed_requests * self.per_failed_request
+            + n.slow_tries * self.per_slow_request
+            + n.duplicates * self.per_duplicate
+            + n.lost_writes * self.per_lost_write
+            + n.stale_reads * self.per_stale_read
+            + n.conflicting_writes * self.per_conflicting_write
+    }
+}
+
 /// Someone the player can page; they arrive after a while and say something useful.
 #[derive(Clone, Debug, Serialize)]
 pub struct Team {

@@ -145,6 +145,7 @@ pub enum EventKind {
     StatusUpdatePosted {
         audience: Audience,
         impact: String,
+        #[serde(default)]
         next_update: Dur,
         #[serde(default)]
         all_clear: bool,
@@ -278,6 +279,17 @@ impl EventKind {
             | EventKind::ConfigChanged { by, .. }
             | EventKind::FlagChanged { by, .. } => Some(by),
             _ => None,
+        }
+    }
+
+    /// One readable line, the instants it names shown by `clock` (the time of day when the
+    /// scenario has a start; `describe` shows the run clock).
+    pub fn describe_with(&self, clock: impl Fn(SimTime) -> String) -> String {
+        match self {
+            EventKind::EndScheduled { at, reason } => {
+                format!("the run will end at {} ({})", clock(*at), reason.describe())
+            }
+            _ => self.describe(),
         }
     }
 

@@ -7,7 +7,7 @@ use super::metric::{
 };
 use crate::sim::engine::{Sim, WINDOW};
 use crate::sim::kernel::time::{Dur, SEC};
-use crate::sim::model::spec::Business;
+use crate::sim::model::spec::{Business, HarmCounts};
 use crate::sim::request::dep::DepAcc;
 use crate::sim::resources::instance::InstState;
 
@@ -15,12 +15,14 @@ use crate::sim::resources::instance::InstState;
 /// at the scenario's prices.
 fn business_cost(b: &Business, w: &Window) -> f64 {
     let i = w.integrity();
-    f64::from(w.edge.users_failed) * b.per_failed_request
-        + f64::from(w.slo.slow) * b.per_slow_request
-        + f64::from(i.duplicates) * b.per_duplicate
-        + f64::from(i.lost_writes) * b.per_lost_write
-        + f64::from(i.stale_reads) * b.per_stale_read
-        + f64::from(i.conflicting_writes) * b.per_conflicting_write
+    b.cost(&HarmCounts {
+        failed_requests: f64::from(w.edge.users_failed),
+        slow_tries: f64::from(w.slo.slow),
+        duplicates: f64::from(i.duplicates),
+        lost_writes: f64::from(i.lost_writes),
+        stale_reads: f64::from(i.stale_reads),
+        conflicting_writes: f64::from(i.conflicting_writes),
+    })
 }
 
 impl Sim {

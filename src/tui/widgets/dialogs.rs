@@ -68,7 +68,7 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
                     if k.destructive() { " !" } else { "  " }
                 );
                 let mut line = Line::from(vec![
-                    Span::styled(format!("{:<14}", format!("{k:?}")), t.text()),
+                    Span::styled(format!("{:<15} ", format!("{k:?}")), t.text()),
                     Span::styled(format!("{:<40}", k.describe()), t.dim()),
                     Span::styled(meta, t.accent()),
                 ]);
@@ -173,7 +173,7 @@ fn help(app: &App, area: Rect, buf: &mut Buffer) {
     let bindings = app.keymap.bindings(context);
     // One column when it fits the window (header, blank, footer and frame take five rows);
     // otherwise two, so no binding is cut off at the minimum size.
-    let columns = if bindings.len() + 5 > usize::from(area.height) { 2 } else { 1 };
+    let columns = if bindings.len() + 9 > usize::from(area.height) { 2 } else { 1 };
     let key_w =
         if columns == 1 { 18 } else { bindings.iter().map(|b| b.key_names(", ").chars().count()).max().unwrap_or(0) };
     let desc_w = bindings.iter().map(|b| b.desc.chars().count()).max().unwrap_or(0);
@@ -191,15 +191,18 @@ fn help(app: &App, area: Rect, buf: &mut Buffer) {
         "Looking is free: switching panes, filtering and reading never cost sim time.",
         t.dim(),
     )));
-    // The severity rubric, when there is room for it (it is also in the Declare form).
-    let rubric: Vec<String> = rubric(app).into_iter().flat_map(|l| wrap(&l, 72, 6)).collect();
-    if lines.len() + rubric.len() + 4 <= usize::from(area.height) {
-        lines.push(Line::from(""));
-        lines.push(Line::from(Span::styled(
-            "Severity: declare the level the impact has, escalate as it grows",
-            t.title(),
-        )));
-        lines.extend(rubric.into_iter().map(|r| Line::from(Span::styled(r, t.text()))));
+    // The severity rubric: whole when there is room, else each level's name (the Declare form
+    // shows it whole).
+    let levels = rubric(app);
+    let full: Vec<String> = levels.iter().flat_map(|l| wrap(l, 72, 6)).collect();
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled("Severity: declare the level the impact has, escalate as it grows", t.title())));
+    if lines.len() + full.len() + 2 <= usize::from(area.height) {
+        lines.extend(full.into_iter().map(|r| Line::from(Span::styled(r, t.text()))));
+    } else {
+        let short: Vec<&str> = levels.iter().map(|l| l.split(':').next().unwrap_or(l)).collect();
+        let text = format!("{} (the Declare form says what each means)", short.join(" · "));
+        lines.extend(wrap(&text.replace("  ", " "), 72, 0).into_iter().map(|r| Line::from(Span::styled(r, t.text()))));
     }
     show(lines, "Help", t, area, buf, 76);
 }
