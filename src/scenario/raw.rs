@@ -3,9 +3,11 @@
 //! defaults so small scenarios stay small. Names are still names here; `validate` resolves
 //! them. Every default is documented in `scenarios/README.md` — keep the two in step.
 
+mod assess;
 mod rules;
 mod service;
 
+pub use assess::*;
 pub use rules::*;
 pub use service::*;
 

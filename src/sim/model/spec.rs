@@ -2,7 +2,8 @@
 //! cross-reference resolved to an index. Built by `scenario` (or directly in tests); the
 //! engine never re-checks it, so every invariant listed here is the validator's job.
 
-use super::rules::{AlertRule, Condition, Objective, TimelineEntry};
+pub use super::assess::{Business, HarmCounts, Lifecycle};
+use super::rules::{AlertRule, Objective, TimelineEntry};
 use crate::sim::kernel::dist::Dist;
 use crate::sim::kernel::time::{Dur, SimTime};
 use serde::Serialize;
@@ -193,19 +194,6 @@ impl RetryPolicy {
     }
 }
 
-impl Backoff {
-    /// In words: "no backoff", "exponential backoff without jitter", "full jitter", ….
-    pub fn word(self) -> &'static str {
-        match self {
-            Backoff::None => "no backoff",
-            Backoff::Exponential => "exponential without jitter",
-            Backoff::Full => "exponential with full jitter",
-            Backoff::Equal => "exponential with equal jitter",
-            Backoff::Decorrelated => "decorrelated jitter",
-        }
-    }
-}
-
 /// Backoff between tries, `expo(n) = min(cap, base · 2ⁿ)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum Backoff {
@@ -356,62 +344,6 @@ pub struct Slo {
     pub budget_at_start: f64,
 }
 
-/// The incident's lifecycle (DESIGN §7): trouble → detected → mitigated → stable → cause
-/// removed → all-clear → resolved. The service is *stable* while every objective holds; the
-/// run goes on until the player resolves, `duration` ends it, or — only if the scenario asks —
-/// `auto_end` after it became stable. Every end is announced before it comes.
-#[derive(Clone, Debug, Serialize)]
-pub struct Lifecycle {
-    /// Holds once the cause is removed (default: no fault of the timeline is active).
-    pub cause: Condition,
-    /// End the run this long after the service became stable (a countdown the player sees).
-    pub auto_end: Option<Dur>,
-    /// How long before the scenario's own end the player is warned (`EndScheduled`).
-    pub warn_before_end: Dur,
-}
-
-/// What each unit of harm costs the business (in `currency`). The engine totals it per window
-/// (`Window::business_cost`), objectives can read it (`business.cost`), scoring weighs it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Business {
-    /// Shown before amounts, e.g. `$`, `€`, `£`.
-    pub currency: String,
-    /// A user request that failed after all the client's tries.
-    pub per_failed_request: f64,
-    /// A user try that succeeded slower than the SLO's latency threshold.
-    pub per_slow_request: f64,
-    pub per_duplicate: f64,
-    pub per_lost_write: f64,
-    pub per_stale_read: f64,
-    pub per_conflicting_write: f64,
-    /// An amount that matters to this business: the impact score loses 15 points per tenfold
-    /// of the run's cost measured in it.
-    pub scale: f64,
-}
-
-/// Counts of harm, as the business's prices read them.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct HarmCounts {
-    pub failed_requests: f64,
-    pub slow_tries: f64,
-    pub duplicates: f64,
-    pub lost_writes: f64,
-    pub stale_reads: f64,
-    pub conflicting_writes: f64,
-}
-
-impl Business {
-    /// What `n` costs at these prices. The one formula: a window's cost and a run's.
-    pub fn cost(&self, n: &HarmCounts) -> f64 {
-        n.failed_requests * self.per_failed_request
-            + n.slow_tries * self.per_slow_request
-            + n.duplicates * self.per_duplicate
-            + n.lost_writes * self.per_lost_write
-            + n.stale_reads * self.per_stale_read
-            + n.conflicting_writes * self.per_conflicting_write
-    }
-}
-
 /// Someone the player can page; they arrive after a while and say something useful.
 #[derive(Clone, Debug, Serialize)]
 pub struct Team {
@@ -462,20 +394,5 @@ impl SimSpec {
     /// The dependency of `service` named `name` (a service, third party, or "db").
     pub fn dep_index(&self, service: usize, name: &str) -> Option<usize> {
         self.services[service].deps.iter().position(|d| self.target_name(d.target) == name)
-    }
-
-    /// A component's name as people write it: `edge`, `api`, `db`, `catalog`, `api→payments`.
-    pub fn component_name(&self, c: crate::sim::observe::metric::Component) -> String {
-        use crate::sim::observe::metric::Component as C;
-        match c {
-            C::Edge => "edge".into(),
-            C::Service(s) => self.services[s].name.clone(),
-            C::Dep { service, dep } => {
-                format!("{}→{}", self.services[service].name, self.target_name(self.services[service].deps[dep].target))
-            }
-            C::Database => "db".into(),
-            C::Cache(i) => self.caches[i].name.clone(),
-            C::ThirdParty(i) => self.third_parties[i].name.clone(),
-        }
     }
 }
