@@ -303,7 +303,7 @@ impl EventKind {
                 if effective_in.0 == 0 {
                     format!("you: {}", command.label())
                 } else {
-                    format!("you: {} (takes effect in {effective_in})", command.label())
+                    format!("you: {} (takes effect in {})", command.label(), effective_in.human())
                 }
             }
             E::CommandRejected { command, reason } => format!("rejected: {}: {reason}", command.label()),
@@ -329,7 +329,7 @@ impl EventKind {
                 format!("{instance} out of rotation: {why}")
             }
             E::InstanceCrashed { instance, why, .. } => format!("{instance} crashed: {why}"),
-            E::InstanceRestarting { instance, after, .. } => format!("{instance} restarting in {after}"),
+            E::InstanceRestarting { instance, after, .. } => format!("{instance} restarting in {}", after.human()),
             E::InstanceStopped { instance, .. } => format!("{instance} stopped"),
             E::BreakerOpened { service, dependency } => format!("breaker {service}→{dependency} OPEN"),
             E::BreakerHalfOpen { service, dependency } => format!("breaker {service}→{dependency} half-open"),
@@ -366,5 +366,22 @@ impl EventKind {
             E::EndCancelled => "the scheduled end is cancelled: the service is no longer stable".to_string(),
             E::RunEnded { reason } => format!("run ended: {}", reason.describe()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EventKind;
+    use crate::sim::kernel::time::Dur;
+    use crate::sim::model::command::Command;
+
+    #[test]
+    fn durations_in_event_lines_read_as_people_write_them() {
+        // A delay computed from the engine's clock is rarely whole seconds: 1 min 0.746767 s.
+        let applied = EventKind::CommandApplied { command: Command::Resolve, effective_in: Dur(60_746_767), cost: 0 };
+        assert_eq!(applied.describe(), "you: resolve the incident (takes effect in 1m 01s)");
+        let restarting =
+            EventKind::InstanceRestarting { service: "api".into(), instance: "api-1".into(), after: Dur(4_500_000) };
+        assert_eq!(restarting.describe(), "api-1 restarting in 4.5s");
     }
 }
