@@ -10,15 +10,17 @@
 //!   could act (impact is 20 % of the score: 23 % of the budget burned costs 33 impact points,
 //!   6.7 overall) and the price of the fix (cost, 5 %).
 //! - **Nothing ≤ 40**: doing nothing earns no detection (10), no mitigation (15), no
-//!   communication (10) and no resolution (10); decisions lose 40 of 100 for leaving the cause
-//!   alone (25 × 0.6 = 15 left); the rollback (5) and cost (5) dimensions stay full and impact
-//!   keeps what the harm leaves of its 20. At most 15 + 5 + 5 + 20 = 45, and any real harm
-//!   takes impact under 15 (25 % of the budget burned leaves 63 % of it: 12.6): ≤ 40.
-//! - **Wrong ≤ 75**, and the debrief names the mistake: a trap costs 20–25 of the decisions'
-//!   100 (5–6 overall) and what it caused — a recovery that comes late or never (mitigation),
-//!   more harm (impact), an end state left undone (resolution).
-//! - **Detour ≤ expert − 10**: the right fix after a harmful step pays for the step (≥ 5 under
-//!   decisions), for the later recovery (mitigation) and for the extra harm (impact).
+//!   communication (10) and no resolution (10); decisions lose 50 of 100 for leaving the cause
+//!   alone (25 × 0.5 = 12.5 left); the rollback (5) and cost (5) dimensions stay full and impact
+//!   keeps what the harm leaves of its 20. At most 12.5 + 5 + 5 + 20 = 42.5, and any real harm
+//!   takes impact under 17.5 (1 % of the budget burned already costs 9.5 of its 100): ≤ 40.
+//! - **Wrong ≤ 75**, and the debrief names the mistake: a trap costs 25–30 of the decisions'
+//!   100 (6–8 overall), and 50 more while nothing addresses the cause, and what it caused — a
+//!   recovery that comes late or never (mitigation), more harm (impact), an end state left
+//!   undone (resolution).
+//! - **Detour ≤ expert − 10**: the right fix after a harmful step pays for the step (6–8 under
+//!   decisions), for the later recovery (mitigation: none at twice par) and for the extra harm
+//!   (impact).
 //! - **Alternative ≥ 80**: a second valid fix is a good run, a little dearer than the expert's.
 //! - **Partial** (half right): better than doing nothing and worse than the expert.
 //!

@@ -190,7 +190,7 @@ pub fn postmortem(d: &Debrief) -> Postmortem {
     for dim in &s.dimensions {
         if dim.name == "decisions" {
             if let Some(r) = dim.reasons.iter().find(|r| r.starts_with("no command addressed the cause")) {
-                went_badly.push(line(r.trim_end_matches(" (-40)")));
+                went_badly.push(line(r.trim_end_matches(" (-50)")));
             }
             continue;
         }

@@ -124,7 +124,7 @@ fn penalty(d: &Decision) -> i64 {
     }
 }
 
-/// The decisions dimension: 100, less each harmful verdict, less 40 when the scenario knows a
+/// The decisions dimension: 100, less each harmful verdict, less 50 when the scenario knows a
 /// helpful command and none was used.
 pub(super) fn decision_quality(spec: &Spec, decisions: &[Decision], weight: u32) -> Dimension {
     let mut s: i64 = 100;
@@ -154,13 +154,14 @@ pub(super) fn decision_quality(spec: &Spec, decisions: &[Decision], weight: u32)
     }
     let has_helpful = spec.judge.iter().any(|j| j.verdict == Verdict::Helpful);
     if has_helpful && !decisions.iter().any(|d| d.verdict == Verdict::Helpful) {
-        s -= 40;
+        // Half the dimension: addressing the cause is the decision that matters most.
+        s -= 50;
         // A command the scenario calls helpful that broke a rule was no fix: say so.
         let harmed = decisions.iter().any(|d| d.source == Source::Rule && d.verdict == Verdict::Harmful);
         reasons.push(if harmed {
-            "no command addressed the cause without doing harm (-40)".into()
+            "no command addressed the cause without doing harm (-50)".into()
         } else {
-            "no command addressed the cause (-40)".into()
+            "no command addressed the cause (-50)".into()
         });
     }
     if reasons.is_empty() {
