@@ -160,19 +160,7 @@ fn at_debrief(look: Look) -> App {
 
 /// Snapshots a new view at the new sizes in both looks.
 fn snapshot_new(name: &str, make: impl Fn(Look) -> App) {
-    for look in Look::ALL {
-        for size in NEW_SIZES {
-            let app = make(look);
-            let buf = draw(&app, size);
-            let suffix = format!("{}-{}x{}", look.name(), size.0, size.1);
-            if look == Look::Ascii {
-                assert_ascii(&buf, &format!("{name}@{suffix}"));
-            }
-            insta::with_settings!({ snapshot_suffix => suffix }, {
-                insta::assert_snapshot!(name, text(&buf));
-            });
-        }
-    }
+    snapshot_at(name, &NEW_SIZES, make);
 }
 
 #[test]
@@ -241,8 +229,12 @@ fn assert_ascii(buf: &Buffer, what: &str) {
 
 /// Snapshots a screen at both sizes in both looks, as `tui_screens__<name>@<look>-<w>x<h>.snap`.
 fn snapshot_screen(name: &str, make: impl Fn(Look) -> App) {
+    snapshot_at(name, &SIZES, make);
+}
+
+fn snapshot_at(name: &str, sizes: &[(u16, u16)], make: impl Fn(Look) -> App) {
     for look in Look::ALL {
-        for size in SIZES {
+        for &size in sizes {
             let app = make(look);
             let buf = draw(&app, size);
             let suffix = format!("{}-{}x{}", look.name(), size.0, size.1);
