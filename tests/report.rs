@@ -20,10 +20,18 @@ fn firedrill(args: &[&str], home: &Path) -> Output {
 
 /// The report of a saved run of `commands` (friday-deploy, seed 7) in `format`.
 fn report_of(commands: &str, format: &str) -> String {
+    report_of_run(&["friday-deploy", "--seed", "7"], commands, format)
+}
+
+/// The report of a saved run of `commands` in `format`; `run` names the scenario and options.
+fn report_of_run(run: &[&str], commands: &str, format: &str) -> String {
     let home = tempfile::tempdir().unwrap();
     let saved = home.path().join("run.ron");
     let saved = saved.to_str().unwrap();
-    firedrill(&["run", "friday-deploy", "--seed", "7", "--commands", commands, "--save", saved], home.path());
+    let mut args = vec!["run"];
+    args.extend(run);
+    args.extend(["--commands", commands, "--save", saved]);
+    firedrill(&args, home.path());
     let mut args = vec!["report", saved];
     if !format.is_empty() {
         args.extend(["--format", format]);
@@ -79,6 +87,15 @@ fn the_markdown_report_is_a_blameless_postmortem_skeleton() {
     }
     let md = md.replace(env!("CARGO_PKG_VERSION"), "[version]");
     insta::assert_snapshot!("friday_deploy_debrief_md", md);
+}
+
+#[test]
+fn a_fault_that_goes_on_after_its_cause_was_removed_says_so() {
+    // abusive-client's cause is removed by blocking the scraper; the scraper keeps sending.
+    let md = report_of_run(&["abusive-client"], "tests/paths/abusive-client/expert.ron", "md");
+    let factor = md.lines().find(|l| l.contains("**scraper**")).unwrap_or_else(|| panic!("no scraper factor:\n{md}"));
+    assert!(factor.ends_with("still active at the end; the cause counted as removed from 11:24:55"), "{factor}");
+    assert!(!md.contains("- [ ] Remove the cause"), "the cause was removed:\n{md}");
 }
 
 #[test]

@@ -174,7 +174,15 @@ pub fn postmortem(d: &Debrief) -> Postmortem {
     let factors = d
         .faults
         .iter()
-        .map(|f| format!("{} **{}**: {} — {}", clock(f.from), line(&f.label), line(&f.detail), f.ending(clock)))
+        .map(|f| {
+            let mut ending = f.ending(clock);
+            // A fault can go on while its harm is stopped (a blocked scraper keeps sending): the
+            // scenario's cause condition says when that counted as removing the cause.
+            if let (None, false, Some(t)) = (f.to, f.momentary, e.cause_removed) {
+                ending = format!("{ending}; the cause counted as removed from {}", clock(t));
+            }
+            format!("{} **{}**: {} — {ending}", clock(f.from), line(&f.label), line(&f.detail))
+        })
         .collect();
 
     let mut went_well = Vec::new();
