@@ -15,6 +15,7 @@ pub use markdown::markdown;
 use crate::scenario::Spec;
 use crate::sim::Window;
 use crate::sim::observe::logs::group_thousands;
+use crate::sim::observe::metric::Red;
 use crate::sim::{Category, Event, EventKind, Sim};
 use serde::Serialize;
 
@@ -172,12 +173,14 @@ pub fn run_text(spec: &Spec, sim: &Sim, wall_ms: f64) -> String {
             group_thousands(s.duplicate_side_effects)
         ));
     }
-    if let Some((start, w)) = worst_minute(sim.windows()) {
+    let edge: Vec<&Red> = sim.windows().iter().map(|w| &w.edge.red).collect();
+    if let Some((start, rate, p99)) = worst_minute(&edge) {
+        // Latency is of successful requests: a minute where none succeeded has none to show.
+        let latency = p99.map_or("no request succeeded".to_string(), |ms| format!("p99 {ms:.0}ms"));
         out.push_str(&format!(
-            "worst minute: {} error rate {}, p99 {:.0}ms\n",
+            "worst minute: {} error rate {}, {latency}\n",
             spec.clock(crate::sim::SimTime::from_secs(start)),
-            pct(w.0),
-            w.1
+            pct(rate),
         ));
     }
     let sc = crate::score::score(spec, &crate::score::Evidence::from_sim(sim));
@@ -219,20 +222,39 @@ fn is_notable(k: &EventKind) -> bool {
 }
 
 /// The minute (start second) with the highest user error rate: (error rate, p99 ms).
-fn worst_minute(windows: &[Window]) -> Option<(u64, (f64, f64))> {
-    windows
-        .chunks(60)
+/// The minute (start in seconds, one `Red` a second) with the highest error rate at the edge:
+/// its error rate and its worst p99, `None` when no request in it succeeded.
+fn worst_minute(edge: &[&Red]) -> Option<(u64, f64, Option<f64>)> {
+    edge.chunks(60)
         .enumerate()
         .map(|(i, ws)| {
-            let (mut err, mut done) = (0u64, 0u64);
+            let (mut err, mut ok) = (0u64, 0u64);
             let mut p99: f64 = 0.0;
             for w in ws {
-                err += u64::from(w.edge.red.errors());
-                done += u64::from(w.edge.red.ok + w.edge.red.errors());
-                p99 = p99.max(f64::from(w.edge.red.p99_ms));
+                err += u64::from(w.errors());
+                ok += u64::from(w.ok);
+                p99 = p99.max(f64::from(w.p99_ms));
             }
-            let rate = if done == 0 { 0.0 } else { err as f64 / done as f64 };
-            (i as u64 * 60, (rate, p99))
+            let rate = if err + ok == 0 { 0.0 } else { err as f64 / (err + ok) as f64 };
+            (i as u64 * 60, rate, (ok > 0).then_some(p99))
         })
-        .max_by(|a, b| a.1.0.total_cmp(&b.1.0))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Red, worst_minute};
+
+    fn second(ok: u32, e5xx: u32, p99_ms: f32) -> Red {
+        Red { requests: ok + e5xx, ok, e5xx, p99_ms, ..Red::default() }
+    }
+
+    #[test]
+    fn the_worst_minute_shows_no_latency_when_nothing_succeeded() {
+        let mut edge: Vec<Red> = (0..60).map(|_| second(90, 10, 400.0)).collect();
+        edge.extend((0..60).map(|_| second(0, 100, 0.0)));
+        let refs: Vec<&Red> = edge.iter().collect();
+        assert_eq!(worst_minute(&refs), Some((60, 1.0, None)), "a minute of only errors has no p99");
+        assert_eq!(worst_minute(&refs[..60]), Some((0, 0.1, Some(400.0))));
+    }
 }
