@@ -51,10 +51,16 @@ pub(super) fn lifecycle(cx: &mut Ctx, raw: &RawScenario, cause: Option<Condition
             "the player needs a countdown to see the end coming: write e.g. auto_end: \"1m\"",
         );
     }
-    let warn = l.warn_before_end.unwrap_or(Dur::from_secs(120).min(Dur(raw.length.0 / 2)));
-    if warn > raw.length {
-        cx.err(&[&p[..], &[field("warn_before_end")]].concat(), "warn_before_end is longer than the scenario", "");
+    if let Some(w) = l.warn_before_end
+        && (w < Dur::from_secs(10) || w > raw.length)
+    {
+        cx.err(
+            &[&p[..], &[field("warn_before_end")]].concat(),
+            format!("warn_before_end must be between 10s and the scenario's length ({})", raw.length),
+            "the warning is the player's countdown to the end: write e.g. warn_before_end: \"2m\"",
+        );
     }
+    let warn = l.warn_before_end.unwrap_or(Dur::from_secs(120).min(Dur(raw.length.0 / 2)));
     let cause = cause.unwrap_or_else(|| {
         Condition::All(
             sim.timeline
@@ -126,7 +132,11 @@ pub(super) fn business(cx: &mut Ctx, raw: &RawScenario) -> Option<Business> {
     let b = raw.business.as_ref()?;
     let mut price = |name: &str, x: f64| {
         if !(x.is_finite() && (0.0..=1e9).contains(&x)) {
-            cx.err(&[field("business"), field(name)], format!("{name} must be an amount from 0 to 1e9"), "");
+            cx.err(
+                &[field("business"), field(name)],
+                format!("{name} must be an amount from 0 to 1e9"),
+                format!("write the price in the scenario's currency, e.g. {name}: 0.5"),
+            );
         }
         x.clamp(0.0, 1e9)
     };
@@ -140,6 +150,13 @@ pub(super) fn business(cx: &mut Ctx, raw: &RawScenario) -> Option<Business> {
         per_conflicting_write: price("per_conflicting_write", b.per_conflicting_write),
         scale: price("scale", b.scale).max(1e-6),
     };
+    if b.scale.is_finite() && b.scale <= 0.0 {
+        cx.err(
+            &[field("business"), field("scale")],
+            "scale must be above 0: it is an amount that matters to this business",
+            "the impact score loses 15 points per tenfold of the cost in it: e.g. scale: 1000.0",
+        );
+    }
     let path: Vec<Seg> = vec![field("business"), field("currency")];
     let currency = cx.text(&path, &b.currency);
     if currency.chars().count() > 4 {
