@@ -41,24 +41,25 @@ pub(super) fn lifecycle(cx: &mut Ctx, raw: &RawScenario, cause: Option<Condition
         );
     }
     let l = &raw.lifecycle;
-    let p = [field("lifecycle")];
-    if let Some(d) = l.auto_end
-        && (d < Dur::from_secs(10) || d > raw.length)
-    {
-        cx.err(
-            &[&p[..], &[field("auto_end")]].concat(),
-            format!("auto_end must be between 10s and the scenario's length ({})", raw.length),
-            "the player needs a countdown to see the end coming: write e.g. auto_end: \"1m\"",
-        );
-    }
-    if let Some(w) = l.warn_before_end
-        && (w < Dur::from_secs(10) || w > raw.length)
-    {
-        cx.err(
-            &[&p[..], &[field("warn_before_end")]].concat(),
-            format!("warn_before_end must be between 10s and the scenario's length ({})", raw.length),
+    // Both are countdowns the player must be able to see and act on: 10 s to the whole length.
+    let countdowns = [
+        ("auto_end", l.auto_end, "the player needs a countdown to see the end coming: write e.g. auto_end: \"1m\""),
+        (
+            "warn_before_end",
+            l.warn_before_end,
             "the warning is the player's countdown to the end: write e.g. warn_before_end: \"2m\"",
-        );
+        ),
+    ];
+    for (name, d, hint) in countdowns {
+        if let Some(d) = d
+            && (d < Dur::from_secs(10) || d > raw.length)
+        {
+            cx.err(
+                &[field("lifecycle"), field(name)],
+                format!("{name} must be between 10s and the scenario's length ({})", raw.length),
+                hint,
+            );
+        }
     }
     let warn = l.warn_before_end.unwrap_or(Dur::from_secs(120).min(Dur(raw.length.0 / 2)));
     let cause = cause.unwrap_or_else(|| {
