@@ -131,10 +131,35 @@ impl Evidence {
         i.checked_sub(1).map(|i| &self.samples[i])
     }
 
+    /// The events at or before `at` (the log is in time order): a slice, so a question about
+    /// one moment costs a binary search, not a pass over the whole log.
+    pub fn events_until(&self, at: SimTime) -> &[Event] {
+        &self.events[..self.events.partition_point(|e| e.t <= at)]
+    }
+
+    /// The events strictly before `at`.
+    pub fn events_before(&self, at: SimTime) -> &[Event] {
+        &self.events[..self.events.partition_point(|e| e.t < at)]
+    }
+
+    /// The events at or after `at`.
+    pub fn events_from(&self, at: SimTime) -> &[Event] {
+        &self.events[self.events.partition_point(|e| e.t < at)..]
+    }
+
+    /// The commands submitted strictly before `at` (recorded in time order), applied or not.
+    pub fn commands_before(&self, at: SimTime) -> &[CommandRecord] {
+        &self.commands[..self.commands.partition_point(|r| r.at < at)]
+    }
+
     /// Samples in force during `[from, to)` seconds, each with the seconds it covers there.
     pub fn spans(&self, from: u32, to: u32) -> impl Iterator<Item = (&Sample, u32)> {
         let end = self.ended.whole_secs() as u32;
-        self.samples.iter().enumerate().filter_map(move |(i, s)| {
+        // The first sample in force at `from` and the first that starts at or after `to`
+        // bound the walk (samples are in time order).
+        let lo = self.samples.partition_point(|s| s.t <= from).saturating_sub(1);
+        let hi = self.samples.partition_point(|s| s.t < to);
+        self.samples.iter().enumerate().take(hi.max(lo)).skip(lo).filter_map(move |(i, s)| {
             let next = self.samples.get(i + 1).map_or(end.max(s.t + 1), |n| n.t);
             let a = s.t.max(from);
             let b = next.min(to);

@@ -173,7 +173,7 @@ pub(super) fn decision_quality(spec: &Spec, decisions: &[Decision], weight: u32)
 /// Whether the timeline entry `label` was active at `at`, from the event log.
 pub fn fault_active(ev: &Evidence, label: &str, at: SimTime) -> bool {
     let mut active = false;
-    for e in ev.events.iter().filter(|e| e.t <= at) {
+    for e in ev.events_until(at) {
         match &e.kind {
             EventKind::FaultStarted { label: l, .. } if l == label => active = true,
             EventKind::FaultCleared { label: l, .. } if l == label => active = false,
@@ -186,7 +186,7 @@ pub fn fault_active(ev: &Evidence, label: &str, at: SimTime) -> bool {
 /// Whether `alert` was firing at `at`, from the event log.
 fn firing(ev: &Evidence, alert: &str, at: SimTime) -> bool {
     let mut on = false;
-    for e in ev.events.iter().filter(|e| e.t <= at) {
+    for e in ev.events_until(at) {
         match &e.kind {
             EventKind::AlertFiring { alert: a, .. } if a == alert => on = true,
             EventKind::AlertResolved { alert: a } if a == alert => on = false,

@@ -93,7 +93,7 @@ fn rollback(spec: &Spec, ev: &Evidence, service: &str, at: SimTime) -> Option<St
         return Some(format!("rolled back {service}, but its deploy was not the cause"));
     }
     // Rolling back onto a version that is broken too spreads the fault.
-    let to = ev.events.iter().filter(|e| e.t >= at).find_map(|e| match &e.kind {
+    let to = ev.events_from(at).iter().find_map(|e| match &e.kind {
         EventKind::DeployStarted { service: sv, to, by, .. } if sv == service && by == "you" => Some(to.clone()),
         _ => None,
     })?;

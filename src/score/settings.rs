@@ -62,12 +62,19 @@ impl Change {
 
 /// The earlier applied commands, newest first.
 fn earlier(ev: &Evidence, at: SimTime) -> impl Iterator<Item = &Command> {
-    ev.commands.iter().rev().filter(move |r| r.rejected.is_none() && r.at < at).map(|r| &r.command)
+    ev.commands_before(at).iter().rev().filter(|r| r.rejected.is_none()).map(|r| &r.command)
 }
 
 /// Config pushes by others (bad config faults) to service `s` that started before `at`, newest first.
 fn pushes<'a>(spec: &'a Spec, ev: &'a Evidence, s: usize, at: SimTime) -> impl Iterator<Item = &'a ConfigChange> {
-    ev.events.iter().rev().filter(move |e| e.t < at).filter_map(move |e| match &e.kind {
+    // Without a config push to `s` in the timeline there is nothing to look for.
+    let pushed_to_s = spec
+        .sim
+        .timeline
+        .iter()
+        .any(|x| matches!(&x.inject, Inject::Fault(Fault::BadConfig { service, .. }) if *service == s));
+    let until = if pushed_to_s { at } else { SimTime::ZERO };
+    ev.events_before(until).iter().rev().filter_map(move |e| match &e.kind {
         EventKind::FaultStarted { label, .. } => {
             spec.sim.timeline.iter().find(|x| &x.label == label).and_then(|x| match &x.inject {
                 Inject::Fault(Fault::BadConfig { service, change, .. }) if *service == s => Some(change),
@@ -89,10 +96,9 @@ pub fn change(spec: &Spec, ev: &Evidence, c: &Command, at: SimTime) -> Option<Ch
     Some(match c {
         C::Scale { service, instances } => {
             let before = ev
-                .events
+                .events_until(at)
                 .iter()
                 .rev()
-                .filter(|e| e.t <= at)
                 .find_map(|e| match &e.kind {
                     EventKind::Scaled { service: s, to, .. } if s == service => Some(*to),
                     _ => None,
@@ -187,7 +193,7 @@ pub fn version<'a>(ev: &'a Evidence, c: &'a Command, at: SimTime) -> Option<&'a 
 
 /// The version `service` ran before its last rollout that started before `at`.
 pub fn previous_version<'a>(ev: &'a Evidence, service: &str, at: SimTime) -> Option<&'a str> {
-    ev.events.iter().rev().filter(|e| e.t <= at).find_map(|e| match &e.kind {
+    ev.events_until(at).iter().rev().find_map(|e| match &e.kind {
         EventKind::DeployStarted { service: s, from, .. } if s == service => Some(from.as_str()),
         _ => None,
     })

@@ -122,7 +122,6 @@ pub fn scenario(x: &str) -> String {
         (label: "fake {x}", at: "1m30s", fake_alert: (name: "fake {x}", summary: "fake summary {x}", for: "1m")),
     ],
     objectives: [(name: "objective {x}", when: Started("label {x}"))],
-    end_when_objectives_met: false,
     teams: {{ "dba": (arrives_after: "30s", says: "says {x}") }},
     hints: ["hint {x}"],
     truth: "truth {x}",
