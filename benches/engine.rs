@@ -54,5 +54,27 @@ fn mechanisms(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, throughput, whole_scenario, mechanisms);
+/// A commands file at the limit (10,000 Scale commands, 8 a second, over friday-deploy's 20
+/// minutes), run and scored: the engine and the judge stay linear in the commands (issue 10 §5).
+fn many_commands(c: &mut Criterion) {
+    use firedrill::sim::{Command, TimedCommand};
+    let spec = firedrill::scenario::builtin("friday-deploy").expect("a built-in").expect("valid");
+    let commands: Vec<TimedCommand> = (0..10_000u64)
+        .map(|i| TimedCommand {
+            at: SimTime(i * 119_000),
+            command: Command::Scale { service: "api".into(), instances: 6 + (i % 2) as u32 },
+        })
+        .collect();
+    let mut g = c.benchmark_group("commands");
+    g.sample_size(10);
+    g.bench_function("friday-deploy with 10,000 Scale commands, run and scored", |b| {
+        b.iter(|| {
+            let sim = play(spec.sim.clone(), 1, &commands, None);
+            black_box(firedrill::score::score(&spec, &firedrill::score::Evidence::from_sim(&sim)))
+        });
+    });
+    g.finish();
+}
+
+criterion_group!(benches, throughput, whole_scenario, mechanisms, many_commands);
 criterion_main!(benches);
