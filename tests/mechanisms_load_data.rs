@@ -205,3 +205,59 @@ fn brookers_server_is_healthy_at_40_rps_until_a_spike_tips_it_into_a_lasting_col
     assert!(share(240, 360) < 0.05, "collapsed long after the spike: {}", share(240, 360));
     assert!(sim.windows()[300].edge.attempts_per_request > 2.8, "every request tries three times");
 }
+
+/// `file` with `business` prices added before its closing parenthesis, parsed.
+fn with_prices(name: &str, prices: &str) -> firedrill::scenario::Spec {
+    let path = format!("{}/tests/mechanisms/{name}.ron", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let end = text.rfind(')').unwrap();
+    let text = format!("{}    business: {prices},\n{}", &text[..end], &text[end..]);
+    firedrill::scenario::parse(&path, &text).unwrap_or_else(|e| panic!("{path} with prices: {e}"))
+}
+
+#[test]
+fn business_costs_count_the_data_engines_lost_writes_stale_reads_and_queue_duplicates() {
+    // A failover onto a lagging replica loses writes; reads from it are stale (issue 8 §5, the
+    // Knight class: harm measured in money). Each window's cost is the scenario's prices times
+    // that window's harm; summed, it must equal the prices times the run's totals, which the
+    // replication stats count independently.
+    let spec = with_prices(
+        "replica-lag-failover",
+        "(currency: \"$\", per_failed_request: 0.5, per_lost_write: 20.0, per_stale_read: 0.01, scale: 1000.0)",
+    );
+    let mut both = (*spec.sim).clone();
+    let mut entry = both.timeline[0].clone();
+    entry.inject = firedrill::sim::model::rules::Inject::Fault(firedrill::sim::model::fault::Fault::SlowReplica {
+        replica: 1,
+        factor: 10.0,
+    });
+    both.timeline.push(entry);
+    let failover = [firedrill::sim::TimedCommand {
+        at: firedrill::sim::SimTime::from_secs(300),
+        command: firedrill::sim::Command::Failover,
+    }];
+    let sim = play(std::sync::Arc::new(both), 1, &failover, None);
+    let w = sim.windows();
+    let last = replication(w.last().unwrap());
+    let failed: f64 = w.iter().map(|w| f64::from(w.edge.users_failed)).sum();
+    let expected = 0.5 * failed + 20.0 * last.lost_writes_total as f64 + 0.01 * last.stale_reads_total as f64;
+    let cost: f64 = w.iter().map(|w| w.business_cost).sum();
+    assert!(last.lost_writes_total > 1_000, "the failover lost writes: {}", last.lost_writes_total);
+    assert_rel("the run's business cost against prices × totals", cost, expected, 1e-6);
+    let metric = firedrill::sim::MetricRef {
+        component: firedrill::sim::Component::Edge,
+        metric: firedrill::sim::Metric::BusinessCost,
+    };
+    assert!(
+        w.iter().any(|w| w.value(metric).is_some_and(|v| v > 1_000.0)),
+        "business.cost shows the failover's second"
+    );
+    // At-least-once delivery to a consumer that is not idempotent: every duplicate costs.
+    let spec = with_prices("queue-at-least-once", "(currency: \"€\", per_duplicate: 2.0, scale: 100.0)");
+    let sim = play(spec.sim.clone(), 2, &[], None);
+    let duplicates: f64 =
+        sim.windows().iter().map(|w| w.queues.iter().map(|q| f64::from(q.duplicates)).sum::<f64>()).sum();
+    let cost: f64 = sim.windows().iter().map(|w| w.business_cost).sum();
+    assert!(duplicates > 50.0, "the slow consumer duplicates messages: {duplicates}");
+    assert_rel("queue duplicates at 2 € each", cost, 2.0 * duplicates, 1e-6);
+}
