@@ -23,6 +23,17 @@ pub struct InstanceView {
     pub restarts: u32,
     pub pool_busy: u32,
     pub pool_waiting: u32,
+    /// User requests the instance finished in the last closed window (one second), and how
+    /// many of those failed.
+    pub done: u32,
+    pub failed: u32,
+}
+
+impl InstanceView {
+    /// The share of the last window's requests that failed; `None` when it finished none.
+    pub fn error_rate(&self) -> Option<f64> {
+        (self.done > 0).then(|| f64::from(self.failed) / f64::from(self.done))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -87,6 +98,8 @@ impl Sim {
                     restarts: x.restarts,
                     pool_busy: x.pool.busy(),
                     pool_waiting: x.pool.waiting,
+                    done: x.outcomes.last_done,
+                    failed: x.outcomes.last_failed,
                 }
             })
             .collect()
