@@ -113,15 +113,8 @@ impl Logs {
 
     pub fn push(&mut self, t: SimTime, level: Level, component: &str, source: &str, trace: Option<u64>, text: String) {
         if let Some(cap) = self.sampling.take().and_then(|key| self.caps.get_mut(&key)) {
-            let line = LogLine {
-                seq: 0,
-                t,
-                level,
-                component: component.to_string(),
-                source: source.to_string(),
-                trace,
-                text,
-            };
+            let line =
+                LogLine { seq: 0, t, level, component: component.to_string(), source: source.to_string(), trace, text };
             cap.sample.push(line);
             return;
         }

@@ -66,6 +66,8 @@ pub struct ServiceConfigView {
     pub deps: Vec<DepConfigView>,
     pub desired: u32,
     pub version: String,
+    /// The version a rollback would roll out (none before a rollout during the run).
+    pub prev_version: Option<String>,
     /// A rollout or pipeline build under way.
     pub rollout: Option<String>,
     /// The health check, when it differs from the scenario's.
@@ -171,6 +173,7 @@ impl Sim {
                 .collect(),
             desired: svc.desired,
             version: self.spec.versions[svc.version].name.clone(),
+            prev_version: svc.prev_version.map(|v| self.spec.versions[v].name.clone()),
             rollout: svc
                 .rollout
                 .as_ref()

@@ -366,7 +366,7 @@ impl Sim {
             }
             if !is_health {
                 inst.outcomes.done += 1;
-                inst.outcomes.failed += u32::from(!outcome.is_ok());
+                inst.outcomes.failed += u32::from(outcome.is_err());
             }
         }
         self.rec.totals.service_in_system[s].add(now, -1.0);

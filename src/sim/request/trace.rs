@@ -96,7 +96,9 @@ impl Traces {
                 // The oldest goes, unless it is the newest failed or the newest slow one: the
                 // player can always find both, however many of the other kind followed.
                 let newest = |slow: bool| {
-                    self.recent.iter().rposition(|r| if slow { r.ok && r.end.since(r.start).0 >= slow_us } else { !r.ok })
+                    self.recent
+                        .iter()
+                        .rposition(|r| if slow { r.ok && r.end.since(r.start).0 >= slow_us } else { !r.ok })
                 };
                 let pinned = [newest(false), newest(true)];
                 let drop = (0..self.recent.len()).find(|i| !pinned.contains(&Some(*i))).unwrap_or(0);
