@@ -11,7 +11,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 /// Width of the list of kept traces, when the panel is wide enough to show it.
-const LIST_W: u16 = 46;
+const LIST_W: u16 = 50;
 
 /// What a kept trace is: failed, slow (over the SLO's latency), or kept as a sample.
 fn kind(game: &Game, tr: &Trace) -> &'static str {
@@ -71,6 +71,9 @@ pub fn render(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
     let (tr, k, mark) = list[at];
     let total = tr.end.since(tr.start).0.max(1);
     let mark = if mark.is_empty() { String::new() } else { format!(" · {mark}") };
+    // Where the newest failed and slow ones are, so the player can go straight to them.
+    let find = |want: &str| list.iter().position(|x| x.2 == want).map(|i| format!(" · {want} #{}", i + 1));
+    let pinned: String = [find("newest failed"), find("newest slow")].into_iter().flatten().collect();
     let mut lines = vec![
         Line::from(vec![
             Span::styled(format!("trace {} ", tr.trace_id_hex()), t.title()),
@@ -80,7 +83,7 @@ pub fn render(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
             ),
         ]),
         Line::from(Span::styled(
-            format!("{k}{mark} · {} of {} kept, newest first · [/]: choose", at + 1, list.len()),
+            format!("{k}{mark} · {} of {} kept, newest first{pinned} · [/]: choose", at + 1, list.len()),
             t.dim(),
         )),
     ];
@@ -114,7 +117,8 @@ pub fn render(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
         .map(|(i, (tr, k, mark))| {
             let pointer = if i == at { t.cursor() } else { " " };
             let took = Dur(tr.end.since(tr.start).0).to_string();
-            let text = format!("{pointer} {} {:<10} {took:>7} {k:<6} {mark}", tr.start.clock(), tr.endpoint);
+            let name: String = tr.endpoint.chars().take(10).collect();
+            let text = format!("{pointer} {} {name:<10} {took:>10} {k:<6} {mark}", tr.start.clock());
             let style = if *k == "FAILED" { t.health(Health::Crit) } else { t.text() };
             let line = Line::from(Span::styled(text, style));
             if i == at { line.style(t.selected()) } else { line }
