@@ -214,7 +214,12 @@ fn the_pool_figure_is_a_total_against_the_total_of_the_pools() {
     let (busy, total) = figure.split_once('/').unwrap();
     let (busy, total): (u32, u32) = (busy.parse().unwrap(), total.parse().unwrap());
     let g = game(&app);
-    let serving = g.sim.instances(g.selected_service()).iter().filter(|i| matches!(i.state, firedrill::sim::InstState::Ready)).count();
+    let serving = g
+        .sim
+        .instances(g.selected_service())
+        .iter()
+        .filter(|i| matches!(i.state, firedrill::sim::InstState::Ready))
+        .count();
     assert_eq!(total, 20 * serving as u32, "{figure}: six pools of 20");
     assert!(busy <= total, "{figure}");
     assert!(screen.contains(&format!("({serving} × 20)")), "one pool's size is named: {screen}");

@@ -15,7 +15,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use std::fmt::Write as _;
 
-/// Column titles, widths and the sort each is, in order.
+/// Column titles, widths and the sort each is, in order; then the same, narrow (under
+/// [`WIDE`] columns), where every column still shows.
 const COLUMNS: [(&str, usize, Option<SortBy>); 9] = [
     ("instance", 11, Some(SortBy::Name)),
     ("version", 9, None),
@@ -27,6 +28,18 @@ const COLUMNS: [(&str, usize, Option<SortBy>); 9] = [
     ("restarts", 9, Some(SortBy::Restarts)),
     ("errors 1s", 14, Some(SortBy::Errors)),
 ];
+const NARROW: [(&str, usize, Option<SortBy>); 9] = [
+    ("inst", 8, Some(SortBy::Name)),
+    ("ver", 7, None),
+    ("state", 9, None),
+    ("rot", 4, None),
+    ("workers", 11, Some(SortBy::Busy)),
+    ("pool", 11, Some(SortBy::Pool)),
+    ("mem", 5, Some(SortBy::Memory)),
+    ("rst", 4, Some(SortBy::Restarts)),
+    ("err 1s", 14, Some(SortBy::Errors)),
+];
+const WIDE: u16 = 100;
 
 fn state_word(s: InstState) -> &'static str {
     match s {
@@ -73,14 +86,17 @@ pub fn render(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
     let sort = game.view.instances.sort;
     let in_rotation = rows.iter().filter(|i| i.in_rotation).count();
     let mark = if t.ascii { "v" } else { "▼" };
+    let wide = area.width >= WIDE;
+    let columns = if wide { COLUMNS } else { NARROW };
+    let keys = if wide { "   s: sort · [/]: choose · r: restart · d: drain it" } else { "  s [ ] r d" };
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("{} ", spec.name), t.title()),
         Span::styled(format!("{} live · {in_rotation} in rotation · {} wanted · ", rows.len(), cfg.desired), t.text()),
         Span::styled(format!("sorted by {} {mark}", sort.label()), t.accent()),
-        Span::styled("   s: sort · [/]: choose · r: restart · d: drain it", t.dim()),
+        Span::styled(keys, t.dim()),
     ])];
     let mut header = String::new();
-    for (title, w, by) in COLUMNS {
+    for (title, w, by) in columns {
         let title = if by == Some(sort) { format!("{title}{mark}") } else { title.to_string() };
         let _ = write!(header, "{title:<w$}");
     }
@@ -95,7 +111,7 @@ pub fn render(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
         let (cells, health) = cells(i, spec.workers, cfg.pool_size);
         let pointer = if k == chosen { format!("{} ", t.cursor()) } else { "  ".into() };
         let mut spans = vec![Span::styled(pointer, t.accent())];
-        for (c, (cell, (_, w, _))) in cells.iter().zip(COLUMNS).enumerate() {
+        for (c, (cell, (_, w, _))) in cells.iter().zip(columns).enumerate() {
             let style = match c {
                 2 | 3 | 8 => t.health(health),
                 _ => t.text(),
