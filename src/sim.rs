@@ -65,7 +65,7 @@ pub use observe::events::{Category, ChangeKind, Event, EventKind};
 pub use observe::metric::{Component, Integrity, Metric, MetricRef, Window};
 pub use request::live_try_bytes;
 pub use request::outcome::{Class, Outcome, Reason};
-pub use request::trace::{Span, Trace};
+pub use request::trace::{SAMPLE_EVERY as TRACE_SAMPLE_EVERY, Span, Trace};
 pub use resources::breaker::BreakerState;
 pub use resources::instance::InstState;
 

@@ -6,13 +6,17 @@
 
 pub mod action;
 pub mod app;
+pub mod form_notes;
 pub mod forms;
 pub mod game;
+pub mod instances;
 pub mod keymap;
+pub mod layout;
 mod run;
 pub mod screens;
 pub mod series;
 pub mod theme;
+pub mod toasts;
 mod update;
 pub mod view;
 pub mod widgets;

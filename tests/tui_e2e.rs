@@ -287,6 +287,7 @@ fn a_player_runs_friday_deploy_from_the_menu_to_the_debrief_and_quits_cleanly() 
     s.wait_for("run saved to");
     s.keys(&["Enter"]);
     s.wait_for("Main menu");
+    assert_eq!(s.tmux(&["display", "-p", "-t", "app", "#{mouse_any_flag}"]).trim(), "1", "mouse capture is on");
     s.type_text("q");
 
     let after = s.wait_for("RESTORED");
@@ -294,6 +295,10 @@ fn a_player_runs_friday_deploy_from_the_menu_to_the_debrief_and_quits_cleanly() 
     assert!(!after.contains("Main menu"), "the game's screen is gone:\n{after}");
     assert_eq!(s.tmux(&["display", "-p", "-t", "app", "#{alternate_on}"]).trim(), "0", "the alternate screen was left");
     assert_eq!(s.tmux(&["display", "-p", "-t", "app", "#{cursor_flag}"]).trim(), "1", "the cursor is visible");
+    for flag in ["mouse_any_flag", "mouse_button_flag", "mouse_standard_flag", "mouse_sgr_flag"] {
+        let on = s.tmux(&["display", "-p", "-t", "app", &format!("#{{{flag}}}")]);
+        assert_eq!(on.trim(), "0", "mouse reporting is off after quitting: {flag}");
+    }
     assert_eq!(s.read("stty-after"), s.read("stty-before"), "raw mode was undone: stty settings as before");
 
     let runs = s.path("firedrill").join("runs");
@@ -375,6 +380,8 @@ fn signal_at(screen: &str, signal: &str, number: u32) {
         }
         _ => unreachable!("{screen}"),
     }
+    // The game reports mouse events while its screen is up…
+    assert_eq!(s.tmux(&["display", "-p", "-t", "app", "#{mouse_any_flag}"]).trim(), "1", "mouse capture is on");
     let pid = game_pid(&s);
     let sent = Command::new("kill").args([&format!("-{signal}"), &pid]).status().unwrap();
     assert!(sent.success(), "kill -{signal} {pid}");
@@ -384,6 +391,11 @@ fn signal_at(screen: &str, signal: &str, number: u32) {
     assert!(!after.contains("Service map") && !after.contains("Main menu"), "{what}: the screen is gone:\n{after}");
     assert_eq!(s.tmux(&["display", "-p", "-t", "app", "#{alternate_on}"]).trim(), "0", "{what}: alternate screen left");
     assert_eq!(s.tmux(&["display", "-p", "-t", "app", "#{cursor_flag}"]).trim(), "1", "{what}: cursor visible");
+    // …and turns it off on the way out, or the shell would print escape codes at every click.
+    for flag in ["mouse_any_flag", "mouse_button_flag", "mouse_standard_flag", "mouse_sgr_flag"] {
+        let on = s.tmux(&["display", "-p", "-t", "app", &format!("#{{{flag}}}")]);
+        assert_eq!(on.trim(), "0", "{what}: {flag} is off");
+    }
     assert_eq!(s.read("stty-after"), s.read("stty-before"), "{what}: raw mode undone, echo back on");
 }
 

@@ -188,19 +188,21 @@ fn the_number_keys_switch_the_bottom_panel() {
 }
 
 #[test]
-fn slash_opens_a_filter_that_typing_edits_and_enter_applies() {
+fn slash_opens_a_filter_that_applies_as_it_is_typed_and_enter_keeps() {
     let mut app = playing();
     ch(&mut app, '/');
     assert_eq!(app.overlay, Some(Overlay::Filter(String::new())));
+    assert_eq!(game(&app).view.panel, Panel::Logs, "the filter shows the logs it filters");
     for c in "couponx".chars() {
         ch(&mut app, c);
     }
+    assert_eq!(game(&app).view.filter, "couponx", "the logs are filtered while typing");
     press(&mut app, KeyCode::Backspace);
     // Letters bound elsewhere (q quits, 1 switches panel) are text while typing.
     ch(&mut app, 'q');
     ch(&mut app, '1');
-    assert_eq!(app.overlay, Some(Overlay::Filter("couponq1".into())));
-    assert_eq!(game(&app).view.filter, "", "nothing applies before enter");
+    assert_eq!(app.overlay, Some(Overlay::Filter(String::new())), "the prompt remembers what it opened with");
+    assert_eq!(game(&app).view.filter, "couponq1");
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.overlay, None);
     assert_eq!(game(&app).view.filter, "couponq1");

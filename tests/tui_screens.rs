@@ -399,7 +399,8 @@ fn the_log_filter_prompt_shows_what_is_typed_over_the_logs() {
         press(&mut app, KeyCode::Char('2'));
         press(&mut app, KeyCode::Char('/'));
         type_text(&mut app, "coupon");
-        assert_eq!(app.overlay, Some(Overlay::Filter("coupon".into())));
+        assert_eq!(app.overlay, Some(Overlay::Filter(String::new())), "the prompt opened on no filter");
+        assert_eq!(app.game().unwrap().view.filter, "coupon", "and filters as it is typed");
         app
     });
 }

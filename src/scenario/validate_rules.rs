@@ -15,6 +15,10 @@ use crate::sim::model::rules::{
 };
 use crate::sim::{Dur, SimTime};
 
+/// The goal shown for an objective without one whose condition names the cause (a fault, a
+/// flag, a version): neutral, so the screen does not give the answer away at t = 0.
+pub const NEUTRAL_GOAL: &str = "find what is hurting users and stop it";
+
 pub(super) struct Story {
     pub judge: Vec<Judgement>,
     pub expert: Vec<ExpertStep>,
@@ -199,7 +203,21 @@ pub(super) fn rules(cx: &mut Ctx, raw: &RawScenario, sim: &mut SimSpec) -> Story
     for (i, o) in raw.objectives.iter().enumerate() {
         let p = [field("objectives"), index(i)];
         let condition = condition(cx, sim, &labels, &sub(&p, "when"), &o.when);
-        sim.objectives.push(Objective { name: cx.text(&sub(&p, "name"), &o.name), condition });
+        let name = cx.text(&sub(&p, "name"), &o.name);
+        let goal = match &o.goal {
+            Some(g) if g.trim().is_empty() => {
+                cx.err(
+                    &sub(&p, "goal"),
+                    "the goal is empty",
+                    "write what the player should achieve, e.g. \"restore checkout\", or leave `goal` out",
+                );
+                name.clone()
+            }
+            Some(g) => cx.text(&sub(&p, "goal"), g),
+            None if o.when.names_the_cause() => NEUTRAL_GOAL.to_string(),
+            None => name.clone(),
+        };
+        sim.objectives.push(Objective { name, goal, condition });
     }
     sim.hints = cx.texts(&[field("hints")], &raw.hints);
     sim.tooling = super::validate_mech::tooling(cx, raw, sim, &labels);

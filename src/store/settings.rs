@@ -1,4 +1,4 @@
-//! Player settings: theme, ASCII-only drawing, default speed. Unknown fields are refused (a
+//! Player settings: theme, ASCII-only drawing, default speed, the bell on a page. Unknown fields are refused (a
 //! typo is damage, handled like any other: see `versioned.rs`), except in a file from a newer
 //! firedrill.
 
@@ -22,11 +22,14 @@ pub struct Settings {
     pub ascii: bool,
     /// Starting speed (1, 2, 4 or 8).
     pub speed: u32,
+    /// Ring the terminal bell when a paging alert starts firing (off unless asked for; a file
+    /// without it reads as off).
+    pub bell: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { version: SETTINGS_VERSION, theme: ThemeName::Default, ascii: false, speed: 1 }
+        Settings { version: SETTINGS_VERSION, theme: ThemeName::Default, ascii: false, speed: 1, bell: false }
     }
 }
 

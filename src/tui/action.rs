@@ -44,6 +44,24 @@ pub enum Action {
     LevelFilter,
     /// Show only the selected component's logs (toggle).
     ComponentFilter,
+    /// Show the sample kept under each "… N similar lines suppressed" line (toggle).
+    ExpandSuppressed,
+    /// Cycle the column the instances drill-down is sorted by.
+    SortNext,
+    /// Open the Restart form aimed at the chosen instance (the drill-down's, if it shows).
+    AimRestart,
+    /// Open the Drain form aimed at the chosen instance.
+    AimDrain,
+    /// Dismiss the oldest notice (a reply or message; Comms keeps them).
+    Dismiss,
+    /// Choose the item above in the panel shown (alert, trace, instance), whatever has focus.
+    PrevItem,
+    /// Choose the item below in the panel shown.
+    NextItem,
+    /// On the briefing: type the seed of this run.
+    SetSeed,
+    /// On the briefing: a new random seed for this run.
+    RandomSeed,
     /// Export the debrief as a postmortem: markdown or an HTML page with charts.
     Export,
     Panel1,
@@ -51,4 +69,5 @@ pub enum Action {
     Panel3,
     Panel4,
     Panel5,
+    Panel6,
 }

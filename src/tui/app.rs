@@ -12,7 +12,7 @@ use crate::scenario::Spec;
 use crate::sim::observe::logs::Level;
 use crate::sim::{Command, CommandKind};
 use crate::store::{Profile, Settings};
-use ratatui::crossterm::event::KeyEvent;
+use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,6 +21,8 @@ use std::time::Duration;
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
+    /// A click or a wheel turn (the keyboard stays first: everything is reachable by keys).
+    Mouse(MouseEvent),
     Resize(u16, u16),
     Frame(Duration),
     /// A scenario file was read: its validated spec and canonical path, or what went wrong.
@@ -52,6 +54,8 @@ pub enum Effect {
     Export(ExportFormat),
     /// Write a line to the diagnostics log.
     Log(String),
+    /// Ring the terminal bell (a paging alert started firing and the setting is on).
+    Bell,
 }
 
 /// What the debrief is exported as.
@@ -123,6 +127,8 @@ pub enum Overlay {
     Export {
         cursor: usize,
     },
+    /// The briefing's seed being typed (digits).
+    Seed(String),
 }
 
 pub struct App {

@@ -53,10 +53,13 @@ pub enum Panel {
     Changes,
     Trace,
     Comms,
+    /// The selected service's instances (the drill-down).
+    Instances,
 }
 
 impl Panel {
-    pub const ALL: [Panel; 5] = [Panel::Alerts, Panel::Logs, Panel::Changes, Panel::Trace, Panel::Comms];
+    pub const ALL: [Panel; 6] =
+        [Panel::Alerts, Panel::Logs, Panel::Changes, Panel::Trace, Panel::Comms, Panel::Instances];
     pub fn title(self) -> &'static str {
         match self {
             Panel::Alerts => "Alerts",
@@ -64,6 +67,7 @@ impl Panel {
             Panel::Changes => "Changes",
             Panel::Trace => "Trace",
             Panel::Comms => "Comms",
+            Panel::Instances => "Instances",
         }
     }
 }
@@ -75,12 +79,16 @@ pub struct View {
     pub selected: usize,
     pub panel: Panel,
     /// Lines scrolled back from the newest, per panel.
-    pub scroll: [usize; 5],
+    pub scroll: [usize; Panel::ALL.len()],
     pub follow: bool,
     pub filter: String,
     pub min_level: Option<Level>,
     pub only_selected: bool,
     pub cursor: usize,
+    /// The instances drill-down: the chosen instance and the sort.
+    pub instances: super::instances::Pick,
+    /// Suppressed-line summaries show their sample beneath them.
+    pub expand_suppressed: bool,
 }
 
 /// Feedback on the last command, shown under the header.
@@ -105,6 +113,8 @@ pub struct Game {
     pub debrief_scroll: usize,
     /// Where the scenario came from, for the saved run.
     pub source: crate::store::ScenarioRef,
+    /// Replies and messages the player has not dismissed yet, and new pages for the bell.
+    pub toasts: super::toasts::Toasts,
 }
 
 /// The service map's rows, in display order: edge, each service with its dependencies, then
@@ -140,18 +150,21 @@ impl Game {
                 focus: Focus::Map,
                 selected: 0,
                 panel: Panel::Alerts,
-                scroll: [0; 5],
+                scroll: [0; Panel::ALL.len()],
                 follow: true,
                 filter: String::new(),
                 min_level: None,
                 only_selected: false,
                 cursor: 0,
+                instances: super::instances::Pick::default(),
+                expand_suppressed: false,
             },
             recorded: Vec::new(),
             flash: None,
             debrief: None,
             debrief_scroll: 0,
             source,
+            toasts: super::toasts::Toasts::default(),
         }
     }
 
@@ -163,6 +176,7 @@ impl Game {
         }
         self.sim.advance_by(d);
         self.series.ingest(&self.sim);
+        self.toasts.ingest(self.sim.events());
         true
     }
 
@@ -180,6 +194,7 @@ impl Game {
         };
         self.flash = Some(Flash { text, error: result.is_err(), at });
         self.series.ingest(&self.sim);
+        self.toasts.ingest(self.sim.events());
         result
     }
 

@@ -415,7 +415,7 @@ mod tests {
             .lines()
             .filter(|l| !l.trim_start().starts_with("//"))
             .filter_map(|l| l.split("keys: [").nth(1))
-            .filter_map(|l| l.split(']').next())
+            .filter_map(|l| l.split("], action").next())
             .flat_map(|ks| ks.split(", "))
             .map(|k| k.trim_matches('"'))
             .collect();

@@ -1,5 +1,5 @@
-//! The event loop and terminal discipline. Raw mode and the alternate screen are entered
-//! through a guard that restores them when dropped, and a panic hook restores them before the
+//! The event loop and terminal discipline. Raw mode, the alternate screen and mouse reporting
+//! are entered through a guard that restores them when dropped, and a panic hook restores them before the
 //! panic message is printed. Every signal that ends a terminal program by default and can be
 //! caught — SIGINT, SIGTERM, SIGHUP (the window closed, an ssh drop) and SIGQUIT — ends the
 //! loop the same way: the guard restores the terminal and the game exits with status 128 + the
@@ -16,7 +16,7 @@ use crate::store::{self, Dirs, Profile, Settings, ThemeName};
 use futures::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use ratatui::crossterm::event::{Event, EventStream, KeyEventKind};
+use ratatui::crossterm::event::{self, Event, EventStream, KeyEventKind};
 use ratatui::crossterm::{cursor, execute, terminal};
 use std::collections::VecDeque;
 use std::io::IsTerminal;
@@ -68,13 +68,14 @@ impl Guard {
     fn enter() -> std::io::Result<Guard> {
         terminal::enable_raw_mode()?;
         let guard = Guard;
-        execute!(std::io::stdout(), terminal::EnterAlternateScreen, cursor::Hide)?;
+        execute!(std::io::stdout(), terminal::EnterAlternateScreen, cursor::Hide, event::EnableMouseCapture)?;
         Ok(guard)
     }
 }
 
 fn restore() {
-    let _ = execute!(std::io::stdout(), cursor::Show, terminal::LeaveAlternateScreen);
+    // Mouse reporting first: a shell left with it on prints escape codes at every click.
+    let _ = execute!(std::io::stdout(), event::DisableMouseCapture, cursor::Show, terminal::LeaveAlternateScreen);
     let _ = terminal::disable_raw_mode();
 }
 
@@ -167,6 +168,7 @@ async fn event_loop(app: &mut App, dirs: &Dirs) -> Result<(), RunError> {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind == KeyEventKind::Press => Msg::Key(k),
                 Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
+                Some(Ok(Event::Mouse(m))) => Msg::Mouse(m),
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(io(e)),
                 None => return Ok(()),
@@ -198,6 +200,12 @@ fn perform(app: &mut App, dirs: &Dirs, msg: Msg) -> bool {
             Effect::Quit => return true,
             Effect::Log(line) => {
                 store::diag(dirs, &line);
+                continue;
+            }
+            Effect::Bell => {
+                use std::io::Write as _;
+                let mut out = std::io::stdout();
+                let _ = out.write_all(b"\x07").and_then(|()| out.flush());
                 continue;
             }
             Effect::SaveSettings => Msg::SettingsSaved(app.settings.save(dirs).map_err(|e| e.to_string())),

@@ -5,7 +5,7 @@ use super::app::{App, MAIN_ITEMS, MenuPage};
 use super::game::{Focus, Game, Panel};
 use super::theme::{Health, Theme};
 use super::widgets::wrap::wrap;
-use super::widgets::{chrome, map, panels, signals};
+use super::widgets::{self, chrome, map, panels, signals};
 use crate::scenario::{BUILTIN, Spec};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -96,6 +96,7 @@ pub fn title(app: &App, area: Rect, buf: &mut Buffer) {
                 ("Theme", format!("{:?}", s.theme)),
                 ("ASCII only", if s.ascii { "on".into() } else { "off".into() }),
                 ("Start speed", format!("{}x", s.speed)),
+                ("Bell on page", if s.bell { "on".into() } else { "off".into() }),
             ];
             for (i, (k, v)) in rows.iter().enumerate() {
                 item(
@@ -177,33 +178,26 @@ pub fn briefing(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
         Span::styled(format!(" Briefing: {} ", spec.title), t.title()),
         Span::styled(format!("· {:?} · {} · seed {} ", spec.difficulty, spec.length(), game.sim.seed()), t.dim()),
     ]);
-    let start = Line::from(Span::styled(" Press enter to start the clock. Esc goes back. ", t.accent())).centered();
+    let start = Line::from(Span::styled(
+        " Press enter to start the clock · s: set the seed · r: random one · esc: back ",
+        t.accent(),
+    ))
+    .centered();
     Paragraph::new(lines).wrap(Wrap { trim: false }).block(block(t, title, true).title_bottom(start)).render(r, buf);
     chrome::keybar(app, foot, buf);
 }
 
 pub fn incident(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let banner_h = u16::from(chrome::banner_text(game, t).is_some());
-    let [head, flash, banner, body, foot] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(banner_h),
-        Constraint::Min(10),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    chrome::header(game, t, head, buf);
-    chrome::flash(game, t, flash, buf);
-    chrome::banner(game, t, banner, buf);
-    let top_h = if body.height >= 30 { body.height * 3 / 5 } else { body.height / 2 + 1 };
-    let [top, bottom] = Layout::vertical([Constraint::Length(top_h), Constraint::Min(4)]).areas(body);
-    let map_w = if area.width >= 120 { 40 } else { 34 };
-    let [map_area, sig_area] = Layout::horizontal([Constraint::Length(map_w), Constraint::Min(20)]).areas(top);
+    let banner_shown = chrome::banner_text(game, t).is_some();
     let v = &game.view;
+    let regions = super::layout::incident(area, v.panel, banner_shown);
+    chrome::header(game, t, regions.head, buf);
+    chrome::flash(game, t, regions.flash, buf);
+    chrome::banner(game, t, regions.banner, buf);
     let mb = block(t, Span::styled(" Service map ", t.title()), v.focus == Focus::Map);
-    let inner = mb.inner(map_area);
-    mb.render(map_area, buf);
+    let inner = mb.inner(regions.map);
+    mb.render(regions.map, buf);
     map::render(game, t, inner, buf, v.focus == Focus::Map);
     let selected = game.row_name(game.selected_component());
     let sb = block(
@@ -211,9 +205,15 @@ pub fn incident(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
         Span::styled(format!(" {selected} · golden signals, 5s per column "), t.title()),
         v.focus == Focus::Signals,
     );
-    let inner = sb.inner(sig_area);
-    sb.render(sig_area, buf);
+    let inner = sb.inner(regions.signals);
+    sb.render(regions.signals, buf);
     signals::render(game, t, inner, buf);
+    if let Some(r) = regions.changes {
+        let cb = block(t, Span::styled(" What changed ", t.title()), false);
+        let inner = cb.inner(r);
+        cb.render(r, buf);
+        panels::render_panel(game, t, Panel::Changes, inner, buf);
+    }
     let mut tabs = vec![Span::raw(" ")];
     for (i, p) in Panel::ALL.iter().enumerate() {
         let label = format!("{} {}", i + 1, p.title());
@@ -222,23 +222,24 @@ pub fn incident(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
         tabs.push(Span::raw(" "));
     }
     if v.panel == Panel::Logs {
-        let mut state = vec![if v.follow { "following".to_string() } else { "scrolled".to_string() }];
-        if let Some(l) = v.min_level {
-            state.push(format!("{}+", l.label()));
-        }
-        if v.only_selected {
-            state.push(format!("only {selected}"));
-        }
-        if !v.filter.is_empty() {
-            state.push(format!("/{}", v.filter));
-        }
-        tabs.push(Span::styled(format!("[{}] ", state.join(" · ")), t.accent()));
+        tabs.push(Span::styled(format!("[{}] ", panels::log_state(game, app)), t.accent()));
     }
     let pb = block(t, Line::from(tabs), v.focus == Focus::Panel);
-    let inner = pb.inner(bottom);
-    pb.render(bottom, buf);
-    panels::render(game, t, inner, buf);
-    chrome::keybar(app, foot, buf);
+    let inner = pb.inner(regions.panel);
+    pb.render(regions.panel, buf);
+    panels::render_panel(game, t, v.panel, inner, buf);
+    for (p, r) in &regions.companions {
+        let mut title = vec![Span::styled(format!(" {} ", p.title()), t.title())];
+        if *p == Panel::Logs {
+            title.push(Span::styled(format!("[{}] ", panels::log_state(game, app)), t.accent()));
+        }
+        let cb = block(t, Line::from(title), false);
+        let inner = cb.inner(*r);
+        cb.render(*r, buf);
+        panels::render_panel(game, t, *p, inner, buf);
+    }
+    widgets::toasts::render(game, t, regions.signals, buf);
+    chrome::keybar(app, regions.foot, buf);
 }
 
 /// The debrief: score and reasons, the timeline with faults revealed, the postmortem's
@@ -316,6 +317,15 @@ pub fn end(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
     }
     for f in &p.factors {
         para(&mut lines, &format!(" {f}"), 7, t.accent());
+    }
+    if !game.spec.sim.objectives.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(h("Objectives, in full (during the run you saw their goals)"));
+        for (o, met) in game.spec.sim.objectives.iter().zip(game.sim.objectives_met()) {
+            let when = met.map_or("not met".to_string(), |at| format!("met at {}", game.spec.clock(at)));
+            let shown = if o.goal == o.name { String::new() } else { format!(" (shown as \"{}\")", o.goal) };
+            para(&mut lines, &format!(" {} {}{shown} — {when}", t.bullet(), o.name), 3, t.text());
+        }
     }
     lines.push(Line::from(""));
     lines.push(h("Timeline: what you saw, what was true, what you did"));

@@ -7,6 +7,7 @@ mod briefing;
 mod debrief;
 mod dialog;
 mod incident;
+mod mouse;
 mod title;
 
 use super::action::Action;
@@ -48,6 +49,11 @@ impl App {
                 self.dirty = true;
                 vec![Effect::Log(note)]
             }
+            Msg::Mouse(m) => {
+                mouse::on_mouse(self, m);
+                self.dirty = true;
+                vec![]
+            }
             Msg::Key(k) => {
                 let mut effects = self.key(k);
                 effects.extend(self.check_end());
@@ -68,7 +74,9 @@ impl App {
         if seen(g) != before {
             self.dirty = true;
         }
-        self.check_end()
+        let mut effects = if g.toasts.take_new_page() && self.settings.bell { vec![Effect::Bell] } else { vec![] };
+        effects.extend(self.check_end());
+        effects
     }
 
     /// Moves to the debrief once the run is over (resolved, time up, or the scenario's announced
@@ -111,7 +119,18 @@ impl App {
             return false;
         }
         let text: Option<&mut String> = match &mut self.overlay {
-            Some(Overlay::Filter(t)) => Some(t),
+            // The filter applies as it is typed.
+            Some(Overlay::Filter(_)) => match &mut self.screen {
+                Screen::Playing(g) => Some(&mut g.view.filter),
+                _ => None,
+            },
+            Some(Overlay::Seed(t)) => {
+                // Digits only: a seed is a whole number.
+                if matches!(k.code, KeyCode::Char(c) if !c.is_ascii_digit()) {
+                    return true;
+                }
+                Some(t)
+            }
             Some(Overlay::Form(f)) => match f.fields.get_mut(f.cursor) {
                 Some(Field::Number { text, .. } | Field::Text { text, .. }) => Some(text),
                 _ => None,

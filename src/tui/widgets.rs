@@ -3,7 +3,10 @@
 pub mod chart;
 pub mod chrome;
 pub mod dialogs;
+pub mod instances;
 pub mod map;
 pub mod panels;
 pub mod signals;
+pub mod toasts;
+pub mod trace;
 pub mod wrap;

@@ -187,6 +187,24 @@ pub enum RawCondition {
     Not(Box<RawCondition>),
 }
 
+impl RawCondition {
+    /// Whether the condition names something only the ground truth knows (a fault, a flag, a
+    /// version): an objective written with it would give the cause away if shown as it is.
+    pub fn names_the_cause(&self) -> bool {
+        match self {
+            RawCondition::FaultActive(_)
+            | RawCondition::FaultCleared(_)
+            | RawCondition::FlagOn(_)
+            | RawCondition::FlagOff(_)
+            | RawCondition::VersionEverywhere { .. }
+            | RawCondition::VersionGone { .. } => true,
+            RawCondition::All(all) | RawCondition::Any(all) => all.iter().any(RawCondition::names_the_cause),
+            RawCondition::Not(c) => c.names_the_cause(),
+            _ => false,
+        }
+    }
+}
+
 #[derive(Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub enum RawFault {
@@ -431,6 +449,10 @@ pub enum RawConfigChange {
 #[serde(deny_unknown_fields)]
 pub struct RawObjective {
     pub name: String,
+    /// What the player is shown during the run, in words that do not give the cause away
+    /// (the name is revealed in the debrief).
+    #[serde(default)]
+    pub goal: Option<String>,
     pub when: RawCondition,
 }
 

@@ -159,7 +159,10 @@ impl CommandMatch {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Objective {
+    /// The real wording, revealed in the debrief.
     pub name: String,
+    /// What the player is shown during the run: words that do not give the cause away.
+    pub goal: String,
     pub condition: Condition,
 }
 

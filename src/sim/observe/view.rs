@@ -23,6 +23,17 @@ pub struct InstanceView {
     pub restarts: u32,
     pub pool_busy: u32,
     pub pool_waiting: u32,
+    /// User requests the instance finished in the last closed window (one second), and how
+    /// many of those failed.
+    pub done: u32,
+    pub failed: u32,
+}
+
+impl InstanceView {
+    /// The share of the last window's requests that failed; `None` when it finished none.
+    pub fn error_rate(&self) -> Option<f64> {
+        (self.done > 0).then(|| f64::from(self.failed) / f64::from(self.done))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -55,6 +66,8 @@ pub struct ServiceConfigView {
     pub deps: Vec<DepConfigView>,
     pub desired: u32,
     pub version: String,
+    /// The version a rollback would roll out (none before a rollout during the run).
+    pub prev_version: Option<String>,
     /// A rollout or pipeline build under way.
     pub rollout: Option<String>,
     /// The health check, when it differs from the scenario's.
@@ -87,6 +100,8 @@ impl Sim {
                     restarts: x.restarts,
                     pool_busy: x.pool.busy(),
                     pool_waiting: x.pool.waiting,
+                    done: x.outcomes.last_done,
+                    failed: x.outcomes.last_failed,
                 }
             })
             .collect()
@@ -158,6 +173,7 @@ impl Sim {
                 .collect(),
             desired: svc.desired,
             version: self.spec.versions[svc.version].name.clone(),
+            prev_version: svc.prev_version.map(|v| self.spec.versions[v].name.clone()),
             rollout: svc
                 .rollout
                 .as_ref()

@@ -193,6 +193,7 @@ impl Sim {
             let x = &mut svc.insts[i as usize];
             busy_area += x.busy_int.take(now);
             cpu_area += x.cpu_int.take(now);
+            x.outcomes.roll();
             match x.state {
                 InstState::Starting => counts.starting += 1,
                 InstState::Ready => counts.ready += 1,

@@ -355,6 +355,7 @@ impl Sim {
         if let Some(cache) = job.hot_fill {
             self.hot_fill_failed(usize::from(cache));
         }
+        let is_health = job.health;
         let inst = &mut self.svcs[s].insts[i];
         if inst.life == job.life {
             if job.running {
@@ -363,9 +364,12 @@ impl Sim {
             if job.in_cpu {
                 inst.cpu_end(now);
             }
+            if !is_health {
+                inst.outcomes.done += 1;
+                inst.outcomes.failed += u32::from(outcome.is_err());
+            }
         }
         self.rec.totals.service_in_system[s].add(now, -1.0);
-        let is_health = job.health;
         if !is_health && job.running && self.attempts.get(job.att).is_none_or(|a| a.resolved) {
             // Served for nobody: the caller timed out while this request waited or ran. (A job
             // skipped at its deadline, or killed with its instance, did no such work.)

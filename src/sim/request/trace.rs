@@ -93,7 +93,16 @@ impl Traces {
         let keep = !ok || end.since(t.start).0 >= slow_us || t.id % (SAMPLE_EVERY * 16) == 0;
         if keep {
             if self.recent.len() == KEEP {
-                self.recent.pop_front();
+                // The oldest goes, unless it is the newest failed or the newest slow one: the
+                // player can always find both, however many of the other kind followed.
+                let newest = |slow: bool| {
+                    self.recent
+                        .iter()
+                        .rposition(|r| if slow { r.ok && r.end.since(r.start).0 >= slow_us } else { !r.ok })
+                };
+                let pinned = [newest(false), newest(true)];
+                let drop = (0..self.recent.len()).find(|i| !pinned.contains(&Some(*i))).unwrap_or(0);
+                self.recent.remove(drop);
             }
             self.recent.push_back(t);
         }
@@ -104,8 +113,37 @@ impl Traces {
         self.active.get(handle.checked_sub(1)? as usize)?.as_ref().map(|t| t.id)
     }
 
-    /// Kept traces, oldest first.
+    /// Kept traces, oldest first. The newest failed and the newest slow trace stay kept while
+    /// others come and go.
     pub fn recent(&self) -> &VecDeque<Trace> {
         &self.recent
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finish(traces: &mut Traces, id: u64, took_us: u64, ok: bool) {
+        let h = traces.begin(id, "checkout", SimTime(0));
+        traces.end(h, SimTime(took_us), ok, String::new(), 1_000);
+    }
+
+    #[test]
+    fn the_newest_slow_trace_survives_a_flood_of_failures_and_the_newest_failure_a_flood_of_slow_ones() {
+        let mut traces = Traces::default();
+        finish(&mut traces, 1, 5_000, true);
+        for id in 2..(2 + 3 * KEEP as u64) {
+            finish(&mut traces, id, 10, false);
+        }
+        assert_eq!(traces.recent().len(), KEEP);
+        assert_eq!(traces.recent().iter().filter(|t| t.ok).map(|t| t.id).collect::<Vec<_>>(), [1]);
+        let last_failed = traces.recent().back().map(|t| t.id);
+        for id in 1000..(1000 + 3 * KEEP as u64) {
+            finish(&mut traces, id, 5_000, true);
+        }
+        assert_eq!(traces.recent().len(), KEEP);
+        let failed: Vec<u64> = traces.recent().iter().filter(|t| !t.ok).map(|t| t.id).collect();
+        assert_eq!(failed, last_failed.into_iter().collect::<Vec<_>>(), "only the newest failure is kept");
     }
 }

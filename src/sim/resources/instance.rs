@@ -48,6 +48,26 @@ pub(crate) struct Inst {
     pub pool: PoolState,
     pub busy_int: Integrator,
     pub cpu_int: Integrator,
+    /// User requests this instance finished (and of those, failed) in the open window, and in
+    /// the last closed one: the instances view's error rate. Counted only, never read by the
+    /// engine.
+    pub outcomes: Outcomes,
+}
+
+/// Finished and failed requests of one instance: in the open window and the last closed one.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Outcomes {
+    pub done: u32,
+    pub failed: u32,
+    pub last_done: u32,
+    pub last_failed: u32,
+}
+
+impl Outcomes {
+    /// The window closed: its counts become the last window's.
+    pub fn roll(&mut self) {
+        *self = Outcomes { done: 0, failed: 0, last_done: self.done, last_failed: self.failed };
+    }
 }
 
 impl Inst {
@@ -95,6 +115,7 @@ impl Inst {
             pool: PoolState::default(),
             busy_int: Integrator::default(),
             cpu_int: Integrator::default(),
+            outcomes: Outcomes::default(),
         }
     }
 }

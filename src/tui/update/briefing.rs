@@ -1,7 +1,10 @@
-//! The briefing: start the incident (the clock starts running) or go back to the menu.
+//! The briefing: start the incident (the clock starts running) or go back to the menu; choose
+//! the run's seed first (typed, or a random one), so a run can be replayed or varied. The seed
+//! is shown on the briefing, in the header and in the debrief.
 
 use super::super::action::Action;
-use super::super::app::{App, Effect, Screen};
+use super::super::app::{App, Effect, Overlay, Screen};
+use super::super::game::Game;
 
 pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
@@ -14,7 +17,28 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Back | Action::Quit => app.screen = Screen::Title,
         Action::Help => return app.help(),
+        Action::SetSeed => app.overlay = Some(Overlay::Seed(String::new())),
+        Action::RandomSeed => reseed(app, random_seed()),
         _ => {}
     }
     vec![]
+}
+
+/// The briefing's game starts over with `seed` (nothing has run yet).
+pub(super) fn reseed(app: &mut App, seed: u64) {
+    let Screen::Briefing(g) = &mut app.screen else { return };
+    let mut fresh = Game::new(g.spec.clone(), seed, g.pacer.speed, g.source.clone());
+    fresh.pacer.paused = true;
+    **g = fresh;
+}
+
+/// A seed nobody chose: the wall clock's nanoseconds, mixed (`SplitMix64`'s finaliser). Only the
+/// game's menu reads the clock; the run itself is a function of the seed it is given.
+fn random_seed() -> u64 {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let mut z = (nanos as u64).wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    // Short enough to read out and type back.
+    (z ^ (z >> 31)) % 1_000_000
 }

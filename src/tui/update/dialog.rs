@@ -21,8 +21,9 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         },
         Overlay::Filter(text) => {
             if let Some(g) = app.game_mut() {
+                // The filter was applied as it was typed: enter keeps it, esc clears it.
                 match action {
-                    Action::Select => g.view.filter = text,
+                    Action::Select => {}
                     Action::Back => g.view.filter.clear(),
                     _ => {
                         app.overlay = Some(Overlay::Filter(text));
@@ -82,6 +83,14 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             Action::Select => return vec![Effect::Export(ExportFormat::ALL[cursor.min(ExportFormat::ALL.len() - 1)])],
             Action::Back | Action::No => {}
             _ => app.overlay = Some(Overlay::Export { cursor }),
+        },
+        Overlay::Seed(text) => match action {
+            Action::Select => match text.parse::<u64>() {
+                Ok(seed) => super::briefing::reseed(app, seed),
+                Err(_) => app.overlay = Some(Overlay::Seed(text)),
+            },
+            Action::Back => {}
+            _ => app.overlay = Some(Overlay::Seed(text)),
         },
         Overlay::Confirm { command } => match action {
             Action::Yes | Action::Select => app.send(command),

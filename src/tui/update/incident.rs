@@ -6,7 +6,8 @@ use super::super::action::Action;
 use super::super::app::{App, Effect, Overlay};
 use super::super::forms;
 use super::super::game::{Focus, Game, Panel};
-use crate::sim::Command;
+use super::super::instances;
+use crate::sim::{Command, CommandKind};
 
 pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
     let Some(g) = app.game_mut() else { return vec![] };
@@ -19,8 +20,8 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::SpeedUp => g.pacer.faster(),
         Action::SpeedDown => g.pacer.slower(),
         Action::FocusNext | Action::FocusPrev => v.focus = App::focus_cycle(v.focus, action == Action::FocusPrev),
-        Action::Panel1 | Action::Panel2 | Action::Panel3 | Action::Panel4 | Action::Panel5 => {
-            let i = [Action::Panel1, Action::Panel2, Action::Panel3, Action::Panel4, Action::Panel5]
+        Action::Panel1 | Action::Panel2 | Action::Panel3 | Action::Panel4 | Action::Panel5 | Action::Panel6 => {
+            let i = [Action::Panel1, Action::Panel2, Action::Panel3, Action::Panel4, Action::Panel5, Action::Panel6]
                 .iter()
                 .position(|a| *a == action)
                 .unwrap_or(0);
@@ -54,7 +55,10 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             let items = forms::console(g);
             app.overlay = Some(Overlay::Actions { items, cursor: 0, title: "Incident console" });
         }
-        Action::Filter => app.overlay = Some(Overlay::Filter(v.filter.clone())),
+        Action::Filter => {
+            v.panel = Panel::Logs;
+            app.overlay = Some(Overlay::Filter(v.filter.clone()));
+        }
         Action::Follow => {
             v.follow = !v.follow;
             v.scroll[1] = 0;
@@ -68,6 +72,22 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             v.only_selected = !v.only_selected;
             v.panel = Panel::Logs;
         }
+        Action::ExpandSuppressed => {
+            v.expand_suppressed = !v.expand_suppressed;
+            v.panel = Panel::Logs;
+        }
+        Action::PrevItem | Action::NextItem => scroll(g, action == Action::NextItem, 1),
+        Action::SortNext => {
+            v.instances.sort = v.instances.sort.next();
+            v.panel = Panel::Instances;
+        }
+        Action::AimRestart | Action::AimDrain => {
+            let kind = if action == Action::AimRestart { CommandKind::Restart } else { CommandKind::Drain };
+            let aim = v.panel == Panel::Instances;
+            let form = instances::aimed_form(kind, g, aim);
+            app.overlay = Some(Overlay::Form(form));
+        }
+        Action::Dismiss => g.toasts.dismiss(),
         Action::Ack => {
             let alerts = g.sim.alert_views();
             let firing: Vec<_> = alerts.iter().filter(|a| a.firing && !a.acked).collect();
@@ -77,30 +97,44 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
                 let _ = g.submit(Command::Ack { alert });
             }
         }
-        Action::Back | Action::Select | Action::Yes | Action::No | Action::ForceQuit | Action::Export => {}
+        Action::Back
+        | Action::Select
+        | Action::Yes
+        | Action::No
+        | Action::ForceQuit
+        | Action::Export
+        | Action::SetSeed
+        | Action::RandomSeed => {}
     }
     vec![]
 }
 
 /// Scrolls the current panel: the alert list moves its cursor; text panels scroll back.
 fn scroll(g: &mut Game, down: bool, by: usize) {
+    let panel = g.view.panel;
+    scroll_panel(g, panel, down, by);
+}
+
+/// Scrolls `panel` (the tabbed one, or one beside it on a big screen).
+pub(super) fn scroll_panel(g: &mut Game, panel: Panel, down: bool, by: usize) {
     let v = &mut g.view;
-    let i = App::panel_index(v.panel);
-    match v.panel {
+    let i = App::panel_index(panel);
+    match panel {
         Panel::Alerts | Panel::Trace => {
             v.cursor = if down { v.cursor + by } else { v.cursor.saturating_sub(by) };
         }
+        Panel::Instances => instances::step(g, down, by),
         _ => {
             // Scrolling back (up) from the newest line stops following.
             if down {
                 v.scroll[i] = v.scroll[i].saturating_sub(by);
             } else {
                 v.scroll[i] += by;
-                if v.panel == Panel::Logs {
+                if panel == Panel::Logs {
                     v.follow = false;
                 }
             }
-            if v.panel == Panel::Logs && v.scroll[i] == 0 {
+            if panel == Panel::Logs && v.scroll[i] == 0 {
                 v.follow = true;
             }
         }

@@ -12,7 +12,7 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
     let count = match app.menu.page {
         MenuPage::Main => MAIN_ITEMS.len(),
         MenuPage::Campaign | MenuPage::FreePlay => crate::scenario::BUILTIN.len(),
-        MenuPage::Settings => 3,
+        MenuPage::Settings => 4,
         MenuPage::Open => 0,
     };
     match action {
@@ -78,6 +78,7 @@ fn change_setting(app: &mut App, action: Action) -> Vec<Effect> {
     match app.menu.cursor {
         0 => s.theme = if s.theme == ThemeName::Default { ThemeName::HighContrast } else { ThemeName::Default },
         1 => s.ascii = !s.ascii,
+        3 => s.bell = !s.bell,
         _ => {
             let speeds = super::super::game::SPEEDS;
             let i = speeds.iter().position(|x| *x == s.speed).unwrap_or(0);

@@ -1,6 +1,6 @@
-//! The header (scenario, clock, speed or PAUSED, incident state and phase, error budget, seed),
-//! the feedback line, the lifecycle banner (stable: what is left to do; the end of the run
-//! coming, with a countdown) and the key bar generated from the keymap.
+//! The header (scenario, clock, speed or PAUSED, firing alerts, incident state and phase,
+//! error budget, seed), the feedback line, the lifecycle banner (stable: what is left to do;
+//! the end of the run coming, with a countdown) and the key bar generated from the keymap.
 
 use super::super::app::App;
 use super::super::game::Game;
@@ -18,17 +18,7 @@ pub fn header(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
     } else {
         Span::styled(format!(" {} {}x ", t.cursor(), game.pacer.speed), t.accent())
     };
-    let inc = sim.incident();
-    let stable = sim.phase().stable_since.is_some();
-    let incident = match (inc.declared, inc.resolved) {
-        (_, Some(_)) => Span::styled("resolved", t.health(Health::Ok)),
-        (Some((_, sev)), None) if stable => {
-            Span::styled(format!("INCIDENT {} · stable", sev.name()), t.health(Health::Warn))
-        }
-        (Some((_, sev)), None) => Span::styled(format!("INCIDENT {}", sev.name()), t.health(Health::Crit)),
-        (None, None) if stable => Span::styled("stable", t.health(Health::Ok)),
-        (None, None) => Span::styled("no incident", t.dim()),
-    };
+    let incident = alarm(game, t);
     let budget = sim.windows().last().map_or(game.spec.sim.slo.budget_at_start, |w| w.slo.budget_left);
     let bh = if budget < 0.25 {
         Health::Crit
@@ -38,16 +28,18 @@ pub fn header(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
         Health::Ok
     };
     let sep = Span::styled(" | ", t.dim());
-    let state = vec![
+    let mut state = vec![
         Span::styled(format!("{clock} / {}", game.spec.clock(crate::sim::SimTime(game.spec.length().0))), t.text()),
         pace,
         sep.clone(),
-        incident,
+    ];
+    state.extend(incident);
+    state.extend([
         sep.clone(),
         Span::styled(format!("budget {:.1}%", budget * 100.0), t.health(bh)),
         sep.clone(),
         Span::styled(format!("seed {}", sim.seed()), t.dim()),
-    ];
+    ]);
     // The clock, pace, incident, budget and seed always show; on a narrow terminal the name
     // goes first, then the scenario's title is shortened.
     let room = usize::from(area.width).saturating_sub(Line::from(state.clone()).width());
@@ -72,10 +64,54 @@ pub fn header(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
     buf.set_line(area.x, area.y, &Line::from(spans), area.width);
 }
 
+/// What is firing and where the incident stands, in words and a symbol (never colour alone):
+/// "✖ 3 FIRING · page · not declared", "▲ 1 pending · not declared", "INCIDENT Sev2",
+/// "no incident" only when nothing fires or is pending.
+pub fn alarm(game: &Game, t: &Theme) -> Vec<Span<'static>> {
+    use crate::sim::model::rules::AlertSeverity;
+    let alerts = game.sim.alert_views();
+    let firing: Vec<_> = alerts.iter().filter(|a| a.firing).collect();
+    let pending = alerts.iter().filter(|a| a.pending).count();
+    let inc = game.sim.incident();
+    let stable = game.sim.phase().stable_since.is_some();
+    let declared = match (inc.declared, inc.resolved) {
+        (_, Some(_)) => Span::styled("resolved", t.health(Health::Ok)),
+        (Some((_, sev)), None) if stable => {
+            Span::styled(format!("INCIDENT {} · stable", sev.name()), t.health(Health::Warn))
+        }
+        (Some((_, sev)), None) => Span::styled(format!("INCIDENT {}", sev.name()), t.health(Health::Crit)),
+        (None, None) if stable && firing.is_empty() => return vec![Span::styled("stable", t.health(Health::Ok))],
+        (None, None) if firing.is_empty() && pending == 0 => return vec![Span::styled("no incident", t.dim())],
+        (None, None) => Span::styled("not declared", t.health(Health::Warn)),
+    };
+    let dot = Span::styled(" · ", t.dim());
+    let mut out = Vec::new();
+    if firing.is_empty() {
+        if pending > 0 {
+            let (sym, _) = t.health_label(Health::Warn);
+            out.extend([Span::styled(format!("{sym} {pending} pending"), t.health(Health::Warn)), dot.clone()]);
+        }
+    } else {
+        let worst = if firing.iter().any(|a| a.severity == AlertSeverity::Page) { "page" } else { "ticket" };
+        let h = if worst == "page" { Health::Crit } else { Health::Warn };
+        let (sym, _) = t.health_label(h);
+        let unacked = firing.iter().filter(|a| !a.acked).count();
+        let acked = if unacked == firing.len() { String::new() } else { format!(" ({unacked} unacked)") };
+        out.extend([
+            Span::styled(format!("{sym} {} FIRING{acked}", firing.len()), t.health(h)),
+            dot.clone(),
+            Span::styled(worst, t.health(h)),
+            dot,
+        ]);
+    }
+    out.push(declared);
+    out
+}
+
 /// The last command's outcome, or the newest message to the player.
 pub fn flash(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
     let Some(f) = &game.flash else {
-        let hint = "enter: actions · i: incident console · 1-5: panels · ?: help";
+        let hint = "enter: actions · i: incident console · 1-6: panels · ?: help";
         buf.set_stringn(area.x, area.y, format!(" {hint}"), area.width as usize, t.dim());
         return;
     };
@@ -155,9 +191,13 @@ pub fn keybar(app: &App, area: Rect, buf: &mut Buffer) {
             )
         }))
         .collect();
+    // The seed is chosen on the briefing; the title's menu has no use for those keys.
+    let title = matches!(app.screen, super::super::app::Screen::Title);
     let mut spans = Vec::new();
     let mut used = 0usize;
-    for b in first {
+    for b in first.into_iter().filter(|b| {
+        !(title && matches!(b.action, super::super::action::Action::SetSeed | super::super::action::Action::RandomSeed))
+    }) {
         let key = b.key_names("/");
         let len = key.chars().count() + b.desc.chars().count() + 3;
         if used + len > area.width as usize {

@@ -47,12 +47,28 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
             ];
             show(lines, "Quit?", t, area, buf, 60);
         }
-        Overlay::Filter(text) => {
+        Overlay::Filter(_) => {
+            // The filter applies as it is typed: the prompt sits at the top, so the logs it
+            // filters stay in view below it.
+            let text = app.game().map(|g| g.view.filter.clone()).unwrap_or_default();
             let lines = vec![
-                Line::from(vec![Span::raw("/"), Span::styled(text.clone(), t.accent()), Span::styled("_", t.dim())]),
-                Line::from(Span::styled("enter: apply · esc: clear", t.dim())),
+                Line::from(vec![Span::raw("/"), Span::styled(text, t.accent()), Span::styled("_", t.dim())]),
+                Line::from(Span::styled("filters as you type · enter: keep · esc: clear", t.dim())),
             ];
-            show(lines, "Filter logs", t, area, buf, 50);
+            let r = Rect::new(area.x, area.y, area.width.min(60), 4);
+            Clear.render(r, buf);
+            Paragraph::new(lines).block(frame(t, "Filter logs")).render(r, buf);
+        }
+        Overlay::Seed(text) => {
+            let lines = vec![
+                Line::from(vec![
+                    Span::raw("seed: "),
+                    Span::styled(text.clone(), t.accent()),
+                    Span::styled("_", t.dim()),
+                ]),
+                Line::from(Span::styled("digits · enter: use it · esc: keep the seed", t.dim())),
+            ];
+            show(lines, "Seed of this run", t, area, buf, 50);
         }
         Overlay::Actions { items, cursor, title } => {
             let mut lines = Vec::new();
@@ -116,6 +132,14 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
                     line = line.style(t.selected());
                 }
                 lines.push(line);
+            }
+            if let Some(g) = app.game() {
+                // Wrapped to the widest the dialog gets, so nothing is cut at 80 columns.
+                let width = usize::from(area.width.saturating_sub(4).min(90));
+                for note in super::super::form_notes::notes(form, g) {
+                    let rows = super::wrap::wrap(&format!("  {note}"), width, 4);
+                    lines.extend(rows.into_iter().map(|r| Line::from(Span::styled(r, t.accent()))));
+                }
             }
             if let Some(e) = &form.error {
                 lines.push(Line::from(Span::styled(e.clone(), t.health(Health::Crit))));

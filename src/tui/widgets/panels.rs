@@ -1,12 +1,13 @@
 //! The bottom panel's tabs: alerts (firing, pending, recently resolved), logs (scroll, follow,
-//! filters, suppressed counts), changes ("what changed?"), a sampled trace of a slow or failed
-//! request, and comms (incident state, stakeholders' messages, objectives).
+//! filters, suppressed counts and their samples), changes ("what changed?"), traces (in
+//! `trace.rs`), comms (incident state, pages and replies, messages, goals) and instances (in
+//! `instances.rs`).
 
 use super::super::game::{Game, Panel};
 use super::super::theme::{Health, Theme};
 use crate::sim::Component;
 use crate::sim::observe::logs::Level;
-use crate::sim::{Category, EventKind, SimTime};
+use crate::sim::{Category, EventKind};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -25,12 +26,18 @@ fn tail<T: Clone>(lines: &[T], height: usize, scroll: usize) -> Vec<T> {
 }
 
 pub fn render(game: &Game, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    match game.view.panel {
+    render_panel(game, theme, game.view.panel, area, buf);
+}
+
+/// Draws `panel` (the tabbed one, or one beside it on a big screen).
+pub fn render_panel(game: &Game, theme: &Theme, panel: Panel, area: Rect, buf: &mut Buffer) {
+    match panel {
         Panel::Alerts => alerts(game, theme, area, buf),
         Panel::Logs => logs(game, theme, area, buf),
         Panel::Changes => changes(game, theme, area, buf),
-        Panel::Trace => trace(game, theme, area, buf),
+        Panel::Trace => super::trace::render(game, theme, area, buf),
         Panel::Comms => comms(game, theme, area, buf),
+        Panel::Instances => super::instances::render(game, theme, area, buf),
     }
 }
 
@@ -87,6 +94,41 @@ fn level_style(t: &Theme, l: Level) -> Style {
     }
 }
 
+/// The logs tab's state, for its title: following or scrolled, the filters (the text filter as
+/// it is typed, with a cursor while the prompt is open), and whether samples are open.
+pub fn log_state(game: &Game, app: &super::super::app::App) -> String {
+    let v = &game.view;
+    let mut state = vec![if v.follow { "following".to_string() } else { "scrolled".to_string() }];
+    if let Some(l) = v.min_level {
+        state.push(format!("{}+", l.label()));
+    }
+    if v.only_selected {
+        state.push(format!("only {}", game.row_name(game.selected_component())));
+    }
+    let typing = matches!(app.overlay, Some(super::super::app::Overlay::Filter(_)));
+    if typing || !v.filter.is_empty() {
+        state.push(format!("/{}{}", v.filter, if typing { "_" } else { "" }));
+    }
+    let store = game.sim.logs();
+    if v.expand_suppressed {
+        state.push("samples open".into());
+    } else if store.lines().iter().rev().take(500).any(|l| !store.samples(l.seq).is_empty()) {
+        state.push("o: samples".into());
+    }
+    state.join(" · ")
+}
+
+fn log_line<'a>(game: &Game, l: &crate::sim::observe::logs::LogLine, t: &Theme, prefix: &'a str) -> Line<'a> {
+    let trace = l.trace.map(|id| format!(" trace={:08x}", id >> 32)).unwrap_or_default();
+    Line::from(vec![
+        Span::styled(format!("{prefix}{} ", game.spec.clock(l.t)), t.dim()),
+        Span::styled(format!("{:<5} ", l.level.label()), level_style(t, l.level)),
+        Span::styled(format!("{:<10} ", l.source), t.text()),
+        Span::styled(l.text.clone(), if prefix.is_empty() { t.text() } else { t.dim() }),
+        Span::styled(trace, t.dim()),
+    ])
+}
+
 fn logs(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
     let v = &game.view;
     let needle = v.filter.to_lowercase();
@@ -98,9 +140,10 @@ fn logs(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
     } else {
         None
     };
-    let lines: Vec<Line> = game
-        .sim
-        .logs()
+    let store = game.sim.logs();
+    let sample_mark = if t.ascii { "  > " } else { "  ↳ " };
+    let mut lines: Vec<Line> = Vec::new();
+    for l in store
         .lines()
         .iter()
         .filter(|l| v.min_level.is_none_or(|m| l.level >= m))
@@ -108,25 +151,20 @@ fn logs(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
         .filter(|l| {
             needle.is_empty() || l.text.to_lowercase().contains(&needle) || l.source.to_lowercase().contains(&needle)
         })
-        .map(|l| {
-            let trace = l.trace.map(|id| format!(" trace={:08x}", id >> 32)).unwrap_or_default();
-            Line::from(vec![
-                Span::styled(format!("{} ", game.spec.clock(l.t)), t.dim()),
-                Span::styled(format!("{:<5} ", l.level.label()), level_style(t, l.level)),
-                Span::styled(format!("{:<10} ", l.source), t.text()),
-                Span::styled(l.text.clone(), t.text()),
-                Span::styled(trace, t.dim()),
-            ])
-        })
-        .collect();
+    {
+        lines.push(log_line(game, l, t, ""));
+        if v.expand_suppressed {
+            lines.extend(store.samples(l.seq).iter().map(|x| log_line(game, x, t, sample_mark)));
+        }
+    }
     let height = area.height as usize;
     let scroll = if v.follow { 0 } else { v.scroll[1].min(lines.len().saturating_sub(height)) };
     let shown = tail(&lines, height, scroll);
     if shown.is_empty() {
         put(buf, area, &[Line::from(Span::styled("no log lines match", t.dim()))]);
-    } else {
-        put(buf, area, &shown);
+        return;
     }
+    put(buf, area, &shown);
 }
 
 fn changes(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
@@ -140,10 +178,15 @@ fn changes(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
         })
         .map(|e| {
             let style = if matches!(e.kind.category(), Category::Command { .. }) { t.accent() } else { t.text() };
-            Line::from(vec![
-                Span::styled(format!("{} ", game.spec.clock(e.t)), t.dim()),
-                Span::styled(e.kind.describe(), style),
-            ])
+            // A met objective is told by its goal: its full name is the debrief's to reveal.
+            let text = match &e.kind {
+                EventKind::ObjectiveMet { objective } => {
+                    let o = game.spec.sim.objectives.iter().find(|o| &o.name == objective);
+                    format!("objective met: {}", o.map_or(objective.as_str(), |o| o.goal.as_str()))
+                }
+                k => k.describe(),
+            };
+            Line::from(vec![Span::styled(format!("{} ", game.spec.clock(e.t)), t.dim()), Span::styled(text, style)])
         })
         .collect();
     let height = area.height as usize;
@@ -153,51 +196,6 @@ fn changes(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
     }
     let scroll = game.view.scroll[2].min(lines.len().saturating_sub(height));
     put(buf, area, &tail(&lines, height, scroll));
-}
-
-fn trace(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
-    let traces = game.sim.traces();
-    let Some(tr) = traces.iter().rev().nth(game.view.cursor.min(traces.len().saturating_sub(1))) else {
-        put(
-            buf,
-            area,
-            &[Line::from(Span::styled("no slow or failed request sampled yet (1 in 64 is traced)", t.dim()))],
-        );
-        return;
-    };
-    let total = tr.end.since(tr.start).0.max(1);
-    let mut lines = vec![Line::from(vec![
-        Span::styled(format!("trace {} ", tr.trace_id_hex()), t.title()),
-        Span::styled(
-            format!(
-                "{} at {} took {} — {}",
-                tr.endpoint,
-                game.spec.clock(tr.start),
-                crate::sim::Dur(total).human(),
-                tr.outcome
-            ),
-            t.text(),
-        ),
-        Span::styled(format!("   ({} of {} kept; ↑/↓ older/newer)", game.view.cursor + 1, traces.len()), t.dim()),
-    ])];
-    let label_w = (area.width as usize / 2).clamp(20, 48);
-    let bar_w = (area.width as usize).saturating_sub(label_w + 10).max(4);
-    for s in &tr.spans {
-        let from = (s.start.since(tr.start).0 * bar_w as u64 / total) as usize;
-        let len =
-            ((s.end.since(s.start).0 * bar_w as u64).div_ceil(total) as usize).max(1).min(bar_w - from.min(bar_w - 1));
-        let label: String =
-            format!("{}{}", "  ".repeat(s.depth.saturating_sub(1) as usize), s.label).chars().take(label_w).collect();
-        let fill = if t.ascii { "=" } else { "━" };
-        let style = if s.ok { t.series(0) } else { t.health(Health::Crit) };
-        lines.push(Line::from(vec![
-            Span::styled(format!("{label:<label_w$} "), if s.ok { t.text() } else { t.health(Health::Crit) }),
-            Span::raw(" ".repeat(from.min(bar_w))),
-            Span::styled(fill.repeat(len), style),
-            Span::styled(format!(" {}", crate::sim::Dur(s.end.since(s.start).0).human()), t.dim()),
-        ]));
-    }
-    put(buf, area, &lines);
 }
 
 fn comms(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
@@ -230,7 +228,23 @@ fn comms(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
         };
         lines.push(Line::from(vec![
             Span::styled(format!("{mark} "), if *holds { t.health(Health::Ok) } else { t.dim() }),
-            Span::styled(o.name.clone(), t.text()),
+            Span::styled(o.goal.clone(), t.text()),
+        ]));
+    }
+    // Each page, and whether the team has answered yet.
+    for c in game.sim.commands().iter().filter(|c| c.rejected.is_none()) {
+        let crate::sim::Command::Page { team } = &c.command else { continue };
+        let answered = game.sim.events().iter().find_map(|e| match &e.kind {
+            EventKind::TeamArrived { team: t2, .. } if t2 == team && e.t >= c.at => Some(e.t),
+            _ => None,
+        });
+        let (text, style) = match answered {
+            Some(at) => (format!("answered at {}", game.spec.clock(at)), t.health(Health::Ok)),
+            None => ("waiting for an answer".to_string(), t.health(Health::Warn)),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} you paged {team}: ", game.spec.clock(c.at)), t.text()),
+            Span::styled(text, style),
         ]));
     }
     let msgs: Vec<Line> = game
@@ -261,5 +275,4 @@ fn comms(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
     let room = (area.height as usize).saturating_sub(lines.len());
     lines.extend(tail(&msgs, room, game.view.scroll[4].min(msgs.len().saturating_sub(room))));
     put(buf, area, &lines);
-    let _ = SimTime::ZERO;
 }

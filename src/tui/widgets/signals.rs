@@ -20,8 +20,9 @@ fn detail(game: &Game, c: Component) -> String {
     match c {
         Component::Service(s) => {
             let cfg = game.sim.service_config(s);
+            let serving = w.services.get(s).map_or(0, |x| x.instances.ready + x.instances.draining);
             let pool = cfg.pool_size.map_or(String::new(), |size| {
-                format!(" · pool {:.0}/{size} busy, {:.0} waiting", v(Metric::PoolBusy), v(Metric::PoolWaiting))
+                format!(" · {}", pool_figure(v(Metric::PoolBusy), v(Metric::PoolWaiting), size, serving))
             });
             let rollout = cfg.rollout.map(|r| format!(" · {r}")).unwrap_or_default();
             let health = cfg.health.map(|h| format!(" · {h}")).unwrap_or_default();
@@ -32,7 +33,7 @@ fn detail(game: &Game, c: Component) -> String {
                 _ => String::new(),
             };
             format!(
-                "queue {:.0}{abandoned}{pool} · cpu {:.0}% · mem {:.0}%{threads}{rollout}{health}",
+                "queued {:.0} in all{abandoned}{pool} · cpu {:.0}% avg · mem {:.0}% max{threads}{rollout}{health}",
                 v(Metric::QueueDepth),
                 v(Metric::CpuUtil) * 100.0,
                 v(Metric::Memory) * 100.0
@@ -101,6 +102,13 @@ fn detail(game: &Game, c: Component) -> String {
             )
         }
     }
+}
+
+/// A service's connection pools as totals over the serving instances, against the total of
+/// their pools (so busy never reads above its limit), with the size of one pool:
+/// "pool 120/120 conns busy (6 × 20), 14 waiting".
+pub fn pool_figure(busy: f64, waiting: f64, size: u32, serving: u32) -> String {
+    format!("pool {busy:.0}/{} conns busy ({serving} × {size}), {waiting:.0} waiting", size * serving)
 }
 
 pub fn render(game: &Game, theme: &Theme, area: Rect, buf: &mut Buffer) {
