@@ -60,7 +60,9 @@ impl Names {
             endpoints: spec
                 .services
                 .iter()
-                .map(|s| std::iter::once("health".to_string()).chain(s.endpoints.iter().map(|e| e.name.clone())).collect())
+                .map(|s| {
+                    std::iter::once("health".to_string()).chain(s.endpoints.iter().map(|e| e.name.clone())).collect()
+                })
                 .collect(),
             versions: names(&mut spec.versions.iter().map(|v| &v.name)),
             flags: names(&mut spec.flags.iter().map(|f| &f.name)),

@@ -6,11 +6,11 @@
 //! runtime; `cli` is the edge that turns every error into an exit message
 //! (`tests/architecture.rs` holds these lines).
 
+/// The command line: parse, dispatch, report failures with an exit status.
+pub mod cli;
 /// Commands as people type them (`rollback api`): one text grammar parsed to the typed
 /// `sim::Command`, formatted back, and completed; for the `:` line, `--plain` and seats.
 pub mod cmdtext;
-/// The command line: parse, dispatch, report failures with an exit status.
-pub mod cli;
 /// Reading scenario and commands files from the disk, with typed errors.
 pub mod load;
 /// Text, JSON and markdown renderings of a run and its debrief.

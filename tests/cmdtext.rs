@@ -36,57 +36,67 @@ fn the_forms_in_the_issue_parse_to_the_commands_they_mean() {
     let n = names();
     assert_eq!(n.services, ["api"], "friday-deploy has one service");
     assert_eq!(ok("rollback api"), Command::Rollback { service: "api".into() });
-    assert_eq!(ok(":flag coupons-v2 off".trim_start_matches(':')), Command::SetFlag {
-        flag: "coupons-v2".into(),
-        on: false
-    });
+    assert_eq!(
+        ok(":flag coupons-v2 off".trim_start_matches(':')),
+        Command::SetFlag { flag: "coupons-v2".into(), on: false }
+    );
     assert_eq!(ok("scale api 8"), Command::Scale { service: "api".into(), instances: 8 });
-    assert_eq!(ok("timeout api payments 2s"), Command::SetTimeout {
-        service: "api".into(),
-        dependency: "payments".into(),
-        timeout: Dur::from_secs(2)
-    });
+    assert_eq!(
+        ok("timeout api payments 2s"),
+        Command::SetTimeout { service: "api".into(), dependency: "payments".into(), timeout: Dur::from_secs(2) }
+    );
     assert_eq!(ok("declare sev2"), Command::Declare { severity: Severity::Sev2 });
-    assert_eq!(ok(r#"status customers "checkout errors, next update 30m""#), Command::StatusUpdate {
-        audience: Audience::Customers,
-        impact: "checkout errors, next update 30m".into(),
-        next_update: Dur::from_secs(1800)
-    });
-    assert_eq!(ok("status internal checkout is failing 15m"), Command::StatusUpdate {
-        audience: Audience::Internal,
-        impact: "checkout is failing".into(),
-        next_update: Dur::from_secs(900)
-    });
+    assert_eq!(
+        ok(r#"status customers "checkout errors, next update 30m""#),
+        Command::StatusUpdate {
+            audience: Audience::Customers,
+            impact: "checkout errors, next update 30m".into(),
+            next_update: Dur::from_secs(1800)
+        }
+    );
+    assert_eq!(
+        ok("status internal checkout is failing 15m"),
+        Command::StatusUpdate {
+            audience: Audience::Internal,
+            impact: "checkout is failing".into(),
+            next_update: Dur::from_secs(900)
+        }
+    );
     assert_eq!(ok("restart api 3"), Command::Restart { service: "api".into(), instance: Some(3), all_at_once: false });
     assert_eq!(ok("restart api"), Command::Restart { service: "api".into(), instance: None, all_at_once: false });
-    assert_eq!(ok("restart api all-at-once"), Command::Restart {
-        service: "api".into(),
-        instance: None,
-        all_at_once: true
-    });
+    assert_eq!(
+        ok("restart api all-at-once"),
+        Command::Restart { service: "api".into(), instance: None, all_at_once: true }
+    );
     assert_eq!(ok("page coupons-team"), Command::Page { team: "coupons-team".into() });
     assert_eq!(ok("ack EdgeErrorRate"), Command::Ack { alert: "EdgeErrorRate".into() });
     assert_eq!(ok("shed 25%"), Command::SetShed { fraction: 0.25 });
     assert_eq!(ok("shed 0.5"), Command::SetShed { fraction: 0.5 });
     assert_eq!(ok("ratelimit off"), Command::SetRateLimit { rps: None, burst: None });
     assert_eq!(ok("ratelimit 500 burst 100"), Command::SetRateLimit { rps: Some(500.0), burst: Some(100.0) });
-    assert_eq!(ok("retries api payments 3 backoff full budget on"), Command::SetRetries {
-        service: "api".into(),
-        dependency: "payments".into(),
-        max_attempts: 3,
-        budget: Some(true),
-        backoff: Some(Backoff::Full)
-    });
-    assert_eq!(ok("healthcheck api off"), Command::SetHealthCheck {
-        service: "api".into(),
-        endpoint: None,
-        lane: None,
-        interval: None,
-        timeout: None,
-        unhealthy_after: None,
-        healthy_after: None,
-        enabled: Some(false)
-    });
+    assert_eq!(
+        ok("retries api payments 3 backoff full budget on"),
+        Command::SetRetries {
+            service: "api".into(),
+            dependency: "payments".into(),
+            max_attempts: 3,
+            budget: Some(true),
+            backoff: Some(Backoff::Full)
+        }
+    );
+    assert_eq!(
+        ok("healthcheck api off"),
+        Command::SetHealthCheck {
+            service: "api".into(),
+            endpoint: None,
+            lane: None,
+            interval: None,
+            timeout: None,
+            unhealthy_after: None,
+            healthy_after: None,
+            enabled: Some(false)
+        }
+    );
     assert_eq!(ok("renew edge"), Command::RenewCert { target: "edge".into() });
     // Verbs, words and (unambiguous) names ignore case; the canonical text uses the scenario's.
     assert_eq!(ok("ROLLBACK API"), Command::Rollback { service: "api".into() });
@@ -189,14 +199,15 @@ fn any_command() -> impl Strategy<Value = Command> {
             dependency,
             enabled
         }),
-        (svc.clone(), dep.clone(), any::<u32>(), proptest::option::of(onoff), proptest::option::of(backoff))
-            .prop_map(|(service, dependency, max_attempts, budget, backoff)| Command::SetRetries {
+        (svc.clone(), dep.clone(), any::<u32>(), proptest::option::of(onoff), proptest::option::of(backoff)).prop_map(
+            |(service, dependency, max_attempts, budget, backoff)| Command::SetRetries {
                 service,
                 dependency,
                 max_attempts,
                 budget,
                 backoff
-            }),
+            }
+        ),
         (svc.clone(), dep, dur()).prop_map(|(service, dependency, timeout)| Command::SetTimeout {
             service,
             dependency,
@@ -212,18 +223,20 @@ fn any_command() -> impl Strategy<Value = Command> {
             (proptest::option::of(any::<u32>()), proptest::option::of(any::<u32>())),
             proptest::option::of(onoff),
         )
-            .prop_map(|(service, endpoint, lane, (interval, timeout), (unhealthy_after, healthy_after), enabled)| {
-                Command::SetHealthCheck {
-                    service,
-                    endpoint,
-                    lane,
-                    interval,
-                    timeout,
-                    unhealthy_after,
-                    healthy_after,
-                    enabled,
+            .prop_map(
+                |(service, endpoint, lane, (interval, timeout), (unhealthy_after, healthy_after), enabled)| {
+                    Command::SetHealthCheck {
+                        service,
+                        endpoint,
+                        lane,
+                        interval,
+                        timeout,
+                        unhealthy_after,
+                        healthy_after,
+                        enabled,
+                    }
                 }
-            }),
+            ),
         svc.prop_map(|service| Command::RevertConfig { service }),
         pick(&n.caches).prop_map(|cache| Command::FlushCache { cache }),
         pick(&n.caches).prop_map(|cache| Command::WarmCache { cache }),
@@ -252,14 +265,30 @@ fn each_kind_of_mistake_says_what_is_wrong_and_how_to_write_it() {
         ("", ErrorKind::Empty, "type a command, e.g. `rollback api`"),
         ("   ", ErrorKind::Empty, "type a command"),
         (r#"status customers "checkout"#, ErrorKind::Unclosed, "the quoted text is not closed"),
-        ("rolback api", ErrorKind::UnknownVerb, "unknown command `rolback`: did you mean `rollback`? commands are: ack, declare,"),
+        (
+            "rolback api",
+            ErrorKind::UnknownVerb,
+            "unknown command `rolback`: did you mean `rollback`? commands are: ack, declare,",
+        ),
         ("scale api", ErrorKind::Missing, "scale needs a number of instances, e.g. `scale api 8`"),
         ("rollback", ErrorKind::Missing, "rollback needs a service, e.g. `rollback api`"),
         ("rollback apu", ErrorKind::UnknownName, "unknown service `apu`: did you mean `api`? services are: api"),
-        ("timeout api paymnts 2s", ErrorKind::UnknownName, "unknown dependency `paymnts`: did you mean `payments`? its dependencies are: "),
-        ("scale api eight", ErrorKind::BadValue, "`eight` is not a number of instances: scale needs a number of instances, e.g. `scale api 8`"),
+        (
+            "timeout api paymnts 2s",
+            ErrorKind::UnknownName,
+            "unknown dependency `paymnts`: did you mean `payments`? its dependencies are: ",
+        ),
+        (
+            "scale api eight",
+            ErrorKind::BadValue,
+            "`eight` is not a number of instances: scale needs a number of instances, e.g. `scale api 8`",
+        ),
         ("timeout api payments 2x", ErrorKind::BadValue, "`2x` is not a duration like 2s, 500ms or 5m ("),
-        ("flag coupons-v2 offf", ErrorKind::BadValue, "`offf` is not on or off: did you mean `off`? write one of: on, off"),
+        (
+            "flag coupons-v2 offf",
+            ErrorKind::BadValue,
+            "`offf` is not on or off: did you mean `off`? write one of: on, off",
+        ),
         ("shed 150%", ErrorKind::BadValue, "`150%` is not a percentage like 25% from 0% to 100%"),
         ("rollback api now", ErrorKind::Extra, "unexpected `now`: write `rollback SERVICE`, e.g. `rollback api`"),
         ("retries api payments 2 budget on budget off", ErrorKind::Repeated, "`budget` is given twice"),
@@ -298,7 +327,10 @@ fn completion_offers_verbs_then_each_places_words() {
     assert_eq!(words("declare s"), ["sev1", "sev2", "sev3", "sev4"]);
     assert_eq!(words("status "), ["internal", "executives", "customers"]);
     assert_eq!(words("restart api "), ["1", "2", "3", "4", "rolling", "all-at-once"]);
-    assert_eq!(words("healthcheck api "), ["on", "off", "endpoint", "lane", "interval", "timeout", "unhealthy", "healthy"]);
+    assert_eq!(
+        words("healthcheck api "),
+        ["on", "off", "endpoint", "lane", "interval", "timeout", "unhealthy", "healthy"]
+    );
     assert_eq!(words("healthcheck api off lane "), ["shared", "own"]);
     assert_eq!(words("healthcheck api lane own "), ["endpoint", "interval", "timeout", "unhealthy", "healthy"]);
     assert_eq!(words("retries api payments 2 "), ["budget", "backoff"]);

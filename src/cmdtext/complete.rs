@@ -2,10 +2,10 @@
 //! first, then the places of that verb (services, a service's dependencies, flags, caches,
 //! teams, alerts, severities, on/off, option names) — and what the tab key makes of the line.
 
-use super::lex::{Word, words};
-use super::verbs::{self, Arg, RESTART_WORDS, Slot, Verb};
 use super::Names;
+use super::lex::{Word, words};
 use super::parse::what;
+use super::verbs::{self, Arg, RESTART_WORDS, Slot, Verb};
 
 /// What may come at the cursor (the end of the line).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -61,7 +61,14 @@ fn common_prefix(words: &[String]) -> String {
     let first = &words[0];
     let mut end = first.len();
     for w in &words[1..] {
-        end = first.char_indices().zip(w.chars()).take_while(|((_, a), b)| a == b).map(|((i, a), _)| i + a.len_utf8()).last().unwrap_or(0).min(end);
+        end = first
+            .char_indices()
+            .zip(w.chars())
+            .take_while(|((_, a), b)| a == b)
+            .map(|((i, a), _)| i + a.len_utf8())
+            .last()
+            .unwrap_or(0)
+            .min(end);
     }
     first[..end].to_string()
 }

@@ -96,12 +96,10 @@ mod tests {
     #[test]
     fn words_split_on_whitespace_and_quotes_hold_one_word() {
         assert_eq!(texts("  scale  api 8 "), ["scale", "api", "8"]);
-        assert_eq!(texts(r#"status customers "checkout errors, next 30m" 30m"#), [
-            "status",
-            "customers",
-            "checkout errors, next 30m",
-            "30m"
-        ]);
+        assert_eq!(
+            texts(r#"status customers "checkout errors, next 30m" 30m"#),
+            ["status", "customers", "checkout errors, next 30m", "30m"]
+        );
         assert_eq!(texts(r#"x "a \"b\" \\ c""#), ["x", r#"a "b" \ c"#]);
         let w = words(r#"ab "c d""#).unwrap();
         assert_eq!((w[0].at.clone(), w[1].at.clone(), w[1].quoted), (0..2, 3..8, true));

@@ -203,7 +203,6 @@ impl Cursor<'_> {
         self.ws.get(self.i)
     }
 
-
     /// "scale needs a number of instances, e.g. `scale api 8`".
     fn needs(&self, slot: &Slot) -> String {
         format!("{} needs {}, e.g. `{}`", self.verb.word, what(slot), self.verb.example)
@@ -426,7 +425,7 @@ impl Cursor<'_> {
 pub(super) fn what(slot: &Slot) -> String {
     match slot.arg {
         Arg::Service => "a service".into(),
-        Arg::Dependency => "a dependency (what the service calls)".into(),
+        Arg::Dependency => "a dependency".into(),
         Arg::Version => "a version".into(),
         Arg::Flag => "a feature flag".into(),
         Arg::Cache => "a cache".into(),

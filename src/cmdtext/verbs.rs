@@ -152,7 +152,12 @@ pub const VERBS: &[Verb] = &[
         slots: &[req("SERVICE", A::Service), req("INSTANCE", A::Instance)],
         example: "drain api 2",
     },
-    Verb { word: "flag", kind: K::SetFlag, slots: &[req("FLAG", A::Flag), req("on|off", A::OnOff)], example: "flag coupons-v2 off" },
+    Verb {
+        word: "flag",
+        kind: K::SetFlag,
+        slots: &[req("FLAG", A::Flag), req("on|off", A::OnOff)],
+        example: "flag coupons-v2 off",
+    },
     Verb {
         word: "ratelimit",
         kind: K::SetRateLimit,
@@ -202,7 +207,10 @@ pub const VERBS: &[Verb] = &[
         slots: &[
             req("SERVICE", A::Service),
             opt("on|off", A::OnOff),
-            opt("endpoint E, lane shared|own, interval D, timeout D, unhealthy N, healthy N", A::Options(HEALTH_OPTIONS)),
+            opt(
+                "endpoint E, lane shared|own, interval D, timeout D, unhealthy N, healthy N",
+                A::Options(HEALTH_OPTIONS),
+            ),
         ],
         example: "healthcheck api endpoint health lane own",
     },
@@ -210,7 +218,12 @@ pub const VERBS: &[Verb] = &[
     Verb { word: "flush", kind: K::FlushCache, slots: &[req("CACHE", A::Cache)], example: "flush sessions" },
     Verb { word: "warm", kind: K::WarmCache, slots: &[req("CACHE", A::Cache)], example: "warm sessions" },
     Verb { word: "failover", kind: K::Failover, slots: &[], example: "failover" },
-    Verb { word: "renew", kind: K::RenewCert, slots: &[req("edge|THIRD-PARTY", A::Certificate)], example: "renew edge" },
+    Verb {
+        word: "renew",
+        kind: K::RenewCert,
+        slots: &[req("edge|THIRD-PARTY", A::Certificate)],
+        example: "renew edge",
+    },
     Verb { word: "page", kind: K::Page, slots: &[req("TEAM", A::Team)], example: "page dba" },
     Verb { word: "hint", kind: K::Hint, slots: &[], example: "hint" },
 ];

@@ -32,6 +32,8 @@ pub enum Action {
     FocusPrev,
     /// Open the action menu (every command; the selected component's first).
     Actions,
+    /// Open the `:` command line (type a command: `rollback api`).
+    CommandLine,
     /// Open the incident console (declare, status update, resolve).
     Incident,
     /// Type a text filter for the logs.

@@ -83,11 +83,19 @@ pub enum Screen {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Overlay {
     Help,
-    Actions { items: Vec<CommandKind>, cursor: usize, title: &'static str },
+    Actions {
+        items: Vec<CommandKind>,
+        cursor: usize,
+        title: &'static str,
+    },
     Form(Form),
-    Confirm { command: Command },
+    Confirm {
+        command: Command,
+    },
     Quit,
     Filter(String),
+    /// The `:` command line (its state in `cmdline.rs`).
+    CommandLine(super::cmdline::CmdLine),
 }
 
 pub struct App {
@@ -106,6 +114,8 @@ pub struct App {
     pub notices: Vec<String>,
     /// The seed and speed asked for on the command line, for the next game.
     pub seed: Option<u64>,
+    /// Lines sent from the `:` command line this session, oldest first.
+    pub history: Vec<String>,
 }
 
 impl App {
@@ -124,6 +134,7 @@ impl App {
             dirty: true,
             notices: Vec::new(),
             seed: None,
+            history: Vec::new(),
         }
     }
 

@@ -4,6 +4,7 @@
 //! the dialog on top, else by the screen's own file.
 
 mod briefing;
+mod cmdline;
 mod debrief;
 mod dialog;
 mod incident;
@@ -86,7 +87,7 @@ impl App {
     }
 
     fn key(&mut self, k: KeyEvent) -> Vec<Effect> {
-        if self.typing(&k) {
+        if cmdline::on_key(self, &k) || self.typing(&k) {
             return vec![];
         }
         let Some(action) = self.keymap.lookup(self.context(), &k) else { return vec![] };

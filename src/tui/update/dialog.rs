@@ -73,6 +73,7 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             Action::Back => {}
             _ => app.overlay = Some(Overlay::Form(form)),
         },
+        Overlay::CommandLine(c) => return super::cmdline::on_action(app, c, action),
         Overlay::Confirm { command } => match action {
             Action::Yes | Action::Select => app.send(command),
             Action::No | Action::Back => {}

@@ -50,6 +50,7 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             let items = forms::menu(g);
             app.overlay = Some(Overlay::Actions { items, cursor: 0, title: "Actions" });
         }
+        Action::CommandLine => super::cmdline::open(app),
         Action::Incident => {
             let items = forms::console(g);
             app.overlay = Some(Overlay::Actions { items, cursor: 0, title: "Incident console" });

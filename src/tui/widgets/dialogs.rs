@@ -117,16 +117,20 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
             )));
             show(lines, &format!("{:?}", form.kind), t, area, buf, 72);
         }
+        Overlay::CommandLine(c) => super::cmdline::render(app, c, area, buf),
         Overlay::Confirm { command } => {
             let k = command.kind();
-            let lines = vec![
+            let when = if k.delay().0 == 0 { "at once".to_string() } else { format!("in {}", k.delay()) };
+            let mut lines = vec![
                 Line::from(Span::styled(command.label(), t.accent())),
                 Line::from(""),
-                Line::from(format!("{}: takes effect in {}, costs {} points.", k.describe(), k.delay(), k.cost())),
-                Line::from("This can hurt if it is the wrong move."),
-                Line::from(""),
-                Line::from(Span::styled("y / enter: do it    n / esc: cancel", t.accent())),
+                Line::from(format!("{}: takes effect {when}, costs {} points.", k.describe(), k.cost())),
             ];
+            if k.destructive() {
+                lines.push(Line::from("This can hurt if it is the wrong move."));
+            }
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled("y / enter: do it    n / esc: cancel", t.accent())));
             show(lines, "Are you sure?", t, area, buf, 70);
         }
     }
