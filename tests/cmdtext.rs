@@ -377,3 +377,38 @@ fn every_shipped_scenarios_expert_commands_have_a_text_form() {
         }
     }
 }
+
+#[test]
+fn every_verbs_example_parses_and_readme_lists_every_form() {
+    // The examples name things from the shipped scenarios (and one client an abuser uses).
+    let mut all = Names::default();
+    for (id, _, _) in firedrill::scenario::BUILTIN {
+        let n = Names::of_spec(&spec(id).sim);
+        for (i, s) in n.services.iter().enumerate() {
+            if !all.services.contains(s) {
+                all.services.push(s.clone());
+                all.deps.push(n.deps[i].clone());
+                all.endpoints.push(n.endpoints[i].clone());
+                all.instances.push(Vec::new());
+            }
+        }
+        for (mine, theirs) in [
+            (&mut all.versions, n.versions),
+            (&mut all.flags, n.flags),
+            (&mut all.caches, n.caches),
+            (&mut all.teams, n.teams),
+            (&mut all.alerts, n.alerts),
+            (&mut all.third_parties, n.third_parties),
+        ] {
+            mine.extend(theirs.into_iter().filter(|x| !mine.contains(x)).collect::<Vec<_>>());
+        }
+    }
+    all.clients.push("scraper-9".into());
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for v in cmdtext::verbs::VERBS {
+        let c = parse(v.example, &all).unwrap_or_else(|e| panic!("{}: {e}", v.example));
+        assert_eq!(c.kind(), v.kind, "{}", v.example);
+        let row = format!("| `{}` | `{}` |", v.usage().replace('|', "\\|"), v.example);
+        assert!(readme.contains(&row), "README.md's command table lacks the row starting {row}");
+    }
+}

@@ -132,7 +132,7 @@ pub const VERBS: &[Verb] = &[
         word: "deploy",
         kind: K::Deploy,
         slots: &[req("SERVICE", A::Service), req("VERSION", A::Version)],
-        example: "deploy api v43",
+        example: "deploy api v41",
     },
     Verb {
         word: "scale",
@@ -215,8 +215,8 @@ pub const VERBS: &[Verb] = &[
         example: "healthcheck api endpoint health lane own",
     },
     Verb { word: "revert", kind: K::RevertConfig, slots: &[req("SERVICE", A::Service)], example: "revert api" },
-    Verb { word: "flush", kind: K::FlushCache, slots: &[req("CACHE", A::Cache)], example: "flush sessions" },
-    Verb { word: "warm", kind: K::WarmCache, slots: &[req("CACHE", A::Cache)], example: "warm sessions" },
+    Verb { word: "flush", kind: K::FlushCache, slots: &[req("CACHE", A::Cache)], example: "flush catalog" },
+    Verb { word: "warm", kind: K::WarmCache, slots: &[req("CACHE", A::Cache)], example: "warm catalog" },
     Verb { word: "failover", kind: K::Failover, slots: &[], example: "failover" },
     Verb {
         word: "renew",

@@ -148,7 +148,7 @@ fn help(app: &App, area: Rect, buf: &mut Buffer) {
     let bindings = app.keymap.bindings(context);
     // One column when it fits the window (header, blank, footer and frame take five rows);
     // otherwise two, so no binding is cut off at the minimum size.
-    let columns = if bindings.len() + 5 > usize::from(area.height) { 2 } else { 1 };
+    let columns = if bindings.len() + 6 > usize::from(area.height) { 2 } else { 1 };
     let key_w =
         if columns == 1 { 18 } else { bindings.iter().map(|b| b.key_names(", ").chars().count()).max().unwrap_or(0) };
     let desc_w = bindings.iter().map(|b| b.desc.chars().count()).max().unwrap_or(0);
@@ -162,6 +162,12 @@ fn help(app: &App, area: Rect, buf: &mut Buffer) {
         lines.push(Line::from(spans));
     }
     lines.push(Line::from(""));
+    if context == Context::Incident {
+        lines.push(Line::from(Span::styled(
+            ": types a command (rollback api); `help` there lists every command's form.",
+            t.dim(),
+        )));
+    }
     lines.push(Line::from(Span::styled(
         "Looking is free: switching panes, filtering and reading never cost sim time.",
         t.dim(),
