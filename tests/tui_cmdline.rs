@@ -266,3 +266,93 @@ fn an_empty_line_lists_every_command() {
         app
     });
 }
+
+// ---- the action menu: type-ahead, paging, and keys that do what the key bar says ----
+
+fn menu_cursor(app: &App) -> firedrill::sim::CommandKind {
+    match &app.overlay {
+        Some(Overlay::Actions { items, cursor, .. }) => items[*cursor],
+        other => panic!("the action menu is not open: {other:?}"),
+    }
+}
+
+/// The action menu with `api` selected on the map.
+fn api_menu(secs: u64) -> App {
+    let mut app = playing_at(false, secs);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    app
+}
+
+#[test]
+fn a_letter_jumps_to_the_next_command_by_name_or_verb() {
+    use firedrill::sim::CommandKind as K;
+    let mut app = api_menu(300);
+    assert_eq!(menu_cursor(&app), K::Rollback);
+    press(&mut app, KeyCode::Char('f'));
+    assert_eq!(menu_cursor(&app), K::SetFlag, "`flag` is SetFlag's verb: one key instead of 15");
+    press(&mut app, KeyCode::Char('f'));
+    assert_eq!(menu_cursor(&app), K::FlushCache, "again: the next one");
+    press(&mut app, KeyCode::Char('s'));
+    assert_eq!(menu_cursor(&app), K::Scale, "past the end it wraps round to the first s");
+    // j and k match no command: they still move.
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(menu_cursor(&app), K::Restart);
+    press(&mut app, KeyCode::Home);
+    assert_eq!(menu_cursor(&app), K::Rollback);
+    press(&mut app, KeyCode::End);
+    let Some(Overlay::Actions { items, .. }) = &app.overlay else { unreachable!() };
+    assert_eq!(menu_cursor(&app), *items.last().unwrap());
+    press(&mut app, KeyCode::Home);
+    press(&mut app, KeyCode::PageDown);
+    let Some(Overlay::Actions { cursor, .. }) = &app.overlay else { unreachable!() };
+    assert_eq!(*cursor, 10);
+    press(&mut app, KeyCode::PageUp);
+    assert_eq!(menu_cursor(&app), K::Rollback);
+}
+
+#[test]
+fn esc_from_a_form_goes_back_to_the_menu_where_it_was() {
+    use firedrill::sim::CommandKind as K;
+    let mut app = api_menu(300);
+    press(&mut app, KeyCode::Char('f'));
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.overlay, Some(Overlay::Form(_))));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(menu_cursor(&app), K::SetFlag, "back in the menu, on the same command");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none(), "esc in the menu closes it");
+}
+
+#[test]
+fn q_in_the_menu_asks_to_quit_as_the_key_bar_says() {
+    let mut app = api_menu(300);
+    press(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.overlay, Some(Overlay::Quit));
+}
+
+#[test]
+fn resolve_from_the_console_says_at_once_that_no_incident_is_declared() {
+    let mut app = playing_at(false, 300);
+    press(&mut app, KeyCode::Char('i'));
+    for _ in 0..10 {
+        if menu_cursor(&app) == firedrill::sim::CommandKind::Resolve {
+            break;
+        }
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "no are-you-sure for a command that would be rejected");
+    let f = app.game().unwrap().flash.clone().unwrap();
+    assert!(f.error, "{f:?}");
+    assert_eq!(f.text, "rejected: resolve the incident: no incident has been declared; declare one first");
+}
+
+#[test]
+fn a_with_nothing_firing_says_why_it_does_nothing() {
+    let mut app = playing_at(false, 30);
+    press(&mut app, KeyCode::Char('a'));
+    let f = app.game().unwrap().flash.clone().expect("a word, not silence");
+    assert_eq!(f.text, "no alert is firing: nothing to acknowledge");
+    assert!(sent(&app).is_empty());
+}

@@ -19,6 +19,10 @@ pub enum Action {
     Right,
     PageUp,
     PageDown,
+    /// The first item of a list.
+    Home,
+    /// The last item of a list.
+    End,
     /// Choose the highlighted item.
     Select,
     /// Answer a confirmation.

@@ -114,6 +114,8 @@ pub struct App {
     pub notices: Vec<String>,
     /// The seed and speed asked for on the command line, for the next game.
     pub seed: Option<u64>,
+    /// The menu a form was opened from: esc in the form goes back to it.
+    pub back_to: Option<Overlay>,
     /// Lines sent from the `:` command line this session, oldest first.
     pub history: Vec<String>,
 }
@@ -134,6 +136,7 @@ impl App {
             dirty: true,
             notices: Vec::new(),
             seed: None,
+            back_to: None,
             history: Vec::new(),
         }
     }

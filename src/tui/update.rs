@@ -8,6 +8,7 @@ mod cmdline;
 mod debrief;
 mod dialog;
 mod incident;
+mod menu;
 mod title;
 
 use super::action::Action;
@@ -87,7 +88,7 @@ impl App {
     }
 
     fn key(&mut self, k: KeyEvent) -> Vec<Effect> {
-        if cmdline::on_key(self, &k) || self.typing(&k) {
+        if cmdline::on_key(self, &k) || menu::on_key(self, &k) || self.typing(&k) {
             return vec![];
         }
         let Some(action) = self.keymap.lookup(self.context(), &k) else { return vec![] };

@@ -7,6 +7,9 @@ use super::super::app::{App, Effect, Overlay};
 use super::super::forms::{self, Field, Form};
 
 pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
+    if super::menu::on_action(app, action) {
+        return vec![];
+    }
     let Some(overlay) = app.overlay.take() else { return vec![] };
     match overlay {
         Overlay::Help => {
@@ -47,6 +50,7 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
                     if form.fields.is_empty() {
                         return finish_form(app, form);
                     }
+                    app.back_to = Some(Overlay::Actions { items, cursor, title });
                     app.overlay = Some(Overlay::Form(form));
                 }
             }
@@ -70,7 +74,8 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
                 app.overlay = Some(Overlay::Form(form));
             }
             Action::Select => return finish_form(app, form),
-            Action::Back => {}
+            // Back to the menu the form was chosen from.
+            Action::Back => app.overlay = app.back_to.take(),
             _ => app.overlay = Some(Overlay::Form(form)),
         },
         Overlay::CommandLine(c) => return super::cmdline::on_action(app, c, action),
@@ -83,15 +88,20 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
     vec![]
 }
 
-/// A completed form becomes a command: confirmed first if destructive.
+/// A completed form becomes a command: confirmed first if destructive — unless the engine
+/// would reject it, which is then said at once instead of after "are you sure?".
 fn finish_form(app: &mut App, mut form: Form) -> Vec<Effect> {
     match forms::command(&form) {
         Err(e) => {
             form.error = Some(e);
             app.overlay = Some(Overlay::Form(form));
+            return vec![];
         }
-        Ok(command) if command.kind().destructive() => app.overlay = Some(Overlay::Confirm { command }),
+        Ok(command) if command.kind().destructive() && app.game().is_some_and(|g| g.sim.resolve(&command).is_ok()) => {
+            app.overlay = Some(Overlay::Confirm { command });
+        }
         Ok(command) => app.send(command),
     }
+    app.back_to = None;
     vec![]
 }

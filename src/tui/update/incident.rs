@@ -76,9 +76,25 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             if let Some(a) = pick.or(firing.first().copied()) {
                 let alert = a.name.clone();
                 let _ = g.submit(Command::Ack { alert });
+            } else {
+                // Nothing to acknowledge: say why rather than do nothing silently.
+                let at_cursor = if v.panel == Panel::Alerts { alerts.get(v.cursor) } else { None };
+                let text = match at_cursor {
+                    Some(a) if a.pending => format!("{} is pending, not firing yet: nothing to acknowledge", a.name),
+                    _ if alerts.iter().any(|a| a.firing) => "every firing alert is already acknowledged".into(),
+                    _ => "no alert is firing: nothing to acknowledge".into(),
+                };
+                g.flash = Some(super::super::game::Flash { text, error: false, at: g.sim.now() });
             }
         }
-        Action::Back | Action::Select | Action::Yes | Action::No | Action::ForceQuit | Action::Export => {}
+        Action::Back
+        | Action::Select
+        | Action::Yes
+        | Action::No
+        | Action::ForceQuit
+        | Action::Export
+        | Action::Home
+        | Action::End => {}
     }
     vec![]
 }

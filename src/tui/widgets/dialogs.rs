@@ -52,7 +52,7 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
             ];
             show(lines, "Filter logs", t, area, buf, 50);
         }
-        Overlay::Actions { items, cursor, title } => {
+        Overlay::Actions { items, cursor, title, .. } => {
             let mut lines = Vec::new();
             // Leave the screen's frame visible around the dialog; the list scrolls.
             let visible = (area.height as usize).saturating_sub(9).max(3);
