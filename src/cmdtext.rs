@@ -13,6 +13,7 @@
 //! The grammar is data ([`verbs::VERBS`]): a verb word per `CommandKind`, then its places.
 
 pub mod complete;
+mod cursor;
 mod format;
 pub mod lex;
 mod parse;
