@@ -10,6 +10,7 @@
 //! game ended by signal N (the terminal restored).
 
 mod headless;
+pub mod plain;
 mod saved;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -55,6 +56,10 @@ pub enum Cmd {
         /// Starting speed: 1, 2, 4 or 8 sim seconds per wall second.
         #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["1", "2", "4", "8"]))]
         speed: Option<String>,
+        /// Play line by line on stdin/stdout (no full screen): for screen readers, logs and
+        /// scripts. From a pipe, sim time moves only with `wait DURATION`.
+        #[arg(long)]
+        plain: bool,
     },
     /// Run a scenario headless, as fast as possible, and print what happened.
     Run(RunArgs),
@@ -243,7 +248,12 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         Some(Cmd::List) => headless::list(),
         Some(Cmd::Replay { file, format }) => saved::replay(&file, format == Format::Json),
         Some(Cmd::Report { file, format }) => saved::report(&file, format),
-        Some(Cmd::Play { scenario, seed, speed }) => game(Some(scenario), seed, speed.and_then(|s| s.parse().ok())),
+        Some(Cmd::Play { scenario, seed, speed, plain: true }) => {
+            plain::play(&scenario, seed, speed.and_then(|s| s.parse().ok()))
+        }
+        Some(Cmd::Play { scenario, seed, speed, plain: false }) => {
+            game(Some(scenario), seed, speed.and_then(|s| s.parse().ok()))
+        }
         None => game(None, None, None),
     }
 }

@@ -1,13 +1,16 @@
 //! firedrill: a terminal game that trains production thinking.
 //!
 //! The module map, one line each. Dependencies run one way: `sim` depends on nothing else
-//! here, nor does `text`; `scenario` on `sim`; `score` on `scenario` and `sim`; `report`, `store` and `load` on
+//! here, nor does `text`; `scenario` on `sim`; `cmdtext` on `scenario` and `sim`; `score` on `scenario` and `sim`; `report`, `store` and `load` on
 //! those; `tui` on everything but `cli`, and only `tui` knows the terminal and the async
 //! runtime; `cli` is the edge that turns every error into an exit message
 //! (`tests/architecture.rs` holds these lines).
 
 /// The command line: parse, dispatch, report failures with an exit status.
 pub mod cli;
+/// Commands as people type them (`rollback api`): one text grammar parsed to the typed
+/// `sim::Command`, formatted back, and completed; for the `:` line, `--plain` and seats.
+pub mod cmdtext;
 /// Reading scenario and commands files from the disk, with typed errors.
 pub mod load;
 /// Text, JSON and markdown renderings of a run and its debrief.

@@ -461,3 +461,63 @@ fn hostile_scenario_text_reaches_the_terminal_inert() {
     assert!(!title().contains("pwned"), "an OSC sequence retitled the window: {}", title());
     assert_eq!(title(), before, "the window title is unchanged");
 }
+
+#[test]
+fn a_player_plays_friday_deploy_to_the_debrief_with_the_command_line_only() {
+    if !tmux_installed() {
+        assert!(!under_ci(), "tmux is not installed, and under CI=true this end-to-end test must run");
+        eprintln!("SKIPPED: tmux is not installed; this end-to-end test drives the game in tmux");
+        return;
+    }
+    let s = Session::start_with("cmdline", "play friday-deploy --speed 8");
+    s.wait_for("Press enter to start the clock");
+    s.keys(&["Enter"]);
+    s.wait_for(": command line");
+
+    // A typo is explained in place and the text stays to be fixed.
+    s.type_text(":rollback apu");
+    s.keys(&["Enter"]);
+    s.wait_for("error: unknown service `apu`: did you mean `api`?");
+    s.wait_for(":rollback apu_");
+    s.keys(&["Escape"]);
+    s.wait_until("the line to close", STEP, |screen| !screen.contains("tab: complete"));
+
+    s.type_text(":declare sev2");
+    s.keys(&["Enter"]);
+    s.wait_for("INCIDENT Sev2");
+
+    // v42 rolls out at 2m; once the edge fails requests visibly, turn its flag off, with tab
+    // completing each word.
+    s.wait_until("the edge to show errors", Duration::from_secs(60), |screen| {
+        edge_error_pct(screen).is_some_and(|e| e >= 2.0)
+    });
+    s.type_text(":fla");
+    s.keys(&["Tab"]);
+    s.wait_for(":flag _");
+    s.type_text("c");
+    s.keys(&["Tab"]);
+    let line = s.wait_for(":flag coupons-v2 _");
+    assert!(line.contains("on  ") && line.contains("off"), "on/off are offered next:\n{line}");
+    s.type_text("off");
+    s.keys(&["Enter"]);
+    s.wait_for("turn flag coupons-v2 off");
+    s.type_text(":status internal \"coupon checkouts fail; flag off\" 30m");
+    s.keys(&["Enter"]);
+    s.wait_for("status update to Internal");
+
+    let debrief = s.wait_until("the debrief", Duration::from_secs(90), |screen| screen.contains("Debrief"));
+    for part in ["Debrief: Friday afternoon deploy", "Score", "ObjectivesMet", "seed 42"] {
+        assert!(debrief.contains(part), "the debrief lacks {part:?}:\n{debrief}");
+    }
+    s.wait_for("run saved to");
+    s.keys(&["Enter"]);
+    s.wait_for("Main menu");
+    s.type_text("q");
+    s.wait_for("RESTORED");
+    assert_eq!(s.read("exit-status").trim(), "0", "the game exits with status 0");
+    let runs = s.path("firedrill").join("runs");
+    let saved = files_in(&runs);
+    assert_eq!(saved.len(), 1, "{saved:?}");
+    let run = std::fs::read_to_string(runs.join(&saved[0])).unwrap();
+    assert!(run.contains("SetFlag") && run.contains("Declare") && run.contains("StatusUpdate"), "{run}");
+}

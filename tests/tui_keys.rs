@@ -324,13 +324,13 @@ fn ctrl_c_quits_at_once_from_anywhere() {
 #[test]
 fn resolving_needs_a_declared_incident_and_then_ends_the_run_with_a_debrief() {
     let mut app = playing_at(200);
-    // Resolve first: it asks (it ends the run), and the engine refuses it.
+    // Resolve first: the engine refuses it, and says so at once — no "are you sure?" before
+    // a refusal (issue 11).
     ch(&mut app, 'i');
     let console = action_items(&app);
     assert_eq!(console[0], CommandKind::Declare, "{console:?}");
-    choose(&mut app, CommandKind::Resolve);
-    assert_eq!(app.overlay, Some(Overlay::Confirm { command: Command::Resolve }));
-    assert_eq!(ch(&mut app, 'y'), vec![]);
+    assert_eq!(choose(&mut app, CommandKind::Resolve), vec![]);
+    assert_eq!(app.overlay, None, "no confirmation for a command that would be rejected");
     assert!(matches!(app.screen, Screen::Playing(_)), "an undeclared incident cannot be resolved");
     let g = game(&app);
     assert!(g.sim.commands()[0].rejected.as_deref().is_some_and(|r| r.contains("declare")), "{:?}", g.sim.commands());

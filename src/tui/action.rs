@@ -19,6 +19,10 @@ pub enum Action {
     Right,
     PageUp,
     PageDown,
+    /// The first item of a list.
+    Home,
+    /// The last item of a list.
+    End,
     /// Choose the highlighted item.
     Select,
     /// Answer a confirmation.
@@ -32,6 +36,8 @@ pub enum Action {
     FocusPrev,
     /// Open the action menu (every command; the selected component's first).
     Actions,
+    /// Open the `:` command line (type a command: `rollback api`).
+    CommandLine,
     /// Open the incident console (declare, status update, resolve).
     Incident,
     /// Type a text filter for the logs.

@@ -129,6 +129,8 @@ pub enum Overlay {
     },
     /// The briefing's seed being typed (digits).
     Seed(String),
+    /// The `:` command line (its state in `cmdline.rs`).
+    CommandLine(super::cmdline::CmdLine),
 }
 
 pub struct App {
@@ -147,6 +149,10 @@ pub struct App {
     pub notices: Vec<String>,
     /// The seed and speed asked for on the command line, for the next game.
     pub seed: Option<u64>,
+    /// The menu a form was opened from: esc in the form goes back to it.
+    pub back_to: Option<Overlay>,
+    /// Lines sent from the `:` command line this session, oldest first.
+    pub history: Vec<String>,
 }
 
 impl App {
@@ -165,6 +171,8 @@ impl App {
             dirty: true,
             notices: Vec::new(),
             seed: None,
+            back_to: None,
+            history: Vec::new(),
         }
     }
 

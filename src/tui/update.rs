@@ -4,9 +4,11 @@
 //! the dialog on top, else by the screen's own file.
 
 mod briefing;
+mod cmdline;
 mod debrief;
 mod dialog;
 mod incident;
+mod menu;
 mod mouse;
 mod title;
 
@@ -95,7 +97,7 @@ impl App {
     }
 
     fn key(&mut self, k: KeyEvent) -> Vec<Effect> {
-        if self.typing(&k) {
+        if cmdline::on_key(self, &k) || menu::on_key(self, &k) || self.typing(&k) {
             return vec![];
         }
         let Some(action) = self.keymap.lookup(self.context(), &k) else { return vec![] };

@@ -2,6 +2,7 @@
 
 pub mod chart;
 pub mod chrome;
+pub mod cmdline;
 pub mod dialogs;
 pub mod instances;
 pub mod map;

@@ -7,6 +7,9 @@ use super::super::app::{App, Effect, ExportFormat, Overlay};
 use super::super::forms::{self, Field, Form};
 
 pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
+    if super::menu::on_action(app, action) {
+        return vec![];
+    }
     let Some(overlay) = app.overlay.take() else { return vec![] };
     match overlay {
         Overlay::Help => {
@@ -48,6 +51,7 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
                     if form.fields.is_empty() {
                         return finish_form(app, form);
                     }
+                    app.back_to = Some(Overlay::Actions { items, cursor, title });
                     app.overlay = Some(Overlay::Form(form));
                 }
             }
@@ -71,7 +75,8 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
                 app.overlay = Some(Overlay::Form(form));
             }
             Action::Select => return finish_form(app, form),
-            Action::Back => {}
+            // Back to the menu the form was chosen from.
+            Action::Back => app.overlay = app.back_to.take(),
             _ => app.overlay = Some(Overlay::Form(form)),
         },
         Overlay::Export { cursor } => match action {
@@ -92,6 +97,7 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             Action::Back => {}
             _ => app.overlay = Some(Overlay::Seed(text)),
         },
+        Overlay::CommandLine(c) => return super::cmdline::on_action(app, c, action),
         Overlay::Confirm { command } => match action {
             Action::Yes | Action::Select => app.send(command),
             Action::No | Action::Back => {}
@@ -101,15 +107,20 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
     vec![]
 }
 
-/// A completed form becomes a command: confirmed first if destructive.
+/// A completed form becomes a command: confirmed first if destructive — unless the engine
+/// would reject it, which is then said at once instead of after "are you sure?".
 fn finish_form(app: &mut App, mut form: Form) -> Vec<Effect> {
     match forms::command(&form) {
         Err(e) => {
             form.error = Some(e);
             app.overlay = Some(Overlay::Form(form));
+            return vec![];
         }
-        Ok(command) if command.kind().destructive() => app.overlay = Some(Overlay::Confirm { command }),
+        Ok(command) if command.kind().destructive() && app.game().is_some_and(|g| g.sim.resolve(&command).is_ok()) => {
+            app.overlay = Some(Overlay::Confirm { command });
+        }
         Ok(command) => app.send(command),
     }
+    app.back_to = None;
     vec![]
 }

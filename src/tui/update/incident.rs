@@ -51,6 +51,7 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             let items = forms::menu(g);
             app.overlay = Some(Overlay::Actions { items, cursor: 0, title: "Actions" });
         }
+        Action::CommandLine => super::cmdline::open(app),
         Action::Incident => {
             let items = forms::console(g);
             app.overlay = Some(Overlay::Actions { items, cursor: 0, title: "Incident console" });
@@ -95,6 +96,15 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             if let Some(a) = pick.or(firing.first().copied()) {
                 let alert = a.name.clone();
                 let _ = g.submit(Command::Ack { alert });
+            } else {
+                // Nothing to acknowledge: say why rather than do nothing silently.
+                let at_cursor = if v.panel == Panel::Alerts { alerts.get(v.cursor) } else { None };
+                let text = match at_cursor {
+                    Some(a) if a.pending => format!("{} is pending, not firing yet: nothing to acknowledge", a.name),
+                    _ if alerts.iter().any(|a| a.firing) => "every firing alert is already acknowledged".into(),
+                    _ => "no alert is firing: nothing to acknowledge".into(),
+                };
+                g.flash = Some(super::super::game::Flash { text, error: false, at: g.sim.now() });
             }
         }
         Action::Back
@@ -104,7 +114,9 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::ForceQuit
         | Action::Export
         | Action::SetSeed
-        | Action::RandomSeed => {}
+        | Action::RandomSeed
+        | Action::Home
+        | Action::End => {}
     }
     vec![]
 }

@@ -172,24 +172,23 @@ pub fn banner(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
 
 /// Key bar: help and quit first, then the context's bindings, as many as fit.
 pub fn keybar(app: &App, area: Rect, buf: &mut Buffer) {
+    use super::super::action::Action as A;
     let t = &app.theme;
     let context = app.context();
     let bindings = app.keymap.bindings(context);
+    // A vertical list (the action menu) moves with up/down, home/end; elsewhere those keys go
+    // unsaid and left/right (form choices) are shown.
+    let vertical = matches!(app.overlay, Some(super::super::app::Overlay::Actions { .. }));
+    let shown = |a: A| match a {
+        A::Help | A::Quit | A::ForceQuit | A::PageUp | A::PageDown => false,
+        A::Up | A::Down | A::Home | A::End => vertical,
+        A::Left | A::Right => !vertical,
+        _ => true,
+    };
     let first: Vec<_> = bindings
         .iter()
-        .filter(|b| matches!(b.action, super::super::action::Action::Help | super::super::action::Action::Quit))
-        .chain(bindings.iter().filter(|b| {
-            !matches!(
-                b.action,
-                super::super::action::Action::Help
-                    | super::super::action::Action::Quit
-                    | super::super::action::Action::ForceQuit
-                    | super::super::action::Action::Up
-                    | super::super::action::Action::Down
-                    | super::super::action::Action::PageUp
-                    | super::super::action::Action::PageDown
-            )
-        }))
+        .filter(|b| matches!(b.action, A::Help | A::Quit))
+        .chain(bindings.iter().filter(|b| shown(b.action)))
         .collect();
     // The seed is chosen on the briefing; the title's menu has no use for those keys.
     let title = matches!(app.screen, super::super::app::Screen::Title);

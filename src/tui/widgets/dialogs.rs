@@ -70,7 +70,7 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
             ];
             show(lines, "Seed of this run", t, area, buf, 50);
         }
-        Overlay::Actions { items, cursor, title } => {
+        Overlay::Actions { items, cursor, title, .. } => {
             let mut lines = Vec::new();
             // Leave the screen's frame visible around the dialog; the list scrolls.
             let visible = (area.height as usize).saturating_sub(9).max(3);
@@ -166,16 +166,20 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
             )));
             show(lines, &format!("{:?}", form.kind), t, area, buf, 72);
         }
+        Overlay::CommandLine(c) => super::cmdline::render(app, c, area, buf),
         Overlay::Confirm { command } => {
             let k = command.kind();
-            let lines = vec![
+            let when = if k.delay().0 == 0 { "at once".to_string() } else { format!("in {}", k.delay()) };
+            let mut lines = vec![
                 Line::from(Span::styled(command.label(), t.accent())),
                 Line::from(""),
-                Line::from(format!("{}: takes effect in {}, costs {} points.", k.describe(), k.delay(), k.cost())),
-                Line::from("This can hurt if it is the wrong move."),
-                Line::from(""),
-                Line::from(Span::styled("y / enter: do it    n / esc: cancel", t.accent())),
+                Line::from(format!("{}: takes effect {when}, costs {} points.", k.describe(), k.cost())),
             ];
+            if k.destructive() {
+                lines.push(Line::from("This can hurt if it is the wrong move."));
+            }
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled("y / enter: do it    n / esc: cancel", t.accent())));
             show(lines, "Are you sure?", t, area, buf, 70);
         }
     }
@@ -198,7 +202,7 @@ fn help(app: &App, area: Rect, buf: &mut Buffer) {
     let bindings = app.keymap.bindings(context);
     // One column when it fits the window (header, blank, footer and frame take five rows);
     // otherwise two, so no binding is cut off at the minimum size.
-    let columns = if bindings.len() + 9 > usize::from(area.height) { 2 } else { 1 };
+    let columns = if bindings.len() + 10 > usize::from(area.height) { 2 } else { 1 };
     let key_w =
         if columns == 1 { 18 } else { bindings.iter().map(|b| b.key_names(", ").chars().count()).max().unwrap_or(0) };
     let desc_w = bindings.iter().map(|b| b.desc.chars().count()).max().unwrap_or(0);
@@ -212,6 +216,12 @@ fn help(app: &App, area: Rect, buf: &mut Buffer) {
         lines.push(Line::from(spans));
     }
     lines.push(Line::from(""));
+    if context == Context::Incident {
+        lines.push(Line::from(Span::styled(
+            ": types a command (rollback api); `help` there lists every command's form.",
+            t.dim(),
+        )));
+    }
     lines.push(Line::from(Span::styled(
         "Looking is free: switching panes, filtering and reading never cost sim time.",
         t.dim(),
