@@ -65,35 +65,37 @@ fn a_piped_script_plays_friday_deploy_to_the_debrief() {
         "It is 16:40 on a Friday.",
         "the clock moves only with `wait DURATION`",
         "> status",
-        "[00:00] status: edge ok",
+        "[16:40:00] status: edge ok",
         "  alert ok      Page EdgeErrorRate: more than 2% of requests at the edge are failing",
-        "[02:00] deploy api v41 → v42 by dana",
-        "[02:00] status: ",
+        "[16:42:00] deploy api v41 → v42 by dana",
+        "[16:42:00] status: ",
         "api warn: 6/8 v41+v42",
         "  calls payments: timeout 4s, 1 tries",
-        "[02:40] done: declare a Sev2 incident",
-        "[02:40] sent: turn flag coupons-v2 off (takes effect in 5s)",
-        "[02:40] done: status update to Internal (next in 30m)",
+        "[16:42:40] done: declare a Sev2 incident",
+        "[16:42:40] sent: turn flag coupons-v2 off (takes effect in 5s)",
+        "[16:42:40] done: status update to the team (next in 30m)",
         "error: unknown service `apu`: did you mean `api`? services are: api",
         "error: unexpected `now`: write `resolve`, e.g. `resolve`",
-        "[02:45] flag coupons-v2 off by you",
+        "[16:42:45] flag coupons-v2 off by you",
         "(end of input: the scenario plays out with no more commands)",
-        "run ended: ObjectivesMet",
-        "# Debrief: Friday afternoon deploy",
+        "stable: every objective holds — remove the cause, post the all-clear, resolve",
+        "run ended: the scenario's time ran out",
+        "# Postmortem: Friday afternoon deploy",
         "## Score: ",
-        "- 02:40 turn flag coupons-v2 off — **helpful**",
+        "| 16:42:40 turn flag coupons-v2 off — helpful",
     ] {
         assert!(out.contains(want), "missing {want:?} in:\n{out}");
     }
-    // Status lines come once a sim minute while time passes.
+    // Status lines come once a sim minute while time passes: the run plays out to its 20
+    // minutes (stable is not the end), plus the one asked for.
     let status_lines = out.lines().filter(|l| l.contains("] status: ")).count();
-    assert!((4..=6).contains(&status_lines), "{status_lines} status lines:\n{out}");
+    assert!((20..=22).contains(&status_lines), "{status_lines} status lines:\n{out}");
 }
 
 #[test]
 fn a_script_gives_the_same_run_as_the_same_commands_in_a_file() {
     let (out, _) = plain(&["play", "friday-deploy", "--plain"], SCRIPT);
-    let debrief = &out[out.find("# Debrief").expect("a debrief")..];
+    let debrief = &out[out.find("# Postmortem").expect("a postmortem")..];
     let dir = tempfile::tempdir().unwrap();
     let commands = dir.path().join("c.ron");
     std::fs::write(
@@ -120,14 +122,14 @@ fn empty_input_plays_the_scenario_out_and_quit_leaves_unscored() {
     let (out, code) = plain(&["play", "friday-deploy", "--plain", "--seed", "7"], "");
     assert_eq!(code, 0);
     assert!(out.contains("seed 7"));
-    assert!(out.contains("ALERT Page EdgeErrorRate"), "the alert fires while nobody acts:\n{out}");
-    assert!(out.contains("run ended: TimeUp"), "{out}");
+    assert!(out.contains("ALERT EdgeErrorRate (page)"), "the alert fires while nobody acts:\n{out}");
+    assert!(out.contains("run ended: the scenario's time ran out"), "{out}");
     assert!(out.contains("## Score: "));
 
     let (out, code) = plain(&["play", "friday-deploy", "--plain"], "wait 30s\nquit\nstatus\n");
     assert_eq!(code, 0);
-    assert!(out.contains("left at 00:30; this run is not scored"), "{out}");
-    assert!(!out.contains("# Debrief"), "{out}");
+    assert!(out.contains("left at 16:40:30; this run is not scored"), "{out}");
+    assert!(!out.contains("# Postmortem"), "{out}");
     assert!(!out.contains("> status"), "nothing is read after quit");
 }
 

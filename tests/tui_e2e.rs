@@ -503,10 +503,19 @@ fn a_player_plays_friday_deploy_to_the_debrief_with_the_command_line_only() {
     s.wait_for("turn flag coupons-v2 off");
     s.type_text(":status internal \"coupon checkouts fail; flag off\" 30m");
     s.keys(&["Enter"]);
-    s.wait_for("status update to Internal");
+    s.wait_for("status update to the team");
 
-    let debrief = s.wait_until("the debrief", Duration::from_secs(90), |screen| screen.contains("Debrief"));
-    for part in ["Debrief: Friday afternoon deploy", "Score", "ObjectivesMet", "seed 42"] {
+    // Stable is not the end: the all-clear and the resolve, typed too.
+    s.wait_until("the stable banner", Duration::from_secs(90), |screen| screen.contains("stable — "));
+    s.type_text(":status customers \"checkout works again\" all-clear");
+    s.keys(&["Enter"]);
+    s.wait_for("all-clear to");
+    s.type_text(":resolve");
+    s.keys(&["Enter"]);
+    s.wait_for("Are you sure?");
+    s.type_text("y");
+    let debrief = s.wait_until("the debrief", Duration::from_secs(30), |screen| screen.contains("Debrief"));
+    for part in ["Debrief: Friday afternoon deploy", "Score", "resolved by the player", "seed 42"] {
         assert!(debrief.contains(part), "the debrief lacks {part:?}:\n{debrief}");
     }
     s.wait_for("run saved to");

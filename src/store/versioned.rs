@@ -51,7 +51,9 @@ pub(super) fn declared_version(text: &str) -> Option<u32> {
 /// A positioned error on one line: `file:line:column: LABELwhat (hint: …)`.
 pub(super) fn one_line(e: &crate::scenario::ScenarioError, label: &str) -> String {
     let hint = if e.hint.is_empty() { String::new() } else { format!(" (hint: {})", e.hint) };
-    format!("{}:{}:{}: {label}{}{hint}", e.file, e.line, e.col, e.message)
+    // The message may quote the file's own text, newlines included (a string that spans lines
+    // where a duration was expected): one line, whatever it quotes.
+    crate::text::clean_line(&format!("{}:{}:{}: {label}{}{hint}", e.file, e.line, e.col, e.message)).into_owned()
 }
 
 /// A RON error in the file at `path`, positioned, with what is wrong and how to fix it.

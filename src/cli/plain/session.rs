@@ -43,8 +43,9 @@ pub struct Session {
     theme: Theme,
 }
 
-fn stamp(t: SimTime, text: &str) -> String {
-    format!("[{}] {text}", t.clock())
+/// `[16:42:40] text`: the scenario's time of day (or the sim clock without `starts_at`).
+fn stamp(spec: &crate::scenario::Spec, t: SimTime, text: &str) -> String {
+    format!("[{}] {text}", spec.clock(t))
 }
 
 impl Session {
@@ -125,7 +126,7 @@ impl Session {
             if e.hidden || matches!(e.kind.category(), Category::Detail | Category::Fault) {
                 continue;
             }
-            out.push(stamp(e.t, &e.kind.describe()));
+            out.push(stamp(&self.game.spec, e.t, &e.kind.describe_with(|t| self.game.spec.clock(t))));
         }
         self.seen = events.len();
         let now = self.game.sim.now();
@@ -172,7 +173,7 @@ impl Session {
         });
         let budget = g.sim.windows().last().map_or(g.spec.sim.slo.budget_at_start, |w| w.slo.budget_left);
         parts.push(format!("budget {:.1}%", budget * 100.0));
-        stamp(g.sim.now(), &format!("status: {}", parts.join(" · ")))
+        stamp(&g.spec, g.sim.now(), &format!("status: {}", parts.join(" · ")))
     }
 
     /// The whole map, one component a line, and the alerts (the `status` command).
@@ -222,7 +223,10 @@ impl Session {
         let out = match (first.as_str(), rest.as_slice()) {
             ("", _) => vec![],
             ("quit" | "exit", []) => {
-                return (vec![format!("left at {}; this run is not scored", self.game.sim.now().clock())], Next::Quit);
+                return (
+                    vec![format!("left at {}; this run is not scored", self.game.spec.clock(self.game.sim.now()))],
+                    Next::Quit,
+                );
             }
             ("help", []) => help(),
             ("help", [verb]) => match crate::tui::cmdline::help(Some(verb)) {
@@ -235,11 +239,11 @@ impl Session {
             }
             ("pause", []) => {
                 self.game.pacer.paused = true;
-                vec![stamp(self.game.sim.now(), "paused")]
+                vec![stamp(&self.game.spec, self.game.sim.now(), "paused")]
             }
             ("resume", []) => {
                 self.game.pacer.paused = false;
-                vec![stamp(self.game.sim.now(), "running")]
+                vec![stamp(&self.game.spec, self.game.sim.now(), "running")]
             }
             ("wait", [d]) => match crate::sim::kernel::time::parse_dur(d) {
                 Ok(d) if d <= MAX_WAIT => self.wait(d),
@@ -281,7 +285,7 @@ impl Session {
 
     fn send(&mut self, command: Command) -> Vec<String> {
         let _ = self.game.submit(command);
-        let mut out: Vec<String> = self.game.flash.iter().map(|f| stamp(f.at, &f.text)).collect();
+        let mut out: Vec<String> = self.game.flash.iter().map(|f| stamp(&self.game.spec, f.at, &f.text)).collect();
         // The command's own event was just said in other words.
         self.seen = self.game.sim.events().len();
         out.extend(self.news());
@@ -291,7 +295,7 @@ impl Session {
     /// The debrief, once the run is over.
     pub fn debrief(&self) -> Vec<String> {
         let d = crate::score::debrief(&self.game.spec, &crate::score::Evidence::from_sim(&self.game.sim));
-        crate::report::markdown(&d).lines().map(str::to_string).collect()
+        crate::report::markdown_export(&d).lines().map(str::to_string).collect()
     }
 }
 
