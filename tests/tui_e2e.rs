@@ -285,7 +285,10 @@ fn a_player_runs_friday_deploy_from_the_menu_to_the_debrief_and_quits_cleanly() 
         assert!(debrief.contains(part), "the debrief lacks {part:?}:\n{debrief}");
     }
     s.wait_for("run saved to");
+    // Back to the campaign list the scenario came from (as Esc from the briefing), then out.
     s.keys(&["Enter"]);
+    s.wait_for("scenarios unlock in order");
+    s.keys(&["Escape"]);
     s.wait_for("Main menu");
     assert_eq!(s.tmux(&["display", "-p", "-t", "app", "#{mouse_any_flag}"]).trim(), "1", "mouse capture is on");
     s.type_text("q");
@@ -519,7 +522,10 @@ fn a_player_plays_friday_deploy_to_the_debrief_with_the_command_line_only() {
         assert!(debrief.contains(part), "the debrief lacks {part:?}:\n{debrief}");
     }
     s.wait_for("run saved to");
+    // Back to the campaign list the scenario came from (as Esc from the briefing), then out.
     s.keys(&["Enter"]);
+    s.wait_for("scenarios unlock in order");
+    s.keys(&["Escape"]);
     s.wait_for("Main menu");
     s.type_text("q");
     s.wait_for("RESTORED");

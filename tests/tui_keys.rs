@@ -303,6 +303,35 @@ fn q_during_play_asks_and_n_keeps_playing_and_y_quits() {
 }
 
 #[test]
+fn m_in_the_quit_dialog_leaves_the_run_for_the_menu_unsaved() {
+    let mut app = playing();
+    ch(&mut app, 'q');
+    assert_eq!(app.overlay, Some(Overlay::Quit));
+    assert_eq!(ch(&mut app, 'm'), vec![], "no quit, no finish: the run is left, not scored");
+    assert!(matches!(app.screen, Screen::Title), "back at the menu");
+    assert_eq!(app.menu.page, MenuPage::Campaign, "on the list the scenario was chosen from");
+    assert!(!app.profile.is_completed("friday-deploy"));
+}
+
+#[test]
+fn after_a_debrief_the_menu_is_where_esc_from_the_briefing_leaves_it() {
+    // Esc from the briefing: the campaign list, the cursor on the scenario.
+    let mut app = new_app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Esc);
+    let after_esc = (app.menu.page, app.menu.cursor);
+    // A whole run to its debrief, then enter: the same place, and no stale notes.
+    let mut app = finished();
+    app.update(Msg::RunSaved(Ok("/data/runs/friday.ron".into())));
+    assert!(app.notices.iter().any(|n| n.starts_with("new best")));
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.screen, Screen::Title));
+    assert_eq!((app.menu.page, app.menu.cursor), after_esc);
+    assert!(app.notices.is_empty(), "the title screen's notices are warnings; the debrief's notes stay there");
+}
+
+#[test]
 fn q_on_the_main_menu_quits_without_asking() {
     let mut app = new_app();
     assert_eq!(ch(&mut app, 'q'), vec![Effect::Quit]);
@@ -350,10 +379,10 @@ fn resolving_needs_a_declared_incident_and_then_ends_the_run_with_a_debrief() {
     assert_eq!(d.seed, 42);
     assert_eq!(g.recorded.len(), 3, "the rejected resolve is recorded too, so a replay rejects it the same way");
     assert_eq!(app.overlay, None);
-    // Enter goes back to the menu.
+    // Enter goes back to the menu, on the list the scenario was chosen from.
     assert_eq!(press(&mut app, KeyCode::Enter), vec![]);
     assert!(matches!(app.screen, Screen::Title));
-    assert_eq!(app.menu.page, MenuPage::Main);
+    assert_eq!(app.menu.page, MenuPage::Campaign);
 }
 
 #[test]

@@ -9,6 +9,8 @@ pub enum Action {
     ForceQuit,
     /// Quit, asking first during an incident.
     Quit,
+    /// In the quit dialog of a run: leave the run (unsaved) for the menu instead of quitting.
+    ToMenu,
     /// Show or hide the key help.
     Help,
     /// Close the dialog or go back one screen.

@@ -1,15 +1,19 @@
 //! The debrief at the end of a run: scroll it, export it (markdown or HTML), or go back to the
-//! menu.
+//! menu page the scenario was chosen from.
 
 use super::super::action::Action;
-use super::super::app::{App, Effect, MenuPage, Screen};
+use super::super::app::{App, Effect, Screen};
 
 pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
     let Screen::End(g) = &mut app.screen else { return vec![] };
     match action {
+        // Back to the list the scenario was chosen from, its cursor where it was: the same
+        // place Esc from the briefing leads to.
+        // The debrief's own notes ("run saved to …", "new best …") were read there; the title
+        // screen shows warnings only.
         Action::Select | Action::Back | Action::Quit => {
             app.screen = Screen::Title;
-            app.menu.page = MenuPage::Main;
+            app.notices.clear();
         }
         Action::Up => g.debrief_scroll = g.debrief_scroll.saturating_sub(1),
         Action::Down => g.debrief_scroll += 1,

@@ -3,7 +3,7 @@
 //! A completed form becomes a command, confirmed first if it is destructive.
 
 use super::super::action::Action;
-use super::super::app::{App, Effect, ExportFormat, Overlay};
+use super::super::app::{App, Effect, ExportFormat, Overlay, Screen};
 use super::super::forms::{self, Field, Form};
 
 pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
@@ -19,6 +19,8 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Overlay::Quit => match action {
             Action::Yes | Action::Select | Action::Quit => return vec![Effect::Quit],
+            // Leave the run, unsaved and unscored, for the list it was chosen from.
+            Action::ToMenu if matches!(app.screen, Screen::Playing(_)) => app.screen = Screen::Title,
             Action::No | Action::Back => {}
             _ => app.overlay = Some(Overlay::Quit),
         },

@@ -179,8 +179,11 @@ pub fn keybar(app: &App, area: Rect, buf: &mut Buffer) {
     // A vertical list (the action menu) moves with up/down, home/end; elsewhere those keys go
     // unsaid and left/right (form choices) are shown.
     let vertical = matches!(app.overlay, Some(super::super::app::Overlay::Actions { .. }));
+    // `m` means "back to the menu" in the quit dialog only.
+    let quitting = matches!(app.overlay, Some(super::super::app::Overlay::Quit));
     let shown = |a: A| match a {
         A::Help | A::Quit | A::ForceQuit | A::PageUp | A::PageDown => false,
+        A::ToMenu => quitting,
         A::Up | A::Down | A::Home | A::End => vertical,
         A::Left | A::Right => !vertical,
         _ => true,

@@ -43,7 +43,8 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
                 Line::from("Quit firedrill? The incident is still running"),
                 Line::from("and this run will not be saved."),
                 Line::from(""),
-                Line::from(Span::styled("y / enter: quit    n / esc: keep playing", t.accent())),
+                Line::from(Span::styled("y / enter: quit    m: back to the menu", t.accent())),
+                Line::from(Span::styled("n / esc: keep playing", t.accent())),
             ];
             show(lines, "Quit?", t, area, buf, 60);
         }
