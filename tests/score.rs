@@ -137,3 +137,30 @@ fn the_fixtures_cover_every_dimension_with_more_than_one_outcome() {
 fn the_diff_marks_what_changed() {
     assert_eq!(diff("a\nb\nc\n", "a\nx\nc\n"), "  a\n- b\n+ x\n  c\n");
 }
+
+/// A judgement names a health-check change by its endpoint (`target`) and by `on` (enabled), as
+/// `cleared_by` does: the two read a command's parameters the same way.
+#[test]
+fn a_judgement_matches_a_health_check_by_endpoint_and_switch() {
+    let text = r#"Scenario(
+        id: "hc", title: "hc", difficulty: Easy, length: "3m", briefing: "x",
+        traffic: (base_rps: 20),
+        services: { "web": (instances: 2, health: (endpoint: "home"),
+                            endpoints: [(name: "home", plan: [Cpu(Exp("2ms"))])]) },
+        judge: [
+            (command: SetHealthCheck, service: "web", target: "health", verdict: Helpful, why: "checks the server, not its home page"),
+            (command: SetHealthCheck, service: "web", on: false, verdict: Neutral, why: "no check at all"),
+        ],
+    )"#;
+    let spec = firedrill::scenario::parse("hc.ron", text).unwrap();
+    let cmds = firedrill::scenario::parse_commands(
+        "hc-commands.ron",
+        r#"[(at: "30s", command: SetHealthCheck(service: "web", endpoint: "health")),
+            (at: "1m", command: SetHealthCheck(service: "web", enabled: false))]"#,
+    )
+    .unwrap();
+    let sim = firedrill::sim::play(spec.sim.clone(), 1, &cmds, None);
+    let decisions = firedrill::score::judge::decisions(&spec, &Evidence::from_sim(&sim));
+    let whys: Vec<&str> = decisions.iter().map(|d| d.why.as_str()).collect();
+    assert_eq!(whys, ["checks the server, not its home page", "no check at all"]);
+}
