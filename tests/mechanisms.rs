@@ -506,3 +506,32 @@ fn a_rollback_through_the_pipeline_builds_before_it_rolls_out_and_a_newer_deploy
     assert!(p99(100) > 20.0 && p99(130) < 20.0, "slow rules until the kill at 2m5s: {} then {}", p99(100), p99(130));
     let _ = Dur::ZERO;
 }
+
+/// A rolling restart restarts each instance on the code it has: it does not deploy. With one of
+/// eight servers left on pre-rlp, the restarted fleet still has one (Knight Capital: restarting
+/// SMARS brought back the same code), and the restart is no deploy that "missed" a server.
+#[test]
+fn a_rolling_restart_keeps_each_instance_on_its_version() {
+    use firedrill::sim::Command;
+    let sim = run(
+        "version-skew",
+        1,
+        &[at("30s", Command::Restart { service: "smars".into(), instance: None, all_at_once: false })],
+    );
+    let versions = |t: usize| sim.windows()[t].services[0].versions.clone();
+    assert_eq!(versions(20), vec![("rlp-2012".to_string(), 7), ("pre-rlp".to_string(), 1)]);
+    let restarted = sim.events().iter().filter(|e| matches!(e.kind, EventKind::InstanceStarting { .. })).count();
+    assert!(
+        sim.events().iter().any(|e| matches!(e.kind, EventKind::DeployFinished { .. })),
+        "the rolling restart finished ({restarted} instances started)"
+    );
+    assert_eq!(
+        versions(239),
+        vec![("rlp-2012".to_string(), 7), ("pre-rlp".to_string(), 1)],
+        "still one server on pre-rlp"
+    );
+    assert!(
+        !sim.events().iter().any(|e| matches!(e.kind, EventKind::DeployIncomplete { .. })),
+        "a restart is not a deploy that missed a server"
+    );
+}
