@@ -73,7 +73,8 @@ pub enum Cmd {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    /// Write the debrief of a saved run: markdown for a postmortem, or JSON for tools.
+    /// Write the debrief of a saved run: a postmortem in markdown or as one HTML page with
+    /// charts, or JSON for tools.
     Report {
         /// A saved run (.ron).
         file: PathBuf,
@@ -85,6 +86,7 @@ pub enum Cmd {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
     Md,
+    Html,
     Json,
 }
 
@@ -240,7 +242,7 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         Some(Cmd::Validate { files }) => headless::validate(&files),
         Some(Cmd::List) => headless::list(),
         Some(Cmd::Replay { file, format }) => saved::replay(&file, format == Format::Json),
-        Some(Cmd::Report { file, format }) => saved::report(&file, format == ReportFormat::Json),
+        Some(Cmd::Report { file, format }) => saved::report(&file, format),
         Some(Cmd::Play { scenario, seed, speed }) => game(Some(scenario), seed, speed.and_then(|s| s.parse().ok())),
         None => game(None, None, None),
     }

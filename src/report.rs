@@ -3,21 +3,32 @@
 //! `docs/run-json.md`). Both are functions of the run; the JSON's `summary.wall_ms` is the only
 //! field that is not reproducible.
 
-pub mod debrief_md;
+pub mod chart;
+pub mod facts;
+pub mod html;
+pub mod markdown;
 pub mod whole_run;
 
-pub use debrief_md::{markdown, timeline_chart};
+pub use chart::timeline_chart;
+pub use html::html;
+pub use markdown::markdown;
 
 /// The debrief as an exported markdown file: rendered, then through the text boundary
-/// (`text::document`). `report --format md` prints it and the game writes it to a file; an
-/// HTML export goes the same way with `text::Doc::Html`.
+/// (`text::document`). `report --format md` prints it and the game writes it to a file.
 pub fn markdown_export(d: &crate::score::Debrief) -> String {
     crate::text::document(crate::text::Doc::Markdown, &markdown(d)).into_owned()
+}
+
+/// The debrief as an exported HTML page, through the same boundary (`text::Doc::Html`):
+/// `report --format html` prints it and the game writes it to a file.
+pub fn html_export(d: &crate::score::Debrief) -> String {
+    crate::text::document(crate::text::Doc::Html, &html(d)).into_owned()
 }
 
 use crate::scenario::Spec;
 use crate::sim::Window;
 use crate::sim::observe::logs::group_thousands;
+use crate::sim::observe::metric::Red;
 use crate::sim::{Category, Event, EventKind, Sim};
 use serde::Serialize;
 
@@ -68,8 +79,8 @@ pub struct Summary {
 #[derive(Serialize, Debug, PartialEq)]
 pub struct AlertSpan {
     pub alert: String,
-    pub fired_at: String,
-    pub resolved_at: Option<String>,
+    pub fired_at: crate::sim::SimTime,
+    pub resolved_at: Option<crate::sim::SimTime>,
 }
 
 /// Requests the engine simulated (user attempts plus all dependency tries).
@@ -83,11 +94,11 @@ pub fn alert_spans(events: &[Event]) -> Vec<AlertSpan> {
     for e in events {
         match &e.kind {
             EventKind::AlertFiring { alert, .. } => {
-                out.push(AlertSpan { alert: alert.clone(), fired_at: e.t.to_string(), resolved_at: None });
+                out.push(AlertSpan { alert: alert.clone(), fired_at: e.t, resolved_at: None });
             }
             EventKind::AlertResolved { alert } => {
                 if let Some(span) = out.iter_mut().rev().find(|s| &s.alert == alert && s.resolved_at.is_none()) {
-                    span.resolved_at = Some(e.t.to_string());
+                    span.resolved_at = Some(e.t);
                 }
             }
             _ => {}
@@ -193,11 +204,12 @@ pub fn run_text(spec: &Spec, sim: &Sim, wall_ms: f64) -> String {
         rate / 1e6
     ));
     match sim.ended() {
-        Some((t, crate::sim::EndReason::Stopped(cap))) => {
-            out.push_str(&format!("ended at {}: {}\n", t.clock(), cap.describe()));
-        }
-        Some((t, reason)) => out.push_str(&format!("ended at {}: {reason:?}\n", t.clock())),
-        None => out.push_str(&format!("stopped at {} (scenario runs to {})\n", sim.now().clock(), spec.length())),
+        Some((t, reason)) => out.push_str(&format!("ended at {}: {}\n", spec.clock(t), reason.describe())),
+        None => out.push_str(&format!(
+            "stopped at {} (scenario runs to {})\n",
+            spec.clock(sim.now()),
+            spec.clock(crate::sim::SimTime(spec.length().0))
+        )),
     }
     let ok = if s.user_requests == 0 { 1.0 } else { s.user_requests_ok as f64 / s.user_requests as f64 };
     out.push_str(&format!("\nusers: {} requests, {} succeeded\n", group_thousands(s.user_requests), pct(ok)));
@@ -220,16 +232,18 @@ pub fn run_text(spec: &Spec, sim: &Sim, wall_ms: f64) -> String {
             group_thousands(s.duplicate_side_effects)
         ));
     }
-    if let Some((start, w)) = worst_minute(sim.windows()) {
+    let edge: Vec<&Red> = sim.windows().iter().map(|w| &w.edge.red).collect();
+    if let Some((start, rate, p99)) = worst_minute(&edge) {
+        // Latency is of successful requests: a minute where none succeeded has none to show.
+        let latency = p99.map_or("no request succeeded".to_string(), |ms| format!("p99 {ms:.0}ms"));
         out.push_str(&format!(
-            "worst minute: {} error rate {}, p99 {:.0}ms\n",
-            crate::sim::SimTime::from_secs(start).clock(),
-            pct(w.0),
-            w.1
+            "worst minute: {} error rate {}, {latency}\n",
+            spec.clock(crate::sim::SimTime::from_secs(start)),
+            pct(rate),
         ));
     }
     let sc = crate::score::score(spec, &crate::score::Evidence::from_sim(sim));
-    out.push_str(&format!("\nscore: {} ({})\n", sc.overall, sc.grade));
+    out.push_str(&format!("\nscore: {} ({}): {}\n", sc.overall, sc.grade, sc.summary));
     for d in &sc.dimensions {
         out.push_str(&format!("  {:<14} {:>3}  {}\n", d.name, d.score, d.reasons.first().map_or("", String::as_str)));
         for r in d.reasons.iter().skip(1) {
@@ -245,19 +259,17 @@ pub fn run_text(spec: &Spec, sim: &Sim, wall_ms: f64) -> String {
         out.push_str(&format!(
             "  {} fired at {}{}\n",
             a.alert,
-            a.fired_at,
-            a.resolved_at.map(|r| format!(", resolved at {r}")).unwrap_or_default()
+            spec.clock(a.fired_at),
+            a.resolved_at.map(|r| format!(", resolved at {}", spec.clock(r))).unwrap_or_default()
         ));
     }
     out.push_str("\nwhat happened (hidden faults marked *):\n");
     for e in sim.events().iter().filter(|e| is_notable(&e.kind)) {
-        // One event, one line, whatever text it quotes.
-        let what = e.kind.describe();
         out.push_str(&format!(
             "  {} {}{}\n",
-            e.t.clock(),
+            spec.clock(e.t),
             if e.hidden { "* " } else { "" },
-            crate::text::clean_line(&what)
+            crate::text::clean_line(&e.kind.describe_with(|t| spec.clock(t)))
         ));
     }
     out
@@ -269,27 +281,41 @@ fn is_notable(k: &EventKind) -> bool {
 }
 
 /// The minute (start second) with the highest user error rate: (error rate, p99 ms).
-fn worst_minute(windows: &[Window]) -> Option<(u64, (f64, f64))> {
-    windows
-        .chunks(60)
+/// The minute (start in seconds, one `Red` a second) with the highest error rate at the edge:
+/// its error rate and its worst p99, `None` when no request in it succeeded.
+fn worst_minute(edge: &[&Red]) -> Option<(u64, f64, Option<f64>)> {
+    edge.chunks(60)
         .enumerate()
         .map(|(i, ws)| {
-            let (mut err, mut done) = (0u64, 0u64);
+            let (mut err, mut ok) = (0u64, 0u64);
             let mut p99: f64 = 0.0;
             for w in ws {
-                err += u64::from(w.edge.red.errors());
-                done += u64::from(w.edge.red.ok + w.edge.red.errors());
-                p99 = p99.max(f64::from(w.edge.red.p99_ms));
+                err += u64::from(w.errors());
+                ok += u64::from(w.ok);
+                p99 = p99.max(f64::from(w.p99_ms));
             }
-            let rate = if done == 0 { 0.0 } else { err as f64 / done as f64 };
-            (i as u64 * 60, (rate, p99))
+            let rate = if err + ok == 0 { 0.0 } else { err as f64 / (err + ok) as f64 };
+            (i as u64 * 60, rate, (ok > 0).then_some(p99))
         })
-        .max_by(|a, b| a.1.0.total_cmp(&b.1.0))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Red, to_json_capped, worst_minute};
+
+    fn second(ok: u32, e5xx: u32, p99_ms: f32) -> Red {
+        Red { requests: ok + e5xx, ok, e5xx, p99_ms, ..Red::default() }
+    }
+
+    #[test]
+    fn the_worst_minute_shows_no_latency_when_nothing_succeeded() {
+        let mut edge: Vec<Red> = (0..60).map(|_| second(90, 10, 400.0)).collect();
+        edge.extend((0..60).map(|_| second(0, 100, 0.0)));
+        let refs: Vec<&Red> = edge.iter().collect();
+        assert_eq!(worst_minute(&refs), Some((60, 1.0, None)), "a minute of only errors has no p99");
+        assert_eq!(worst_minute(&refs[..60]), Some((0, 0.1, Some(400.0))));
+    }
 
     #[test]
     fn json_over_the_cap_is_an_error_not_an_allocation() {

@@ -11,7 +11,9 @@ pub mod error;
 pub mod locate;
 mod metric_ref;
 pub mod raw;
+mod rubric;
 mod validate;
+mod validate_assess;
 mod validate_ctx;
 mod validate_data;
 mod validate_fault;
@@ -26,11 +28,12 @@ pub use builtin::{BUILTIN, builtin, builtin_ids};
 pub use commands::{MAX_COMMANDS, MAX_COMMANDS_PER_SECOND, check_command_limits, clean_commands, parse_commands};
 pub use error::{ScenarioError, ScenarioErrors};
 pub use raw::{Difficulty, Direction, Verdict};
+pub use rubric::{Level, Rubric};
 pub use validate_ctx::MAX_ITEMS;
 
 use crate::sim::Dur;
 use crate::sim::SimSpec;
-use crate::sim::{CommandKind, Severity};
+use crate::sim::{CommandKind, SimTime};
 use std::sync::Arc;
 
 /// Files larger than this are refused before parsing.
@@ -57,6 +60,10 @@ pub struct Spec {
     pub expert: Vec<ExpertStep>,
     pub lessons: Vec<String>,
     pub comms: Comms,
+    /// The wall-clock time the scenario starts at, seconds past midnight (`starts_at`).
+    pub starts_at: Option<u32>,
+    /// What each severity means here, and when it applies.
+    pub rubric: Rubric,
     /// Objectives' par times are in `expert`/`par`; names are in `sim.objectives`.
     pub sim: Arc<SimSpec>,
     /// FNV-1a of the file's bytes: a saved run records it to detect a changed scenario.
@@ -66,6 +73,12 @@ pub struct Spec {
 impl Spec {
     pub fn length(&self) -> Dur {
         self.sim.duration
+    }
+
+    /// `t` as the player reads it: the time of day if the scenario has a start, else the run
+    /// clock (`02:10`).
+    pub fn clock(&self, t: SimTime) -> String {
+        t.clock_from(self.starts_at)
     }
 }
 
@@ -78,6 +91,11 @@ pub struct Judgement {
     pub target: Option<String>,
     pub on: Option<bool>,
     pub direction: Option<Direction>,
+    /// For `Deploy`/`Rollback`: the version rolled out.
+    pub version: Option<String>,
+    /// Inclusive bounds on the command's number.
+    pub at_least: Option<f64>,
+    pub at_most: Option<f64>,
     pub verdict: Verdict,
     pub why: String,
 }
@@ -98,7 +116,6 @@ pub struct ExpertStep {
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Comms {
-    pub severity: Option<Severity>,
     pub first_update_within: Dur,
     pub cadence: Dur,
 }

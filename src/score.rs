@@ -1,21 +1,63 @@
 //! Scoring: a pure function of the scenario and the run's evidence (event log, commands,
-//! metrics). Seven dimensions, each 0–100 with the reasons that produced it, weighted into an
+//! metrics). Eight dimensions, each 0–100 with the reasons that produced it, weighted into an
 //! overall score and a grade. Nothing here is magic: every point lost has a sentence.
+//!
+//! The weights put outcome and judgement first: what the users suffered (impact) and what the
+//! player chose to do (decisions) carry 45 %; how fast the service recovered (mitigation) and
+//! was noticed (detection) 25 %; running the incident (communication and the end state it was
+//! left in) 20 %; rollback judgement and cost 10 %.
+//!
+//! | dimension | weight | reads |
+//! |---|---:|---|
+//! | detection | 10 | time to the first meaningful response, against par |
+//! | mitigation | 15 | time until the SLO recovered for good, against par |
+//! | decisions | 25 | every command judged by the scenario and the generic rules |
+//! | rollback | 5 | a bad deploy rolled back promptly; none rolled back for nothing |
+//! | impact | 20 | the harm, on a log scale without a ceiling (`impact`) |
+//! | communication | 10 | declared, at the right severity at each moment, people kept told |
+//! | resolution | 10 | the end state: cause removed, all-clear, resolved while stable |
+//! | cost | 5 | commands' prices and extra instance-minutes |
+//!
+//! Grades: S ≥ 95, A ≥ 85, B ≥ 70, C ≥ 55, D ≥ 40, F below.
 
+pub mod comms;
 pub mod debrief;
 pub mod evidence;
+pub mod impact;
 pub mod judge;
+mod judge_rules;
+pub mod lifecycle;
+mod resolution;
+mod rollback_cost;
+pub mod settings;
+mod summary;
+mod timing;
 
 pub use debrief::{Debrief, debrief};
 pub use evidence::Evidence;
+pub use impact::Harm;
 pub use judge::{Decision, Source};
+pub use lifecycle::EndState;
 
 use crate::scenario::Spec;
-use crate::sim::model::fault::Fault;
-use crate::sim::model::rules::Inject;
-use crate::sim::{Command, CommandKind};
-use crate::sim::{Dur, EventKind, SimTime};
+use crate::sim::{Dur, SimTime};
 use serde::{Deserialize, Serialize};
+
+/// Each dimension's share of the overall score, in percent (they sum to 100).
+pub const WEIGHTS: [(&str, u32); 8] = [
+    ("detection", 10),
+    ("mitigation", 15),
+    ("decisions", 25),
+    ("rollback", 5),
+    ("impact", 20),
+    ("communication", 10),
+    ("resolution", 10),
+    ("cost", 5),
+];
+
+fn weight(name: &str) -> u32 {
+    WEIGHTS.iter().find(|w| w.0 == name).map_or(0, |w| w.1)
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Dimension {
@@ -30,6 +72,8 @@ pub struct Dimension {
 pub struct Score {
     pub overall: u32,
     pub grade: String,
+    /// The one-line reason for the grade: what went best, or the mistake that cost the most.
+    pub summary: String,
     pub dimensions: Vec<Dimension>,
     pub decisions: Vec<Decision>,
     /// When trouble began (the first hidden fault).
@@ -37,6 +81,10 @@ pub struct Score {
     pub first_response: Option<SimTime>,
     /// When the SLO recovered for good, if it did.
     pub recovered: Option<SimTime>,
+    /// The incident's end state.
+    pub end: EndState,
+    /// The harm, in numbers.
+    pub harm: Harm,
 }
 
 pub fn grade(overall: u32) -> &'static str {
@@ -73,324 +121,40 @@ fn secs(t: SimTime) -> u32 {
 pub fn score(spec: &Spec, ev: &Evidence) -> Score {
     let onset = ev.onset();
     let decisions = judge::decisions(spec, ev);
-    let (recovered, breached) = recovery(spec, ev, onset);
+    let end = lifecycle::end_state(ev);
+    let (mut recovered, breached) = timing::recovery(spec, ev, onset);
+    if matches!(end.resolved, Some((_, false))) {
+        // Closed while broken: whatever the last blocks looked like, it had not recovered.
+        recovered = None;
+    }
     let first_response = onset.and_then(|o| {
         ev.applied()
             .find(|r| r.at >= o && judge::meaningful(spec, ev, &r.command, r.at))
             .map(|r| (r.at, r.command.label()))
     });
+    let harm = impact::harm(spec, ev, &end);
     let dimensions = vec![
-        detection(spec, onset, first_response.as_ref()),
-        mitigation(spec, ev, onset, recovered, breached),
-        judge::decision_quality(spec, &decisions),
-        rollback(spec, ev),
-        impact(spec, ev),
-        communication(spec, ev, onset, breached),
-        cost(ev),
+        timing::detection(spec, onset, first_response.as_ref(), weight("detection")),
+        timing::mitigation(spec, ev, onset, recovered, breached, weight("mitigation")),
+        judge::decision_quality(spec, &decisions, weight("decisions")),
+        rollback_cost::rollback(spec, ev, weight("rollback")),
+        impact::impact(spec, &harm, weight("impact")),
+        comms::communication(spec, ev, onset, breached, weight("communication")),
+        resolution::resolution(spec, ev, onset, &end, weight("resolution")),
+        rollback_cost::cost(spec, ev, weight("cost")),
     ];
     let overall = (dimensions.iter().map(|d| f64::from(d.score * d.weight)).sum::<f64>() / 100.0).round() as u32;
+    let summary = summary::summary(spec, &dimensions, &decisions, recovered, &end, &harm);
     Score {
         overall,
         grade: grade(overall).to_string(),
+        summary,
         dimensions,
         decisions,
         onset,
         first_response: first_response.map(|f| f.0),
         recovered,
+        end,
+        harm,
     }
-}
-
-fn detection(spec: &Spec, onset: Option<SimTime>, first: Option<&(SimTime, String)>) -> Dimension {
-    let par = spec.par.detect;
-    let Some(onset) = onset else {
-        return dim("detection", 100, 15, vec!["no trouble was injected in this run".into()]);
-    };
-    match first {
-        None => dim(
-            "detection",
-            0,
-            15,
-            vec![
-                "no meaningful response: no firing alert acknowledged, no incident declared, no helpful action".into(),
-            ],
-        ),
-        Some((at, what)) => {
-            let d = at.since(onset);
-            let s = linear(d, par, Dur(par.0 * 4));
-            dim(
-                "detection",
-                i64::from(s),
-                15,
-                vec![format!(
-                    "first meaningful response ({what}) at {}, {d} after trouble began; par {par}",
-                    at.clock()
-                )],
-            )
-        }
-    }
-}
-
-/// When the user-facing SLO recovered for good (10 s blocks under the error and latency
-/// thresholds up to the end, at least 30 s of them), and whether it was ever breached.
-fn recovery(spec: &Spec, ev: &Evidence, onset: Option<SimTime>) -> (Option<SimTime>, bool) {
-    let Some(onset) = onset else { return (None, false) };
-    let slo = &spec.sim.slo;
-    let max_err = (5.0 * (1.0 - slo.availability)).max(0.01);
-    let max_p99 = slo.latency_threshold.map(|d| d.millis_f64() * 1.1);
-    let end = secs(ev.ended);
-    let ok = |from: u32| {
-        let to = (from + 10).min(end);
-        ev.error_ratio(from, to) <= max_err && max_p99.is_none_or(|m| ev.p99(from, to) <= m)
-    };
-    let blocks: Vec<u32> = (secs(onset)..end).step_by(10).collect();
-    let good: Vec<bool> = blocks.iter().map(|&b| ok(b)).collect();
-    let breached = good.iter().any(|g| !g);
-    let tail_ok = good.iter().rev().take_while(|g| **g).count();
-    let recovered = (breached && tail_ok >= 3 && tail_ok < good.len())
-        .then(|| SimTime::from_secs(u64::from(blocks[good.len() - tail_ok])));
-    (recovered, breached)
-}
-
-fn mitigation(
-    spec: &Spec,
-    ev: &Evidence,
-    onset: Option<SimTime>,
-    recovered: Option<SimTime>,
-    breached: bool,
-) -> Dimension {
-    let par = spec.par.mitigate;
-    let Some(onset) = onset else {
-        return dim("mitigation", 100, 25, vec!["no trouble was injected in this run".into()]);
-    };
-    if !breached {
-        return dim("mitigation", 100, 25, vec!["the SLO never broke: customers did not notice".into()]);
-    }
-    match recovered {
-        None => dim("mitigation", 0, 25, vec!["the SLO had not recovered when the run ended".into()]),
-        Some(r) if !acted_before(ev, onset, r) => dim(
-            "mitigation",
-            0,
-            25,
-            vec![format!(
-                "the SLO recovered at {} only because the trouble ended: nothing you did changed the system",
-                r.clock()
-            )],
-        ),
-        Some(r) => {
-            let d = r.since(onset);
-            dim(
-                "mitigation",
-                i64::from(linear(d, par, Dur(par.0 * 3))),
-                25,
-                vec![format!("the SLO recovered at {}, {d} after trouble began; par {par}", r.clock())],
-            )
-        }
-    }
-}
-
-/// Whether the player changed the system (not just talked about it) from `from` until the first
-/// recovered block (10 s from `to`) was over: recovery is measured in 10 s blocks.
-fn acted_before(ev: &Evidence, from: SimTime, to: SimTime) -> bool {
-    use CommandKind as K;
-    let until = to + Dur::from_secs(10);
-    ev.applied().any(|r| {
-        r.at >= from
-            && r.at < until
-            && !matches!(r.command.kind(), K::Ack | K::Declare | K::StatusUpdate | K::Resolve | K::Hint)
-    })
-}
-
-fn rollback(spec: &Spec, ev: &Evidence) -> Dimension {
-    let sim = &spec.sim;
-    let bad: Vec<(String, usize, usize, SimTime)> = sim
-        .timeline
-        .iter()
-        .filter_map(|e| match e.inject {
-            Inject::Fault(Fault::BadDeploy { service, version, .. }) => {
-                let started = ev.events.iter().find_map(|x| match &x.kind {
-                    EventKind::FaultStarted { label, .. } if *label == e.label => Some(x.t),
-                    _ => None,
-                })?;
-                Some((e.label.clone(), service, version, started))
-            }
-            _ => None,
-        })
-        .collect();
-    let rollbacks: Vec<_> = ev.applied().filter(|r| r.command.kind() == CommandKind::Rollback).collect();
-    if bad.is_empty() {
-        return if let Some(r) = rollbacks.first() {
-            dim(
-                "rollback",
-                30,
-                10,
-                vec![format!("{} {} although no deploy was at fault", r.at.clock(), r.command.label())],
-            )
-        } else {
-            dim("rollback", 100, 10, vec!["rightly did not roll back: no deploy was at fault".into()])
-        };
-    }
-    let mut worst = 100i64;
-    let mut reasons = Vec::new();
-    for (label, s, version, started) in bad {
-        let name = &sim.services[s].name;
-        let fix = ev.applied().find(|r| {
-            r.at >= started
-                && match &r.command {
-                    Command::Rollback { service } | Command::Deploy { service, .. } => service == name,
-                    _ => false,
-                }
-        });
-        // Switching off the flag that gates the bad version removes its bug without a rollback.
-        let gate = sim.versions[version].requires_flag.map(|f| sim.flags[f].name.as_str());
-        let flagged = ev.applied().any(|r| {
-            r.at >= started && matches!(&r.command, Command::SetFlag { flag, on: false } if Some(flag.as_str()) == gate)
-        });
-        let (score, why) = match (fix, flagged) {
-            (Some(r), _) => {
-                let d = r.at.since(started);
-                let s = 40 + i64::from(linear(d, spec.par.mitigate, Dur(spec.par.mitigate.0 * 3))) * 60 / 100;
-                (
-                    s,
-                    format!(
-                        "{}: {} {d} after the bad deploy began (par {})",
-                        label,
-                        r.command.label(),
-                        spec.par.mitigate
-                    ),
-                )
-            }
-            (None, true) => (70, format!("{label}: switched the feature off but left the bad version deployed")),
-            (None, false) => (0, format!("{label}: never rolled back the bad deploy")),
-        };
-        worst = worst.min(score);
-        reasons.push(why);
-    }
-    dim("rollback", worst, 10, reasons)
-}
-
-fn impact(spec: &Spec, ev: &Evidence) -> Dimension {
-    let start = spec.sim.slo.budget_at_start;
-    let end = ev.samples.last().map_or(start, |s| s.budget_left);
-    let burned = (start - end).max(0.0);
-    let (mut failed, mut total, mut dups) = (0u64, 0u64, 0u64);
-    for (s, k) in ev.spans(0, secs(ev.ended)) {
-        failed += u64::from(s.errors) * u64::from(k);
-        total += u64::from(s.requests) * u64::from(k);
-        dups += u64::from(s.duplicates) * u64::from(k);
-    }
-    let mut s = (100.0 * (1.0 - burned / 0.2)).round() as i64;
-    let mut reasons = vec![format!(
-        "burned {:.1}% of the period's error budget ({} of {} requests failed)",
-        burned * 100.0,
-        crate::sim::observe::logs::group_thousands(failed),
-        crate::sim::observe::logs::group_thousands(total)
-    )];
-    if dups > 0 {
-        let pen = i64::try_from(dups / 250).map_or(40, |p| p.min(40));
-        s -= pen;
-        reasons.push(format!(
-            "{} duplicate side effects, e.g. customers charged twice (-{pen})",
-            crate::sim::observe::logs::group_thousands(dups)
-        ));
-    }
-    dim("impact", s, 15, reasons)
-}
-
-fn communication(spec: &Spec, ev: &Evidence, onset: Option<SimTime>, affected: bool) -> Dimension {
-    let c = &spec.comms;
-    let declared = ev.applied().find_map(|r| match r.command {
-        Command::Declare { severity } => Some((r.at, severity)),
-        _ => None,
-    });
-    if !affected && declared.is_none() {
-        return dim("communication", 100, 10, vec!["customers were not affected: nothing to declare".into()]);
-    }
-    let Some((at, sev)) = declared else {
-        return dim(
-            "communication",
-            50,
-            10,
-            vec!["never declared an incident although customers were affected (-50)".into()],
-        );
-    };
-    let mut s: i64 = 100;
-    let mut reasons = vec![format!("declared {sev:?} at {}", at.clock())];
-    if let Some(o) = onset {
-        let late = at.since(o);
-        if late > Dur(spec.par.detect.0 * 3) {
-            s -= 10;
-            reasons.push(format!("declared {late} after trouble began (-10)"));
-        }
-    }
-    if let Some(want) = c.severity {
-        let diff = (sev as i64 - want as i64).abs();
-        if diff > 0 {
-            s -= 15 * diff;
-            reasons.push(format!("severity {sev:?}; this was a {want:?} (-{})", 15 * diff));
-        }
-    }
-    let updates: Vec<(SimTime, Dur)> = ev
-        .applied()
-        .filter(|r| r.at >= at)
-        .filter_map(|r| match r.command {
-            Command::StatusUpdate { next_update, .. } => Some((r.at, next_update)),
-            _ => None,
-        })
-        .collect();
-    match updates.first() {
-        None => {
-            s -= 35;
-            reasons.push("no status update after declaring (-35)".into());
-        }
-        Some((first, _)) => {
-            let d = first.since(at);
-            if d > c.first_update_within {
-                s -= 20;
-                reasons.push(format!(
-                    "first status update {d} after declaring; due within {} (-20)",
-                    c.first_update_within
-                ));
-            } else {
-                reasons.push(format!("first status update {d} after declaring"));
-            }
-        }
-    }
-    let mut missed = 0;
-    for (i, (t, next)) in updates.iter().enumerate() {
-        let due = *t + *next;
-        let kept = updates.get(i + 1).is_some_and(|(n, _)| *n <= due);
-        if !kept && due < ev.ended {
-            missed += 1;
-        }
-    }
-    if missed > 0 {
-        let pen = (10 * missed).min(30);
-        s -= pen;
-        let what =
-            if missed == 1 { "1 promised update was".to_string() } else { format!("{missed} promised updates were") };
-        reasons.push(format!("{what} not posted on time (-{pen})"));
-    }
-    dim("communication", s, 10, reasons)
-}
-
-fn cost(ev: &Evidence) -> Dimension {
-    let mut points: i64 = 0;
-    let mut reasons = Vec::new();
-    for r in ev.applied() {
-        let c = i64::from(r.command.kind().cost());
-        if c > 0 {
-            points += c;
-            reasons.push(format!("{} {} ({c} pts)", r.at.clock(), r.command.label()));
-        }
-    }
-    let minutes = ev.extra_instance_seconds / 60.0;
-    if minutes >= 1.0 {
-        let p = (minutes / 5.0).round() as i64;
-        points += p;
-        reasons.push(format!("{minutes:.0} extra instance-minutes ({p} pts)"));
-    }
-    if reasons.is_empty() {
-        reasons.push("no costly actions".into());
-    }
-    dim("cost", 100 - points, 5, reasons)
 }

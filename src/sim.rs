@@ -55,13 +55,14 @@ pub(crate) mod request;
 pub(crate) mod resources;
 
 pub use control::apply::{CommandRecord, Incident};
+pub use control::lifecycle::Phase;
 pub use control::resolve::{AlertRef, Rejection, ResolvedCommand, Restart};
 pub use engine::{EndReason, Sim};
 pub use kernel::time::{Dur, SimTime};
 pub use model::command::{Audience, Command, CommandKind, Severity, TimedCommand};
 pub use model::spec::SimSpec;
 pub use observe::events::{Category, ChangeKind, Event, EventKind};
-pub use observe::metric::{Component, Metric, MetricRef, Window};
+pub use observe::metric::{Component, Integrity, Metric, MetricRef, Window};
 pub use request::live_try_bytes;
 pub use request::outcome::{Class, Outcome, Reason};
 pub use request::trace::{Span, Trace};

@@ -421,8 +421,12 @@ fn adding_capacity_pushes_every_instance_over_the_thread_limit_and_removing_it_r
 fn tools_that_depend_on_a_down_component_refuse_delay_or_go_blind() {
     use firedrill::sim::model::spec::Tool;
     use firedrill::sim::{Audience, Command, Dur};
-    let update =
-        |audience| Command::StatusUpdate { audience, impact: "s3 errors".into(), next_update: Dur::from_secs(1800) };
+    let update = |audience| Command::StatusUpdate {
+        audience,
+        impact: "s3 errors".into(),
+        next_update: Dur::from_secs(1800),
+        all_clear: false,
+    };
     let cmds = [
         at("1m30s", update(Audience::Customers)),
         at("1m30s", update(Audience::Executives)),

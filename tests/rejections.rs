@@ -12,8 +12,14 @@ const CASES: &[(&str, &str, Option<&str>)] = &[
     (
         "10s",
         r#"StatusUpdate(audience: Internal, impact: "x", next_update: "25h")"#,
-        Some("the next update must be promised between 1s and 24h from now"),
+        Some("the next update must be promised between 1s and 24h from now (or post the all-clear)"),
     ),
+    (
+        "10s",
+        r#"StatusUpdate(audience: Internal, impact: "x")"#,
+        Some("the next update must be promised between 1s and 24h from now (or post the all-clear)"),
+    ),
+    ("10s", "ChangeSeverity(severity: Sev1)", Some("no incident has been declared; declare one first")),
     ("10s", "Resolve", Some("no incident has been declared; declare one first")),
     ("10s", r#"Rollback(service: "api")"#, Some("api has not been deployed during this run: nothing to roll back to")),
     ("10s", r#"Rollback(service: "nope")"#, Some("no service named 'nope' (services: api)")),
@@ -65,6 +71,9 @@ const CASES: &[(&str, &str, Option<&str>)] = &[
     ("2m30s", r#"ResumeRollout(service: "api")"#, Some("the rollout of api is already running")),
     ("3m", r#"Drain(service: "api", instance: 7)"#, None),
     ("10m", "Declare(severity: Sev2)", None),
+    ("10m", "ChangeSeverity(severity: Sev2)", Some("the incident is already a Sev2")),
+    ("10m", "ChangeSeverity(severity: Sev1)", None),
+    ("10m", r#"StatusUpdate(audience: Customers, impact: "resolved", all_clear: true)"#, None),
     ("10m1s", "Resolve", None),
     ("10m2s", "Hint", Some("the run has ended")),
 ];

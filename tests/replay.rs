@@ -117,7 +117,7 @@ fn a_replay_prints_the_same_summary_as_the_run_apart_from_the_timing() {
     assert!(run.lines().nth(1).unwrap().starts_with("simulated 5m of sim time"), "{run}");
     assert_eq!(without_timing(&run), without_timing(&replay));
     assert!(replay.starts_with("payments-outage — When payments hang (seed 5)"), "{replay}");
-    assert!(replay.contains("stopped at 05:00"), "the saved --until is replayed: {replay}");
+    assert!(replay.contains("stopped at 20:10:00"), "the saved --until is replayed: {replay}");
     assert!(replay.contains("you: turn flag sync-payments off"), "the saved commands are replayed: {replay}");
 }
 

@@ -127,7 +127,7 @@ fn the_fixtures_cover_every_dimension_with_more_than_one_outcome() {
             }
         }
     }
-    assert_eq!(seen.len(), 7, "{seen:?}");
+    assert_eq!(seen.len(), 8, "{seen:?}");
     for (name, scores) in &seen {
         assert!(scores.len() >= 3, "{name} is only ever scored {scores:?}");
     }

@@ -231,7 +231,7 @@ fn a_player_runs_friday_deploy_from_the_menu_to_the_debrief_and_quits_cleanly() 
 
     let incident = s.wait_for("Service map");
     let header = incident.lines().next().unwrap_or("");
-    for part in ["Friday afternoon deploy", "/ 20:00", "no incident", "budget", "seed 42"] {
+    for part in ["Friday afternoon deploy", "16:40:00 / 17:00:00", "no incident", "budget", "seed 42"] {
         assert!(header.contains(part), "header {header:?} lacks {part:?}");
     }
     for row in [" edge ", " api ", "db ", "payments", "catalog"] {
@@ -260,9 +260,28 @@ fn a_player_runs_friday_deploy_from_the_menu_to_the_debrief_and_quits_cleanly() 
     s.keys(&["Enter"]);
     s.wait_for("INCIDENT Sev2");
 
-    // The edge recovers for two minutes of sim time (15 s at 8x) and the run ends.
-    let debrief = s.wait_until("the debrief", Duration::from_secs(90), |screen| screen.contains("Debrief"));
-    for part in ["Debrief: Friday afternoon deploy", "Score", "ObjectivesMet", "seed 42"] {
+    // The edge recovers for two minutes of sim time (15 s at 8x): the service is stable, the
+    // clock runs on, and the banner says what is left to do.
+    let stable = s.wait_until("the stable banner", Duration::from_secs(90), |screen| screen.contains("stable — "));
+    assert!(stable.contains("post the all-clear") && stable.contains("resolve"), "{stable}");
+    assert!(!stable.contains("Debrief"), "stable is not the end of the run:\n{stable}");
+    // The all-clear (the form offers it once the service is stable), then the resolve.
+    s.type_text("i");
+    s.wait_for("Incident console");
+    s.highlight("StatusUpdate");
+    s.keys(&["Enter"]);
+    let form = s.wait_for("this update is:");
+    assert!(form.contains("< the all-clear >"), "{form}");
+    s.keys(&["Enter"]);
+    s.wait_for("all-clear to");
+    s.type_text("i");
+    s.wait_for("Incident console");
+    s.highlight("Resolve");
+    s.keys(&["Enter"]);
+    s.wait_for("Are you sure?");
+    s.type_text("y");
+    let debrief = s.wait_until("the debrief", Duration::from_secs(30), |screen| screen.contains("Debrief"));
+    for part in ["Debrief: Friday afternoon deploy", "Score", "resolved by the player", "seed 42"] {
         assert!(debrief.contains(part), "the debrief lacks {part:?}:\n{debrief}");
     }
     s.wait_for("run saved to");

@@ -5,7 +5,7 @@
 use firedrill::sim::{Command, CommandKind, Severity};
 use firedrill::sim::{EndReason, SimTime, TimedCommand};
 use firedrill::store::{Profile, Settings};
-use firedrill::tui::app::{App, Effect, MenuPage, Msg, Overlay, Screen};
+use firedrill::tui::app::{App, Effect, ExportFormat, MenuPage, Msg, Overlay, Screen};
 use firedrill::tui::game::{Focus, Game, Panel};
 use firedrill::tui::keymap::Keymap;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -355,7 +355,7 @@ fn resolving_needs_a_declared_incident_and_then_ends_the_run_with_a_debrief() {
 }
 
 #[test]
-fn meeting_the_objectives_ends_the_run_on_the_next_frame() {
+fn meeting_the_objectives_makes_the_service_stable_and_the_clock_runs_on_to_an_announced_end() {
     let mut app = playing_at(160);
     press(&mut app, KeyCode::Enter);
     choose(&mut app, CommandKind::SetFlag);
@@ -363,15 +363,40 @@ fn meeting_the_objectives_ends_the_run_on_the_next_frame() {
     for _ in 0..3 {
         ch(&mut app, '+');
     }
-    let mut effects = vec![];
+    let frame = |app: &mut App| app.update(Msg::Frame(Duration::from_millis(250)));
     let mut frames = 0;
-    while effects.is_empty() && frames < 20 * 60 * 4 {
-        effects = app.update(Msg::Frame(Duration::from_millis(250)));
+    while game(&app).sim.phase().stable_since.is_none() && frames < 20 * 60 * 4 {
+        assert_eq!(frame(&mut app), vec![], "nothing ends the run while it is not stable");
         frames += 1;
     }
+    let g = game(&app);
+    assert!(g.sim.phase().stable_since.is_some(), "the flag off makes friday-deploy stable");
+    assert_eq!(g.sim.ended(), None, "stable is not the end: the clock runs on");
+    let (banner, _) = firedrill::tui::widgets::chrome::banner_text(g, &app.theme).expect("a banner when stable");
+    assert!(
+        banner.contains("stable — ") && banner.contains("remove the cause") && banner.contains("resolve"),
+        "{banner}"
+    );
+    // Two minutes before the scenario's length, the end is announced with a countdown; the run
+    // ends only then.
+    let mut effects = vec![];
+    let mut warned = None;
+    while effects.is_empty() && frames < 20 * 60 * 4 {
+        effects = frame(&mut app);
+        if let (true, Screen::Playing(g)) = (warned.is_none(), &app.screen)
+            && let Some((text, _)) = firedrill::tui::widgets::chrome::banner_text(g, &app.theme)
+            && text.contains("the run ends in")
+        {
+            warned = Some((g.sim.now(), text));
+        }
+        frames += 1;
+    }
+    let (at, text) = warned.expect("the end was announced before it came");
+    assert!(at <= SimTime::from_secs(18 * 60 + 1) && text.contains("17:00:00"), "{at:?} {text}");
     assert_eq!(effects, vec![Effect::Finished]);
     let Screen::End(g) = &app.screen else { panic!("the run is over") };
-    assert_eq!(g.debrief.as_ref().unwrap().end_reason, Some(EndReason::ObjectivesMet));
+    assert_eq!(g.debrief.as_ref().unwrap().end_reason, Some(EndReason::TimeUp));
+    assert_eq!(g.debrief.as_ref().unwrap().ended_at, SimTime::from_secs(20 * 60));
     assert!(!app.animating(), "the clock stops on the debrief");
 }
 
@@ -468,7 +493,12 @@ fn a_run_that_could_not_be_saved_still_counts_and_an_export_reports_back() {
     app.update(Msg::RunSaved(Err("read-only file system".into())));
     assert_eq!(app.notices[0], "run not saved: read-only file system");
     assert!(app.profile.is_completed("friday-deploy"));
-    assert_eq!(ch(&mut app, 'e'), vec![Effect::Export]);
+    assert_eq!(ch(&mut app, 'e'), vec![], "e asks which format");
+    assert!(matches!(app.overlay, Some(Overlay::Export { .. })));
+    assert_eq!(press(&mut app, KeyCode::Enter), vec![Effect::Export(ExportFormat::Markdown)]);
+    ch(&mut app, 'e');
+    press(&mut app, KeyCode::Down);
+    assert_eq!(press(&mut app, KeyCode::Enter), vec![Effect::Export(ExportFormat::Html)]);
     let effects = app.update(Msg::Exported(Ok("/data/debriefs/friday-deploy-1.md".into())));
     assert_eq!(app.notices, ["debrief written to /data/debriefs/friday-deploy-1.md"]);
     assert_eq!(effects, vec![Effect::Log("debrief written to /data/debriefs/friday-deploy-1.md".into())]);
@@ -485,7 +515,22 @@ fn the_incident_console_lists_its_commands_in_its_own_order() {
     ch(&mut app, 'i');
     assert_eq!(
         action_items(&app),
-        [CommandKind::Declare, CommandKind::StatusUpdate, CommandKind::Ack, CommandKind::Page, CommandKind::Resolve]
+        [CommandKind::Declare, CommandKind::StatusUpdate, CommandKind::Ack, CommandKind::Page, CommandKind::Resolve],
+        "before an incident is declared, the console declares; it cannot change a severity yet"
+    );
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    ch(&mut app, 'i');
+    assert_eq!(
+        action_items(&app),
+        [
+            CommandKind::ChangeSeverity,
+            CommandKind::StatusUpdate,
+            CommandKind::Ack,
+            CommandKind::Page,
+            CommandKind::Resolve
+        ],
+        "once declared, the console escalates and de-escalates instead"
     );
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Enter);
@@ -494,7 +539,41 @@ fn the_incident_console_lists_its_commands_in_its_own_order() {
         menu.iter().copied().filter(|k| firedrill::tui::forms::INCIDENT_CONSOLE.contains(k)).collect();
     assert_eq!(
         incident,
-        [CommandKind::Ack, CommandKind::Declare, CommandKind::StatusUpdate, CommandKind::Resolve, CommandKind::Page],
+        [
+            CommandKind::Ack,
+            CommandKind::Declare,
+            CommandKind::StatusUpdate,
+            CommandKind::ChangeSeverity,
+            CommandKind::Resolve,
+            CommandKind::Page
+        ],
         "the action menu lists the console's commands in the engine's order"
     );
+}
+
+#[test]
+fn escalating_is_a_recorded_command_and_the_declare_form_shows_the_rubric() {
+    let mut app = playing_at(30);
+    ch(&mut app, 'i');
+    press(&mut app, KeyCode::Enter);
+    let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, 120, 40));
+    firedrill::tui::view::render(&app, buf.area, &mut buf);
+    let screen: String = buf.content().iter().map(ratatui::buffer::Cell::symbol).collect();
+    assert!(screen.contains("Sev1  critical: most users cannot complete the core journey"), "{screen}");
+    assert!(screen.contains("Sev4  no user impact"), "{screen}");
+    press(&mut app, KeyCode::Enter);
+    ch(&mut app, 'i');
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Left);
+    press(&mut app, KeyCode::Enter);
+    let g = game(&app);
+    assert_eq!(g.recorded[1].command, Command::ChangeSeverity { severity: Severity::Sev1 });
+    assert!(
+        g.sim.events().iter().any(|e| matches!(
+            e.kind,
+            firedrill::sim::EventKind::SeverityChanged { from: Severity::Sev2, to: Severity::Sev1 }
+        )),
+        "escalating is an event in the run"
+    );
+    assert_eq!(g.sim.incident().declared.map(|d| d.1), Some(Severity::Sev1));
 }

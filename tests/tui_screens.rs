@@ -21,10 +21,11 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier};
-use std::time::Duration;
 
 /// The sizes every screen is drawn at: the minimum, and a roomy terminal.
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 36)];
+/// The sizes the lifecycle's views (issue 9) are drawn at: the minimum, and a large terminal.
+const NEW_SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Look {
@@ -113,9 +114,9 @@ fn choose(app: &mut App, kind: CommandKind) {
     press(app, KeyCode::Enter);
 }
 
-/// Plays friday-deploy the way the expert path does — declare, flag off, tell support — and
-/// lets the sim run until the objectives are met; the game then shows the debrief.
-fn at_debrief(look: Look) -> App {
+/// Plays friday-deploy the way the expert path does — declare, flag off, tell support, roll
+/// back — and lets the sim run until the service is stable (07:00): the banner says what is left.
+fn at_stable(look: Look) -> App {
     let mut app = at_briefing(look);
     press(&mut app, KeyCode::Enter);
     advance_to(&mut app, 160);
@@ -130,12 +131,70 @@ fn at_debrief(look: Look) -> App {
     press(&mut app, KeyCode::Down);
     type_text(&mut app, "checkout errors since 16:42; mitigated");
     press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    choose(&mut app, CommandKind::Rollback);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('y'));
     assert!(app.overlay.is_none(), "every form was sent");
-    advance_to(&mut app, 20 * 60);
-    let effects = app.update(Msg::Frame(Duration::ZERO));
+    advance_to(&mut app, 7 * 60);
+    assert!(app.game().unwrap().sim.phase().stable_since.is_some(), "stable by 07:00");
+    app
+}
+
+/// `at_stable`, then the all-clear and the resolve: the game shows the debrief.
+fn at_debrief(look: Look) -> App {
+    let mut app = at_stable(look);
+    advance_to(&mut app, 9 * 60);
+    press(&mut app, KeyCode::Char('i'));
+    choose(&mut app, CommandKind::StatusUpdate);
+    press(&mut app, KeyCode::Down);
+    type_text(&mut app, "resolved: v42 rolled back, checkout works");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('i'));
+    choose(&mut app, CommandKind::Resolve);
+    let effects = press(&mut app, KeyCode::Char('y'));
     assert_eq!(effects, vec![Effect::Finished]);
     assert!(matches!(app.screen, Screen::End(_)));
     app
+}
+
+/// Snapshots a new view at the new sizes in both looks.
+fn snapshot_new(name: &str, make: impl Fn(Look) -> App) {
+    snapshot_at(name, &NEW_SIZES, make);
+}
+
+#[test]
+fn once_stable_the_banner_says_what_is_left_and_the_clock_runs_on() {
+    snapshot_new("stable_banner", at_stable);
+}
+
+#[test]
+fn the_end_of_the_run_is_announced_with_a_countdown() {
+    snapshot_new("end_countdown", |look| {
+        let mut app = at_stable(look);
+        advance_to(&mut app, 18 * 60 + 30);
+        app
+    });
+}
+
+#[test]
+fn the_declare_form_shows_the_severity_rubric() {
+    snapshot_new("declare_form", |look| {
+        let mut app = at_incident(look);
+        press(&mut app, KeyCode::Char('i'));
+        choose(&mut app, CommandKind::Declare);
+        assert!(matches!(app.overlay, Some(Overlay::Form(_))));
+        app
+    });
+}
+
+#[test]
+fn e_on_the_debrief_offers_markdown_or_html() {
+    snapshot_new("export_dialog", |look| {
+        let mut app = at_debrief(look);
+        press(&mut app, KeyCode::Char('e'));
+        app
+    });
 }
 
 /// The screen as text, one line per row.
@@ -170,8 +229,12 @@ fn assert_ascii(buf: &Buffer, what: &str) {
 
 /// Snapshots a screen at both sizes in both looks, as `tui_screens__<name>@<look>-<w>x<h>.snap`.
 fn snapshot_screen(name: &str, make: impl Fn(Look) -> App) {
+    snapshot_at(name, &SIZES, make);
+}
+
+fn snapshot_at(name: &str, sizes: &[(u16, u16)], make: impl Fn(Look) -> App) {
     for look in Look::ALL {
-        for size in SIZES {
+        for &size in sizes {
             let app = make(look);
             let buf = draw(&app, size);
             let suffix = format!("{}-{}x{}", look.name(), size.0, size.1);

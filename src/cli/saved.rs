@@ -1,4 +1,5 @@
-//! `replay` and `report`: re-run a saved run and print its summary or debrief. The scenario
+//! `replay` and `report`: re-run a saved run and print its summary or debrief (markdown, HTML
+//! or JSON). The scenario
 //! must be the one the run was played on (same content hash); otherwise we say so rather than
 //! show a different run.
 
@@ -52,12 +53,12 @@ pub fn replay(path: &Path, json: bool) -> Result<(), Failure> {
     super::headless::stopped(&sim)
 }
 
-pub fn report(path: &Path, json: bool) -> Result<(), Failure> {
+pub fn report(path: &Path, format: super::ReportFormat) -> Result<(), Failure> {
     let (spec, sim, _) = rerun(path)?;
     let d = debrief(&spec, &Evidence::from_sim(&sim));
-    if json {
-        print_json(&serde_json::to_string_pretty(&d).expect("debriefs serialize"))
-    } else {
-        print_out(crate::report::markdown_export(&d).trim_end())
+    match format {
+        super::ReportFormat::Json => print_json(&serde_json::to_string_pretty(&d).expect("debriefs serialize")),
+        super::ReportFormat::Md => print_out(crate::report::markdown_export(&d).trim_end()),
+        super::ReportFormat::Html => print_out(crate::report::html_export(&d).trim_end()),
     }
 }

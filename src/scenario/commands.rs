@@ -113,7 +113,13 @@ pub fn clean_commands(commands: &mut [TimedCommand]) {
             | C::WarmCache { cache: name }
             | C::RenewCert { target: name }
             | C::Page { team: name } => clean(name),
-            C::Declare { .. } | C::Resolve | C::SetRateLimit { .. } | C::SetShed { .. } | C::Failover | C::Hint => {}
+            C::Declare { .. }
+            | C::ChangeSeverity { .. }
+            | C::Resolve
+            | C::SetRateLimit { .. }
+            | C::SetShed { .. }
+            | C::Failover
+            | C::Hint => {}
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Metric names in scenario files: `component.metric`, e.g. `edge.error_rate`, `api.p99`,
-//! `db.load`, `sessions.hit_ratio`, `api->payments.breaker_open`. Units are those of
+//! `db.load`, `sessions.hit_ratio`, `api->payments.breaker_open`, and `business.cost` (what the
+//! second's harm cost, in a scenario that sets `business` costs). Units are those of
 //! `Window::value`: fractions for ratios, milliseconds for latencies, counts per second.
 
 use crate::sim::model::spec::{SimSpec, Target};
@@ -147,6 +148,19 @@ pub fn parse(sim: &SimSpec, text: &str) -> Result<MetricRef, (String, String)> {
             "write component.metric, e.g. edge.error_rate or api.p99".into(),
         ));
     };
+    if comp == "business" {
+        if sim.business.is_none() {
+            return Err((
+                "this scenario sets no business costs".into(),
+                "add business: (currency: \"$\", per_failed_request: 0.5, …) to measure business.cost".into(),
+            ));
+        }
+        if metric != "cost" {
+            return Err((format!("unknown metric `{metric}`"), "`business` reports: cost".into()));
+        }
+        // The business's cost is the users' harm: it is measured where users are, at the edge.
+        return Ok(MetricRef { component: Component::Edge, metric: Metric::BusinessCost });
+    }
     let component = if comp == "edge" {
         Component::Edge
     } else if comp == "db" {

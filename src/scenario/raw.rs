@@ -3,11 +3,13 @@
 //! defaults so small scenarios stay small. Names are still names here; `validate` resolves
 //! them. Every default is documented in `scenarios/README.md` — keep the two in step.
 
+mod assess;
 mod data;
 mod load;
 mod rules;
 mod service;
 
+pub use assess::*;
 pub use data::*;
 pub use load::*;
 pub use rules::*;
@@ -47,10 +49,6 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
         }
         d.deserialize_map(V2(std::marker::PhantomData))
     }
-}
-
-fn yes() -> bool {
-    true
 }
 
 #[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -106,8 +104,18 @@ pub struct RawScenario {
     pub timeline: Vec<RawEntry>,
     #[serde(default)]
     pub objectives: Vec<RawObjective>,
-    #[serde(default = "yes")]
-    pub end_when_objectives_met: bool,
+    /// Replaced by `lifecycle` (an error with a hint, so old files say what to change).
+    #[serde(default)]
+    pub end_when_objectives_met: Option<bool>,
+    #[serde(default)]
+    pub lifecycle: RawLifecycle,
+    /// The wall-clock time the scenario starts at, `"16:40"` or `"16:40:30"`.
+    #[serde(default)]
+    pub starts_at: Option<String>,
+    #[serde(default)]
+    pub severity: RawRubric,
+    #[serde(default)]
+    pub business: Option<RawBusiness>,
     #[serde(default)]
     pub teams: Ordered<RawTeam>,
     #[serde(default)]

@@ -131,7 +131,13 @@ fn build(cx: &mut Ctx, raw: &RawScenario, content_hash: u64) -> Option<Spec> {
         alerts: Vec::new(),
         timeline: Vec::new(),
         objectives: Vec::new(),
-        end_when_objectives_met: raw.end_when_objectives_met,
+        // Filled in by `validate_rules`, once the timeline's labels are known.
+        lifecycle: crate::sim::model::spec::Lifecycle {
+            cause: crate::sim::model::rules::Condition::All(Vec::new()),
+            auto_end: None,
+            warn_before_end: Dur::from_secs(120),
+        },
+        business: super::validate_assess::business(cx, raw),
         teams,
         hints: Vec::new(),
         tooling: Vec::new(),
@@ -156,6 +162,8 @@ fn build(cx: &mut Ctx, raw: &RawScenario, content_hash: u64) -> Option<Spec> {
     let runbook = cx.texts(&[field("runbook")], &raw.runbook);
     let truth = cx.text(&[field("truth")], &raw.truth);
     let lessons = cx.texts(&[field("lessons")], &raw.lessons);
+    let starts_at = super::validate_assess::starts_at(cx, raw);
+    let rubric = super::validate_assess::rubric(cx, raw);
 
     if !cx.p.0.is_empty() {
         return None;
@@ -176,11 +184,9 @@ fn build(cx: &mut Ctx, raw: &RawScenario, content_hash: u64) -> Option<Spec> {
         par: super::Par { detect: raw.par.detect, mitigate: raw.par.mitigate },
         expert: story.expert,
         lessons,
-        comms: Comms {
-            severity: raw.comms.severity,
-            first_update_within: raw.comms.first_update_within,
-            cadence: raw.comms.cadence,
-        },
+        comms: Comms { first_update_within: raw.comms.first_update_within, cadence: raw.comms.cadence },
+        starts_at,
+        rubric,
         sim: Arc::new(sim),
         content_hash,
     })

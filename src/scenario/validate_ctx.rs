@@ -29,6 +29,8 @@ pub(super) struct Ctx {
     pub queues: Vec<String>,
     pub versions: Vec<String>,
     pub flags: Vec<String>,
+    /// The abusive clients the timeline starts (what `Blocked` can name).
+    pub clients: Vec<String>,
     pub length: Dur,
 }
 
@@ -53,6 +55,14 @@ impl Ctx {
             queues: names_of(&raw.queues.0),
             versions,
             flags: names_of(&raw.flags.0),
+            clients: raw
+                .timeline
+                .iter()
+                .filter_map(|e| match &e.fault {
+                    Some(super::raw::RawFault::AbusiveClient { client, .. }) => Some(client.clone()),
+                    _ => None,
+                })
+                .collect(),
             length: raw.length,
         }
     }
@@ -328,11 +338,11 @@ pub(super) fn check_names(cx: &mut Ctx, raw: &RawScenario) {
         for (i, n) in names.into_iter().enumerate() {
             let path = vec![field(group), key(&n)];
             cx.name(&path, &n);
-            if n == "edge" || n == "db" {
+            if n == "edge" || n == "db" || n == "business" {
                 cx.err(
                     &path,
                     format!("`{n}` is a reserved name"),
-                    "`edge` and `db` stand for the edge and the database in targets and metrics; choose another name",
+                    "`edge`, `db` and `business` stand for the edge, the database and the business's costs in targets and metrics; choose another name",
                 );
             } else if seen.contains(&n) {
                 // By position: a key repeated in one map would find the first one.

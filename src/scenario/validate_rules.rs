@@ -203,6 +203,9 @@ pub(super) fn rules(cx: &mut Ctx, raw: &RawScenario, sim: &mut SimSpec) -> Story
     }
     sim.hints = cx.texts(&[field("hints")], &raw.hints);
     sim.tooling = super::validate_mech::tooling(cx, raw, sim, &labels);
+    let cause =
+        raw.lifecycle.cause.as_ref().map(|c| condition(cx, sim, &labels, &[field("lifecycle"), field("cause")], c));
+    super::validate_assess::lifecycle(cx, raw, cause, sim);
 
     cx.count(&[field("judge")], raw.judge.len());
     let judge = raw
@@ -223,15 +226,7 @@ pub(super) fn rules(cx: &mut Ctx, raw: &RawScenario, sim: &mut SimSpec) -> Story
                     "a target is a dependency, flag, cache, version, team, alert or client name",
                 );
             }
-            Judgement {
-                command: j.command,
-                service: j.service.clone(),
-                target: j.target.clone(),
-                on: j.on,
-                direction: j.direction,
-                verdict: j.verdict,
-                why: cx.text(&sub(&p, "why"), &j.why),
-            }
+            judgement(cx, &p, j)
         })
         .collect();
     cx.count(&[field("expert")], raw.expert.len());
@@ -318,6 +313,56 @@ fn clear_match(cx: &mut Ctx, known: &[String], p: &[Seg], c: &RawClearBy) -> Opt
     })
 }
 
+/// One judgement: its version must be one of the scenario's and fit a deploy or rollback, its
+/// bounds must be ordered, and a direction must fit the command.
+fn judgement(cx: &mut Ctx, p: &[Seg], j: &super::raw::RawJudge) -> Judgement {
+    use super::Direction as D;
+    use crate::sim::CommandKind as K;
+    if let Some(v) = &j.version {
+        cx.lookup(&sub(p, "version"), &cx.versions.clone(), v, "version");
+        if !matches!(j.command, K::Deploy | K::Rollback) {
+            cx.err(&sub(p, "version"), "`version` applies to Deploy and Rollback", "remove it, or judge a Deploy");
+        }
+    }
+    if let (Some(lo), Some(hi)) = (j.at_least, j.at_most)
+        && lo > hi
+    {
+        cx.err(&sub(p, "at_most"), "at_most is below at_least: nothing can match", "");
+    }
+    if let Some(d) = j.direction {
+        let fits = match d {
+            D::Up | D::Down => matches!(
+                j.command,
+                K::Scale | K::SetRetries | K::SetTimeout | K::SetPoolSize | K::SetShed | K::SetRateLimit
+            ),
+            D::Longer | D::Shorter => j.command == K::SetTimeout,
+            D::On | D::Off => {
+                matches!(j.command, K::SetFlag | K::SetBreaker | K::SetDeadlines | K::SetRetries | K::SetShed)
+            }
+            D::Set | D::Removed => matches!(j.command, K::SetRateLimit | K::SetShed),
+        };
+        if !fits {
+            cx.err(
+                &sub(p, "direction"),
+                format!("{d:?} does not describe a {:?} command", j.command),
+                "Up/Down: scale, tries, pool size, timeout, shed, rate limit; Longer/Shorter: timeouts; On/Off: flags, breakers, deadlines, retry budgets, shedding; Set/Removed: rate limits and shedding",
+            );
+        }
+    }
+    Judgement {
+        command: j.command,
+        service: j.service.clone(),
+        target: j.target.clone(),
+        on: j.on,
+        direction: j.direction,
+        version: j.version.clone(),
+        at_least: j.at_least,
+        at_most: j.at_most,
+        verdict: j.verdict,
+        why: cx.text(&sub(p, "why"), &j.why),
+    }
+}
+
 /// Whether a timeline entry injects exactly one thing; reports the entry otherwise.
 fn one_inject(cx: &mut Ctx, p: &[Seg], e: &RawEntry) -> bool {
     let injects: Vec<&str> = [
@@ -401,6 +446,10 @@ pub(super) fn condition(cx: &mut Ctx, sim: &SimSpec, labels: &[String], path: &[
             } else {
                 Condition::VersionEverywhere { service: s, version: v }
             }
+        }
+        RawCondition::Blocked(client) => {
+            cx.lookup(&[path, &[index(0)]].concat(), &cx.clients.clone(), client, "abusive client");
+            Condition::Blocked(client.clone())
         }
         RawCondition::All(cs) | RawCondition::Any(cs) => {
             let inner: Vec<Condition> = cs

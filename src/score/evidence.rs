@@ -4,8 +4,11 @@
 //! holds from its `t` until the next sample's. Fields a fixture does not care about may be left
 //! out when reading one (zero, empty or `None`), so a hand-written run stays short; a misspelt
 //! one is an error, not a silent zero.
+//!
+//! Impact is counted in **users'** terms: the SLO's user tries (never an abusive client's or a
+//! partner's), user requests after the client's retries, and the harm to data.
 
-use crate::sim::{CommandRecord, EndReason, Event, Sim, SimTime};
+use crate::sim::{CommandRecord, EndReason, Event, Integrity, Sim, SimTime};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -22,21 +25,40 @@ pub struct ServiceSample {
 pub struct Sample {
     /// Second since the start.
     pub t: u32,
-    /// User requests seen by the edge, and those that failed, per second.
+    /// Users' tries at the edge (the SLO's events), and those that failed, per second.
     pub requests: u32,
     pub errors: u32,
-    /// p99 of successful user requests (ms); 0 when none succeeded.
+    /// Users' tries that succeeded slower than the SLO's latency threshold.
+    pub slow: u32,
+    /// User requests that finished (after the client's retries), and those that failed.
+    pub users: u32,
+    pub users_failed: u32,
+    /// p99 of successful requests at the edge (ms); 0 when none succeeded.
     pub p99_ms: f32,
     /// Fraction of the period's error budget left.
     pub budget_left: f64,
     /// Duplicate side effects per second (user requests and dependency calls).
     pub duplicates: u32,
+    pub lost_writes: u32,
+    pub stale_reads: u32,
+    pub conflicting_writes: u32,
     /// Tries per user request at the edge.
     pub tries_per_request: f32,
     pub db_load: f32,
     /// The database was at its connection limit.
     pub db_full: bool,
     pub services: Vec<ServiceSample>,
+}
+
+impl Sample {
+    pub fn integrity(&self) -> Integrity {
+        Integrity {
+            duplicates: self.duplicates,
+            lost_writes: self.lost_writes,
+            stale_reads: self.stale_reads,
+            conflicting_writes: self.conflicting_writes,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -62,14 +84,20 @@ impl Evidence {
             .windows()
             .iter()
             .map(|w| {
-                let r = &w.edge.red;
+                let integrity = w.integrity();
                 Sample {
                     t: w.t,
-                    requests: r.ok + r.errors(),
-                    errors: r.errors(),
-                    p99_ms: r.p99_ms,
+                    requests: w.slo.total,
+                    errors: w.slo.total - w.slo.good,
+                    slow: w.slo.slow,
+                    users: w.edge.users_ok + w.edge.users_failed,
+                    users_failed: w.edge.users_failed,
+                    p99_ms: w.edge.red.p99_ms,
                     budget_left: w.slo.budget_left,
-                    duplicates: w.edge.duplicates + w.deps.iter().flatten().map(|d| d.duplicates).sum::<u32>(),
+                    duplicates: integrity.duplicates,
+                    lost_writes: integrity.lost_writes,
+                    stale_reads: integrity.stale_reads,
+                    conflicting_writes: integrity.conflicting_writes,
                     tries_per_request: w.edge.attempts_per_request,
                     db_load: w.db.as_ref().map_or(0.0, |d| d.load),
                     db_full: w.db.as_ref().is_some_and(|d| d.connections >= d.max_connections),
@@ -127,7 +155,7 @@ impl Evidence {
         if n == 0 { 0.0 } else { w / n as f64 }
     }
 
-    /// Error ratio of user requests over `[from, to)` seconds (0 when there were none).
+    /// Error ratio of user tries over `[from, to)` seconds (0 when there were none).
     pub fn error_ratio(&self, from: u32, to: u32) -> f64 {
         let (mut e, mut n) = (0u64, 0u64);
         for (s, secs) in self.spans(from, to) {
@@ -135,6 +163,24 @@ impl Evidence {
             n += u64::from(s.requests) * u64::from(secs);
         }
         if n == 0 { 0.0 } else { e as f64 / n as f64 }
+    }
+
+    /// Over `[from, to)` seconds: the fraction of user tries that failed or were slow, and the
+    /// harms to data — what the severity rubric reads.
+    pub fn impact(&self, from: u32, to: u32) -> (f64, u64) {
+        let (mut bad, mut n, mut data) = (0u64, 0u64, 0u64);
+        for (s, k) in self.spans(from, to) {
+            let k = u64::from(k);
+            bad += u64::from(s.errors + s.slow) * k;
+            n += u64::from(s.requests) * k;
+            data += s.integrity().total() * k;
+        }
+        (if n == 0 { 0.0 } else { bad as f64 / n as f64 }, data)
+    }
+
+    /// The run's end in whole seconds.
+    pub fn end_s(&self) -> u32 {
+        self.ended.whole_secs() as u32
     }
 
     /// The first hidden fault onset: when trouble began.

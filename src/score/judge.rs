@@ -1,18 +1,17 @@
-//! Judging the player's commands: the scenario's own verdicts (matched by kind, service,
-//! target, on/off and scale direction) and generic rules the engine can observe — scaling into
-//! an exhausted database, restarting during a retry storm, rolling back an innocent deploy or
-//! rolling back onto a broken version, enabling retries on a non-idempotent call, taking a hint.
-//! When both speak about one command, a rule's harm cancels the scenario's helpful credit (the
-//! rule saw what the command did here), and the command is penalised once, not twice.
+//! Judging the player's commands: the scenario's own verdicts, matched by what the command does
+//! — its kind (a deploy of the previous version is a rollback), service, target, switch,
+//! version, the direction it moves its setting (up or down, longer or shorter, on or off, set
+//! or removed) and its value — and generic rules (`judge_rules`) for what the scenario does not
+//! judge. When both speak about one command, a rule's harm cancels the scenario's helpful
+//! credit (the rule saw what the command did here), and the command is penalised once, not
+//! twice.
 
 use super::Dimension;
 use super::evidence::Evidence;
-use crate::scenario::{Direction, Judgement, Spec, Verdict};
-use crate::sim::Command;
+use super::settings;
+use crate::scenario::{Judgement, Spec, Verdict};
 use crate::sim::control::clear::{switch, targets};
-use crate::sim::model::fault::Fault;
-use crate::sim::model::rules::Inject;
-use crate::sim::model::spec::Target;
+use crate::sim::{Command, CommandKind};
 use crate::sim::{EventKind, SimTime};
 use serde::{Deserialize, Serialize};
 
@@ -33,32 +32,29 @@ pub struct Decision {
     pub source: Source,
 }
 
-/// The instance count a service had just before `at`.
-fn instances_before(spec: &Spec, ev: &Evidence, service: &str, at: SimTime) -> u32 {
-    let start = spec.sim.service_index(service).map_or(0, |s| spec.sim.services[s].instances);
-    ev.events
-        .iter()
-        .rev()
-        .filter(|e| e.t <= at)
-        .find_map(|e| match &e.kind {
-            EventKind::Scaled { service: s, to, .. } if s == service => Some(*to),
-            _ => None,
-        })
-        .unwrap_or(start)
-}
-
-fn direction(spec: &Spec, ev: &Evidence, c: &Command, at: SimTime) -> Option<Direction> {
-    let Command::Scale { service, instances } = c else { return None };
-    let before = instances_before(spec, ev, service, at);
-    Some(if *instances > before { Direction::Up } else { Direction::Down })
-}
-
+/// Whether judgement `j` speaks about command `c` applied at `at`: its kind (a deploy of the
+/// previous version counts as a rollback), service, target, switch, version, the direction it
+/// moves its setting and the bounds on its value — each field given must fit.
 fn matches(j: &Judgement, spec: &Spec, ev: &Evidence, c: &Command, at: SimTime) -> bool {
-    j.command == c.kind()
-        && j.service.as_deref().is_none_or(|s| c.service() == Some(s))
-        && j.target.as_deref().is_none_or(|t| targets(c).contains(&t))
+    let kind = c.kind();
+    let rollback_by_hand = j.command == CommandKind::Rollback && settings::is_manual_rollback(ev, c, at);
+    if !(j.command == kind || rollback_by_hand) {
+        return false;
+    }
+    if !(j.service.as_deref().is_none_or(|s| c.service() == Some(s))
+        && j.target.as_deref().is_none_or(|t| rollback_by_hand || targets(c).contains(&t))
         && j.on.is_none_or(|on| switch(c) == Some(on))
-        && j.direction.is_none_or(|d| direction(spec, ev, c, at) == Some(d))
+        && j.version.as_deref().is_none_or(|v| settings::version(ev, c, at) == Some(v)))
+    {
+        return false;
+    }
+    if j.direction.is_none() && j.at_least.is_none() && j.at_most.is_none() {
+        return true;
+    }
+    let Some(change) = settings::change(spec, ev, c, at) else { return false };
+    j.direction.is_none_or(|d| change.is(d))
+        && j.at_least.is_none_or(|lo| change.value().is_some_and(|v| v >= lo))
+        && j.at_most.is_none_or(|hi| change.value().is_some_and(|v| v <= hi))
 }
 
 /// Every applied command with a verdict (commands nobody has an opinion on are left out).
@@ -67,7 +63,7 @@ pub fn decisions(spec: &Spec, ev: &Evidence) -> Vec<Decision> {
     for r in ev.applied() {
         let c = &r.command;
         let text = c.label();
-        let broken = rule(spec, ev, c, r.at);
+        let broken = super::judge_rules::rule(spec, ev, c, r.at);
         // A scenario judges a kind of command; a rule sees what this one did in this state. A
         // command that breaks a rule earns no credit as helpful (payments-outage calls any retry
         // change helpful because the expert lowers retries; raising them is the opposite).
@@ -91,82 +87,20 @@ pub fn decisions(spec: &Spec, ev: &Evidence) -> Vec<Decision> {
     out
 }
 
-/// Generic rules; `Some(reason)` when the command breaks one.
-fn rule(spec: &Spec, ev: &Evidence, c: &Command, at: SimTime) -> Option<String> {
-    let sim = &spec.sim;
-    let sample = ev.at(at.whole_secs().saturating_sub(1) as u32);
-    match c {
-        Command::Hint => Some("asked for a hint (its 10 points count under cost)".into()),
-        Command::Scale { service, .. } if direction(spec, ev, c, at) == Some(Direction::Up) => {
-            let s = sim.service_index(service)?;
-            let uses_db = sim.services[s].deps.iter().any(|d| d.target == Target::Database);
-            let sample = sample?;
-            let waiting = sample.services.get(s).is_some_and(|x| x.pool_waiting > 0);
-            // Requests waiting for a pool connection alone are not saturation: with the database
-            // idle the pools are too small, and more instances (more pools) do help.
-            (uses_db && (sample.db_load >= 0.9 || sample.db_full)).then(|| {
-                format!(
-                    "scaled {service} out while the database was saturated (load {:.0}%{}{}): more instances bring more connections and queries, not more database",
-                    sample.db_load * 100.0,
-                    if sample.db_full { ", at its connection limit" } else { "" },
-                    if waiting { ", requests waiting for connections" } else { "" }
-                )
-            })
-        }
-        Command::Restart { service, .. } => {
-            let s = sim.service_index(service)?;
-            let sample = sample?;
-            let storm = sample.tries_per_request >= 1.3
-                || sample.services.iter().flat_map(|x| &x.tries_per_call).any(|t| *t >= 1.5);
-            let busy = sample.services.get(s).is_some_and(|x| x.worker_util >= 0.9);
-            (storm && busy).then(|| {
-                format!("restarted {service} during a retry storm: clients keep retrying, so restarted instances are overwhelmed again")
-            })
-        }
-        Command::Rollback { service } => {
-            let s = sim.service_index(service)?;
-            let active_bad_deploy = sim.timeline.iter().enumerate().any(|(i, e)| {
-                matches!(e.inject, Inject::Fault(Fault::BadDeploy { service: fs, .. }) if fs == s)
-                    && fault_active(ev, &sim.timeline[i].label, at)
-            });
-            if !active_bad_deploy {
-                return Some(format!("rolled back {service}, but its deploy was not the cause"));
-            }
-            // Rolling back onto a version that is broken too spreads the fault.
-            let to = ev.events.iter().filter(|e| e.t >= at).find_map(|e| match &e.kind {
-                EventKind::DeployStarted { service: sv, to, by, .. } if sv == service && by == "you" => {
-                    Some(to.clone())
-                }
-                _ => None,
-            })?;
-            let v = sim.version_index(&to).map(|i| &sim.versions[i])?;
-            (v.error_rate > 0.0 || v.crash_on_start || v.leak_mb_per_s > 0.0 || v.extra_queries > 0)
-                .then(|| format!("rolled back onto {to}, which is broken too ({})", v.note))
-        }
-        Command::SetRetries { service, dependency, max_attempts, .. } if *max_attempts > 1 => {
-            let s = sim.service_index(service)?;
-            let d = sim.dep_index(s, dependency)?;
-            let p = &sim.services[s].deps[d].policy;
-            (!p.idempotent && !p.idempotency_key).then(|| {
-                format!("enabled retries on {service}→{dependency}, which is not idempotent and has no idempotency key: a retried call can take effect twice")
-            })
-        }
-        _ => None,
-    }
-}
-
-/// Points a verdict costs: a scenario's harm 25, a rule's 20.
+/// Points a verdict costs: a scenario's harm 30, a rule's 25 (the scenario knows its trap; a
+/// rule sees a command that is usually wrong). Two traps leave 40 of 100 and a third 10: the
+/// decisions weigh a quarter of the score, so each trap costs 6–8 points overall.
 fn penalty(d: &Decision) -> i64 {
     match (d.verdict, d.source) {
-        (Verdict::Harmful, Source::Rule) => -20,
-        (Verdict::Harmful, Source::Scenario) => -25,
+        (Verdict::Harmful, Source::Rule) => -25,
+        (Verdict::Harmful, Source::Scenario) => -30,
         _ => 0,
     }
 }
 
-/// The decisions dimension: 100, less each harmful verdict, less 40 when the scenario knows a
+/// The decisions dimension: 100, less each harmful verdict, less 50 when the scenario knows a
 /// helpful command and none was used.
-pub(super) fn decision_quality(spec: &Spec, decisions: &[Decision]) -> Dimension {
+pub(super) fn decision_quality(spec: &Spec, decisions: &[Decision], weight: u32) -> Dimension {
     let mut s: i64 = 100;
     let mut reasons = Vec::new();
     for (i, d) in decisions.iter().enumerate() {
@@ -190,17 +124,24 @@ pub(super) fn decision_quality(spec: &Spec, decisions: &[Decision]) -> Dimension
         } else {
             " (same command, counted once)".to_string()
         };
-        reasons.push(format!("{} {} — {tag}: {}{pts}", d.at.clock(), d.command, d.why));
+        reasons.push(format!("{} {} — {tag}: {}{pts}", spec.clock(d.at), d.command, d.why));
     }
     let has_helpful = spec.judge.iter().any(|j| j.verdict == Verdict::Helpful);
     if has_helpful && !decisions.iter().any(|d| d.verdict == Verdict::Helpful) {
-        s -= 40;
-        reasons.push("no command addressed the cause (-40)".into());
+        // Half the dimension: addressing the cause is the decision that matters most.
+        s -= 50;
+        // A command the scenario calls helpful that broke a rule was no fix: say so.
+        let harmed = decisions.iter().any(|d| d.source == Source::Rule && d.verdict == Verdict::Harmful);
+        reasons.push(if harmed {
+            "no command addressed the cause without doing harm (-50)".into()
+        } else {
+            "no command addressed the cause (-50)".into()
+        });
     }
     if reasons.is_empty() {
         reasons.push("no judged commands".into());
     }
-    super::dim("decisions", s, 20, reasons)
+    super::dim("decisions", s, weight, reasons)
 }
 
 /// Whether the timeline entry `label` was active at `at`, from the event log.
@@ -239,7 +180,7 @@ pub fn meaningful(spec: &Spec, ev: &Evidence, c: &Command, at: SimTime) -> bool 
         Command::Declare { .. } => true,
         _ => {
             spec.judge.iter().any(|j| j.verdict == Verdict::Helpful && matches(j, spec, ev, c, at))
-                && rule(spec, ev, c, at).is_none()
+                && super::judge_rules::rule(spec, ev, c, at).is_none()
         }
     }
 }

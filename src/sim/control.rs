@@ -16,5 +16,6 @@ pub(crate) mod apply;
 pub(crate) mod clear;
 pub(crate) mod config;
 pub(crate) mod inject;
+pub(crate) mod lifecycle;
 pub(crate) mod resolve;
 pub(crate) mod tooling;

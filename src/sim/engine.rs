@@ -6,6 +6,7 @@
 use super::control::alerts::Rules;
 use super::control::apply::Desk;
 use super::control::inject::Timeline;
+use super::control::lifecycle::Phase;
 use super::kernel::queue::EventQueue;
 use super::kernel::rng::Rngs;
 use super::kernel::slab::{Key, Slab};
@@ -135,11 +136,26 @@ pub(crate) enum Ev {
 /// Why the run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EndReason {
+    /// The scenario's `length` ran out.
     TimeUp,
-    ObjectivesMet,
+    /// The scenario's `auto_end` after the service had been stable for its grace period.
+    AutoEnd,
+    /// The player resolved the incident.
     Resolved,
     /// The run reached a hard cap (`kernel::caps`) and was stopped; what ran is kept.
     Stopped(super::kernel::caps::Cap),
+}
+
+impl EndReason {
+    /// In words, for people (reports, the debrief, the end-of-run notice).
+    pub fn describe(self) -> String {
+        match self {
+            EndReason::TimeUp => "the scenario's time ran out".into(),
+            EndReason::AutoEnd => "the scenario ends itself once the service has been stable for a while".into(),
+            EndReason::Resolved => "resolved by the player".into(),
+            EndReason::Stopped(cap) => cap.describe(),
+        }
+    }
 }
 
 /// Work asked for while the same kind of work is already running is queued, not nested, so
@@ -210,6 +226,7 @@ pub struct Sim {
     pub(crate) desk: Desk,
     pub(crate) clears: super::control::clear::Clears,
     pub(crate) tooling: super::control::tooling::Tooling,
+    pub(crate) phase: Phase,
     // What the run produces (`observe`).
     pub(crate) rec: Record,
     // Re-entrant work: instances whose queue to pump, services whose rollout to step.
@@ -304,6 +321,7 @@ impl Sim {
         self.check_clears();
         self.check_tooling();
         self.check_objectives();
+        self.check_lifecycle();
         for s in 0..self.svcs.len() {
             self.rollout_step(s);
         }

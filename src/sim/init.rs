@@ -50,6 +50,7 @@ impl Sim {
             desk: Desk::default(),
             clears: super::control::clear::Clears::default(),
             tooling: super::control::tooling::Tooling::default(),
+            phase: super::control::lifecycle::Phase::default(),
             rec: Record::new(&spec),
             pumps: WorkList::default(),
             caps_check: crate::sim::kernel::caps::Countdown::default(),

@@ -44,7 +44,7 @@ pub enum Action {
     LevelFilter,
     /// Show only the selected component's logs (toggle).
     ComponentFilter,
-    /// Write the debrief as markdown to the data directory.
+    /// Export the debrief as a postmortem: markdown or an HTML page with charts.
     Export,
     Panel1,
     Panel2,

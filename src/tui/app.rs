@@ -47,11 +47,36 @@ pub enum Effect {
     Finished,
     /// Save the profile (progress was recorded); the result comes back as `Msg::ProfileSaved`.
     SaveProfile,
-    /// Write the debrief as markdown to the data directory; the result comes back as
-    /// `Msg::Exported`.
-    Export,
+    /// Write the debrief as a postmortem (markdown or an HTML page) to the data directory; the
+    /// result comes back as `Msg::Exported`.
+    Export(ExportFormat),
     /// Write a line to the diagnostics log.
     Log(String),
+}
+
+/// What the debrief is exported as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Markdown,
+    Html,
+}
+
+impl ExportFormat {
+    pub const ALL: [ExportFormat; 2] = [ExportFormat::Markdown, ExportFormat::Html];
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            ExportFormat::Markdown => "markdown: a postmortem skeleton to paste into your document",
+            ExportFormat::Html => "HTML: one page with charts, to open in a browser or attach",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Markdown => "md",
+            ExportFormat::Html => "html",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,11 +108,21 @@ pub enum Screen {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Overlay {
     Help,
-    Actions { items: Vec<CommandKind>, cursor: usize, title: &'static str },
+    Actions {
+        items: Vec<CommandKind>,
+        cursor: usize,
+        title: &'static str,
+    },
     Form(Form),
-    Confirm { command: Command },
+    Confirm {
+        command: Command,
+    },
     Quit,
     Filter(String),
+    /// Choose how to export the debrief.
+    Export {
+        cursor: usize,
+    },
 }
 
 pub struct App {

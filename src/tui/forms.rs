@@ -9,12 +9,28 @@ use crate::sim::model::spec::Target;
 use crate::sim::{Audience, Command, CommandKind, Severity};
 
 /// The incident console (running the incident rather than the system), in its order.
-pub const INCIDENT_CONSOLE: [CommandKind; 5] =
-    [CommandKind::Declare, CommandKind::StatusUpdate, CommandKind::Ack, CommandKind::Page, CommandKind::Resolve];
+pub const INCIDENT_CONSOLE: [CommandKind; 6] = [
+    CommandKind::Declare,
+    CommandKind::ChangeSeverity,
+    CommandKind::StatusUpdate,
+    CommandKind::Ack,
+    CommandKind::Page,
+    CommandKind::Resolve,
+];
 
-/// The console's commands this scenario offers.
+/// The console's commands this scenario offers (declaring until declared, then changing the
+/// severity).
 pub fn console(game: &Game) -> Vec<CommandKind> {
-    INCIDENT_CONSOLE.into_iter().filter(|k| offered(*k, game)).collect()
+    let declared = game.sim.incident().declared.is_some();
+    INCIDENT_CONSOLE
+        .into_iter()
+        .filter(|k| offered(*k, game))
+        .filter(|k| match k {
+            CommandKind::Declare => !declared,
+            CommandKind::ChangeSeverity => declared,
+            _ => true,
+        })
+        .collect()
 }
 
 /// Whether the scenario has what a kind acts on (a flag, a cache, a database, a team, …).
@@ -144,13 +160,20 @@ pub fn form(kind: CommandKind, game: &Game) -> Form {
             let all = if firing.is_empty() { names(&sim.alerts, |a| a.name.clone()) } else { firing };
             vec![choice("alert", all, "")]
         }
-        K::Declare => {
-            vec![choice("severity", vec!["Sev1".into(), "Sev2".into(), "Sev3".into(), "Sev4".into()], "Sev2")]
+        K::Declare | K::ChangeSeverity => {
+            let now = game.sim.incident().declared.map_or("Sev2", |(_, s)| s.name());
+            vec![choice("severity", Severity::ALL.iter().map(|s| s.name().to_string()).collect(), now)]
         }
         K::StatusUpdate => vec![
             choice("audience", vec!["Internal".into(), "Executives".into(), "Customers".into()], "Internal"),
             Field::Text { label: "impact", text: String::new() },
             choice("next update in", vec!["10m".into(), "15m".into(), "30m".into(), "1h".into()], "30m"),
+            // Once the service is stable the next update is likely the last one.
+            choice(
+                "this update is",
+                vec!["an update".into(), "the all-clear".into()],
+                if game.sim.phase().stable_since.is_some() { "the all-clear" } else { "an update" },
+            ),
         ],
         K::Rollback | K::PauseRollout | K::ResumeRollout | K::RevertConfig => vec![service()],
         K::Deploy => vec![
@@ -230,6 +253,10 @@ pub fn form(kind: CommandKind, game: &Game) -> Form {
     Form { kind, fields, cursor: 0, error: None }
 }
 
+fn severity(name: &str) -> Severity {
+    Severity::ALL.into_iter().find(|s| s.name() == name).unwrap_or(Severity::Sev4)
+}
+
 fn number<T: std::str::FromStr>(f: &Field, what: &str) -> Result<T, String> {
     f.value().trim().parse().map_err(|_| format!("{what} must be a whole number"))
 }
@@ -241,14 +268,7 @@ pub fn command(form: &Form) -> Result<Command, String> {
     let on = |i: usize| v(i) == "on";
     Ok(match form.kind {
         K::Ack => Command::Ack { alert: v(0) },
-        K::Declare => Command::Declare {
-            severity: match v(0).as_str() {
-                "Sev1" => Severity::Sev1,
-                "Sev2" => Severity::Sev2,
-                "Sev3" => Severity::Sev3,
-                _ => Severity::Sev4,
-            },
-        },
+        K::Declare => Command::Declare { severity: severity(&v(0)) },
         K::StatusUpdate => Command::StatusUpdate {
             audience: match v(0).as_str() {
                 "Executives" => Audience::Executives,
@@ -256,8 +276,14 @@ pub fn command(form: &Form) -> Result<Command, String> {
                 _ => Audience::Internal,
             },
             impact: v(1).trim().to_string(),
-            next_update: parse_dur(&v(2)).map_err(|e| e.to_string())?,
+            next_update: if v(3) == "the all-clear" {
+                crate::sim::Dur::ZERO
+            } else {
+                parse_dur(&v(2)).map_err(|e| e.to_string())?
+            },
+            all_clear: v(3) == "the all-clear",
         },
+        K::ChangeSeverity => Command::ChangeSeverity { severity: severity(&v(0)) },
         K::Resolve => Command::Resolve,
         K::Rollback => Command::Rollback { service: v(0) },
         K::PauseRollout => Command::PauseRollout { service: v(0) },

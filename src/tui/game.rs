@@ -175,7 +175,7 @@ impl Game {
         let result = self.sim.submit(command);
         let text = match &result {
             Ok(d) if d.0 == 0 => format!("done: {label}"),
-            Ok(d) => format!("sent: {label} (takes effect in {d})"),
+            Ok(d) => format!("sent: {label} (takes effect in {})", d.human()),
             Err(why) => format!("rejected: {label}: {why}"),
         };
         self.flash = Some(Flash { text, error: result.is_err(), at });

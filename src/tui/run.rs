@@ -7,7 +7,7 @@
 //! Nothing is printed to stdout while the screen is up: diagnostics go to the log file in the
 //! data dir.
 
-use super::app::{App, Effect, Msg, Screen};
+use super::app::{App, Effect, ExportFormat, Msg, Screen};
 use super::keymap::Keymap;
 use super::view;
 use crate::load::{self, LoadError};
@@ -207,7 +207,7 @@ fn perform(app: &mut App, dirs: &Dirs, msg: Msg) -> bool {
                 Some(saved) => Msg::RunSaved(saved),
                 None => continue,
             },
-            Effect::Export => match export(app, dirs) {
+            Effect::Export(format) => match export(app, dirs, format) {
                 Some(written) => Msg::Exported(written),
                 None => continue,
             },
@@ -234,14 +234,17 @@ fn save_run(app: &App, dirs: &Dirs) -> Option<Result<PathBuf, String>> {
     Some(run.save(&path).map(|()| path).map_err(|e| e.to_string()))
 }
 
-/// Writes the debrief as markdown to the data directory (`None` if there is none).
-fn export(app: &App, dirs: &Dirs) -> Option<Result<PathBuf, String>> {
+/// Writes the debrief as a postmortem to the data directory (`None` if there is none).
+fn export(app: &App, dirs: &Dirs, format: ExportFormat) -> Option<Result<PathBuf, String>> {
     let Screen::End(g) = &app.screen else { return None };
     let d = g.debrief.as_ref()?;
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let path = dirs.data.join("debriefs").join(format!("{}-{secs}.md", d.scenario_id));
+    let path = dirs.data.join("debriefs").join(format!("{}-{secs}.{}", d.scenario_id, format.extension()));
     // Every exported file crosses the text boundary, whoever rendered it.
-    let text = crate::report::markdown_export(d);
+    let text = match format {
+        ExportFormat::Markdown => crate::report::markdown_export(d),
+        ExportFormat::Html => crate::report::html_export(d),
+    };
     Some(store::write_atomic(&path, text.as_bytes()).map(|()| path).map_err(|e| e.to_string()))
 }
 

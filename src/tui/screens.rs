@@ -184,11 +184,18 @@ pub fn briefing(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
 
 pub fn incident(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let [head, flash, body, foot] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(10), Constraint::Length(1)])
-            .areas(area);
+    let banner_h = u16::from(chrome::banner_text(game, t).is_some());
+    let [head, flash, banner, body, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(banner_h),
+        Constraint::Min(10),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     chrome::header(game, t, head, buf);
     chrome::flash(game, t, flash, buf);
+    chrome::banner(game, t, banner, buf);
     let top_h = if body.height >= 30 { body.height * 3 / 5 } else { body.height / 2 + 1 };
     let [top, bottom] = Layout::vertical([Constraint::Length(top_h), Constraint::Min(4)]).areas(body);
     let map_w = if area.width >= 120 { 40 } else { 34 };
@@ -234,35 +241,35 @@ pub fn incident(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
     chrome::keybar(app, foot, buf);
 }
 
-/// The debrief: score and reasons, the timeline with faults revealed, what you saw versus what
-/// was happening, the expert path and the lessons. Scrolls; `e` exports it as markdown.
+/// The debrief: score and reasons, the timeline with faults revealed, the postmortem's
+/// sections (what happened, impact, what was really happening, seen/true/done, the status
+/// updates, what went well and badly), the expert path and the lessons. Scrolls; `e` exports it.
 pub fn end(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let [body, foot] = Layout::vertical([Constraint::Min(5), Constraint::Length(1)]).areas(area);
     let r = body.centered(Constraint::Length(body.width.min(120)), Constraint::Percentage(100));
     let Some(d) = &game.debrief else { return };
     let s = &d.score;
+    let p = crate::report::facts::postmortem(d);
     let width = r.width.saturating_sub(2) as usize;
     let mut lines: Vec<Line> = Vec::new();
     let h = |text: &str| Line::from(Span::styled(text.to_string(), t.title()));
     // Prose is wrapped here (continuation rows indented under the text), so the scroll limit
     // below counts real rows and the last lesson can be reached.
     let para = |lines: &mut Vec<Line<'static>>, text: &str, indent: usize, style| {
-        lines.extend(wrap(text, width, indent).into_iter().map(|row| Line::from(Span::styled(row, style))));
+        let text = text.replace("**", "");
+        lines.extend(wrap(&text, width, indent).into_iter().map(|row| Line::from(Span::styled(row, style))));
     };
-    let ended = d.end_reason.map_or("stopped".to_string(), |e| match e {
-        crate::sim::EndReason::Stopped(cap) => cap.describe(),
-        e => format!("{e:?}"),
-    });
+    let ended = d.end_reason.map_or_else(|| "stopped before the end".to_string(), crate::sim::EndReason::describe);
     let score = Span::styled(format!("Score {} — grade {}", s.overall, s.grade), t.title());
-    let about =
-        format!("ended at {} ({ended}) · seed {} · scroll with ↑/↓, e: export markdown", d.ended_at.clock(), d.seed);
+    let about = format!("ended at {} ({ended}) · seed {} · scroll with ↑/↓ · e: export", d.clock(d.ended_at), d.seed);
     if score.width() + 3 + about.chars().count() <= width {
         lines.push(Line::from(vec![score, Span::styled(format!("   {about}"), t.dim())]));
     } else {
         lines.push(Line::from(score));
         para(&mut lines, &about, 0, t.dim());
     }
+    para(&mut lines, &crate::text::clean_line(&s.summary), 0, t.accent());
     for n in &app.notices {
         para(&mut lines, n, 0, t.accent());
     }
@@ -294,43 +301,64 @@ pub fn end(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
         lines.push(Line::from(Span::styled(l, t.text())));
     }
     lines.push(Line::from(""));
+    lines.push(h("Summary"));
+    para(&mut lines, &p.summary.join(" "), 0, t.text());
+    lines.push(Line::from(""));
+    lines.push(h("Impact"));
+    let label_w = p.impact.iter().map(|(w, _)| w.chars().count()).max().unwrap_or(0);
+    for (what, n) in &p.impact {
+        para(&mut lines, &format!(" {what:<label_w$}  {n}"), label_w + 3, t.text());
+    }
+    lines.push(Line::from(""));
     lines.push(h("What was really happening"));
-    if !d.truth.is_empty() {
-        para(&mut lines, &d.truth, 0, t.text());
+    if !p.truth.is_empty() {
+        para(&mut lines, &p.truth, 0, t.text());
     }
-    for f in &d.faults {
-        let until = f.to.map_or(" — still active at the end".to_string(), |x| format!(" — until {}", x.clock()));
-        para(&mut lines, &format!(" {} {}: {}{until}", f.from.clock(), f.label, f.detail), 7, t.accent());
-    }
-    lines.push(Line::from(""));
-    lines.push(h("What you saw"));
-    for m in &d.saw {
-        para(&mut lines, &format!(" {} {}", m.t.clock(), m.text), 7, t.text());
+    for f in &p.factors {
+        para(&mut lines, &format!(" {f}"), 7, t.accent());
     }
     lines.push(Line::from(""));
-    lines.push(h("What you did"));
-    if d.actions.is_empty() {
-        lines.push(Line::from(" nothing"));
-    }
-    for m in &d.actions {
-        para(&mut lines, &format!(" {} {}", m.t.clock(), m.text), 7, t.text());
+    lines.push(h("Timeline: what you saw, what was true, what you did"));
+    for (at, col, text) in &p.timeline {
+        let (tag, style) = match col {
+            crate::score::debrief::Column::Seen => ("saw ", t.text()),
+            crate::score::debrief::Column::True => ("true", t.accent()),
+            crate::score::debrief::Column::Done => ("did ", t.title()),
+        };
+        let indent = at.chars().count() + 7;
+        para(&mut lines, &format!(" {at} {tag} {text}"), indent, style);
     }
     lines.push(Line::from(""));
-    lines.push(h(&format!(
-        "What an expert would have done (par: detect {}, mitigate {})",
-        d.par_detect, d.par_mitigate
-    )));
-    for m in &d.expert {
-        para(&mut lines, &format!(" {} {}", m.t.clock(), m.text), 7, t.text());
+    lines.push(h("Status updates you wrote"));
+    if p.updates.is_empty() {
+        lines.push(Line::from(" none"));
+    }
+    for u in &p.updates {
+        para(&mut lines, &format!(" {} to {} ({}): {}", u.at, u.to, u.note, u.text), 7, t.text());
+    }
+    for (title, items) in [("What went well", &p.went_well), ("What went badly", &p.went_badly)] {
+        lines.push(Line::from(""));
+        lines.push(h(title));
+        if items.is_empty() {
+            lines.push(Line::from(" nothing stood out"));
+        }
+        for i in items {
+            para(&mut lines, &format!(" {} {i}", t.bullet()), 3, t.text());
+        }
+    }
+    lines.push(Line::from(""));
+    lines.push(h(&format!("What an expert would have done (par: {})", p.par)));
+    for (at, text) in &p.expert {
+        para(&mut lines, &format!(" {at} {text}"), 7, t.text());
     }
     lines.push(Line::from(""));
     lines.push(h("Lessons"));
-    for l in &d.lessons {
+    for l in &p.lessons {
         para(&mut lines, &format!(" {} {l}", t.bullet()), 3, t.text());
     }
     let inner_h = r.height.saturating_sub(2) as usize;
     let scroll = game.debrief_scroll.min(lines.len().saturating_sub(inner_h));
-    let title = Span::styled(format!(" Debrief: {} ", d.title), t.title());
+    let title = Span::styled(format!(" Debrief: {} ", p.title), t.title());
     Paragraph::new(lines).scroll((scroll as u16, 0)).block(block(t, title, true)).render(r, buf);
     chrome::keybar(app, foot, buf);
 }

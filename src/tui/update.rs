@@ -71,7 +71,8 @@ impl App {
         self.check_end()
     }
 
-    /// Moves to the debrief once the run is over (time up, objectives met, or resolved).
+    /// Moves to the debrief once the run is over (resolved, time up, or the scenario's announced
+    /// auto-end).
     fn check_end(&mut self) -> Vec<Effect> {
         let Screen::Playing(g) = &self.screen else { return vec![] };
         if g.sim.ended().is_none() {

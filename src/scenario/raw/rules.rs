@@ -181,6 +181,7 @@ pub enum RawCondition {
         service: String,
         version: String,
     },
+    Blocked(String),
     All(Vec<RawCondition>),
     Any(Vec<RawCondition>),
     Not(Box<RawCondition>),
@@ -447,10 +448,25 @@ pub enum Verdict {
     Harmful,
 }
 
+/// Which way a command moves a setting, relative to what was in force just before it.
 #[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Direction {
+    /// More: instances, tries, pool size, shed fraction, a higher rate limit, a longer timeout.
     Up,
+    /// Fewer or less.
     Down,
+    /// A longer timeout (`Up` for durations).
+    Longer,
+    /// A shorter timeout (`Down` for durations).
+    Shorter,
+    /// Switched on: a flag, a breaker, deadline propagation, a retry budget, shedding.
+    On,
+    /// Switched off.
+    Off,
+    /// A rate limit (or shedding) set where there was none, or changed to another value.
+    Set,
+    /// A rate limit removed, shedding stopped.
+    Removed,
 }
 
 #[derive(Deserialize, Debug)]
@@ -465,6 +481,15 @@ pub struct RawJudge {
     pub on: Option<bool>,
     #[serde(default)]
     pub direction: Option<Direction>,
+    /// For `Deploy` and `Rollback`: the version the command rolls out.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// Bounds on the command's number (instances, tries, pool size, rps, shed fraction, the
+    /// timeout in seconds), inclusive.
+    #[serde(default)]
+    pub at_least: Option<f64>,
+    #[serde(default)]
+    pub at_most: Option<f64>,
     pub verdict: Verdict,
     pub why: String,
 }
@@ -492,7 +517,7 @@ pub struct RawExpert {
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawComms {
-    /// The severity an expert would declare.
+    /// Replaced by the severity rubric (`severity:` at the top level): an error with a hint.
     pub severity: Option<Severity>,
     /// The first status update is due this long after the incident is declared.
     pub first_update_within: Dur,

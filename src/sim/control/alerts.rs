@@ -2,9 +2,9 @@
 //! resolved when it stops holding) evaluated on what monitoring can see — blind components
 //! report nothing and lagging monitoring evaluates old windows — and the conditions used by
 //! timeline triggers and objectives, which see the truth. Objectives are checked at every
-//! window close; when they all hold the run may end.
+//! window close; when they all hold the service is stable (`lifecycle`).
 
-use crate::sim::engine::{EndReason, Sim};
+use crate::sim::engine::Sim;
 use crate::sim::kernel::time::SimTime;
 use crate::sim::kernel::time::{Dur, SEC};
 use crate::sim::model::rules::AlertSeverity;
@@ -164,6 +164,10 @@ impl Sim {
             Condition::VersionGone { service, version } => {
                 !self.live_versions(*service).iter().any(|(v, _)| v == version)
             }
+            Condition::Blocked(client) => {
+                let i = self.edge.abusers.iter().position(|a| &a.0 == client);
+                i.is_some_and(|i| self.edge.blocked.contains(&(i as u16 + 1)))
+            }
             Condition::FaultCleared(i) => self.timeline.entries[*i].cleared.is_some(),
             Condition::All(cs) => cs.iter().all(|c| self.holds(c)),
             Condition::Any(cs) => cs.iter().any(|c| self.holds(c)),
@@ -171,8 +175,9 @@ impl Sim {
         }
     }
 
-    /// The run ends when every objective holds at the same window close. (Objectives are
-    /// not latched: "errors under 1% for 2 minutes" can hold before trouble starts.)
+    /// Objectives are met when every one holds at the same window close (they are not
+    /// latched: "errors under 1% for 2 minutes" can hold before trouble starts). Meeting them
+    /// makes the service stable; it does not end the run (`lifecycle`).
     pub(crate) fn check_objectives(&mut self) {
         if self.spec.objectives.is_empty() {
             return;
@@ -186,9 +191,6 @@ impl Sim {
                 self.rules.objectives_met[i] = Some(self.now);
                 let objective = self.spec.objectives[i].name.clone();
                 self.emit(false, EventKind::ObjectiveMet { objective });
-            }
-            if self.spec.end_when_objectives_met {
-                self.end(EndReason::ObjectivesMet);
             }
         }
     }

@@ -20,9 +20,12 @@ use crate::sim::resources::pipeline::Ticket;
 /// The incident as the player runs it.
 #[derive(Clone, Debug, Default)]
 pub struct Incident {
+    /// When it was declared or last changed severity, and its severity now.
     pub declared: Option<(SimTime, Severity)>,
     pub updates: Vec<SimTime>,
     pub next_update_due: Option<SimTime>,
+    /// When the all-clear was posted.
+    pub all_clear: Option<SimTime>,
     pub resolved: Option<SimTime>,
 }
 
@@ -117,11 +120,20 @@ impl Sim {
                 self.desk.incident.declared = Some((now, severity));
                 self.emit(false, EventKind::IncidentDeclared { severity });
             }
-            R::StatusUpdate { audience, ref impact, next_update } => {
+            R::StatusUpdate { audience, ref impact, next_update, all_clear } => {
                 self.desk.incident.updates.push(now);
-                self.desk.incident.next_update_due = Some(now + next_update);
+                self.desk.incident.next_update_due = (!all_clear).then_some(now + next_update);
+                if all_clear {
+                    self.desk.incident.all_clear = Some(now);
+                }
                 let impact = impact.clone();
-                self.emit(false, EventKind::StatusUpdatePosted { audience, impact, next_update });
+                self.emit(false, EventKind::StatusUpdatePosted { audience, impact, next_update, all_clear });
+            }
+            R::ChangeSeverity { severity } => {
+                if let Some((_, from)) = self.desk.incident.declared {
+                    self.desk.incident.declared = Some((now, severity));
+                    self.emit(false, EventKind::SeverityChanged { from, to: severity });
+                }
             }
             R::Resolve => {
                 self.desk.incident.resolved = Some(now);
@@ -213,7 +225,7 @@ impl Sim {
                 }
                 if let Some(b) = backoff {
                     cfg.deps[d].policy.retry.backoff = b;
-                    what.push_str(&format!(", backoff {b:?}"));
+                    what.push_str(&format!(", backoff {}", b.word()));
                 }
                 self.push_config(s, cfg, what, "you");
                 self.clear_fixed_configs(s);

@@ -74,13 +74,14 @@ pub(crate) fn targets(c: &Command) -> Vec<&str> {
     }
 }
 
-/// The on/off a command sets (a flag, a breaker, deadlines, a health check), as `cleared_by`
-/// and judgements match it with `on`.
+/// The on/off a command sets (a flag, a breaker, deadlines, a health check, a retry budget),
+/// as `cleared_by` and judgements match it with `on`.
 pub(crate) fn switch(c: &Command) -> Option<bool> {
     match c {
         Command::SetFlag { on, .. } | Command::SetDeadlines { on, .. } => Some(*on),
         Command::SetBreaker { enabled, .. } => Some(*enabled),
         Command::SetHealthCheck { enabled, .. } => *enabled,
+        Command::SetRetries { budget, .. } => *budget,
         _ => None,
     }
 }

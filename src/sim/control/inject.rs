@@ -67,7 +67,7 @@ impl Sim {
                 );
                 self.timeline.entries[idx].active = true;
                 self.apply_fault(idx, fault, true);
-                if fault.is_instant() && !fault.lasts_until_fixed() {
+                if fault.is_momentary() {
                     // An event, not a state: it is over as soon as it happened.
                     self.timeline.entries[idx].active = false;
                     self.timeline.entries[idx].cleared = Some(self.now);
@@ -400,7 +400,7 @@ impl Sim {
                 spec.target_name(*target)
             ),
             Fault::MonitoringBlind { component } => match component {
-                Some(c) => format!("monitoring stops reporting {c:?}"),
+                Some(c) => format!("monitoring stops reporting {}", spec.component_name(*c)),
                 None => "monitoring goes blind".to_string(),
             },
             Fault::MonitoringLag { lag } => format!("dashboards and alerts lag {lag} behind"),

@@ -41,7 +41,8 @@ pub enum Restart {
 pub enum ResolvedCommand {
     Ack { alert: AlertRef },
     Declare { severity: Severity },
-    StatusUpdate { audience: Audience, impact: String, next_update: Dur },
+    StatusUpdate { audience: Audience, impact: String, next_update: Dur, all_clear: bool },
+    ChangeSeverity { severity: Severity },
     Resolve,
     Rollback { service: usize },
     PauseRollout { service: usize },
@@ -92,10 +93,12 @@ pub enum Rejection {
     NoSuchAlert(String),
     #[error("{0} is not firing")]
     AlertNotFiring(String),
-    #[error("the next update must be promised between 1s and 24h from now")]
+    #[error("the next update must be promised between 1s and 24h from now (or post the all-clear)")]
     NextUpdateOutOfRange,
     #[error("no incident has been declared; declare one first")]
     NotDeclared,
+    #[error("the incident is already a {0}")]
+    SameSeverity(&'static str),
     #[error("no service named '{name}' (services: {})", .services.join(", "))]
     NoSuchService { name: String, services: Vec<String> },
     #[error("{0} has not been deployed during this run: nothing to roll back to")]
@@ -179,12 +182,23 @@ impl Sim {
                 R::Ack { alert: alert_ref }
             }
             C::Declare { severity } => R::Declare { severity: *severity },
-            C::StatusUpdate { audience, impact, next_update } => {
-                if next_update.0 == 0 || next_update.0 > 24 * HOUR {
+            C::StatusUpdate { audience, impact, next_update, all_clear } => {
+                // The all-clear promises nothing; any other update promises the next one.
+                if next_update.0 > 24 * HOUR || (next_update.0 == 0 && !all_clear) {
                     return Err(Rejection::NextUpdateOutOfRange);
                 }
-                R::StatusUpdate { audience: *audience, impact: impact.clone(), next_update: *next_update }
+                R::StatusUpdate {
+                    audience: *audience,
+                    impact: impact.clone(),
+                    next_update: *next_update,
+                    all_clear: *all_clear,
+                }
             }
+            C::ChangeSeverity { severity } => match self.desk.incident.declared {
+                None => return Err(Rejection::NotDeclared),
+                Some((_, now)) if now == *severity => return Err(Rejection::SameSeverity(severity.name())),
+                Some(_) => R::ChangeSeverity { severity: *severity },
+            },
             C::Resolve => {
                 if self.desk.incident.declared.is_none() {
                     return Err(Rejection::NotDeclared);

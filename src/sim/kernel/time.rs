@@ -203,6 +203,42 @@ impl SimTime {
             format!("{:02}:{:02}", s / 60, s % 60)
         }
     }
+
+    /// The time of day when the scenario started at `start` seconds past midnight
+    /// (`16:42:10`), or the run clock (`02:10`) when it names no start.
+    pub fn clock_from(self, start: Option<u32>) -> String {
+        match start {
+            None => self.clock(),
+            Some(day) => {
+                let s = (u64::from(day) + self.0 / SEC) % 86_400;
+                format!("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+            }
+        }
+    }
+}
+
+impl Dur {
+    /// A duration for people to read: `850ms`, `4.5s`, `45s`, `1m 01s`, `5m`, `1h 02m`.
+    /// Rounded to what matters at its size (the exact form is `Display`'s).
+    pub fn human(self) -> String {
+        let us = self.0;
+        if us < SEC {
+            return if us == 0 { "0s".into() } else { format!("{}ms", (us + MS / 2) / MS) };
+        }
+        if us < 10 * SEC && !(us % SEC < SEC / 20 || us % SEC >= SEC - SEC / 20) {
+            return format!("{:.1}s", us as f64 / SEC as f64);
+        }
+        let s = (us + SEC / 2) / SEC;
+        match s {
+            0..60 => format!("{s}s"),
+            60..3600 if s.is_multiple_of(60) => format!("{}m", s / 60),
+            60..3600 => format!("{}m {:02}s", s / 60, s % 60),
+            _ => {
+                let m = (s + 30) / 60;
+                if m.is_multiple_of(60) { format!("{}h", m / 60) } else { format!("{}h {:02}m", m / 60, m % 60) }
+            }
+        }
+    }
 }
 
 impl Serialize for Dur {
@@ -255,6 +291,32 @@ mod tests {
             let d = parse_dur(text).unwrap();
             assert_eq!(d.to_string(), text);
         }
+    }
+
+    #[test]
+    fn durations_read_as_people_write_them() {
+        let cases = [
+            (Dur(0), "0s"),
+            (Dur::from_millis(850), "850ms"),
+            (Dur::from_millis(4500), "4.5s"),
+            (Dur::from_millis(2990), "3s"),
+            (Dur::from_secs(45), "45s"),
+            (Dur(60_746_767), "1m 01s"),
+            (Dur::from_secs(300), "5m"),
+            (Dur::from_secs(3725), "1h 02m"),
+            (Dur::from_secs(7200), "2h"),
+        ];
+        for (d, text) in cases {
+            assert_eq!(d.human(), text, "{d}");
+        }
+    }
+
+    #[test]
+    fn a_scenario_with_a_start_shows_the_time_of_day() {
+        let t = SimTime::from_secs(130);
+        assert_eq!(t.clock_from(None), "02:10");
+        assert_eq!(t.clock_from(Some(16 * 3600 + 40 * 60)), "16:42:10");
+        assert_eq!(SimTime::from_secs(3600).clock_from(Some(23 * 3600 + 30 * 60)), "00:30:00", "past midnight");
     }
 
     #[test]

@@ -17,11 +17,41 @@ pub enum Severity {
     Sev4,
 }
 
+impl Severity {
+    pub const ALL: [Severity; 4] = [Severity::Sev1, Severity::Sev2, Severity::Sev3, Severity::Sev4];
+
+    /// `Sev1`…`Sev4`: the words incident responders use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Sev1 => "Sev1",
+            Severity::Sev2 => "Sev2",
+            Severity::Sev3 => "Sev3",
+            Severity::Sev4 => "Sev4",
+        }
+    }
+
+    /// 1 for Sev1 (worst) … 4 for Sev4.
+    pub fn rank(self) -> u8 {
+        self as u8 + 1
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Audience {
     Internal,
     Executives,
     Customers,
+}
+
+impl Audience {
+    /// Who reads it, in words.
+    pub fn word(self) -> &'static str {
+        match self {
+            Audience::Internal => "the team",
+            Audience::Executives => "executives",
+            Audience::Customers => "customers",
+        }
+    }
 }
 
 /// A player action.
@@ -36,12 +66,20 @@ pub enum Command {
     Declare {
         severity: Severity,
     },
-    /// Post a status update and promise the next one.
+    /// Post a status update and promise the next one; `all_clear: true` is the final one
+    /// (the service is back to normal, no next update is promised).
     StatusUpdate {
         audience: Audience,
         #[serde(default)]
         impact: String,
+        #[serde(default)]
         next_update: Dur,
+        #[serde(default)]
+        all_clear: bool,
+    },
+    /// Escalate or de-escalate a declared incident to another severity.
+    ChangeSeverity {
+        severity: Severity,
     },
     /// Close the incident.
     Resolve,
@@ -186,6 +224,7 @@ impl Command {
             C::Ack { .. } => K::Ack,
             C::Declare { .. } => K::Declare,
             C::StatusUpdate { .. } => K::StatusUpdate,
+            C::ChangeSeverity { .. } => K::ChangeSeverity,
             C::Resolve => K::Resolve,
             C::Rollback { .. } => K::Rollback,
             C::PauseRollout { .. } => K::PauseRollout,
@@ -244,10 +283,12 @@ impl Command {
         let onoff = |b: bool| if b { "on" } else { "off" };
         match self {
             C::Ack { alert } => format!("acknowledge {alert}"),
-            C::Declare { severity } => format!("declare a {severity:?} incident"),
+            C::Declare { severity } => format!("declare a {} incident", severity.name()),
+            C::StatusUpdate { audience, all_clear: true, .. } => format!("all-clear to {}", audience.word()),
             C::StatusUpdate { audience, next_update, .. } => {
-                format!("status update to {audience:?} (next in {next_update})")
+                format!("status update to {} (next in {})", audience.word(), next_update.human())
             }
+            C::ChangeSeverity { severity } => format!("change the severity to {}", severity.name()),
             C::Resolve => "resolve the incident".into(),
             C::Rollback { service } => format!("roll back {service}"),
             C::PauseRollout { service } => format!("pause the rollout of {service}"),

@@ -10,6 +10,7 @@ pub enum CommandKind {
     Ack,
     Declare,
     StatusUpdate,
+    ChangeSeverity,
     Resolve,
     Rollback,
     PauseRollout,
@@ -38,10 +39,11 @@ pub enum CommandKind {
 }
 
 impl CommandKind {
-    pub const ALL: [CommandKind; 28] = [
+    pub const ALL: [CommandKind; 29] = [
         CommandKind::Ack,
         CommandKind::Declare,
         CommandKind::StatusUpdate,
+        CommandKind::ChangeSeverity,
         CommandKind::Resolve,
         CommandKind::Rollback,
         CommandKind::PauseRollout,
@@ -73,7 +75,7 @@ impl CommandKind {
     pub fn delay(self) -> Dur {
         use CommandKind as K;
         match self {
-            K::Ack | K::Declare | K::StatusUpdate | K::Resolve | K::Hint | K::Page => Dur::ZERO,
+            K::Ack | K::Declare | K::StatusUpdate | K::ChangeSeverity | K::Resolve | K::Hint | K::Page => Dur::ZERO,
             K::Restart | K::Drain | K::FlushCache | K::PauseRollout | K::ResumeRollout => Dur::from_secs(2),
             K::SetRateLimit | K::SetShed | K::BlockClient | K::SetHealthCheck => Dur::from_secs(10),
             K::SetFlag | K::Failover => Dur::from_secs(5),
@@ -123,7 +125,8 @@ impl CommandKind {
         match self {
             K::Ack => "acknowledge an alert",
             K::Declare => "declare an incident with a severity",
-            K::StatusUpdate => "post a status update to stakeholders",
+            K::StatusUpdate => "post a status update (or the all-clear)",
+            K::ChangeSeverity => "escalate or de-escalate the incident",
             K::Resolve => "resolve the incident (ends the run)",
             K::Rollback => "roll back to the previous version",
             K::PauseRollout => "pause a rollout in progress",

@@ -268,6 +268,13 @@ impl Fault {
         )
     }
 
+    /// A fault that is an event, not a state: over the moment it happens (its effects may
+    /// last, like a cold cache after a flush). `is_instant` also counts the faults that start
+    /// at an instant and stay until what they changed is put right (`lasts_until_fixed`).
+    pub fn is_momentary(&self) -> bool {
+        self.is_instant() && !self.lasts_until_fixed()
+    }
+
     /// The variant name, as written in scenario files.
     pub fn name(&self) -> &'static str {
         match self {

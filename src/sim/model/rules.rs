@@ -77,6 +77,8 @@ pub enum Condition {
         service: usize,
         version: usize,
     },
+    /// The client with this name (an abusive client of the timeline) is blocked at the edge.
+    Blocked(String),
     All(Vec<Condition>),
     Any(Vec<Condition>),
     Not(Box<Condition>),
@@ -165,6 +167,16 @@ pub struct Objective {
 pub enum AlertSeverity {
     Page,
     Ticket,
+}
+
+impl AlertSeverity {
+    /// `PAGE` or `ticket`: how loud the alert is.
+    pub fn word(self) -> &'static str {
+        match self {
+            AlertSeverity::Page => "page",
+            AlertSeverity::Ticket => "ticket",
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -2,6 +2,7 @@
 //! cross-reference resolved to an index. Built by `scenario` (or directly in tests); the
 //! engine never re-checks it, so every invariant listed here is the validator's job.
 
+pub use super::assess::{Business, HarmCounts, Lifecycle};
 use super::rules::{AlertRule, Objective, TimelineEntry};
 use crate::sim::kernel::dist::Dist;
 use crate::sim::kernel::time::{Dur, SimTime};
@@ -29,8 +30,11 @@ pub struct SimSpec {
     pub alerts: Vec<AlertRule>,
     pub timeline: Vec<TimelineEntry>,
     pub objectives: Vec<Objective>,
-    /// End the run as soon as every objective is met (otherwise at `duration`).
-    pub end_when_objectives_met: bool,
+    /// How the incident ends: when the cause counts as removed, and whether the run ends by
+    /// itself once the service is stable.
+    pub lifecycle: Lifecycle,
+    /// What harm costs the business, per unit; `None` when the scenario sets no costs.
+    pub business: Option<Business>,
     pub teams: Vec<Team>,
     /// Shown one at a time when the player asks for a hint.
     pub hints: Vec<String>,

@@ -204,10 +204,17 @@ pub enum EventKind {
     IncidentDeclared {
         severity: Severity,
     },
+    SeverityChanged {
+        from: Severity,
+        to: Severity,
+    },
     StatusUpdatePosted {
         audience: Audience,
         impact: String,
+        #[serde(default)]
         next_update: Dur,
+        #[serde(default)]
+        all_clear: bool,
     },
     IncidentResolved,
     Message {
@@ -224,6 +231,21 @@ pub enum EventKind {
     ObjectiveMet {
         objective: String,
     },
+    /// Every objective holds (`stable: true`), or they no longer all do (a relapse).
+    StabilityChanged {
+        stable: bool,
+    },
+    /// The scenario's cause condition now holds (`removed: true`), or no longer does.
+    CauseChanged {
+        removed: bool,
+    },
+    /// The game will end the run at `at` unless something changes: announced in advance.
+    EndScheduled {
+        at: SimTime,
+        reason: crate::sim::engine::EndReason,
+    },
+    /// A scheduled auto-end no longer applies (the service is not stable any more).
+    EndCancelled,
     RunEnded {
         reason: crate::sim::engine::EndReason,
     },
@@ -316,11 +338,17 @@ impl EventKind {
             | E::ThreadLimitReached { .. }
             | E::ToolingDown { .. } => Category::Signal,
             E::TeamArrived { .. } | E::HintGiven { .. } => Category::Help,
-            E::AlertResolved { .. } | E::BreakerClosed { .. } | E::ObjectiveMet { .. } | E::ToolingUp { .. } => {
-                Category::Recovery
-            }
-            E::IncidentDeclared { .. } | E::StatusUpdatePosted { .. } | E::IncidentResolved => Category::Incident,
-            E::RunEnded { .. } => Category::End,
+            E::AlertResolved { .. }
+            | E::BreakerClosed { .. }
+            | E::ObjectiveMet { .. }
+            | E::ToolingUp { .. }
+            | E::StabilityChanged { .. }
+            | E::CauseChanged { .. } => Category::Recovery,
+            E::IncidentDeclared { .. }
+            | E::SeverityChanged { .. }
+            | E::StatusUpdatePosted { .. }
+            | E::IncidentResolved => Category::Incident,
+            E::EndScheduled { .. } | E::EndCancelled | E::RunEnded { .. } => Category::End,
             E::CommandTookEffect { .. }
             | E::AlertPending { .. }
             | E::AlertAcknowledged { .. }
@@ -345,6 +373,17 @@ impl EventKind {
         }
     }
 
+    /// One readable line, the instants it names shown by `clock` (the time of day when the
+    /// scenario has a start; `describe` shows the run clock).
+    pub fn describe_with(&self, clock: impl Fn(SimTime) -> String) -> String {
+        match self {
+            EventKind::EndScheduled { at, reason } => {
+                format!("the run will end at {} ({})", clock(*at), reason.describe())
+            }
+            _ => self.describe(),
+        }
+    }
+
     /// One readable line.
     pub fn describe(&self) -> String {
         use EventKind as E;
@@ -355,13 +394,13 @@ impl EventKind {
                 if effective_in.0 == 0 {
                     format!("you: {}", command.label())
                 } else {
-                    format!("you: {} (takes effect in {effective_in})", command.label())
+                    format!("you: {} (takes effect in {})", command.label(), effective_in.human())
                 }
             }
             E::CommandRejected { command, reason } => format!("rejected: {}: {reason}", command.label()),
             E::CommandTookEffect { command } => format!("in effect: {}", command.label()),
             E::AlertPending { alert } => format!("alert pending: {alert}"),
-            E::AlertFiring { alert, severity, summary } => format!("ALERT {severity:?} {alert}: {summary}"),
+            E::AlertFiring { alert, severity, summary } => format!("ALERT {alert} ({}): {summary}", severity.word()),
             E::AlertResolved { alert } => format!("alert resolved: {alert}"),
             E::AlertAcknowledged { alert } => format!("alert acknowledged: {alert}"),
             E::DeployStarted { service, from, to, by } => format!("deploy {service} {from} → {to} by {by}"),
@@ -399,7 +438,7 @@ impl EventKind {
                 format!("{instance} out of rotation: {why}")
             }
             E::InstanceCrashed { instance, why, .. } => format!("{instance} crashed: {why}"),
-            E::InstanceRestarting { instance, after, .. } => format!("{instance} restarting in {after}"),
+            E::InstanceRestarting { instance, after, .. } => format!("{instance} restarting in {}", after.human()),
             E::InstanceStopped { instance, .. } => format!("{instance} stopped"),
             E::BreakerOpened { service, dependency } => format!("breaker {service}→{dependency} OPEN"),
             E::BreakerHalfOpen { service, dependency } => format!("breaker {service}→{dependency} half-open"),
@@ -409,16 +448,50 @@ impl EventKind {
             E::FailoverStarted => "database failover started".to_string(),
             E::FailoverFinished => "database failover finished: replica promoted".to_string(),
             E::EdgeChanged { change } => format!("edge: {change}"),
-            E::IncidentDeclared { severity } => format!("incident declared {severity:?}"),
+            E::IncidentDeclared { severity } => format!("incident declared {}", severity.name()),
+            E::SeverityChanged { from, to } => format!(
+                "{} from {} to {}",
+                if to < from { "escalated" } else { "de-escalated" },
+                from.name(),
+                to.name()
+            ),
+            E::StatusUpdatePosted { audience, all_clear: true, .. } => {
+                format!("all-clear posted to {}", audience.word())
+            }
             E::StatusUpdatePosted { audience, next_update, .. } => {
-                format!("status update to {audience:?}, next in {next_update}")
+                format!("status update to {}, next in {}", audience.word(), next_update.human())
             }
             E::IncidentResolved => "incident resolved".to_string(),
             E::Message { from, text } => format!("{from}: {text}"),
             E::HintGiven { text } => format!("hint: {text}"),
             E::TeamArrived { team, says } => format!("{team} joined: {says}"),
             E::ObjectiveMet { objective } => format!("objective met: {objective}"),
-            E::RunEnded { reason } => format!("run ended: {reason:?}"),
+            E::StabilityChanged { stable: true } => {
+                "stable: every objective holds — remove the cause, post the all-clear, resolve".to_string()
+            }
+            E::StabilityChanged { stable: false } => "no longer stable: an objective stopped holding".to_string(),
+            E::CauseChanged { removed: true } => "the cause is removed".to_string(),
+            E::CauseChanged { removed: false } => "the cause is back".to_string(),
+            E::EndScheduled { at, reason } => format!("the run will end at {} ({})", at.clock(), reason.describe()),
+            E::EndCancelled => "the scheduled end is cancelled: the service is no longer stable".to_string(),
+            E::RunEnded { reason } => format!("run ended: {}", reason.describe()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EventKind;
+    use crate::sim::kernel::time::Dur;
+    use crate::sim::model::command::Command;
+
+    #[test]
+    fn durations_in_event_lines_read_as_people_write_them() {
+        // A delay computed from the engine's clock is rarely whole seconds: 1 min 0.746767 s.
+        let applied = EventKind::CommandApplied { command: Command::Resolve, effective_in: Dur(60_746_767), cost: 0 };
+        assert_eq!(applied.describe(), "you: resolve the incident (takes effect in 1m 01s)");
+        let restarting =
+            EventKind::InstanceRestarting { service: "api".into(), instance: "api-1".into(), after: Dur(4_500_000) };
+        assert_eq!(restarting.describe(), "api-1 restarting in 4.5s");
     }
 }

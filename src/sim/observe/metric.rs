@@ -246,6 +246,29 @@ pub struct Window {
     /// Message queues, in scenario order (absent from the JSON when there are none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub queues: Vec<QueueStats>,
+    /// What this window's harm cost the business, in the scenario's currency (0 when the
+    /// scenario sets no costs).
+    pub business_cost: f64,
+}
+
+/// Harm to data in one window: side effects that happened twice, writes lost, reads that were
+/// stale, writes that conflicted. One place reads them (scoring, costs, reports).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Integrity {
+    /// Non-idempotent requests and calls that took effect twice or more.
+    pub duplicates: u32,
+    pub lost_writes: u32,
+    pub stale_reads: u32,
+    pub conflicting_writes: u32,
+}
+
+impl Integrity {
+    pub fn total(&self) -> u64 {
+        u64::from(self.duplicates)
+            + u64::from(self.lost_writes)
+            + u64::from(self.stale_reads)
+            + u64::from(self.conflicting_writes)
+    }
 }
 
 /// A component of the service map.
@@ -330,6 +353,8 @@ pub enum Metric {
     /// Queue: messages in its dead-letter queue.
     DeadLetters,
     Expired,
+    /// The window's cost to the business (`business.cost`).
+    BusinessCost,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -339,6 +364,19 @@ pub struct MetricRef {
 }
 
 impl Window {
+    /// The window's harm to data, from every place that counts it.
+    pub fn integrity(&self) -> Integrity {
+        let db = self.db.as_ref();
+        Integrity {
+            duplicates: self.edge.duplicates
+                + self.deps.iter().flatten().map(|d| d.duplicates).sum::<u32>()
+                + self.queues.iter().map(|q| q.duplicates).sum::<u32>(),
+            lost_writes: db.map_or(0, |d| d.lost_writes),
+            stale_reads: db.map_or(0, |d| d.stale_reads),
+            conflicting_writes: db.map_or(0, |d| d.conflicting_writes),
+        }
+    }
+
     pub fn red_of(&self, c: Component) -> Option<&Red> {
         Some(match c {
             Component::Edge => &self.edge.red,
@@ -466,6 +504,7 @@ impl Window {
             M::HealthFailures => f64::from(svc?.health_failures),
             M::Threads => f64::from(svc?.threads),
             M::Versions => svc?.versions.len() as f64,
+            M::BusinessCost => self.business_cost,
         })
     }
 
@@ -526,6 +565,7 @@ impl Metric {
             M::ErrorRate | M::WorkerUtil | M::CpuUtil | M::Memory | M::DbLoad | M::HitRatio | M::BudgetLeft => "%",
             M::BurnRate1h | M::BurnRate5m | M::AttemptsPerRequest => "x",
             M::OldestAge | M::ReplicationLag => "s",
+            M::BusinessCost => "/s",
             _ => "",
         }
     }

@@ -7,8 +7,23 @@ use super::metric::{
 };
 use crate::sim::engine::{Sim, WINDOW};
 use crate::sim::kernel::time::{Dur, SEC};
+use crate::sim::model::spec::{Business, HarmCounts};
 use crate::sim::request::dep::DepAcc;
 use crate::sim::resources::instance::InstState;
+
+/// What one window's harm cost: failed user requests, slow user tries and each harm to data,
+/// at the scenario's prices.
+fn business_cost(b: &Business, w: &Window) -> f64 {
+    let i = w.integrity();
+    b.cost(&HarmCounts {
+        failed_requests: f64::from(w.edge.users_failed),
+        slow_tries: f64::from(w.slo.slow),
+        duplicates: f64::from(i.duplicates),
+        lost_writes: f64::from(i.lost_writes),
+        stale_reads: f64::from(i.stale_reads),
+        conflicting_writes: f64::from(i.conflicting_writes),
+    })
+}
 
 impl Sim {
     pub(crate) fn close_window(&mut self) {
@@ -131,7 +146,7 @@ impl Sim {
         let tools_down =
             self.spec.tooling.iter().zip(&self.tooling.down).filter(|(_, down)| **down).map(|(t, _)| t.tool).collect();
         let queues = (0..self.queues.len()).map(|q| self.queue_stats(q)).collect();
-        self.rec.windows.push(Window {
+        let mut w = Window {
             t,
             edge,
             services,
@@ -144,7 +159,10 @@ impl Sim {
             lag_s,
             tools_down,
             queues,
-        });
+            business_cost: 0.0,
+        };
+        w.business_cost = self.spec.business.as_ref().map_or(0.0, |b| business_cost(b, &w));
+        self.rec.windows.push(w);
         self.rec.logs.close_window(now);
     }
 

@@ -1,4 +1,5 @@
-//! The debrief at the end of a run: scroll it, export it as markdown, or go back to the menu.
+//! The debrief at the end of a run: scroll it, export it (markdown or HTML), or go back to the
+//! menu.
 
 use super::super::action::Action;
 use super::super::app::{App, Effect, MenuPage, Screen};
@@ -14,7 +15,7 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Down => g.debrief_scroll += 1,
         Action::PageUp => g.debrief_scroll = g.debrief_scroll.saturating_sub(10),
         Action::PageDown => g.debrief_scroll += 10,
-        Action::Export => return vec![Effect::Export],
+        Action::Export => app.overlay = Some(super::super::app::Overlay::Export { cursor: 0 }),
         Action::Help => return app.help(),
         _ => {}
     }

@@ -3,7 +3,7 @@
 //! A completed form becomes a command, confirmed first if it is destructive.
 
 use super::super::action::Action;
-use super::super::app::{App, Effect, Overlay};
+use super::super::app::{App, Effect, ExportFormat, Overlay};
 use super::super::forms::{self, Field, Form};
 
 pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
@@ -72,6 +72,16 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             Action::Select => return finish_form(app, form),
             Action::Back => {}
             _ => app.overlay = Some(Overlay::Form(form)),
+        },
+        Overlay::Export { cursor } => match action {
+            Action::Up | Action::Down => {
+                let n = ExportFormat::ALL.len();
+                let cursor = if action == Action::Up { (cursor + n - 1) % n } else { (cursor + 1) % n };
+                app.overlay = Some(Overlay::Export { cursor });
+            }
+            Action::Select => return vec![Effect::Export(ExportFormat::ALL[cursor.min(ExportFormat::ALL.len() - 1)])],
+            Action::Back | Action::No => {}
+            _ => app.overlay = Some(Overlay::Export { cursor }),
         },
         Overlay::Confirm { command } => match action {
             Action::Yes | Action::Select => app.send(command),

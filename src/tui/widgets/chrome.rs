@@ -1,5 +1,6 @@
-//! The header (scenario, clock, speed or PAUSED, incident state, error budget, seed), the
-//! feedback line, and the key bar generated from the keymap.
+//! The header (scenario, clock, speed or PAUSED, incident state and phase, error budget, seed),
+//! the feedback line, the lifecycle banner (stable: what is left to do; the end of the run
+//! coming, with a countdown) and the key bar generated from the keymap.
 
 use super::super::app::App;
 use super::super::game::Game;
@@ -11,16 +12,21 @@ use ratatui::text::{Line, Span};
 
 pub fn header(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
     let sim = &game.sim;
-    let clock = sim.now().clock();
+    let clock = game.spec.clock(sim.now());
     let pace = if game.pacer.paused {
         Span::styled(format!(" {} PAUSED ", t.paused()), t.health(Health::Warn))
     } else {
         Span::styled(format!(" {} {}x ", t.cursor(), game.pacer.speed), t.accent())
     };
     let inc = sim.incident();
+    let stable = sim.phase().stable_since.is_some();
     let incident = match (inc.declared, inc.resolved) {
         (_, Some(_)) => Span::styled("resolved", t.health(Health::Ok)),
-        (Some((_, sev)), None) => Span::styled(format!("INCIDENT {sev:?}"), t.health(Health::Crit)),
+        (Some((_, sev)), None) if stable => {
+            Span::styled(format!("INCIDENT {} · stable", sev.name()), t.health(Health::Warn))
+        }
+        (Some((_, sev)), None) => Span::styled(format!("INCIDENT {}", sev.name()), t.health(Health::Crit)),
+        (None, None) if stable => Span::styled("stable", t.health(Health::Ok)),
         (None, None) => Span::styled("no incident", t.dim()),
     };
     let budget = sim.windows().last().map_or(game.spec.sim.slo.budget_at_start, |w| w.slo.budget_left);
@@ -33,7 +39,7 @@ pub fn header(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
     };
     let sep = Span::styled(" | ", t.dim());
     let state = vec![
-        Span::styled(format!("{clock} / {}", crate::sim::SimTime(game.spec.length().0).clock()), t.text()),
+        Span::styled(format!("{clock} / {}", game.spec.clock(crate::sim::SimTime(game.spec.length().0))), t.text()),
         pace,
         sep.clone(),
         incident,
@@ -74,7 +80,58 @@ pub fn flash(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
         return;
     };
     let style = if f.error { t.health(Health::Crit) } else { t.accent() };
-    buf.set_stringn(area.x, area.y, format!(" {} {}", f.at.clock(), f.text), area.width as usize, style);
+    buf.set_stringn(area.x, area.y, format!(" {} {}", game.spec.clock(f.at), f.text), area.width as usize, style);
+}
+
+/// The lifecycle banner's text and how loud it is, when there is something to say: the end of
+/// the run coming (a countdown), or the service stable with the steps that are left.
+pub fn banner_text(game: &Game, t: &Theme) -> Option<(String, Health)> {
+    let sim = &game.sim;
+    let phase = sim.phase();
+    let now = sim.now();
+    if let Some((at, reason)) = phase.ending
+        && sim.ended().is_none()
+    {
+        let why = match reason {
+            crate::sim::EndReason::TimeUp => "the scenario's time runs out".to_string(),
+            crate::sim::EndReason::AutoEnd => "the scenario ends itself once the service has been stable".to_string(),
+            crate::sim::EndReason::Resolved => "resolved".to_string(),
+            crate::sim::EndReason::Stopped(cap) => cap.describe(),
+        };
+        let left = crate::sim::Dur(at.0.saturating_sub(now.0));
+        return Some((
+            format!(
+                " {} the run ends in {} (at {}): {why}",
+                if t.ascii { "!" } else { "⚠" },
+                left.human(),
+                game.spec.clock(at)
+            ),
+            Health::Warn,
+        ));
+    }
+    phase.stable_since?;
+    let inc = sim.incident();
+    let mark = |done: bool| match (done, t.ascii) {
+        (true, true) => "[x]",
+        (false, true) => "[ ]",
+        (true, false) => "✔",
+        (false, false) => "○",
+    };
+    Some((
+        format!(
+            " stable — {} remove the cause  {} post the all-clear  {} resolve",
+            mark(phase.cause_removed_since.is_some()),
+            mark(inc.all_clear.is_some()),
+            mark(inc.resolved.is_some())
+        ),
+        Health::Ok,
+    ))
+}
+
+pub fn banner(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
+    if let Some((text, h)) = banner_text(game, t) {
+        buf.set_stringn(area.x, area.y, text, area.width as usize, t.health(h));
+    }
 }
 
 /// Key bar: help and quit first, then the context's bindings, as many as fit.

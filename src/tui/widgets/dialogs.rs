@@ -2,10 +2,12 @@
 //! cost), parameter forms, confirmations of destructive commands, the quit question, the log
 //! filter prompt, and the help overlay generated from the keymap.
 
-use super::super::app::{App, Overlay};
+use super::super::app::{App, ExportFormat, Overlay};
 use super::super::forms::Field;
 use super::super::keymap::Context;
 use super::super::theme::{Health, Theme};
+use super::wrap::wrap;
+use crate::sim::CommandKind;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -67,7 +69,7 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
                     if k.destructive() { " !" } else { "  " }
                 );
                 let mut line = Line::from(vec![
-                    Span::styled(format!("{:<15}", format!("{k:?}")), t.text()),
+                    Span::styled(format!("{:<15} ", format!("{k:?}")), t.text()),
                     Span::styled(format!("{:<40}", k.describe()), t.dim()),
                     Span::styled(meta, t.accent()),
                 ]);
@@ -83,6 +85,20 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
                 t.dim(),
             )));
             show(lines, title, t, area, buf, 78);
+        }
+        Overlay::Export { cursor } => {
+            let mut lines =
+                vec![Line::from(Span::styled("Write the debrief to the data directory as:", t.dim())), Line::from("")];
+            for (i, f) in ExportFormat::ALL.iter().enumerate() {
+                let mut line = Line::from(Span::styled(format!(" {} ", f.describe()), t.text()));
+                if i == *cursor {
+                    line = line.style(t.selected());
+                }
+                lines.push(line);
+            }
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled("up/down: choose · enter: write · esc: cancel", t.dim())));
+            show(lines, "Export the debrief", t, area, buf, 64);
         }
         Overlay::Form(form) => {
             let mut lines = vec![Line::from(Span::styled(form.kind.describe(), t.dim())), Line::from("")];
@@ -103,6 +119,15 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
             }
             if let Some(e) = &form.error {
                 lines.push(Line::from(Span::styled(e.clone(), t.health(Health::Crit))));
+            }
+            if matches!(form.kind, CommandKind::Declare | CommandKind::ChangeSeverity) {
+                // The rubric the severity is judged by, the chosen level highlighted.
+                lines.push(Line::from(""));
+                let chosen = form.fields.first().map(super::super::forms::Field::value).unwrap_or_default();
+                for l in rubric(app) {
+                    let style = if l.starts_with(&chosen) { t.accent() } else { t.dim() };
+                    lines.extend(wrap(&l, 68, 6).into_iter().map(|row| Line::from(Span::styled(row, style))));
+                }
             }
             lines.push(Line::from(""));
             let delay =
@@ -132,6 +157,11 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
     }
 }
 
+/// The severity rubric of the game in progress (the default one on other screens).
+fn rubric(app: &App) -> Vec<String> {
+    app.game().map_or_else(|| crate::scenario::Rubric::default().lines(), |g| g.spec.rubric.lines())
+}
+
 fn help(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let context = match app.screen {
@@ -144,7 +174,7 @@ fn help(app: &App, area: Rect, buf: &mut Buffer) {
     let bindings = app.keymap.bindings(context);
     // One column when it fits the window (header, blank, footer and frame take five rows);
     // otherwise two, so no binding is cut off at the minimum size.
-    let columns = if bindings.len() + 5 > usize::from(area.height) { 2 } else { 1 };
+    let columns = if bindings.len() + 9 > usize::from(area.height) { 2 } else { 1 };
     let key_w =
         if columns == 1 { 18 } else { bindings.iter().map(|b| b.key_names(", ").chars().count()).max().unwrap_or(0) };
     let desc_w = bindings.iter().map(|b| b.desc.chars().count()).max().unwrap_or(0);
@@ -162,5 +192,18 @@ fn help(app: &App, area: Rect, buf: &mut Buffer) {
         "Looking is free: switching panes, filtering and reading never cost sim time.",
         t.dim(),
     )));
+    // The severity rubric: whole when there is room, else each level's name (the Declare form
+    // shows it whole).
+    let levels = rubric(app);
+    let full: Vec<String> = levels.iter().flat_map(|l| wrap(l, 72, 6)).collect();
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled("Severity: declare the level the impact has, escalate as it grows", t.title())));
+    if lines.len() + full.len() + 2 <= usize::from(area.height) {
+        lines.extend(full.into_iter().map(|r| Line::from(Span::styled(r, t.text()))));
+    } else {
+        let short: Vec<&str> = levels.iter().map(|l| l.split(':').next().unwrap_or(l)).collect();
+        let text = format!("{} (the Declare form says what each means)", short.join(" · "));
+        lines.extend(wrap(&text.replace("  ", " "), 72, 0).into_iter().map(|r| Line::from(Span::styled(r, t.text()))));
+    }
     show(lines, "Help", t, area, buf, 76);
 }

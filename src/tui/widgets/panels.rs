@@ -45,11 +45,11 @@ fn alerts(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
         } else {
             ("ok     ", Health::Ok)
         };
-        let since = a.since.map(|s| format!(" since {}", s.clock())).unwrap_or_default();
+        let since = a.since.map(|s| format!(" since {}", game.spec.clock(s))).unwrap_or_default();
         let ack = if a.acked { " [acked]" } else { "" };
         let mut line = Line::from(vec![
             Span::styled(format!("{state} "), t.health(h)),
-            Span::styled(format!("{:<6} ", format!("{:?}", a.severity)), t.dim()),
+            Span::styled(format!("{:<6} ", a.severity.word()), t.dim()),
             Span::styled(format!("{:<22}", a.name), t.text()),
             Span::styled(format!("{since}{ack}  "), t.accent()),
             Span::styled(a.summary.clone(), t.dim()),
@@ -66,7 +66,7 @@ fn alerts(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
         .rev()
         .filter_map(|e| match &e.kind {
             EventKind::AlertResolved { alert } => {
-                Some(Line::from(Span::styled(format!("{} resolved {alert}", e.t.clock()), t.dim())))
+                Some(Line::from(Span::styled(format!("{} resolved {alert}", game.spec.clock(e.t)), t.dim())))
             }
             _ => None,
         })
@@ -111,7 +111,7 @@ fn logs(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
         .map(|l| {
             let trace = l.trace.map(|id| format!(" trace={:08x}", id >> 32)).unwrap_or_default();
             Line::from(vec![
-                Span::styled(format!("{} ", l.t.clock()), t.dim()),
+                Span::styled(format!("{} ", game.spec.clock(l.t)), t.dim()),
                 Span::styled(format!("{:<5} ", l.level.label()), level_style(t, l.level)),
                 Span::styled(format!("{:<10} ", l.source), t.text()),
                 Span::styled(l.text.clone(), t.text()),
@@ -140,7 +140,10 @@ fn changes(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
         })
         .map(|e| {
             let style = if matches!(e.kind.category(), Category::Command { .. }) { t.accent() } else { t.text() };
-            Line::from(vec![Span::styled(format!("{} ", e.t.clock()), t.dim()), Span::styled(e.kind.describe(), style)])
+            Line::from(vec![
+                Span::styled(format!("{} ", game.spec.clock(e.t)), t.dim()),
+                Span::styled(e.kind.describe(), style),
+            ])
         })
         .collect();
     let height = area.height as usize;
@@ -166,7 +169,13 @@ fn trace(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("trace {} ", tr.trace_id_hex()), t.title()),
         Span::styled(
-            format!("{} at {} took {} — {}", tr.endpoint, tr.start.clock(), crate::sim::Dur(total), tr.outcome),
+            format!(
+                "{} at {} took {} — {}",
+                tr.endpoint,
+                game.spec.clock(tr.start),
+                crate::sim::Dur(total).human(),
+                tr.outcome
+            ),
             t.text(),
         ),
         Span::styled(format!("   ({} of {} kept; ↑/↓ older/newer)", game.view.cursor + 1, traces.len()), t.dim()),
@@ -185,7 +194,7 @@ fn trace(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
             Span::styled(format!("{label:<label_w$} "), if s.ok { t.text() } else { t.health(Health::Crit) }),
             Span::raw(" ".repeat(from.min(bar_w))),
             Span::styled(fill.repeat(len), style),
-            Span::styled(format!(" {}", crate::sim::Dur(s.end.since(s.start).0)), t.dim()),
+            Span::styled(format!(" {}", crate::sim::Dur(s.end.since(s.start).0).human()), t.dim()),
         ]));
     }
     put(buf, area, &lines);
@@ -196,15 +205,16 @@ fn comms(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
     let inc = game.sim.incident();
     let mut lines = Vec::new();
     let state = match (inc.declared, inc.resolved) {
-        (_, Some(r)) => format!("incident resolved at {}", r.clock()),
-        (Some((at, sev)), None) => format!("incident declared {sev:?} at {}", at.clock()),
+        (_, Some(r)) => format!("incident resolved at {}", game.spec.clock(r)),
+        (Some((at, sev)), None) => format!("incident {} since {}", sev.name(), game.spec.clock(at)),
         (None, None) => "no incident declared".into(),
     };
     let due = match inc.next_update_due {
         Some(d) if d < now => {
-            Span::styled(format!("  · status update OVERDUE since {}", d.clock()), t.health(Health::Crit))
+            Span::styled(format!("  · status update OVERDUE since {}", game.spec.clock(d)), t.health(Health::Crit))
         }
-        Some(d) => Span::styled(format!("  · next status update due {}", d.clock()), t.dim()),
+        Some(d) => Span::styled(format!("  · next status update due {}", game.spec.clock(d)), t.dim()),
+        None if inc.all_clear.is_some() => Span::styled("  · all-clear posted", t.health(Health::Ok)),
         None if inc.declared.is_some() => Span::styled("  · no status update posted yet", t.health(Health::Warn)),
         None => Span::raw(""),
     };
@@ -233,13 +243,16 @@ fn comms(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
                 EventKind::Message { from, text } => (from.clone(), text.clone()),
                 EventKind::TeamArrived { team, says } => (format!("{team} (paged)"), says.clone()),
                 EventKind::HintGiven { text } => ("hint".into(), text.clone()),
-                EventKind::StatusUpdatePosted { audience, impact, next_update } => {
-                    (format!("you → {audience:?}"), format!("{impact} (next update in {next_update})"))
+                EventKind::StatusUpdatePosted { audience, impact, all_clear: true, .. } => {
+                    (format!("you → {} (all-clear)", audience.word()), impact.clone())
+                }
+                EventKind::StatusUpdatePosted { audience, impact, next_update, .. } => {
+                    (format!("you → {}", audience.word()), format!("{impact} (next update in {})", next_update.human()))
                 }
                 _ => return None,
             };
             Some(Line::from(vec![
-                Span::styled(format!("{} ", e.t.clock()), t.dim()),
+                Span::styled(format!("{} ", game.spec.clock(e.t)), t.dim()),
                 Span::styled(format!("{who}: "), t.accent()),
                 Span::styled(text, t.text()),
             ]))
