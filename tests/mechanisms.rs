@@ -371,6 +371,15 @@ fn one_instance_on_old_code_behind_a_reused_flag_multiplies_the_child_orders() {
     assert_within("child orders per parent order, skewed", per_parent(10, 110), 12.25 * 0.97, 12.25 * 1.03);
     assert_eq!(metric(&sim.windows()[60], smars, Metric::Versions), 2.0, "two versions in rotation");
     assert_within("child orders per parent, rlp off", per_parent(130, 230), 0.99, 1.01);
+    // Power Peg's orders repeat a side effect (the parent was filled): duplicates, 90 per parent
+    // that reached pre-rlp, none once the flag is off.
+    let dups_per_parent = |from, to| {
+        sum(&sim, from, to, |w| f64::from(w.integrity().duplicates))
+            / sum(&sim, from, to, |w| f64::from(w.services[0].red.ok))
+    };
+    assert_within("repeated child orders per parent, skewed", dups_per_parent(10, 110), 11.25 * 0.97, 11.25 * 1.03);
+    assert!(dups_per_parent(130, 230) == 0.0, "no repeats with rlp off");
+    assert!(sum(&sim, 10, 110, |w| f64::from(w.deps[0][0].duplicates)) > 0.0, "counted on smars->db");
 }
 
 #[test]

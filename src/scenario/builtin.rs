@@ -13,7 +13,11 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
     ("cold-cache", "cold-cache.ron", include_str!("../../scenarios/cold-cache.ron")),
     ("retry-storm", "retry-storm.ron", include_str!("../../scenarios/retry-storm.ron")),
     ("cloudflare-waf-2019", "cloudflare-waf-2019.ron", include_str!("../../scenarios/cloudflare-waf-2019.ron")),
-    ("stackexchange-regex-2016", "stackexchange-regex-2016.ron", include_str!("../../scenarios/stackexchange-regex-2016.ron")),
+    (
+        "stackexchange-regex-2016",
+        "stackexchange-regex-2016.ron",
+        include_str!("../../scenarios/stackexchange-regex-2016.ron"),
+    ),
 ];
 
 pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
