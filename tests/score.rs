@@ -164,3 +164,26 @@ fn a_judgement_matches_a_health_check_by_endpoint_and_switch() {
     let whys: Vec<&str> = decisions.iter().map(|d| d.why.as_str()).collect();
     assert_eq!(whys, ["checks the server, not its home page", "no check at all"]);
 }
+
+/// A rolling restart is not a rollout to judge rollbacks by: after one, deploying the version
+/// the skewed fleet should all run is a deploy (finishing a deploy that missed a server), not a
+/// rollback "onto the version before the last rollout".
+#[test]
+fn a_rolling_restart_does_not_make_the_next_deploy_a_rollback() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/mechanisms/version-skew.ron");
+    let text = std::fs::read_to_string(path).unwrap().replace(
+        "flags: { \"rlp\": (on: true) },",
+        "flags: { \"rlp\": (on: true) },\n    judge: [(command: Deploy, target: \"rlp-2012\", verdict: Helpful, why: \"finishes the deploy\")],",
+    );
+    let spec = firedrill::scenario::parse("version-skew.ron", &text).unwrap();
+    let cmds = firedrill::scenario::parse_commands(
+        "skew-commands.ron",
+        r#"[(at: "30s", command: Restart(service: "smars")),
+            (at: "3m", command: Deploy(service: "smars", version: "rlp-2012"))]"#,
+    )
+    .unwrap();
+    let sim = firedrill::sim::play(spec.sim.clone(), 1, &cmds, None);
+    let decisions = firedrill::score::judge::decisions(&spec, &Evidence::from_sim(&sim));
+    let whys: Vec<&str> = decisions.iter().map(|d| d.why.as_str()).collect();
+    assert_eq!(whys, ["finishes the deploy"], "{decisions:?}");
+}

@@ -185,10 +185,11 @@ pub fn version<'a>(ev: &'a Evidence, c: &'a Command, at: SimTime) -> Option<&'a 
     }
 }
 
-/// The version `service` ran before its last rollout that started before `at`.
+/// The version `service` ran before its last rollout that started before `at`. A rolling
+/// restart (a rollout from a version to itself) changes no version and does not count.
 pub fn previous_version<'a>(ev: &'a Evidence, service: &str, at: SimTime) -> Option<&'a str> {
     ev.events.iter().rev().filter(|e| e.t <= at).find_map(|e| match &e.kind {
-        EventKind::DeployStarted { service: s, from, .. } if s == service => Some(from.as_str()),
+        EventKind::DeployStarted { service: s, from, to, .. } if s == service && from != to => Some(from.as_str()),
         _ => None,
     })
 }
