@@ -172,6 +172,7 @@ scenario!(cold_cache_paths_score_in_their_bands, "cold-cache");
 scenario!(retry_storm_paths_score_in_their_bands, "retry-storm");
 scenario!(cloudflare_waf_2019_paths_score_in_their_bands, "cloudflare-waf-2019");
 scenario!(stackexchange_regex_2016_paths_score_in_their_bands, "stackexchange-regex-2016");
+scenario!(knight_smars_2012_paths_score_in_their_bands, "knight-smars-2012");
 
 #[test]
 fn every_shipped_scenario_has_its_paths() {

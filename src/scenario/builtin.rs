@@ -18,6 +18,7 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
         "stackexchange-regex-2016.ron",
         include_str!("../../scenarios/stackexchange-regex-2016.ron"),
     ),
+    ("knight-smars-2012", "knight-smars-2012.ron", include_str!("../../scenarios/knight-smars-2012.ron")),
 ];
 
 pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
