@@ -187,3 +187,24 @@ fn a_rolling_restart_does_not_make_the_next_deploy_a_rollback() {
     let whys: Vec<&str> = decisions.iter().map(|d| d.why.as_str()).collect();
     assert_eq!(whys, ["finishes the deploy"], "{decisions:?}");
 }
+
+/// Someone else's capacity change moves the count a later Scale is compared with: after the
+/// playbook took index from 10 to 2, scaling back to 10 is "up".
+#[test]
+fn a_scale_after_someone_elses_capacity_change_is_judged_from_the_new_count() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/mechanisms/capacity-removal.ron");
+    let text = std::fs::read_to_string(path).unwrap().replace(
+        "    timeline: [",
+        "    judge: [(command: Scale, service: \"index\", direction: Up, verdict: Helpful, why: \"puts the capacity back\")],\n    timeline: [",
+    );
+    let spec = firedrill::scenario::parse("capacity-removal.ron", &text).unwrap();
+    let cmds = firedrill::scenario::parse_commands(
+        "scale-commands.ron",
+        r#"[(at: "2m", command: Scale(service: "index", instances: 10))]"#,
+    )
+    .unwrap();
+    let sim = firedrill::sim::play(spec.sim.clone(), 1, &cmds, None);
+    let decisions = firedrill::score::judge::decisions(&spec, &Evidence::from_sim(&sim));
+    let whys: Vec<&str> = decisions.iter().map(|d| d.why.as_str()).collect();
+    assert_eq!(whys, ["puts the capacity back"], "{decisions:?}");
+}

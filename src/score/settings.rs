@@ -94,7 +94,12 @@ pub fn change(spec: &Spec, ev: &Evidence, c: &Command, at: SimTime) -> Option<Ch
                 .rev()
                 .filter(|e| e.t <= at)
                 .find_map(|e| match &e.kind {
-                    EventKind::Scaled { service: s, to, .. } if s == service => Some(*to),
+                    // The player's scale, or someone else's capacity change.
+                    EventKind::Scaled { service: s, to, .. } | EventKind::CapacityChanged { service: s, to, .. }
+                        if s == service =>
+                    {
+                        Some(*to)
+                    }
                     _ => None,
                 })
                 .or_else(|| sim.service_index(service).map(|s| sim.services[s].instances))?;
