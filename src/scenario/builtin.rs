@@ -19,6 +19,11 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
         include_str!("../../scenarios/stackexchange-regex-2016.ron"),
     ),
     ("knight-smars-2012", "knight-smars-2012.ron", include_str!("../../scenarios/knight-smars-2012.ron")),
+    (
+        "s3-capacity-removal-2017",
+        "s3-capacity-removal-2017.ron",
+        include_str!("../../scenarios/s3-capacity-removal-2017.ron"),
+    ),
 ];
 
 pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
