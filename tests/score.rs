@@ -138,6 +138,22 @@ fn the_diff_marks_what_changed() {
     assert_eq!(diff("a\nb\nc\n", "a\nx\nc\n"), "  a\n- b\n+ x\n  c\n");
 }
 
+/// Plays `commands` on the scenario `text` and returns the judged commands' reasons, in order.
+fn judged(text: &str, commands: &str) -> Vec<String> {
+    let spec = firedrill::scenario::parse("judged.ron", text).unwrap();
+    let cmds = firedrill::scenario::parse_commands("judged-commands.ron", commands).unwrap();
+    let sim = firedrill::sim::play(spec.sim.clone(), 1, &cmds, None);
+    firedrill::score::judge::decisions(&spec, &Evidence::from_sim(&sim)).into_iter().map(|d| d.why).collect()
+}
+
+/// A mechanism scenario with `judge` entries added before its `anchor` line.
+fn mechanism_with_judge(name: &str, anchor: &str, judge: &str) -> String {
+    let path = format!("{}/tests/mechanisms/{name}.ron", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(anchor), "{name}: no {anchor:?}");
+    text.replacen(anchor, &format!("    judge: [{judge}],\n{anchor}"), 1)
+}
+
 /// A judgement names a health-check change by its endpoint (`target`) and by `on` (enabled), as
 /// `cleared_by` does: the two read a command's parameters the same way.
 #[test]
@@ -152,16 +168,11 @@ fn a_judgement_matches_a_health_check_by_endpoint_and_switch() {
             (command: SetHealthCheck, service: "web", on: false, verdict: Neutral, why: "no check at all"),
         ],
     )"#;
-    let spec = firedrill::scenario::parse("hc.ron", text).unwrap();
-    let cmds = firedrill::scenario::parse_commands(
-        "hc-commands.ron",
+    let whys = judged(
+        text,
         r#"[(at: "30s", command: SetHealthCheck(service: "web", endpoint: "health")),
             (at: "1m", command: SetHealthCheck(service: "web", enabled: false))]"#,
-    )
-    .unwrap();
-    let sim = firedrill::sim::play(spec.sim.clone(), 1, &cmds, None);
-    let decisions = firedrill::score::judge::decisions(&spec, &Evidence::from_sim(&sim));
-    let whys: Vec<&str> = decisions.iter().map(|d| d.why.as_str()).collect();
+    );
     assert_eq!(whys, ["checks the server, not its home page", "no check at all"]);
 }
 
@@ -170,41 +181,28 @@ fn a_judgement_matches_a_health_check_by_endpoint_and_switch() {
 /// rollback "onto the version before the last rollout".
 #[test]
 fn a_rolling_restart_does_not_make_the_next_deploy_a_rollback() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/mechanisms/version-skew.ron");
-    let text = std::fs::read_to_string(path).unwrap().replace(
-        "flags: { \"rlp\": (on: true) },",
-        "flags: { \"rlp\": (on: true) },\n    judge: [(command: Deploy, target: \"rlp-2012\", verdict: Helpful, why: \"finishes the deploy\")],",
+    let text = mechanism_with_judge(
+        "version-skew",
+        "    flags: {",
+        r#"(command: Deploy, target: "rlp-2012", verdict: Helpful, why: "finishes the deploy")"#,
     );
-    let spec = firedrill::scenario::parse("version-skew.ron", &text).unwrap();
-    let cmds = firedrill::scenario::parse_commands(
-        "skew-commands.ron",
+    let whys = judged(
+        &text,
         r#"[(at: "30s", command: Restart(service: "smars")),
             (at: "3m", command: Deploy(service: "smars", version: "rlp-2012"))]"#,
-    )
-    .unwrap();
-    let sim = firedrill::sim::play(spec.sim.clone(), 1, &cmds, None);
-    let decisions = firedrill::score::judge::decisions(&spec, &Evidence::from_sim(&sim));
-    let whys: Vec<&str> = decisions.iter().map(|d| d.why.as_str()).collect();
-    assert_eq!(whys, ["finishes the deploy"], "{decisions:?}");
+    );
+    assert_eq!(whys, ["finishes the deploy"]);
 }
 
 /// Someone else's capacity change moves the count a later Scale is compared with: after the
 /// playbook took index from 10 to 2, scaling back to 10 is "up".
 #[test]
 fn a_scale_after_someone_elses_capacity_change_is_judged_from_the_new_count() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/mechanisms/capacity-removal.ron");
-    let text = std::fs::read_to_string(path).unwrap().replace(
+    let text = mechanism_with_judge(
+        "capacity-removal",
         "    timeline: [",
-        "    judge: [(command: Scale, service: \"index\", direction: Up, verdict: Helpful, why: \"puts the capacity back\")],\n    timeline: [",
+        r#"(command: Scale, service: "index", direction: Up, verdict: Helpful, why: "puts the capacity back")"#,
     );
-    let spec = firedrill::scenario::parse("capacity-removal.ron", &text).unwrap();
-    let cmds = firedrill::scenario::parse_commands(
-        "scale-commands.ron",
-        r#"[(at: "2m", command: Scale(service: "index", instances: 10))]"#,
-    )
-    .unwrap();
-    let sim = firedrill::sim::play(spec.sim.clone(), 1, &cmds, None);
-    let decisions = firedrill::score::judge::decisions(&spec, &Evidence::from_sim(&sim));
-    let whys: Vec<&str> = decisions.iter().map(|d| d.why.as_str()).collect();
-    assert_eq!(whys, ["puts the capacity back"], "{decisions:?}");
+    let whys = judged(&text, r#"[(at: "2m", command: Scale(service: "index", instances: 10))]"#);
+    assert_eq!(whys, ["puts the capacity back"]);
 }

@@ -260,7 +260,6 @@ impl Sim {
                     } else {
                         0
                     };
-                    let repeats = if repeats { queries + extra } else { 0 };
                     self.start_dep_call(jk, s, dep, queries + extra, repeats, (s as u16, e as u16, pc as u16));
                     return;
                 }
@@ -268,8 +267,8 @@ impl Sim {
         }
     }
 
-    /// `repeats`: how many of the queries repeat a side effect already done (duplicates).
-    fn start_dep_call(&mut self, jk: Key, s: usize, dep: usize, queries: u32, repeats: u32, from: (u16, u16, u16)) {
+    /// `repeats`: the queries repeat a side effect already done (each counts as a duplicate).
+    fn start_dep_call(&mut self, jk: Key, s: usize, dep: usize, queries: u32, repeats: bool, from: (u16, u16, u16)) {
         let Some(job) = self.jobs.get(jk) else { return };
         let (deadline, trace, depth, inst) = (job.deadline, job.trace, job.depth, job.inst as usize);
         let (endpoint, patho) = match self.spec.services[s].deps[dep].target {
