@@ -371,6 +371,15 @@ fn one_instance_on_old_code_behind_a_reused_flag_multiplies_the_child_orders() {
     assert_within("child orders per parent order, skewed", per_parent(10, 110), 12.25 * 0.97, 12.25 * 1.03);
     assert_eq!(metric(&sim.windows()[60], smars, Metric::Versions), 2.0, "two versions in rotation");
     assert_within("child orders per parent, rlp off", per_parent(130, 230), 0.99, 1.01);
+    // Power Peg's orders repeat a side effect (the parent was filled): duplicates, 90 per parent
+    // that reached pre-rlp, none once the flag is off.
+    let dups_per_parent = |from, to| {
+        sum(&sim, from, to, |w| f64::from(w.integrity().duplicates))
+            / sum(&sim, from, to, |w| f64::from(w.services[0].red.ok))
+    };
+    assert_within("repeated child orders per parent, skewed", dups_per_parent(10, 110), 11.25 * 0.97, 11.25 * 1.03);
+    assert!(dups_per_parent(130, 230) == 0.0, "no repeats with rlp off");
+    assert!(sum(&sim, 10, 110, |w| f64::from(w.deps[0][0].duplicates)) > 0.0, "counted on smars->db");
 }
 
 #[test]
@@ -509,4 +518,33 @@ fn a_rollback_through_the_pipeline_builds_before_it_rolls_out_and_a_newer_deploy
     let p99 = |t: usize| metric(&sim.windows()[t], Component::Edge, Metric::P99);
     assert!(p99(100) > 20.0 && p99(130) < 20.0, "slow rules until the kill at 2m5s: {} then {}", p99(100), p99(130));
     let _ = Dur::ZERO;
+}
+
+/// A rolling restart restarts each instance on the code it has: it does not deploy. With one of
+/// eight servers left on pre-rlp, the restarted fleet still has one (Knight Capital: restarting
+/// SMARS brought back the same code), and the restart is no deploy that "missed" a server.
+#[test]
+fn a_rolling_restart_keeps_each_instance_on_its_version() {
+    use firedrill::sim::Command;
+    let sim = run(
+        "version-skew",
+        1,
+        &[at("30s", Command::Restart { service: "smars".into(), instance: None, all_at_once: false })],
+    );
+    let versions = |t: usize| sim.windows()[t].services[0].versions.clone();
+    assert_eq!(versions(20), vec![("rlp-2012".to_string(), 7), ("pre-rlp".to_string(), 1)]);
+    let restarted = sim.events().iter().filter(|e| matches!(e.kind, EventKind::InstanceStarting { .. })).count();
+    assert!(
+        sim.events().iter().any(|e| matches!(e.kind, EventKind::DeployFinished { .. })),
+        "the rolling restart finished ({restarted} instances started)"
+    );
+    assert_eq!(
+        versions(239),
+        vec![("rlp-2012".to_string(), 7), ("pre-rlp".to_string(), 1)],
+        "still one server on pre-rlp"
+    );
+    assert!(
+        !sim.events().iter().any(|e| matches!(e.kind, EventKind::DeployIncomplete { .. })),
+        "a restart is not a deploy that missed a server"
+    );
 }

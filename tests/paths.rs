@@ -6,7 +6,7 @@
 //! The bands, and why they are where they are (scores out of 100, grades S ≥ 95, A ≥ 85,
 //! B ≥ 70, C ≥ 55, D ≥ 40, F below):
 //!
-//! - **Expert ≥ 90**: the expert loses only what cannot be avoided — the harm before anyone
+//! - **Expert ≥ 90** (or the sidecar's `floor`, with its reason): the expert loses only what cannot be avoided — the harm before anyone
 //!   could act (impact is 20 % of the score: 23 % of the budget burned costs 33 impact points,
 //!   6.7 overall) and the price of the fix (cost, 5 %).
 //! - **Nothing ≤ 40**: doing nothing earns no detection (10), no mitigation (15), no
@@ -23,6 +23,8 @@
 //!   (impact).
 //! - **Alternative ≥ 80**: a second valid fix is a good run, a little dearer than the expert's.
 //! - **Partial** (half right): better than doing nothing and worse than the expert.
+//! - **Historical** (a capstone's path as the postmortem tells it): no band of its own — what
+//!   the responders did with what they knew — but never above the expert's hindsight.
 //!
 //! The test prints the table (scenario, path, score, grade and the debrief's one-line
 //! reason): `cargo test --test paths -- --nocapture`.
@@ -40,6 +42,7 @@ enum Kind {
     Detour,
     Alternative,
     Partial,
+    Historical,
 }
 
 #[derive(Deserialize, Debug)]
@@ -50,6 +53,11 @@ struct Path {
     /// For a wrong path: words the debrief must contain (case-insensitive) to name the mistake.
     #[serde(default)]
     names: Option<String>,
+    /// For an expert path: a lower floor than 90, when the harm nobody can avoid is itself
+    /// beyond the band (Amazon S3, 2017: a 42-minute restart is the critical path). The sidecar
+    /// says why; the detour, wrong and nothing bands still hold.
+    #[serde(default)]
+    floor: Option<u32>,
 }
 
 struct Played {
@@ -60,6 +68,7 @@ struct Played {
     summary: String,
     markdown: String,
     names: Option<String>,
+    floor: Option<u32>,
 }
 
 fn dir(id: &str) -> PathBuf {
@@ -107,6 +116,7 @@ fn play_all(id: &str) -> Vec<Played> {
                 summary: d.score.summary.clone(),
                 markdown: firedrill::report::markdown(&d),
                 names: p.names,
+                floor: p.floor,
             }
         })
         .collect()
@@ -128,12 +138,13 @@ fn bands(id: &str) {
     let mut failures = Vec::new();
     for p in &played {
         let ok = match p.kind {
-            Kind::Expert => p.score >= 90,
+            Kind::Expert => p.score >= p.floor.unwrap_or(90),
             Kind::Nothing => p.score <= 40,
             Kind::Wrong => p.score <= 75,
             Kind::Detour => p.score + 10 <= expert,
             Kind::Alternative => p.score >= 80,
             Kind::Partial => p.score > nothing && p.score < expert,
+            Kind::Historical => p.score <= expert,
         };
         if !ok {
             failures.push(format!("{id}/{}: {:?} scored {} ({}): {}", p.file, p.kind, p.score, p.grade, p.summary));
@@ -166,6 +177,10 @@ scenario!(memory_leak_paths_score_in_their_bands, "memory-leak");
 scenario!(n_plus_one_paths_score_in_their_bands, "n-plus-one");
 scenario!(cold_cache_paths_score_in_their_bands, "cold-cache");
 scenario!(retry_storm_paths_score_in_their_bands, "retry-storm");
+scenario!(cloudflare_waf_2019_paths_score_in_their_bands, "cloudflare-waf-2019");
+scenario!(stackexchange_regex_2016_paths_score_in_their_bands, "stackexchange-regex-2016");
+scenario!(knight_smars_2012_paths_score_in_their_bands, "knight-smars-2012");
+scenario!(s3_capacity_removal_2017_paths_score_in_their_bands, "s3-capacity-removal-2017");
 
 #[test]
 fn every_shipped_scenario_has_its_paths() {

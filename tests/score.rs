@@ -137,3 +137,72 @@ fn the_fixtures_cover_every_dimension_with_more_than_one_outcome() {
 fn the_diff_marks_what_changed() {
     assert_eq!(diff("a\nb\nc\n", "a\nx\nc\n"), "  a\n- b\n+ x\n  c\n");
 }
+
+/// Plays `commands` on the scenario `text` and returns the judged commands' reasons, in order.
+fn judged(text: &str, commands: &str) -> Vec<String> {
+    let spec = firedrill::scenario::parse("judged.ron", text).unwrap();
+    let cmds = firedrill::scenario::parse_commands("judged-commands.ron", commands).unwrap();
+    let sim = firedrill::sim::play(spec.sim.clone(), 1, &cmds, None);
+    firedrill::score::judge::decisions(&spec, &Evidence::from_sim(&sim)).into_iter().map(|d| d.why).collect()
+}
+
+/// A mechanism scenario with `judge` entries added before its `anchor` line.
+fn mechanism_with_judge(name: &str, anchor: &str, judge: &str) -> String {
+    let path = format!("{}/tests/mechanisms/{name}.ron", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(anchor), "{name}: no {anchor:?}");
+    text.replacen(anchor, &format!("    judge: [{judge}],\n{anchor}"), 1)
+}
+
+/// A judgement names a health-check change by its endpoint (`target`) and by `on` (enabled), as
+/// `cleared_by` does: the two read a command's parameters the same way.
+#[test]
+fn a_judgement_matches_a_health_check_by_endpoint_and_switch() {
+    let text = r#"Scenario(
+        id: "hc", title: "hc", difficulty: Easy, length: "3m", briefing: "x",
+        traffic: (base_rps: 20),
+        services: { "web": (instances: 2, health: (endpoint: "home"),
+                            endpoints: [(name: "home", plan: [Cpu(Exp("2ms"))])]) },
+        judge: [
+            (command: SetHealthCheck, service: "web", target: "health", verdict: Helpful, why: "checks the server, not its home page"),
+            (command: SetHealthCheck, service: "web", on: false, verdict: Neutral, why: "no check at all"),
+        ],
+    )"#;
+    let whys = judged(
+        text,
+        r#"[(at: "30s", command: SetHealthCheck(service: "web", endpoint: "health")),
+            (at: "1m", command: SetHealthCheck(service: "web", enabled: false))]"#,
+    );
+    assert_eq!(whys, ["checks the server, not its home page", "no check at all"]);
+}
+
+/// A rolling restart is not a rollout to judge rollbacks by: after one, deploying the version
+/// the skewed fleet should all run is a deploy (finishing a deploy that missed a server), not a
+/// rollback "onto the version before the last rollout".
+#[test]
+fn a_rolling_restart_does_not_make_the_next_deploy_a_rollback() {
+    let text = mechanism_with_judge(
+        "version-skew",
+        "    flags: {",
+        r#"(command: Deploy, target: "rlp-2012", verdict: Helpful, why: "finishes the deploy")"#,
+    );
+    let whys = judged(
+        &text,
+        r#"[(at: "30s", command: Restart(service: "smars")),
+            (at: "3m", command: Deploy(service: "smars", version: "rlp-2012"))]"#,
+    );
+    assert_eq!(whys, ["finishes the deploy"]);
+}
+
+/// Someone else's capacity change moves the count a later Scale is compared with: after the
+/// playbook took index from 10 to 2, scaling back to 10 is "up".
+#[test]
+fn a_scale_after_someone_elses_capacity_change_is_judged_from_the_new_count() {
+    let text = mechanism_with_judge(
+        "capacity-removal",
+        "    timeline: [",
+        r#"(command: Scale, service: "index", direction: Up, verdict: Helpful, why: "puts the capacity back")"#,
+    );
+    let whys = judged(&text, r#"[(at: "2m", command: Scale(service: "index", instances: 10))]"#);
+    assert_eq!(whys, ["puts the capacity back"]);
+}

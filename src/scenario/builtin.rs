@@ -12,6 +12,18 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
     ("n-plus-one", "n-plus-one.ron", include_str!("../../scenarios/n-plus-one.ron")),
     ("cold-cache", "cold-cache.ron", include_str!("../../scenarios/cold-cache.ron")),
     ("retry-storm", "retry-storm.ron", include_str!("../../scenarios/retry-storm.ron")),
+    ("cloudflare-waf-2019", "cloudflare-waf-2019.ron", include_str!("../../scenarios/cloudflare-waf-2019.ron")),
+    (
+        "stackexchange-regex-2016",
+        "stackexchange-regex-2016.ron",
+        include_str!("../../scenarios/stackexchange-regex-2016.ron"),
+    ),
+    ("knight-smars-2012", "knight-smars-2012.ron", include_str!("../../scenarios/knight-smars-2012.ron")),
+    (
+        "s3-capacity-removal-2017",
+        "s3-capacity-removal-2017.ron",
+        include_str!("../../scenarios/s3-capacity-removal-2017.ron"),
+    ),
 ];
 
 pub fn builtin_ids() -> impl Iterator<Item = &'static str> {

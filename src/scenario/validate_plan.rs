@@ -87,6 +87,7 @@ pub(super) fn services(cx: &mut Ctx, raw: &RawScenario) -> Vec<Service> {
                     optional: false,
                     flag: None,
                     read_only: false,
+                    repeats: false,
                 });
             }
         }
@@ -229,7 +230,7 @@ pub(super) fn compile(
                 let skip = (out.len() - at - 1) as u16;
                 out[at] = Step::CacheGet { cache: c, skip };
             }
-            RawStep::Db { queries, query, optional, flag, read_only } => {
+            RawStep::Db { queries, query, optional, flag, read_only, repeats } => {
                 if raw.database.is_none() {
                     cx.err(
                         &sp,
@@ -251,6 +252,7 @@ pub(super) fn compile(
                     optional: *optional,
                     flag,
                     read_only: *read_only,
+                    repeats: *repeats,
                 });
             }
             RawStep::Enqueue { queue } => {
@@ -281,7 +283,15 @@ pub(super) fn compile(
                 }
                 let flag = flag_of(cx, flag, "flag");
                 let dep = dep_index(deps, target);
-                out.push(Step::Call { dep, queries: 0, query: None, optional: *optional, flag, read_only: false });
+                out.push(Step::Call {
+                    dep,
+                    queries: 0,
+                    query: None,
+                    optional: *optional,
+                    flag,
+                    read_only: false,
+                    repeats: false,
+                });
             }
         }
     }

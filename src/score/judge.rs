@@ -10,6 +10,7 @@ use super::Dimension;
 use super::evidence::Evidence;
 use super::settings;
 use crate::scenario::{Judgement, Spec, Verdict};
+use crate::sim::control::clear::{switch, targets};
 use crate::sim::{Command, CommandKind};
 use crate::sim::{EventKind, SimTime};
 use serde::{Deserialize, Serialize};
@@ -29,33 +30,6 @@ pub struct Decision {
     pub verdict: Verdict,
     pub why: String,
     pub source: Source,
-}
-
-/// Names a command refers to besides its service (dependency, flag, cache, …).
-fn targets(c: &Command) -> Vec<&str> {
-    use Command as C;
-    match c {
-        C::Ack { alert } => vec![alert],
-        C::Deploy { version, .. } => vec![version],
-        C::SetFlag { flag, .. } => vec![flag],
-        C::BlockClient { client } => vec![client],
-        C::SetBreaker { dependency, .. } | C::SetRetries { dependency, .. } | C::SetTimeout { dependency, .. } => {
-            vec![dependency]
-        }
-        C::FlushCache { cache } | C::WarmCache { cache } => vec![cache],
-        C::RenewCert { target } => vec![target],
-        C::Page { team } => vec![team],
-        _ => vec![],
-    }
-}
-
-fn switch(c: &Command) -> Option<bool> {
-    match c {
-        Command::SetFlag { on, .. } | Command::SetDeadlines { on, .. } => Some(*on),
-        Command::SetBreaker { enabled, .. } => Some(*enabled),
-        Command::SetRetries { budget, .. } => *budget,
-        _ => None,
-    }
 }
 
 /// Whether judgement `j` speaks about command `c` applied at `at`: its kind (a deploy of the

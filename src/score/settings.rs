@@ -100,7 +100,12 @@ pub fn change(spec: &Spec, ev: &Evidence, c: &Command, at: SimTime) -> Option<Ch
                 .iter()
                 .rev()
                 .find_map(|e| match &e.kind {
-                    EventKind::Scaled { service: s, to, .. } if s == service => Some(*to),
+                    // The player's scale, or someone else's capacity change.
+                    EventKind::Scaled { service: s, to, .. } | EventKind::CapacityChanged { service: s, to, .. }
+                        if s == service =>
+                    {
+                        Some(*to)
+                    }
                     _ => None,
                 })
                 .or_else(|| sim.service_index(service).map(|s| sim.services[s].instances))?;
@@ -191,10 +196,11 @@ pub fn version<'a>(ev: &'a Evidence, c: &'a Command, at: SimTime) -> Option<&'a 
     }
 }
 
-/// The version `service` ran before its last rollout that started before `at`.
+/// The version `service` ran before its last rollout that started before `at`. A rolling
+/// restart (a rollout from a version to itself) changes no version and does not count.
 pub fn previous_version<'a>(ev: &'a Evidence, service: &str, at: SimTime) -> Option<&'a str> {
     ev.events_until(at).iter().rev().find_map(|e| match &e.kind {
-        EventKind::DeployStarted { service: s, from, .. } if s == service => Some(from.as_str()),
+        EventKind::DeployStarted { service: s, from, to, .. } if s == service && from != to => Some(from.as_str()),
         _ => None,
     })
 }

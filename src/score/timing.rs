@@ -1,5 +1,5 @@
 //! Timing: detection (time from the first fault to the first meaningful response) and
-//! mitigation (time until the SLO recovered for good, in 10 s blocks) — each 100 at or under
+//! mitigation (time until the SLO recovered for good and harm to data stopped, in 10 s blocks) — each 100 at or under
 //! the scenario's par, falling linearly to 0 at four (detection) or two (mitigation) times
 //! par: a recovery that takes twice as long as an expert's par earns nothing for its speed
 //! (the harm it let through is counted under impact). A recovery the player did not cause (the trouble ended by itself) earns nothing.
@@ -46,8 +46,10 @@ pub(super) fn detection(
     }
 }
 
-/// When the user-facing SLO recovered for good (10 s blocks under the error and latency
-/// thresholds up to the end, at least 30 s of them), and whether it was ever breached.
+/// When the service recovered for good (10 s blocks under the SLO's error and latency
+/// thresholds and without harm to data, up to the end, at least 30 s of them), and whether it
+/// was ever breached. Harm to data counts although users see no error: orders sent twice or
+/// writes lost are the incident (Knight Capital's clients saw their orders succeed).
 pub(super) fn recovery(spec: &Spec, ev: &Evidence, onset: Option<SimTime>) -> (Option<SimTime>, bool) {
     let Some(onset) = onset else { return (None, false) };
     let slo = &spec.sim.slo;
@@ -56,7 +58,9 @@ pub(super) fn recovery(spec: &Spec, ev: &Evidence, onset: Option<SimTime>) -> (O
     let end = secs(ev.ended);
     let ok = |from: u32| {
         let to = (from + 10).min(end);
-        ev.error_ratio(from, to) <= max_err && max_p99.is_none_or(|m| ev.p99(from, to) <= m)
+        ev.error_ratio(from, to) <= max_err
+            && max_p99.is_none_or(|m| ev.p99(from, to) <= m)
+            && ev.impact(from, to).1 == 0
     };
     let blocks: Vec<u32> = (secs(onset)..end).step_by(10).collect();
     let good: Vec<bool> = blocks.iter().map(|&b| ok(b)).collect();

@@ -67,7 +67,8 @@ pub fn title(app: &App, area: Rect, buf: &mut Buffer) {
                     Span::styled("[new]     ", t.accent())
                 };
                 let mut spans = vec![
-                    Span::styled(format!("  {}. ", i + 1), t.dim()),
+                    // Numbers right-aligned to the widest, so the columns line up past nine.
+                    Span::styled(format!("  {:>w$}. ", i + 1, w = BUILTIN.len().to_string().len()), t.dim()),
                     status,
                     Span::styled(format!(" {:<26}", spec.title), t.text()),
                     Span::styled(

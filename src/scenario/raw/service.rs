@@ -190,6 +190,8 @@ pub enum RawStep {
         flag: Option<String>,
         #[serde(default)]
         read_only: bool,
+        #[serde(default)]
+        repeats: bool,
     },
     Call {
         to: String,

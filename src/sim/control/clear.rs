@@ -56,7 +56,7 @@ pub(crate) struct Clears {
 
 /// The name parameters of a command besides its service, as `cleared_by` and judgements
 /// name them.
-fn targets(c: &Command) -> Vec<&str> {
+pub(crate) fn targets(c: &Command) -> Vec<&str> {
     use Command as C;
     match c {
         C::Ack { alert } => vec![alert],
@@ -74,11 +74,14 @@ fn targets(c: &Command) -> Vec<&str> {
     }
 }
 
-fn switch(c: &Command) -> Option<bool> {
+/// The on/off a command sets (a flag, a breaker, deadlines, a health check, a retry budget),
+/// as `cleared_by` and judgements match it with `on`.
+pub(crate) fn switch(c: &Command) -> Option<bool> {
     match c {
         Command::SetFlag { on, .. } | Command::SetDeadlines { on, .. } => Some(*on),
         Command::SetBreaker { enabled, .. } => Some(*enabled),
         Command::SetHealthCheck { enabled, .. } => *enabled,
+        Command::SetRetries { budget, .. } => *budget,
         _ => None,
     }
 }

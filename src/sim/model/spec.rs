@@ -190,8 +190,18 @@ pub enum Step {
     /// Call a dependency through the service's policy for it. For the database, `queries`
     /// run on one pooled connection. `optional` calls degrade instead of failing the request.
     /// With `flag`, the step runs only while that flag is on. A `read_only` database step
-    /// runs on a replica when there are replicas.
-    Call { dep: usize, queries: u32, query: Option<Dist>, optional: bool, flag: Option<usize>, read_only: bool },
+    /// runs on a replica when there are replicas. A `repeats` database step's queries repeat a
+    /// side effect already done (orders for a parent already filled): each query of a try
+    /// that completes is counted as a duplicate.
+    Call {
+        dep: usize,
+        queries: u32,
+        query: Option<Dist>,
+        optional: bool,
+        flag: Option<usize>,
+        read_only: bool,
+        repeats: bool,
+    },
 }
 
 /// A dependency as seen from one service, with its call policy.

@@ -66,6 +66,9 @@ pub(crate) struct Call {
     /// Callee endpoint (service targets) or number of queries (database).
     pub endpoint: u16,
     pub queries: u32,
+    /// The queries repeat a side effect already done (a `repeats` step): each try that
+    /// completes counts every one of them as a duplicate.
+    pub repeats: bool,
     /// Where the call was made from (service, endpoint, step), for per-step query times.
     pub from: (u16, u16, u16),
     /// 0 for ordinary users, k for abusive client k.
@@ -96,6 +99,7 @@ impl Call {
             trace: 0,
             endpoint,
             queries: 0,
+            repeats: false,
             from,
             client: 0,
             counts_duplicates: false,
@@ -399,6 +403,12 @@ impl Sim {
             return;
         };
         call.effects = call.effects.saturating_add(1);
+        if call.repeats
+            && let Site::Dep { svc, dep } = call.site
+        {
+            self.svcs[svc as usize].deps[dep as usize].acc.duplicates += call.queries;
+            self.rec.totals.dep_duplicates[svc as usize][dep as usize] += u64::from(call.queries);
+        }
         if call.effects >= 2 && call.counts_duplicates {
             match call.site {
                 Site::Client => {

@@ -250,7 +250,7 @@ impl Sim {
                         job.pc += 1;
                     }
                 }
-                &Step::Call { dep, queries, flag, .. } => {
+                &Step::Call { dep, queries, flag, repeats, .. } => {
                     if flag.is_some_and(|f| !self.flags[f]) {
                         self.jobs.get_mut(jk).expect("job exists").pc += 1;
                         continue;
@@ -260,14 +260,15 @@ impl Sim {
                     } else {
                         0
                     };
-                    self.start_dep_call(jk, s, dep, queries + extra, (s as u16, e as u16, pc as u16));
+                    self.start_dep_call(jk, s, dep, queries + extra, repeats, (s as u16, e as u16, pc as u16));
                     return;
                 }
             }
         }
     }
 
-    fn start_dep_call(&mut self, jk: Key, s: usize, dep: usize, queries: u32, from: (u16, u16, u16)) {
+    /// `repeats`: the queries repeat a side effect already done (each counts as a duplicate).
+    fn start_dep_call(&mut self, jk: Key, s: usize, dep: usize, queries: u32, repeats: bool, from: (u16, u16, u16)) {
         let Some(job) = self.jobs.get(jk) else { return };
         let (deadline, trace, depth, inst) = (job.deadline, job.trace, job.depth, job.inst as usize);
         let (endpoint, patho) = match self.spec.services[s].deps[dep].target {
@@ -293,6 +294,7 @@ impl Sim {
             trace,
             endpoint,
             queries,
+            repeats,
             from,
             client: 0,
             counts_duplicates: !policy.idempotent && (!policy.idempotency_key || keyless),

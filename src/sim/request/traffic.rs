@@ -265,6 +265,7 @@ impl Sim {
             trace,
             endpoint: endpoint as u16,
             queries: 0,
+            repeats: false,
             from: (entry as u16, endpoint as u16, 0),
             client,
             counts_duplicates: !policy.idempotent && !policy.idempotency_key,

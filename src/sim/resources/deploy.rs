@@ -21,6 +21,11 @@ pub(crate) struct Rollout {
     pub replace: Vec<u32>,
     /// Which rollout of the service this is (`SvcState::rollouts_started` when it began).
     pub id: u32,
+    /// A rolling restart: the versions of the instances it replaces, in the order it retires
+    /// them, still owed to the new ones (a restart keeps each instance's code). Empty for a
+    /// deploy.
+    pub keep: Vec<usize>,
+    pub restart: bool,
 }
 
 /// Which instances a rollout leaves alone: instance numbers it misses, and the most it
@@ -33,8 +38,9 @@ pub(crate) struct Skips<'a> {
 
 impl Sim {
     /// Starts rolling service `s` to version `to`; returns the rollout's id. With
-    /// `replace_all` every instance is replaced even if it already runs `to` (a rolling
-    /// restart).
+    /// `replace_all` every instance is replaced even if it already runs `to`: a rolling
+    /// restart, whose new instances keep the versions of the ones they replace (version skew
+    /// survives a restart).
     pub(crate) fn start_rollout(&mut self, s: usize, to: usize, batch: u32, by: &str, replace_all: bool) -> u32 {
         self.start_rollout_skipping(s, to, batch, by, replace_all, &Skips::default())
     }
@@ -86,9 +92,26 @@ impl Sim {
         if let Some(n) = skips.stop_after {
             replace.truncate(n as usize);
         }
+        // The retire order of `rollout_step_once` (all in rotation: lowest index first).
+        let keep = if replace_all {
+            let mut order = replace.clone();
+            order.sort_by_key(|&i| (svc.insts[i as usize].in_rotation, i));
+            order.iter().map(|&i| svc.insts[i as usize].version).collect()
+        } else {
+            Vec::new()
+        };
         svc.rollouts_started += 1;
         let id = svc.rollouts_started;
-        svc.rollout = Some(Rollout { to, batch: batch.max(1), by: by.to_string(), paused: false, replace, id });
+        svc.rollout = Some(Rollout {
+            to,
+            batch: batch.max(1),
+            by: by.to_string(),
+            paused: false,
+            replace,
+            id,
+            keep,
+            restart: replace_all,
+        });
         let service = self.spec.services[s].name.clone();
         let (from, to_name) = (self.spec.versions[from].name.clone(), self.spec.versions[to].name.clone());
         self.rec.logs.push(
@@ -127,7 +150,7 @@ impl Sim {
         if r.paused {
             return;
         }
-        let (to, batch, id) = (r.to, r.batch, r.id);
+        let (to, batch, id, restart) = (r.to, r.batch, r.id, r.restart);
         let svc = &self.svcs[s];
         self.rec.work.instance_visits += svc.alive.len() as u64;
         let is_old = |i: usize| r.replace.binary_search(&(i as u32)).is_ok();
@@ -167,7 +190,7 @@ impl Sim {
             let staying = || svc.alive.iter().map(|&i| &svc.insts[i as usize]).filter(|x| x.live());
             let total = staying().count() as u32;
             let updated = staying().filter(|x| x.version == to).count() as u32;
-            if updated < total {
+            if updated < total && !restart {
                 self.emit(false, EventKind::DeployIncomplete { service, version, updated, total });
             }
             self.clear_gone_versions(s);
@@ -176,7 +199,8 @@ impl Sim {
         }
         // With the fleet at its desired count this is min(batch, old instances left).
         for _ in 0..(batch as usize).min(desired.saturating_sub(new).max(remaining)) {
-            self.add_instance(s, to);
+            let kept = self.svcs[s].rollout.as_mut().and_then(|r| (!r.keep.is_empty()).then(|| r.keep.remove(0)));
+            self.add_instance(s, kept.unwrap_or(to));
         }
     }
 
