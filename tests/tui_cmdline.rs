@@ -4,6 +4,9 @@
 //! esc closes; and its screens at 80×24, 160×48 and 220×60 (snapshots in `tests/snapshots/`,
 //! accepted with `INSTA_UPDATE=always cargo test --test tui_cmdline`, then read).
 
+mod common;
+
+use common::screen::text;
 use firedrill::cmdtext;
 use firedrill::sim::{Command, SimTime};
 use firedrill::store::{Profile, Settings};
@@ -205,17 +208,6 @@ fn ctrl_c_still_quits_from_the_line() {
 // ---- screens ----
 
 const SIZES: [(u16, u16); 3] = [(80, 24), (160, 48), (220, 60)];
-
-fn text(buf: &Buffer) -> String {
-    let area = buf.area;
-    let mut out = String::new();
-    for y in area.top()..area.bottom() {
-        let row: String = (area.left()..area.right()).map(|x| buf[(x, y)].symbol()).collect();
-        out.push_str(row.trim_end());
-        out.push('\n');
-    }
-    out
-}
 
 /// Snapshots a state at every size, in the default look and ASCII-only (checked cell by cell).
 fn snapshot(name: &str, make: impl Fn(bool) -> App) {

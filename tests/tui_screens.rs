@@ -10,6 +10,9 @@
 //! Accept new or changed snapshots with `INSTA_UPDATE=always cargo test --test tui_screens`,
 //! then read every changed `.snap` file before committing it.
 
+mod common;
+
+use common::screen::text;
 use firedrill::sim::CommandKind;
 use firedrill::sim::SimTime;
 use firedrill::store::{Profile, Settings};
@@ -195,18 +198,6 @@ fn e_on_the_debrief_offers_markdown_or_html() {
         press(&mut app, KeyCode::Char('e'));
         app
     });
-}
-
-/// The screen as text, one line per row.
-fn text(buf: &Buffer) -> String {
-    let area = buf.area;
-    let mut out = String::new();
-    for y in area.top()..area.bottom() {
-        let row: String = (area.left()..area.right()).map(|x| buf[(x, y)].symbol()).collect();
-        out.push_str(row.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 fn draw(app: &App, (w, h): (u16, u16)) -> Buffer {

@@ -5,6 +5,9 @@
 //! `App::update`, sim time is jumped with `advance_to`, and every `.snap` is read before it is
 //! committed (`INSTA_UPDATE=always cargo test --test tui_views`, then `git diff`).
 
+mod common;
+
+use common::screen::text;
 use firedrill::sim::{CommandKind, SimTime};
 use firedrill::store::{Profile, Settings};
 use firedrill::tui::app::{App, Msg, Overlay, Screen};
@@ -63,17 +66,6 @@ fn choose(app: &mut App, kind: CommandKind) {
     }
     press(app, KeyCode::Enter);
     assert!(matches!(app.overlay, Some(Overlay::Form(_))), "{kind:?} opens its form");
-}
-
-fn text(buf: &Buffer) -> String {
-    let area = buf.area;
-    let mut out = String::new();
-    for y in area.top()..area.bottom() {
-        let row: String = (area.left()..area.right()).map(|x| buf[(x, y)].symbol()).collect();
-        out.push_str(row.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 /// Snapshots a view at the three sizes in both looks, as `tui_views__<name>@<look>-<w>x<h>`.

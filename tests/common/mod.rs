@@ -12,6 +12,7 @@
 
 pub mod bin;
 pub mod hostile;
+pub mod screen;
 
 use firedrill::scenario;
 use firedrill::sim::kernel::hist::Hist;
