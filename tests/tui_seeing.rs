@@ -336,3 +336,18 @@ fn a_click_selects_a_map_row_or_a_tab_and_the_wheel_scrolls_the_logs() {
     click(&mut app, 5, 5, MouseEventKind::Down(MouseButton::Left));
     assert_eq!(game(&app).row_name(game(&app).selected_component()), "api");
 }
+
+#[test]
+fn the_edge_shows_what_the_harm_has_cost_where_the_scenario_prices_it() {
+    // payments-outage prices failed requests and double charges: the edge's detail line totals
+    // the windows' business costs so far; friday-deploy sets no prices and says nothing.
+    let app = playing("payments-outage", 600);
+    let g = game(&app);
+    let total: f64 = g.sim.windows().iter().map(|w| w.business_cost).sum();
+    assert!(total > 100.0, "the outage has cost something by 10m: {total}");
+    let screen = text(&app, (160, 48));
+    let want = format!("cost so far ${}", firedrill::sim::observe::logs::group_thousands(total.round() as u64));
+    assert!(screen.contains(&want), "{want:?} on the edge line:\n{screen}");
+    let app = playing("friday-deploy", 600);
+    assert!(!text(&app, (160, 48)).contains("cost so far"));
+}

@@ -77,8 +77,17 @@ fn detail(game: &Game, c: Component) -> String {
         }
         Component::Edge => {
             let (limit, shed, _, blocked) = game.sim.edge_view();
+            // What the harm has cost so far, where the scenario prices it (issue 8 §5).
+            let cost = game.spec.sim.business.as_ref().map_or(String::new(), |b| {
+                let total: f64 = game.sim.windows().iter().map(|w| w.business_cost).sum();
+                format!(
+                    " · cost so far {}{}",
+                    b.currency,
+                    crate::sim::observe::logs::group_thousands(total.round() as u64)
+                )
+            });
             format!(
-                "tries/request {:.2} · rate limit {} · shedding {:.0}%{} · budget left {:.1}%",
+                "tries/request {:.2} · rate limit {} · shedding {:.0}%{} · budget left {:.1}%{cost}",
                 w.edge.attempts_per_request,
                 limit.map_or("off".into(), |r| format!("{r:.0}/s")),
                 shed * 100.0,
