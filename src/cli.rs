@@ -60,6 +60,10 @@ pub enum Cmd {
         /// scripts. From a pipe, sim time moves only with `wait DURATION`.
         #[arg(long)]
         plain: bool,
+        /// The challenge knob: standard, hard (no runbook; red herrings and log noise) or
+        /// veteran (also no hints). The briefing's `c` turns it too.
+        #[arg(long, default_value = "standard")]
+        challenge: crate::scenario::challenge::Challenge,
     },
     /// Run a scenario headless, as fast as possible, and print what happened.
     Run(RunArgs),
@@ -69,8 +73,14 @@ pub enum Cmd {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// List the built-in scenarios.
+    /// List the built-in scenarios, in the campaign's chapters.
     List,
+    /// Show the daily challenge: the same scenario and seed for everyone on a date.
+    Daily {
+        /// The date, YYYY-MM-DD (default: today, UTC).
+        #[arg(long)]
+        date: Option<String>,
+    },
     /// Re-run a saved run and print its summary and score (identical to the original run).
     Replay {
         /// A saved run (.ron), from `run --save` or the game's runs directory.
@@ -120,6 +130,10 @@ pub struct RunArgs {
     /// Also save the run (scenario, seed, commands) so `replay` and `report` can reproduce it.
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
+    /// The challenge knob: standard (as written), hard (no runbook; red herrings and log
+    /// noise) or veteran (also no hints; twice the herrings and noise).
+    #[arg(long, default_value = "standard")]
+    pub challenge: crate::scenario::challenge::Challenge,
 }
 
 /// A failure to report: one line, then optional detail lines (e.g. every scenario error), and
@@ -239,21 +253,22 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         ThemeArg::Default => crate::store::ThemeName::Default,
         ThemeArg::HighContrast => crate::store::ThemeName::HighContrast,
     });
-    let game = |scenario: Option<String>, seed: Option<u64>, speed: Option<u32>| {
-        Ok(crate::tui::run(&crate::tui::Options { scenario, seed, speed, ascii: cli.ascii, theme })?)
+    let game = |scenario: Option<String>, seed: Option<u64>, speed: Option<u32>, challenge| {
+        Ok(crate::tui::run(&crate::tui::Options { scenario, seed, speed, ascii: cli.ascii, theme, challenge })?)
     };
     match cli.command {
         Some(Cmd::Run(args)) => headless::run(&args),
         Some(Cmd::Validate { files }) => headless::validate(&files),
         Some(Cmd::List) => headless::list(),
+        Some(Cmd::Daily { date }) => headless::daily(date.as_deref()),
         Some(Cmd::Replay { file, format }) => saved::replay(&file, format == Format::Json),
         Some(Cmd::Report { file, format }) => saved::report(&file, format),
-        Some(Cmd::Play { scenario, seed, speed, plain: true }) => {
-            plain::play(&scenario, seed, speed.and_then(|s| s.parse().ok()))
+        Some(Cmd::Play { scenario, seed, speed, plain: true, challenge }) => {
+            plain::play(&scenario, seed, speed.and_then(|s| s.parse().ok()), challenge)
         }
-        Some(Cmd::Play { scenario, seed, speed, plain: false }) => {
-            game(Some(scenario), seed, speed.and_then(|s| s.parse().ok()))
+        Some(Cmd::Play { scenario, seed, speed, plain: false, challenge }) => {
+            game(Some(scenario), seed, speed.and_then(|s| s.parse().ok()), challenge)
         }
-        None => game(None, None, None),
+        None => game(None, None, None, crate::scenario::challenge::Challenge::Standard),
     }
 }

@@ -250,6 +250,9 @@ pub fn run_text(spec: &Spec, sim: &Sim, wall_ms: f64) -> String {
             out.push_str(&format!("  {:<14}      {r}\n", ""));
         }
     }
+    if let Some(h) = crate::score::hints::describe(&sc.hints, |t| spec.clock(t)) {
+        out.push_str(&format!("  {h}\n"));
+    }
     let alerts = alert_spans(sim.events());
     out.push_str("\nalerts:\n");
     if alerts.is_empty() {

@@ -6,6 +6,8 @@
 
 pub mod budget;
 mod builtin;
+pub mod campaign;
+pub mod challenge;
 mod commands;
 pub mod error;
 pub mod locate;

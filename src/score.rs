@@ -23,6 +23,7 @@
 pub mod comms;
 pub mod debrief;
 pub mod evidence;
+pub mod hints;
 pub mod impact;
 pub mod judge;
 mod judge_rules;
@@ -85,6 +86,9 @@ pub struct Score {
     pub end: EndState,
     /// The harm, in numbers.
     pub harm: Harm,
+    /// Hints taken; their points are taken from `overall`.
+    #[serde(default)]
+    pub hints: Vec<hints::HintTaken>,
 }
 
 pub fn grade(overall: u32) -> &'static str {
@@ -143,7 +147,9 @@ pub fn score(spec: &Spec, ev: &Evidence) -> Score {
         resolution::resolution(spec, ev, onset, &end, weight("resolution")),
         rollback_cost::cost(spec, ev, weight("cost")),
     ];
-    let overall = (dimensions.iter().map(|d| f64::from(d.score * d.weight)).sum::<f64>() / 100.0).round() as u32;
+    let weighted = (dimensions.iter().map(|d| f64::from(d.score * d.weight)).sum::<f64>() / 100.0).round() as u32;
+    let hints = hints::taken(ev);
+    let overall = weighted.saturating_sub(hints.iter().map(|h| h.points).sum());
     let summary = summary::summary(spec, &dimensions, &decisions, recovered, &end, &harm);
     Score {
         overall,
@@ -156,5 +162,6 @@ pub fn score(spec: &Spec, ev: &Evidence) -> Score {
         recovered,
         end,
         harm,
+        hints,
     }
 }

@@ -15,15 +15,17 @@ mod read;
 mod runs;
 mod settings;
 mod temps;
+mod today;
 mod versioned;
 
 pub use atomic::{SaveError, SaveStep, save_atomic, write_atomic};
 pub use paths::Dirs;
-pub use profile::Profile;
+pub use profile::{DailyBest, Profile};
 pub use read::{ReadError, read_text_file};
 pub use runs::{MAX_RUN_BYTES, RUN_VERSION, RunFileError, SavedRun, ScenarioRef};
 pub use settings::{Settings, ThemeName};
 pub use temps::{STALE_AFTER, sweep_stale_temps};
+pub use today::{format_date, parse_date, today_utc};
 pub use versioned::{Loaded, MAX_STORE_BYTES, load_versioned, save_versioned};
 
 /// Appends a line to the diagnostics log (never to the terminal: the screen may be up).

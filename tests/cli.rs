@@ -33,6 +33,31 @@ fn list_names_every_built_in_scenario_with_what_it_teaches() {
 }
 
 #[test]
+fn list_shows_the_campaign_in_chapters_in_order() {
+    let out = stdout(&firedrill(&["list"]));
+    let mut at = 0;
+    for (n, chapter) in firedrill::scenario::campaign::CHAPTERS.iter().enumerate() {
+        let head = format!("Chapter {} · {}", n + 1, chapter.title);
+        let found = out[at..].find(&head).unwrap_or_else(|| panic!("{head:?} missing or out of order:\n{out}"));
+        at += found;
+        for id in chapter.scenarios {
+            assert!(out[at..].contains(&format!("  {id} ")), "{id} under {head:?}:\n{out}");
+        }
+    }
+}
+
+#[test]
+fn daily_names_the_same_scenario_and_seed_for_a_date_and_refuses_a_non_date() {
+    let a = stdout(&firedrill(&["daily", "--date", "2026-12-02"]));
+    assert_eq!(a, stdout(&firedrill(&["daily", "--date", "2026-12-02"])));
+    let (id, seed) = firedrill::scenario::campaign::daily("2026-12-02");
+    assert!(a.contains(&format!("firedrill play {id} --seed {seed}")), "{a}");
+    let o = firedrill(&["daily", "--date", "2026-02-30"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("YYYY-MM-DD"), "{}", stderr(&o));
+}
+
+#[test]
 fn validate_accepts_the_shipped_scenarios() {
     let mut args = vec!["validate"];
     let files: Vec<String> =

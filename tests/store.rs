@@ -69,10 +69,13 @@ const DAMAGE: [Damage; 3] = [
         what: "future version",
         bytes: |good| {
             let text = String::from_utf8(good.to_vec()).unwrap();
-            assert!(text.contains("version: 1,"), "{text}");
+            let at = text.find("version: ").expect("a versioned file") + "version: ".len();
+            let digits = text[at..].find(',').unwrap();
+            assert!(text[at..at + digits].parse::<u32>().is_ok(), "{text}");
             // A newer shape, too: a field this firedrill has never heard of.
             let end = text.rfind(')').unwrap();
-            format!("{}    hologram: true,\n)", &text[..end].replace("version: 1,", "version: 99,")).into_bytes()
+            let newer = format!("{}99{}", &text[..at], &text[at + digits..end]);
+            format!("{newer}    hologram: true,\n)").into_bytes()
         },
         aside: ".newer-",
         says: "newer firedrill (version 99",

@@ -19,11 +19,13 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         None => None,
     };
     let seed = args.seed.unwrap_or(spec.default_seed);
+    let spec = scenario::challenge::apply(&spec, args.challenge, seed);
     let started = Instant::now();
     let sim = crate::sim::play(spec.sim.clone(), seed, &commands, until);
     let wall_ms = started.elapsed().as_secs_f64() * 1000.0;
     if let Some(path) = &args.save {
         crate::store::SavedRun::new(load::scenario_ref(&args.scenario), &spec, seed, until, commands)
+            .with_challenge(args.challenge)
             .save(path)
             .map_err(|e| Failure::new(format!("cannot save the run to {}: {e}", path.display())))?;
     }
@@ -70,21 +72,50 @@ pub fn validate(files: &[PathBuf]) -> Result<(), Failure> {
 }
 
 pub fn list() -> Result<(), Failure> {
-    let mut out = format!("{:<18} {:<8} {:>6}  {:<34} teaches\n", "id", "level", "length", "title");
-    for (id, _, _) in scenario::BUILTIN {
-        let spec = scenario::builtin(id)
-            .expect("listed")
-            .map_err(|e| Failure::detailed(format!("built-in {id} is invalid"), e.to_string()))?;
-        out.push_str(&format!(
-            "{:<18} {:<8} {:>6}  {:<34} {}\n",
-            spec.id,
-            format!("{:?}", spec.difficulty),
-            spec.length().to_string(),
-            spec.title,
-            spec.teaches.join(", ")
-        ));
+    let row = |id: &str, level: &str, length: &str, title: &str, teaches: &str| {
+        format!("  {id:<26} {level:<7} {length:>6}  {title:<34} {teaches}\n")
+    };
+    let mut out = row("id", "level", "length", "title", "teaches");
+    for (n, chapter) in scenario::campaign::CHAPTERS.iter().enumerate() {
+        out.push_str(&format!("\nChapter {} · {} — {}\n", n + 1, chapter.title, chapter.about));
+        for id in chapter.scenarios {
+            let spec = scenario::builtin(id)
+                .expect("listed")
+                .map_err(|e| Failure::detailed(format!("built-in {id} is invalid"), e.to_string()))?;
+            out.push_str(&row(
+                &spec.id,
+                &format!("{:?}", spec.difficulty),
+                &spec.length().to_string(),
+                &spec.title,
+                &spec.teaches.join(", "),
+            ));
+        }
     }
     print_out(out.trim_end())
+}
+
+/// The daily challenge for a date (today, UTC, by default).
+pub fn daily(date: Option<&str>) -> Result<(), Failure> {
+    let date = match date {
+        None => crate::store::today_utc(),
+        Some(d) => match crate::store::parse_date(d) {
+            Some(day) => crate::store::format_date(day),
+            None => {
+                return Err(Failure::detailed(
+                    format!("{}: not a date", crate::text::clean_line(d)),
+                    "write it as YYYY-MM-DD, e.g. --date 2026-12-02".to_string(),
+                ));
+            }
+        },
+    };
+    let (id, seed) = scenario::campaign::daily(&date);
+    let spec = scenario::builtin(id)
+        .expect("listed")
+        .map_err(|e| Failure::detailed(format!("built-in {id} is invalid"), e.to_string()))?;
+    print_out(&format!(
+        "daily challenge for {date}: {} ({id}), seed {seed}\nthe same scenario and seed for everyone on that date.\nplay it from the main menu (Daily challenge) to keep your score, or: firedrill play {id} --seed {seed}",
+        spec.title
+    ))
 }
 
 #[cfg(test)]

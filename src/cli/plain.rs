@@ -67,9 +67,15 @@ fn read_line<R: BufRead>(input: &mut R) -> std::io::Result<Option<(String, bool)
     Ok(Some((String::from_utf8_lossy(&buf).trim_end_matches(['\n', '\r']).to_string(), cut)))
 }
 
-pub fn play(scenario: &str, seed: Option<u64>, speed: Option<u32>) -> Result<(), Failure> {
+pub fn play(
+    scenario: &str,
+    seed: Option<u64>,
+    speed: Option<u32>,
+    challenge: crate::scenario::challenge::Challenge,
+) -> Result<(), Failure> {
     let spec = crate::load::scenario(scenario)?;
     let seed = seed.unwrap_or(spec.default_seed);
+    let spec = crate::scenario::challenge::apply(&spec, challenge, seed);
     let scripted = !std::io::stdin().is_terminal();
     let mut s = Session::new(spec, seed, speed.unwrap_or(1), scripted, crate::load::scenario_ref(scenario));
     let mut out = Out { gone: false };

@@ -37,6 +37,7 @@ pub fn rerun(path: &Path) -> Result<(Spec, Sim, f64), Failure> {
     }
     let spec = scenario::parse(&name, &source)
         .map_err(|e| Failure::detailed(format!("{name} is not a valid scenario"), e.to_string()))?;
+    let spec = scenario::challenge::apply(&spec, run.challenge, run.seed);
     // A replay is a real re-run: its speed is measured like the original's, not shown as 0.
     let started = std::time::Instant::now();
     let sim = play(spec.sim.clone(), run.seed, &run.commands, run.until);

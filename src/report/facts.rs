@@ -262,7 +262,10 @@ pub fn postmortem(d: &Debrief) -> Postmortem {
             .iter()
             .map(|x| (x.name.clone(), x.score, x.weight, x.reasons.iter().map(|r| line(r)).collect()))
             .collect(),
-        headline: format!("{} ({})", s.overall, s.grade),
+        headline: match crate::score::hints::describe(&s.hints, |t| d.clock(t)) {
+            Some(h) => format!("{} ({}), {h}", s.overall, s.grade),
+            None => format!("{} ({})", s.overall, s.grade),
+        },
         expert: d.expert.iter().map(|m| (clock(m.t), line(&m.text))).collect(),
         par: format!(
             "detect within {}, mitigate within {} of the first fault",

@@ -1,17 +1,17 @@
 //! The shipped scenarios, embedded in the binary so the game works from any directory. The
 //! campaign plays them in this order.
 
-/// (id, file name, RON text), in campaign order.
+/// (id, file name, RON text), in campaign order (`campaign::CHAPTERS`, flattened).
 pub const BUILTIN: &[(&str, &str, &str)] = &[
     ("friday-deploy", "friday-deploy.ron", include_str!("../../scenarios/friday-deploy.ron")),
     ("slow-database", "slow-database.ron", include_str!("../../scenarios/slow-database.ron")),
+    ("n-plus-one", "n-plus-one.ron", include_str!("../../scenarios/n-plus-one.ron")),
+    ("memory-leak", "memory-leak.ron", include_str!("../../scenarios/memory-leak.ron")),
+    ("cold-cache", "cold-cache.ron", include_str!("../../scenarios/cold-cache.ron")),
     ("payments-outage", "payments-outage.ron", include_str!("../../scenarios/payments-outage.ron")),
+    ("retry-storm", "retry-storm.ron", include_str!("../../scenarios/retry-storm.ron")),
     ("traffic-spike", "traffic-spike.ron", include_str!("../../scenarios/traffic-spike.ron")),
     ("abusive-client", "abusive-client.ron", include_str!("../../scenarios/abusive-client.ron")),
-    ("memory-leak", "memory-leak.ron", include_str!("../../scenarios/memory-leak.ron")),
-    ("n-plus-one", "n-plus-one.ron", include_str!("../../scenarios/n-plus-one.ron")),
-    ("cold-cache", "cold-cache.ron", include_str!("../../scenarios/cold-cache.ron")),
-    ("retry-storm", "retry-storm.ron", include_str!("../../scenarios/retry-storm.ron")),
     ("cloudflare-waf-2019", "cloudflare-waf-2019.ron", include_str!("../../scenarios/cloudflare-waf-2019.ron")),
     (
         "stackexchange-regex-2016",

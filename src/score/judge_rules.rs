@@ -28,7 +28,7 @@ pub(super) fn rule(spec: &Spec, ev: &Evidence, c: &Command, at: SimTime) -> Opti
     let change = settings::change(spec, ev, c, at);
     let up = change.is_some_and(|ch| ch.is(Direction::Up));
     match c {
-        Command::Hint => Some("asked for a hint (its 10 points count under cost)".into()),
+        Command::Hint => Some("asked for a hint (its price is taken from the overall score)".into()),
         Command::Scale { service, .. } if up => {
             let s = sim.service_index(service)?;
             let uses_db = sim.services[s].deps.iter().any(|d| d.target == Target::Database);

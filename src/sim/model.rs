@@ -12,6 +12,7 @@ pub mod assess;
 pub mod command;
 pub mod command_kind;
 pub mod fault;
+pub mod hint;
 pub mod load;
 pub mod queue;
 pub mod replication;

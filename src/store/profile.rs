@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-pub const PROFILE_VERSION: u32 = 1;
+/// 2 added the daily challenges (`daily`); a version-1 file reads as one without any.
+pub const PROFILE_VERSION: u32 = 2;
 
 /// The best result for one scenario.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -14,6 +15,21 @@ pub struct Best {
     pub grade: String,
 }
 
+/// The best result of one day's challenge.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DailyBest {
+    /// The challenge's date, `YYYY-MM-DD` (UTC).
+    pub date: String,
+    pub scenario: String,
+    pub seed: u64,
+    pub score: u32,
+    pub grade: String,
+}
+
+/// Daily results kept: about a year, so the file stays small however long it is used.
+pub const DAILY_KEPT: usize = 400;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Profile {
@@ -22,11 +38,13 @@ pub struct Profile {
     pub completed: Vec<String>,
     pub best: Vec<Best>,
     pub runs_played: u32,
+    /// The daily challenges played, oldest first, one per date (the best run of that day).
+    pub daily: Vec<DailyBest>,
 }
 
 impl Default for Profile {
     fn default() -> Self {
-        Profile { version: PROFILE_VERSION, completed: Vec::new(), best: Vec::new(), runs_played: 0 }
+        Profile { version: PROFILE_VERSION, completed: Vec::new(), best: Vec::new(), runs_played: 0, daily: Vec::new() }
     }
 }
 
@@ -70,5 +88,82 @@ impl Profile {
 
     pub fn best_for(&self, id: &str) -> Option<&Best> {
         self.best.iter().find(|b| b.scenario == id)
+    }
+
+    /// Records a daily challenge's run (it is also a normal run: `record` is called for it
+    /// too). Keeps the best per date; returns true if it is that day's new best.
+    pub fn record_daily(&mut self, best: DailyBest) -> bool {
+        if let Some(d) = self.daily.iter_mut().find(|d| d.date == best.date) {
+            if d.score >= best.score {
+                return false;
+            }
+            *d = best;
+            return true;
+        }
+        self.daily.push(best);
+        self.daily.sort_by(|a, b| a.date.cmp(&b.date));
+        let extra = self.daily.len().saturating_sub(DAILY_KEPT);
+        self.daily.drain(..extra);
+        true
+    }
+
+    pub fn daily_for(&self, date: &str) -> Option<&DailyBest> {
+        self.daily.iter().find(|d| d.date == date)
+    }
+
+    /// Consecutive days with a daily challenge played, ending at `today` or the day before.
+    pub fn daily_streak(&self, today: &str) -> usize {
+        let Some(mut day) = super::today::parse_date(today) else { return 0 };
+        if self.daily_for(today).is_none() {
+            day -= 1;
+        }
+        let mut n = 0;
+        while self.daily_for(&super::today::format_date(day)).is_some() {
+            n += 1;
+            day -= 1;
+        }
+        n
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(date: &str, score: u32) -> DailyBest {
+        DailyBest { date: date.into(), scenario: "slow-database".into(), seed: 7, score, grade: "B".into() }
+    }
+
+    #[test]
+    fn a_day_keeps_its_best_run_and_days_stay_in_order() {
+        let mut p = Profile::default();
+        assert!(p.record_daily(day("2026-12-02", 70)));
+        assert!(!p.record_daily(day("2026-12-02", 60)), "a worse run is not the day's best");
+        assert!(p.record_daily(day("2026-12-02", 90)));
+        assert!(p.record_daily(day("2026-11-30", 50)));
+        let dates: Vec<&str> = p.daily.iter().map(|d| d.date.as_str()).collect();
+        assert_eq!(dates, ["2026-11-30", "2026-12-02"]);
+        assert_eq!(p.daily_for("2026-12-02").map(|d| d.score), Some(90));
+    }
+
+    #[test]
+    fn the_streak_counts_consecutive_days_up_to_today_or_yesterday() {
+        let mut p = Profile::default();
+        for d in ["2026-11-28", "2026-11-30", "2026-12-01"] {
+            p.record_daily(day(d, 80));
+        }
+        assert_eq!(p.daily_streak("2026-12-01"), 2, "today and yesterday; the 29th broke it");
+        assert_eq!(p.daily_streak("2026-12-02"), 2, "today not played yet: the streak still stands");
+        assert_eq!(p.daily_streak("2026-12-04"), 0);
+    }
+
+    #[test]
+    fn the_daily_record_is_bounded() {
+        let mut p = Profile::default();
+        for n in 0..(DAILY_KEPT as i64 + 30) {
+            p.record_daily(day(&super::super::today::format_date(20_000 + n), 80));
+        }
+        assert_eq!(p.daily.len(), DAILY_KEPT);
+        assert_eq!(p.daily[0].date, super::super::today::format_date(20_030), "the oldest days go first");
     }
 }

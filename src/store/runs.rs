@@ -55,6 +55,9 @@ pub struct SavedRun {
     #[serde(default)]
     pub until: Option<SimTime>,
     pub commands: Vec<TimedCommand>,
+    /// The challenge knob it was played at (`scenario::challenge`); absent means Standard.
+    #[serde(default, skip_serializing_if = "crate::scenario::challenge::Challenge::is_standard")]
+    pub challenge: crate::scenario::challenge::Challenge,
 }
 
 impl SavedRun {
@@ -74,7 +77,15 @@ impl SavedRun {
             seed,
             until,
             commands,
+            challenge: crate::scenario::challenge::Challenge::Standard,
         }
+    }
+
+    /// The run was played at `challenge`.
+    #[must_use]
+    pub fn with_challenge(mut self, challenge: crate::scenario::challenge::Challenge) -> Self {
+        self.challenge = challenge;
+        self
     }
 
     /// Writes the run atomically.

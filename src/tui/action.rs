@@ -70,6 +70,8 @@ pub enum Action {
     SetSeed,
     /// On the briefing: a new random seed for this run.
     RandomSeed,
+    /// On the briefing: turn the challenge knob (standard → hard → veteran).
+    Challenge,
     /// Export the debrief as a postmortem: markdown or an HTML page with charts.
     Export,
     Panel1,

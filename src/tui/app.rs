@@ -100,7 +100,8 @@ pub struct Menu {
     pub error: Option<String>,
 }
 
-pub const MAIN_ITEMS: [&str; 5] = ["Campaign", "Free play", "Open a scenario file", "Settings", "Quit"];
+pub const MAIN_ITEMS: [&str; 6] =
+    ["Campaign", "Free play", "Open a scenario file", "Settings", "Daily challenge", "Quit"];
 
 pub enum Screen {
     Title,
@@ -149,6 +150,8 @@ pub struct App {
     pub notices: Vec<String>,
     /// The seed and speed asked for on the command line, for the next game.
     pub seed: Option<u64>,
+    /// The challenge knob asked for on the command line (`play --challenge`).
+    pub challenge: crate::scenario::challenge::Challenge,
     /// The menu a form was opened from: esc in the form goes back to it.
     pub back_to: Option<Overlay>,
     /// Lines sent from the `:` command line this session, oldest first.
@@ -171,6 +174,7 @@ impl App {
             dirty: true,
             notices: Vec::new(),
             seed: None,
+            challenge: crate::scenario::challenge::Challenge::Standard,
             back_to: None,
             history: Vec::new(),
         }
@@ -179,11 +183,28 @@ impl App {
     /// Starts a game at its briefing.
     pub fn open(&mut self, spec: Spec, source: crate::store::ScenarioRef) {
         let seed = self.seed.unwrap_or(spec.default_seed);
-        let mut game = Game::new(Arc::new(spec), seed, self.settings.speed, source);
+        let mut game = Game::at_challenge(Arc::new(spec), self.challenge, seed, self.settings.speed, source);
         game.pacer.paused = true;
         self.screen = Screen::Briefing(Box::new(game));
         self.overlay = None;
         self.dirty = true;
+    }
+
+    /// Starts today's daily challenge (`scenario::campaign::daily`) at its briefing.
+    pub fn open_daily(&mut self, today: &str) {
+        let (id, seed) = crate::scenario::campaign::daily(today);
+        match crate::scenario::builtin(id) {
+            Some(Ok(spec)) => {
+                let keep = self.seed.replace(seed);
+                self.open(spec, crate::store::ScenarioRef::Builtin(id.to_string()));
+                self.seed = keep;
+                if let Some(g) = self.game_mut() {
+                    g.daily = Some(today.to_string());
+                }
+            }
+            Some(Err(e)) => self.menu.error = Some(e.to_string()),
+            None => {}
+        }
     }
 
     /// Whether frames should be ticking (a game is running, not paused).
@@ -212,9 +233,10 @@ impl App {
         vec![]
     }
 
-    /// Campaign scenario `i` is playable once the one before it has been finished.
+    /// Campaign scenario `i` is playable once every scenario of the chapter before its own
+    /// has been finished (`scenario::campaign`).
     pub fn unlocked(&self, i: usize) -> bool {
-        i == 0 || self.profile.is_completed(crate::scenario::BUILTIN[i - 1].0)
+        crate::scenario::campaign::unlocked(crate::scenario::BUILTIN[i].0, |id| self.profile.is_completed(id))
     }
 
     pub(super) fn send(&mut self, command: Command) {

@@ -96,6 +96,20 @@ pub fn notes(form: &Form, game: &Game) -> Vec<String> {
             )]
         }),
         K::Rollback => service.map_or_else(Vec::new, |s| rollback(game, s)),
+        K::Hint => {
+            let (given, n) = (game.sim.hints_given(), game.spec.sim.hints.len());
+            if given >= n {
+                vec!["no hints left".into()]
+            } else {
+                let tier = crate::sim::model::hint::HintTier::of(given, n);
+                vec![format!(
+                    "hint {} of {n}: {}, costs {} points of the overall score",
+                    given + 1,
+                    tier.name(),
+                    tier.points()
+                )]
+            }
+        }
         _ => Vec::new(),
     }
 }

@@ -115,6 +115,13 @@ pub struct Game {
     pub source: crate::store::ScenarioRef,
     /// Replies and messages the player has not dismissed yet, and new pages for the bell.
     pub toasts: super::toasts::Toasts,
+    /// The date (`YYYY-MM-DD`) whose daily challenge this is; changing the seed makes it a
+    /// normal run again (a reseed builds a new game).
+    pub daily: Option<String>,
+    /// The challenge knob this run is played at, and the scenario as written (`spec` is it
+    /// with the knob applied), so the briefing can turn the knob or change the seed.
+    pub challenge: crate::scenario::challenge::Challenge,
+    pub base: Arc<Spec>,
 }
 
 /// The service map's rows, in display order: edge, each service with its dependencies, then
@@ -138,9 +145,25 @@ pub fn map_rows(spec: &Spec) -> Vec<Component> {
 }
 
 impl Game {
+    /// A game of `base` played at `challenge` (`scenario::challenge::apply`).
+    pub fn at_challenge(
+        base: Arc<Spec>,
+        challenge: crate::scenario::challenge::Challenge,
+        seed: u64,
+        speed: u32,
+        source: crate::store::ScenarioRef,
+    ) -> Game {
+        let spec = Arc::new(crate::scenario::challenge::apply(&base, challenge, seed));
+        let mut g = Game::new(spec, seed, speed, source);
+        g.challenge = challenge;
+        g.base = base;
+        g
+    }
+
     pub fn new(spec: Arc<Spec>, seed: u64, speed: u32, source: crate::store::ScenarioRef) -> Game {
         let sim = Sim::new(spec.sim.clone(), seed);
         let series = Series::new(map_rows(&spec));
+        let base = spec.clone();
         Game {
             spec,
             sim,
@@ -165,6 +188,9 @@ impl Game {
             debrief_scroll: 0,
             source,
             toasts: super::toasts::Toasts::default(),
+            daily: None,
+            challenge: crate::scenario::challenge::Challenge::Standard,
+            base,
         }
     }
 

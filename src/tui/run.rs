@@ -35,6 +35,7 @@ pub struct Options {
     pub speed: Option<u32>,
     pub ascii: bool,
     pub theme: Option<ThemeName>,
+    pub challenge: crate::scenario::challenge::Challenge,
 }
 
 /// Why the game could not run. The command line turns it into its exit message.
@@ -141,6 +142,7 @@ fn prepare(dirs: &Dirs, opts: &Options) -> Result<App, RunError> {
     }
     app.notices = notices;
     app.seed = opts.seed;
+    app.challenge = opts.challenge;
     if let Some(s) = &opts.scenario {
         let spec = load::scenario(s)?;
         app.open(spec, load::scenario_ref(s));
@@ -237,7 +239,8 @@ fn open_file(path: &Path) -> Result<(Box<Spec>, String), String> {
 /// Saves the finished game's run in the runs directory (`None` if no game has finished).
 fn save_run(app: &App, dirs: &Dirs) -> Option<Result<PathBuf, String>> {
     let Screen::End(g) = &app.screen else { return None };
-    let run = store::SavedRun::new(g.source.clone(), &g.spec, g.sim.seed(), None, g.recorded.clone());
+    let run = store::SavedRun::new(g.source.clone(), &g.base, g.sim.seed(), None, g.recorded.clone())
+        .with_challenge(g.challenge);
     let path = run.path_in(&dirs.runs_dir());
     Some(run.save(&path).map(|()| path).map_err(|e| e.to_string()))
 }

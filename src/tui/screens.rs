@@ -1,12 +1,15 @@
 //! The screens: title menu (campaign, free play, open a file, settings), briefing, the
 //! incident screen's layout, and the end-of-run summary. Views are functions of state.
 
-use super::app::{App, MAIN_ITEMS, MenuPage};
+mod title;
+pub use title::title;
+
+use super::app::App;
 use super::game::{Focus, Game, Panel};
 use super::theme::{Health, Theme};
 use super::widgets::wrap::wrap;
 use super::widgets::{self, chrome, map, panels, signals};
-use crate::scenario::{BUILTIN, Spec};
+use crate::scenario::Spec;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -14,127 +17,6 @@ use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 fn block<'a>(t: &Theme, title: impl Into<Line<'a>>, focused: bool) -> Block<'a> {
     Block::bordered().border_set(t.borders()).border_style(t.border(focused)).title(title)
-}
-
-const LOGO: &str = "firedrill";
-
-pub fn title(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let [top, body, foot] =
-        Layout::vertical([Constraint::Length(4), Constraint::Min(5), Constraint::Length(1)]).areas(area);
-    let head = vec![
-        Line::from(Span::styled(LOGO, t.title())).centered(),
-        Line::from(Span::styled("production thinking, under simulated fire", t.dim())).centered(),
-    ];
-    Paragraph::new(head).render(top.inner(ratatui::layout::Margin::new(0, 1)), buf);
-    let inner_w = body.width.min(100);
-    let r = body.centered(Constraint::Length(inner_w), Constraint::Percentage(100));
-    // Text is wrapped here, not by the paragraph, so the box's height fits its rows exactly.
-    let text_w = usize::from(inner_w.saturating_sub(2));
-    let prose = |lines: &mut Vec<Line<'static>>, text: &str, style| {
-        lines.extend(wrap(&format!("  {text}"), text_w, 2).into_iter().map(|row| Line::from(Span::styled(row, style))));
-    };
-    let mut lines: Vec<Line> = Vec::new();
-    let item = |lines: &mut Vec<Line>, selected: bool, spans: Vec<Span<'static>>| {
-        let mut line = Line::from(spans);
-        if selected {
-            line = line.style(t.selected());
-        }
-        lines.push(line);
-    };
-    let page_title = match app.menu.page {
-        MenuPage::Main => "Main menu",
-        MenuPage::Campaign => "Campaign — scenarios unlock in order",
-        MenuPage::FreePlay => "Free play — every scenario",
-        MenuPage::Settings => "Settings",
-        MenuPage::Open => "Open a scenario file",
-    };
-    match app.menu.page {
-        MenuPage::Main => {
-            for (i, name) in MAIN_ITEMS.iter().enumerate() {
-                item(&mut lines, i == app.menu.cursor, vec![Span::styled(format!("  {name}"), t.text())]);
-            }
-        }
-        MenuPage::Campaign | MenuPage::FreePlay => {
-            for (i, (id, ..)) in BUILTIN.iter().enumerate() {
-                let Some(Ok(spec)) = crate::scenario::builtin(id) else { continue };
-                let status = if app.menu.page == MenuPage::Campaign && !app.unlocked(i) {
-                    Span::styled("[locked]  ", t.dim())
-                } else if app.profile.is_completed(id) {
-                    let best = app.profile.best_for(id).map(|b| format!("{} {}", b.grade, b.score)).unwrap_or_default();
-                    Span::styled(format!("[done {best:<5}]"), t.health(Health::Ok))
-                } else {
-                    Span::styled("[new]     ", t.accent())
-                };
-                let mut spans = vec![
-                    // Numbers right-aligned to the widest, so the columns line up past nine.
-                    Span::styled(format!("  {:>w$}. ", i + 1, w = BUILTIN.len().to_string().len()), t.dim()),
-                    status,
-                    Span::styled(format!(" {:<26}", spec.title), t.text()),
-                    Span::styled(
-                        format!("{:<7}{:>5}  ", format!("{:?}", spec.difficulty), spec.length().to_string()),
-                        t.dim(),
-                    ),
-                ];
-                // What it teaches wraps under its own column, so the rows above stay aligned.
-                let column = Line::from(spans.clone()).width();
-                let teaches = wrap(&spec.teaches.join(", "), text_w.saturating_sub(column).max(10), 0);
-                let mut rows = teaches.into_iter();
-                spans.push(Span::styled(rows.next().unwrap_or_default(), t.dim()));
-                item(&mut lines, i == app.menu.cursor, spans);
-                for row in rows {
-                    item(&mut lines, i == app.menu.cursor, vec![Span::styled(format!("{:column$}{row}", ""), t.dim())]);
-                }
-            }
-            if let Some(Some(Ok(spec))) = BUILTIN.get(app.menu.cursor).map(|b| crate::scenario::builtin(b.0)) {
-                lines.push(Line::from(""));
-                prose(&mut lines, &spec.summary, t.text());
-            }
-        }
-        MenuPage::Settings => {
-            let s = &app.settings;
-            let rows = [
-                ("Theme", format!("{:?}", s.theme)),
-                ("ASCII only", if s.ascii { "on".into() } else { "off".into() }),
-                ("Start speed", format!("{}x", s.speed)),
-                ("Bell on page", if s.bell { "on".into() } else { "off".into() }),
-            ];
-            for (i, (k, v)) in rows.iter().enumerate() {
-                item(
-                    &mut lines,
-                    i == app.menu.cursor,
-                    vec![Span::styled(format!("  {k:<14}"), t.text()), Span::styled(format!("< {v} >"), t.accent())],
-                );
-            }
-            lines.push(Line::from(""));
-            lines.push(Line::from(Span::styled(
-                format!("  colour: {}", if app.no_color { "off (NO_COLOR is set)" } else { "on" }),
-                t.dim(),
-            )));
-        }
-        MenuPage::Open => {
-            lines
-                .push(Line::from(vec![Span::raw("  path: "), Span::styled(format!("{}_", app.menu.path), t.accent())]));
-            lines.push(Line::from(Span::styled(
-                "  type a path to a .ron scenario and press enter (see scenarios/README.md)",
-                t.dim(),
-            )));
-        }
-    }
-    if let Some(e) = &app.menu.error {
-        lines.push(Line::from(""));
-        for l in e.lines() {
-            prose(&mut lines, l, t.health(Health::Crit));
-        }
-    }
-    for n in &app.notices {
-        lines.push(Line::from(""));
-        prose(&mut lines, &format!("warning: {n}"), t.health(Health::Warn));
-    }
-    let height = (lines.len() as u16 + 2).min(r.height);
-    let r = r.centered(Constraint::Percentage(100), Constraint::Length(height));
-    Paragraph::new(lines).block(block(t, Span::styled(format!(" {page_title} "), t.title()), true)).render(r, buf);
-    chrome::keybar(app, foot, buf);
 }
 
 pub fn briefing(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
@@ -166,6 +48,20 @@ pub fn briefing(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
     if !spec.owns.is_empty() {
         lines.push(Line::from(vec![Span::styled("You own  ", t.title()), Span::raw(spec.owns.join(", "))]));
     }
+    // Before: what this scenario teaches, so the player knows what to watch for.
+    if !spec.teaches.is_empty() {
+        lines.push(Line::from(vec![Span::styled("Teaches  ", t.title()), Span::raw(spec.teaches.join(", "))]));
+    }
+    lines.push(Line::from(vec![
+        Span::styled("Challenge  ", t.title()),
+        Span::raw(format!("{} — {}", game.challenge, game.challenge.about())),
+    ]));
+    if let Some(date) = &game.daily {
+        lines.push(Line::from(vec![
+            Span::styled("Daily challenge  ", t.title()),
+            Span::raw(format!("{date}: the same scenario and seed for everyone today; your best is kept")),
+        ]));
+    }
     if !spec.runbook.is_empty() {
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled("Runbook", t.title())));
@@ -180,7 +76,7 @@ pub fn briefing(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
         Span::styled(format!("· {:?} · {} · seed {} ", spec.difficulty, spec.length(), game.sim.seed()), t.dim()),
     ]);
     let start = Line::from(Span::styled(
-        " Press enter to start the clock · s: set the seed · r: random one · esc: back ",
+        " Press enter to start the clock · s: set the seed · r: random one · c: challenge · esc: back ",
         t.accent(),
     ))
     .centered();
@@ -264,7 +160,9 @@ pub fn end(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
     };
     let ended = d.end_reason.map_or_else(|| "stopped before the end".to_string(), crate::sim::EndReason::describe);
     let score = Span::styled(format!("Score {} — grade {}", s.overall, s.grade), t.title());
-    let about = format!("ended at {} ({ended}) · seed {} · scroll with ↑/↓ · e: export", d.clock(d.ended_at), d.seed);
+    let knob = if game.challenge.is_standard() { String::new() } else { format!(" · {}", game.challenge) };
+    let about =
+        format!("ended at {} ({ended}) · seed {}{knob} · scroll with ↑/↓ · e: export", d.clock(d.ended_at), d.seed);
     if score.width() + 3 + about.chars().count() <= width {
         lines.push(Line::from(vec![score, Span::styled(format!("   {about}"), t.dim())]));
     } else {
@@ -296,6 +194,9 @@ pub fn end(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
         for why in &dim.reasons {
             para(&mut lines, &format!("              {why}"), 14, t.dim());
         }
+    }
+    if let Some(h) = crate::score::hints::describe(&s.hints, |at| d.clock(at)) {
+        para(&mut lines, &h, 14, t.accent());
     }
     lines.push(Line::from(""));
     lines.push(h("Timeline: user error rate; = hidden faults, ^ your actions"));
@@ -366,6 +267,23 @@ pub fn end(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
     lines.push(h("Lessons"));
     for l in &p.lessons {
         para(&mut lines, &format!(" {} {l}", t.bullet()), 3, t.text());
+    }
+    // After: what the scenario set out to teach, and where the campaign goes next.
+    if !game.spec.teaches.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(h("What you practised"));
+        para(&mut lines, &format!(" {}", game.spec.teaches.join(", ")), 1, t.text());
+        if let Some(next) = crate::scenario::campaign::next_after(&game.spec.id)
+            && let Some(Ok(spec)) = crate::scenario::builtin(next)
+        {
+            let chapter = crate::scenario::campaign::chapter_of(next).map_or(0, |c| c + 1);
+            para(
+                &mut lines,
+                &format!(" next in the campaign: {} (chapter {chapter}): {}", spec.title, spec.teaches.join(", ")),
+                1,
+                t.dim(),
+            );
+        }
     }
     let inner_h = r.height.saturating_sub(2) as usize;
     let scroll = game.debrief_scroll.min(lines.len().saturating_sub(inner_h));

@@ -173,6 +173,24 @@ impl App {
             if self.profile.record(&id, d.score.overall, &d.score.grade) {
                 notes.push(format!("new best for {id}: {} ({})", d.score.overall, d.score.grade));
             }
+            if let Some(date) = &g.daily {
+                let best = crate::store::DailyBest {
+                    date: date.clone(),
+                    scenario: id.clone(),
+                    seed: d.seed,
+                    score: d.score.overall,
+                    grade: d.score.grade.clone(),
+                };
+                if self.profile.record_daily(best) {
+                    let streak = self.profile.daily_streak(date);
+                    notes.push(format!(
+                        "daily challenge {date}: {} ({}) is your best today · streak {streak} day{}",
+                        d.score.overall,
+                        d.score.grade,
+                        if streak == 1 { "" } else { "s" }
+                    ));
+                }
+            }
             effects.push(Effect::SaveProfile);
         }
         let mut out: Vec<Effect> = notes.iter().cloned().map(Effect::Log).collect();

@@ -262,8 +262,9 @@ impl Sim {
             }
             R::Hint => {
                 let text = self.spec.hints[self.desk.hints_given].clone();
+                let tier = crate::sim::model::hint::HintTier::of(self.desk.hints_given, self.spec.hints.len());
                 self.desk.hints_given += 1;
-                self.emit(false, EventKind::HintGiven { text });
+                self.emit(false, EventKind::HintGiven { text, tier });
             }
         }
         if !matches!(command, R::Failover | R::Page { .. }) {

@@ -95,7 +95,6 @@ impl CommandKind {
         match self {
             K::Failover => 30,
             K::Page => 20,
-            K::Hint => 10,
             K::Deploy | K::Rollback => 5,
             K::Restart | K::WarmCache | K::RenewCert => 3,
             _ => 0,

@@ -223,6 +223,7 @@ pub enum EventKind {
     },
     HintGiven {
         text: String,
+        tier: crate::sim::model::hint::HintTier,
     },
     TeamArrived {
         team: String,
@@ -463,7 +464,7 @@ impl EventKind {
             }
             E::IncidentResolved => "incident resolved".to_string(),
             E::Message { from, text } => format!("{from}: {text}"),
-            E::HintGiven { text } => format!("hint: {text}"),
+            E::HintGiven { text, tier } => format!("hint, {} (−{} points): {text}", tier.name(), tier.points()),
             E::TeamArrived { team, says } => format!("{team} joined: {says}"),
             E::ObjectiveMet { objective } => format!("objective met: {objective}"),
             E::StabilityChanged { stable: true } => {

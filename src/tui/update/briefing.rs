@@ -19,6 +19,7 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Help => return app.help(),
         Action::SetSeed => app.overlay = Some(Overlay::Seed(String::new())),
         Action::RandomSeed => reseed(app, random_seed()),
+        Action::Challenge => turn_knob(app),
         _ => {}
     }
     vec![]
@@ -27,9 +28,23 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
 /// The briefing's game starts over with `seed` (nothing has run yet).
 pub(super) fn reseed(app: &mut App, seed: u64) {
     let Screen::Briefing(g) = &mut app.screen else { return };
-    let mut fresh = Game::new(g.spec.clone(), seed, g.pacer.speed, g.source.clone());
+    let challenge = g.challenge;
+    rebuild(g, challenge, seed);
+}
+
+/// The briefing's game starts over at the next challenge level, same seed.
+fn turn_knob(app: &mut App) {
+    let Screen::Briefing(g) = &mut app.screen else { return };
+    let (next, seed) = (g.challenge.next(), g.sim.seed());
+    rebuild(g, next, seed);
+}
+
+/// A fresh game of the same scenario (as written) at `challenge` and `seed`; a daily challenge
+/// changed this way is a normal run.
+fn rebuild(g: &mut Game, challenge: crate::scenario::challenge::Challenge, seed: u64) {
+    let mut fresh = Game::at_challenge(g.base.clone(), challenge, seed, g.pacer.speed, g.source.clone());
     fresh.pacer.paused = true;
-    **g = fresh;
+    *g = fresh;
 }
 
 /// A seed nobody chose: the wall clock's nanoseconds, mixed (`SplitMix64`'s finaliser). Only the

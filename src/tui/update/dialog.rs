@@ -50,7 +50,8 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             Action::Select => {
                 if let (Some(kind), Some(g)) = (items.get(cursor).copied(), app.game()) {
                     let form = forms::form(kind, g);
-                    if form.fields.is_empty() {
+                    // A hint has no fields but a price: its form shows it before it is taken.
+                    if form.fields.is_empty() && form.kind != crate::sim::CommandKind::Hint {
                         return finish_form(app, form);
                     }
                     app.back_to = Some(Overlay::Actions { items, cursor, title });

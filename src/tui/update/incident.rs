@@ -115,6 +115,7 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Export
         | Action::SetSeed
         | Action::RandomSeed
+        | Action::Challenge
         | Action::ToMenu
         | Action::Home
         | Action::End => {}

@@ -43,6 +43,10 @@ fn select(app: &mut App) -> Vec<Effect> {
                 1 => MenuPage::FreePlay,
                 2 => MenuPage::Open,
                 3 => MenuPage::Settings,
+                4 => {
+                    app.open_daily(&crate::store::today_utc());
+                    return vec![];
+                }
                 _ => return vec![Effect::Quit],
             };
             app.menu = Menu { page, cursor: 0, path: app.menu.path.clone(), error: None };
@@ -50,7 +54,9 @@ fn select(app: &mut App) -> Vec<Effect> {
         MenuPage::Campaign | MenuPage::FreePlay => {
             let i = app.menu.cursor;
             if app.menu.page == MenuPage::Campaign && !app.unlocked(i) {
-                app.menu.error = Some("locked: finish the scenario before it first".into());
+                let id = crate::scenario::BUILTIN[i].0;
+                let missing = crate::scenario::campaign::still_locked_by(id, |s| app.profile.is_completed(s));
+                app.menu.error = Some(format!("locked: finish {} first (the chapter before)", missing.join(", ")));
                 return vec![];
             }
             let (id, ..) = crate::scenario::BUILTIN[i];

@@ -198,7 +198,13 @@ pub fn keybar(app: &App, area: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
     let mut used = 0usize;
     for b in first.into_iter().filter(|b| {
-        !(title && matches!(b.action, super::super::action::Action::SetSeed | super::super::action::Action::RandomSeed))
+        !(title
+            && matches!(
+                b.action,
+                super::super::action::Action::SetSeed
+                    | super::super::action::Action::RandomSeed
+                    | super::super::action::Action::Challenge
+            ))
     }) {
         let key = b.key_names("/");
         let len = key.chars().count() + b.desc.chars().count() + 3;

@@ -256,7 +256,7 @@ fn comms(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
             let (who, text) = match &e.kind {
                 EventKind::Message { from, text } => (from.clone(), text.clone()),
                 EventKind::TeamArrived { team, says } => (format!("{team} (paged)"), says.clone()),
-                EventKind::HintGiven { text } => ("hint".into(), text.clone()),
+                EventKind::HintGiven { text, tier } => (format!("hint · {}", tier.name()), text.clone()),
                 EventKind::StatusUpdatePosted { audience, impact, all_clear: true, .. } => {
                     (format!("you → {} (all-clear)", audience.word()), impact.clone())
                 }
