@@ -54,6 +54,9 @@ fn render(s: &Score) -> String {
             writeln!(o, "  {r}").unwrap();
         }
     }
+    for h in &s.hints {
+        writeln!(o, "\nhint at {}: {:?}, -{} overall", h.at.clock(), h.tier, h.points).unwrap();
+    }
     o
 }
 

@@ -221,7 +221,7 @@ fn a_player_runs_friday_deploy_from_the_menu_to_the_debrief_and_quits_cleanly() 
 
     s.wait_for("Main menu");
     s.keys(&["Enter"]);
-    let menu = s.wait_for("scenarios unlock in order");
+    let menu = s.wait_for("chapters unlock in order");
     assert!(menu.contains("Friday afternoon deploy"), "{menu}");
     assert!(menu.contains("[locked]"), "later scenarios are locked on a new profile:\n{menu}");
     s.keys(&["Enter"]);
@@ -287,7 +287,7 @@ fn a_player_runs_friday_deploy_from_the_menu_to_the_debrief_and_quits_cleanly() 
     s.wait_for("run saved to");
     // Back to the campaign list the scenario came from (as Esc from the briefing), then out.
     s.keys(&["Enter"]);
-    s.wait_for("scenarios unlock in order");
+    s.wait_for("chapters unlock in order");
     s.keys(&["Escape"]);
     s.wait_for("Main menu");
     assert_eq!(s.tmux(&["display", "-p", "-t", "app", "#{mouse_any_flag}"]).trim(), "1", "mouse capture is on");

@@ -5,8 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum HintTier {
+    /// Also what a hint in an event log from before tiers reads as.
+    #[default]
     Nudge,
     Pointer,
     Answer,

@@ -223,6 +223,7 @@ pub enum EventKind {
     },
     HintGiven {
         text: String,
+        #[serde(default)]
         tier: crate::sim::model::hint::HintTier,
     },
     TeamArrived {

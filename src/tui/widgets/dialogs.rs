@@ -78,11 +78,19 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
             let first = cursor.saturating_sub(visible - 1);
             for (i, k) in items.iter().enumerate().skip(first).take(visible) {
                 let delay = k.delay();
-                let cost = k.cost();
+                // A hint's price is the next hint's tier, taken from the overall score.
+                let price = match (k, app.game()) {
+                    (crate::sim::CommandKind::Hint, Some(g)) if g.sim.hints_given() < g.spec.sim.hints.len() => {
+                        let tier = crate::sim::model::hint::HintTier::of(g.sim.hints_given(), g.spec.sim.hints.len());
+                        format!("−{} score", tier.points())
+                    }
+                    _ if k.cost() == 0 => String::new(),
+                    _ => format!("{} pts", k.cost()),
+                };
                 let meta = format!(
-                    "{:>6} {:>6}{}",
+                    "{:>6} {:>8}{}",
                     if delay.0 == 0 { "now".to_string() } else { delay.to_string() },
-                    if cost == 0 { String::new() } else { format!("{cost} pts") },
+                    price,
                     if k.destructive() { " !" } else { "  " }
                 );
                 let mut line = Line::from(vec![
