@@ -121,6 +121,15 @@ fn secs(t: SimTime) -> u32 {
     t.whole_secs() as u32
 }
 
+/// What a run without trouble says: that the player averted it (and how, and when), or that
+/// none was injected.
+pub(crate) fn untroubled(spec: &Spec, ev: &Evidence) -> String {
+    match ev.averted() {
+        Some((label, why, at)) => format!("{label} was averted at {}: {why}", spec.clock(at)),
+        None => "no trouble was injected in this run".into(),
+    }
+}
+
 /// Scores a run.
 pub fn score(spec: &Spec, ev: &Evidence) -> Score {
     let onset = ev.onset();
@@ -138,7 +147,7 @@ pub fn score(spec: &Spec, ev: &Evidence) -> Score {
     });
     let harm = impact::harm(spec, ev, &end);
     let dimensions = vec![
-        timing::detection(spec, onset, first_response.as_ref(), weight("detection")),
+        timing::detection(spec, ev, onset, first_response.as_ref(), weight("detection")),
         timing::mitigation(spec, ev, onset, recovered, breached, weight("mitigation")),
         judge::decision_quality(spec, &decisions, weight("decisions")),
         rollback_cost::rollback(spec, ev, weight("rollback")),

@@ -213,6 +213,15 @@ impl Evidence {
         self.events.iter().find(|e| matches!(e.kind, crate::sim::EventKind::FaultStarted { .. })).map(|e| e.t)
     }
 
+    /// The first fault the player averted, when trouble was scheduled and never began:
+    /// its label, why, and when.
+    pub fn averted(&self) -> Option<(&str, &str, SimTime)> {
+        self.events.iter().find_map(|e| match &e.kind {
+            crate::sim::EventKind::FaultAverted { label, why } => Some((label.as_str(), why.as_str(), e.t)),
+            _ => None,
+        })
+    }
+
     /// Component-free helper: the applied commands.
     pub fn applied(&self) -> impl Iterator<Item = &CommandRecord> {
         self.commands.iter().filter(|c| c.rejected.is_none())

@@ -37,7 +37,7 @@ fn active_at_end(spec: &Spec, ev: &Evidence) -> Vec<String> {
 pub(super) fn resolution(spec: &Spec, ev: &Evidence, onset: Option<SimTime>, end: &EndState, weight: u32) -> Dimension {
     let clock = |t: SimTime| spec.clock(t);
     if onset.is_none() {
-        return dim("resolution", 100, weight, vec!["no trouble was injected in this run".into()]);
+        return dim("resolution", 100, weight, vec![super::untroubled(spec, ev)]);
     }
     let declared = ev.events.iter().any(|e| matches!(e.kind, EventKind::IncidentDeclared { .. }));
     if !declared {

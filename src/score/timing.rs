@@ -11,13 +11,14 @@ use crate::sim::{CommandKind, Dur, SimTime};
 
 pub(super) fn detection(
     spec: &Spec,
+    ev: &Evidence,
     onset: Option<SimTime>,
     first: Option<&(SimTime, String)>,
     weight: u32,
 ) -> Dimension {
     let par = spec.par.detect;
     let Some(onset) = onset else {
-        return dim("detection", 100, weight, vec!["no trouble was injected in this run".into()]);
+        return dim("detection", 100, weight, vec![super::untroubled(spec, ev)]);
     };
     match first {
         None => dim(
@@ -81,7 +82,7 @@ pub(super) fn mitigation(
 ) -> Dimension {
     let par = spec.par.mitigate;
     let Some(onset) = onset else {
-        return dim("mitigation", 100, weight, vec!["no trouble was injected in this run".into()]);
+        return dim("mitigation", 100, weight, vec![super::untroubled(spec, ev)]);
     };
     if !breached {
         return dim("mitigation", 100, weight, vec!["the SLO never broke: customers did not notice".into()]);

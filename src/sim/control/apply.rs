@@ -253,7 +253,18 @@ impl Sim {
                     if let Inject::Fault(Fault::CertExpiry { target: t }) = self.spec.timeline[idx].inject
                         && t == target
                     {
-                        self.clear_entry(idx, "certificate renewed", ClearCause::Fixed);
+                        if self.timeline.entries[idx].fired.is_none() {
+                            if self.timeline.entries[idx].averted.is_some() {
+                                continue;
+                            }
+                            // Renewed before it expired: the expiry will not happen.
+                            self.timeline.entries[idx].averted = Some(self.now);
+                            let label = self.spec.timeline[idx].label.clone();
+                            let why = "the certificate was renewed before it expired".to_string();
+                            self.emit(true, EventKind::FaultAverted { label, why });
+                        } else {
+                            self.clear_entry(idx, "certificate renewed", ClearCause::Fixed);
+                        }
                     }
                 }
             }

@@ -19,6 +19,8 @@ pub(crate) struct TlState {
     pub fired: Option<SimTime>,
     pub active: bool,
     pub cleared: Option<SimTime>,
+    /// The player headed it off before it fired: it never will.
+    pub averted: Option<SimTime>,
 }
 
 /// The scenario timeline as it plays: each entry's progress, and the monitoring faults in
@@ -53,7 +55,7 @@ pub(crate) struct SvcFaults {
 impl Sim {
     /// Fires timeline entry `idx` (once).
     pub(crate) fn fire_entry(&mut self, idx: usize) {
-        if self.timeline.entries[idx].fired.is_some() {
+        if self.timeline.entries[idx].fired.is_some() || self.timeline.entries[idx].averted.is_some() {
             return;
         }
         self.timeline.entries[idx].fired = Some(self.now);
@@ -127,7 +129,7 @@ impl Sim {
     /// Entries waiting for a condition: fire those whose condition now holds.
     pub(crate) fn check_triggers(&mut self) {
         for idx in 0..self.spec.timeline.len() {
-            if self.timeline.entries[idx].fired.is_some() {
+            if self.timeline.entries[idx].fired.is_some() || self.timeline.entries[idx].averted.is_some() {
                 continue;
             }
             if let Trigger::When(cond) = &self.spec.timeline[idx].trigger
@@ -326,7 +328,7 @@ impl Sim {
                 format!("+{extra} latency on calls to {}", spec.target_name(*target))
             }
             Fault::ErrorInjection { target, rate } => {
-                format!("{:.0}% of calls to {} fail", rate * 100.0, spec.target_name(*target))
+                format!("{} of calls to {} fail", share(*rate), spec.target_name(*target))
             }
             Fault::DependencyDown { third_party } => {
                 format!("{} refuses connections", tp(*third_party))
@@ -340,7 +342,7 @@ impl Sim {
             Fault::SlowQueries { factor, .. } => format!("database queries take {factor}× longer"),
             Fault::DatabaseDown => "the primary database is down".to_string(),
             Fault::DiskFull { write_fraction } => {
-                format!("database disk full: {:.0}% of queries (writes) fail", write_fraction * 100.0)
+                format!("database disk full: {} of queries (writes) fail", share(*write_fraction))
             }
             Fault::ConnectionLeak { service, per_minute } => {
                 format!("{} leaks {per_minute} pool connections per minute per instance", svc(*service))
@@ -370,7 +372,7 @@ impl Sim {
             Fault::CapacityChange { service, change, by, intended } => {
                 let what = match change {
                     Capacity::Remove(n) => format!("removes {n} {} instances", svc(*service)),
-                    Capacity::RemoveFraction(f) => format!("removes {:.0}% of {}", f * 100.0, svc(*service)),
+                    Capacity::RemoveFraction(f) => format!("removes {} of {}", share(*f), svc(*service)),
                     Capacity::Add(n) => format!("adds {n} {} instances", svc(*service)),
                 };
                 let meant = if intended.is_empty() { String::new() } else { format!(" (intended: {intended})") };
@@ -381,8 +383,8 @@ impl Sim {
                 None => format!("{by} runs `{command}` on an instance of {}", svc(*service)),
             },
             Fault::PathologicalInput { service, endpoint, fraction, crash, .. } => format!(
-                "{:.0}% of {} {} requests carry input that takes a pathological path{}",
-                fraction * 100.0,
+                "{} of {} {} requests carry input that takes a pathological path{}",
+                share(*fraction),
                 svc(*service),
                 spec.services[*service].endpoints[*endpoint].name,
                 if *crash { " and crashes the instance" } else { "" }
@@ -394,8 +396,8 @@ impl Sim {
                 }
             },
             Fault::Partition { service, target, fraction } => format!(
-                "{:.0}% of {} instances cannot reach {}",
-                fraction * 100.0,
+                "{} of {} instances cannot reach {}",
+                share(*fraction),
                 svc(*service),
                 spec.target_name(*target)
             ),
@@ -409,8 +411,8 @@ impl Sim {
                 format!("replica {name} applies writes {factor}× slower")
             }
             Fault::PrimaryPartition { fraction } => format!(
-                "the primary database and {:.0}% of every service's instances are cut off from the replicas and the orchestrator",
-                fraction * 100.0
+                "the primary database and {} of every service's instances are cut off from the replicas and the orchestrator",
+                share(*fraction)
             ),
             Fault::PoisonMessage { queue, count } => {
                 format!(
@@ -419,5 +421,34 @@ impl Sim {
                 )
             }
         }
+    }
+}
+
+/// A fraction as people write it: whole percents from 10 %, one decimal from 1 %, and two
+/// significant digits below (0.1 % of requests is not "0%").
+fn share(f: f64) -> String {
+    let p = f * 100.0;
+    let text = if p >= 10.0 || p == 0.0 {
+        format!("{p:.0}")
+    } else if p >= 1.0 {
+        format!("{p:.1}")
+    } else {
+        let digits = (1.0 - p.log10().floor()).max(1.0) as usize;
+        format!("{p:.digits$}")
+    };
+    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text };
+    format!("{text}%")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shares_keep_their_significant_digits() {
+        let cases = [(0.25, "25%"), (0.123, "12%"), (0.015, "1.5%"), (0.01, "1%"), (0.001, "0.1%"), (0.0005, "0.05%")];
+        for (f, want) in cases {
+            assert_eq!(super::share(f), want, "{f}");
+        }
+        assert_eq!(super::share(0.0), "0%");
+        assert_eq!(super::share(1.0), "100%");
     }
 }

@@ -48,6 +48,12 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         cause: Option<ClearCause>,
     },
+    /// A fault that was scheduled and will not happen: the player acted in time (a
+    /// certificate renewed before it expired).
+    FaultAverted {
+        label: String,
+        why: String,
+    },
     CommandApplied {
         command: Command,
         effective_in: Dur,
@@ -315,7 +321,7 @@ impl EventKind {
     pub fn category(&self) -> Category {
         use EventKind as E;
         match self {
-            E::FaultStarted { .. } | E::FaultCleared { .. } => Category::Fault,
+            E::FaultStarted { .. } | E::FaultCleared { .. } | E::FaultAverted { .. } => Category::Fault,
             E::CommandApplied { .. } => Category::Command { accepted: true },
             E::CommandRejected { .. } => Category::Command { accepted: false },
             E::DeployStarted { .. } | E::BuildStarted { .. } => Category::Change(ChangeKind::Deploy),
@@ -392,6 +398,7 @@ impl EventKind {
         match self {
             E::FaultStarted { label, detail, .. } => format!("FAULT {label}: {detail}"),
             E::FaultCleared { label, why, .. } => format!("fault {label} cleared ({why})"),
+            E::FaultAverted { label, why } => format!("fault {label} averted ({why})"),
             E::CommandApplied { command, effective_in, .. } => {
                 if effective_in.0 == 0 {
                     format!("you: {}", command.label())
@@ -405,6 +412,9 @@ impl EventKind {
             E::AlertFiring { alert, severity, summary } => format!("ALERT {alert} ({}): {summary}", severity.word()),
             E::AlertResolved { alert } => format!("alert resolved: {alert}"),
             E::AlertAcknowledged { alert } => format!("alert acknowledged: {alert}"),
+            E::DeployStarted { service, from, to, by } if from == to => {
+                format!("rolling restart of {service} ({to}) by {by}")
+            }
             E::DeployStarted { service, from, to, by } => format!("deploy {service} {from} → {to} by {by}"),
             E::DeployFinished { service, version } => {
                 format!("deploy of {service} {version} finished")

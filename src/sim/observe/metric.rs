@@ -430,7 +430,14 @@ impl Window {
             M::DbLoad => f64::from(self.db.as_ref()?.load),
             M::Connections => f64::from(self.db.as_ref()?.connections),
             M::HitRatio => match c {
-                Component::Cache(i) => f64::from(self.caches.get(i)?.hit_ratio),
+                // No lookups, no ratio: an idle cache is not a cold one.
+                Component::Cache(i) => {
+                    let c = self.caches.get(i)?;
+                    if c.hits + c.misses == 0 {
+                        return None;
+                    }
+                    f64::from(c.hit_ratio)
+                }
                 _ => return None,
             },
             M::BreakerOpen => match c {

@@ -107,7 +107,8 @@ impl Sim {
         let took = self.now.since(start);
         let service = self.spec.services[s].name.clone();
         if crash {
-            return self.crash(s, i, &format!("poison request: the process died handling a {endpoint} request"));
+            let a = if endpoint.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+            return self.crash(s, i, &format!("poison request: the process died handling {a} {endpoint} request"));
         }
         if self.rec.logs.allow((s as u16, 9), Level::Warn, &service) {
             let src = self.inst_name(s, i);

@@ -75,6 +75,15 @@ impl Sim {
         }
         let svc = &mut self.svcs[s];
         let from = svc.version;
+        // What the fleet runs now, for the changes list: a canary's or a stalled rollout's
+        // fleet runs more than the service's one desired version.
+        let mut running: Vec<usize> =
+            svc.alive.iter().map(|&i| &svc.insts[i as usize]).filter(|x| x.live()).map(|x| x.version).collect();
+        running.sort_unstable();
+        running.dedup();
+        if running.is_empty() {
+            running.push(from);
+        }
         if from != to {
             svc.prev_version = Some(from);
         }
@@ -113,7 +122,8 @@ impl Sim {
             restart: replace_all,
         });
         let service = self.spec.services[s].name.clone();
-        let (from, to_name) = (self.spec.versions[from].name.clone(), self.spec.versions[to].name.clone());
+        let from: Vec<&str> = running.iter().map(|&v| self.spec.versions[v].name.as_str()).collect();
+        let (from, to_name) = (from.join(" + "), self.spec.versions[to].name.clone());
         self.rec.logs.push(
             self.now,
             Level::Info,

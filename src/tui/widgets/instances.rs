@@ -87,7 +87,10 @@ pub fn render(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
     let in_rotation = rows.iter().filter(|i| i.in_rotation).count();
     let mark = if t.ascii { "v" } else { "▼" };
     let wide = area.width >= WIDE;
-    let columns = if wide { COLUMNS } else { NARROW };
+    let mut columns = if wide { COLUMNS } else { NARROW };
+    // The version column fits the scenario's longest version name ("docs-5.12.0"), up to 16.
+    let longest = game.spec.sim.versions.iter().map(|v| v.name.chars().count()).max().unwrap_or(0);
+    columns[1].1 = columns[1].1.max(longest + 1).min(17);
     let keys = if wide { "   s: sort · [/]: choose · r: restart · d: drain it" } else { "  s [ ] r d" };
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("{} ", spec.name), t.title()),
