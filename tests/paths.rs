@@ -181,6 +181,14 @@ scenario!(cloudflare_waf_2019_paths_score_in_their_bands, "cloudflare-waf-2019")
 scenario!(stackexchange_regex_2016_paths_score_in_their_bands, "stackexchange-regex-2016");
 scenario!(knight_smars_2012_paths_score_in_their_bands, "knight-smars-2012");
 scenario!(s3_capacity_removal_2017_paths_score_in_their_bands, "s3-capacity-removal-2017");
+scenario!(bad_config_push_paths_score_in_their_bands, "bad-config-push");
+scenario!(canary_skew_paths_score_in_their_bands, "canary-skew");
+scenario!(cert_expiry_paths_score_in_their_bands, "cert-expiry");
+scenario!(poison_request_paths_score_in_their_bands, "poison-request");
+scenario!(queue_backlog_paths_score_in_their_bands, "queue-backlog");
+scenario!(replica_failover_paths_score_in_their_bands, "replica-failover");
+scenario!(monitoring_blind_paths_score_in_their_bands, "monitoring-blind");
+scenario!(stakeholder_pressure_paths_score_in_their_bands, "stakeholder-pressure");
 
 #[test]
 fn every_shipped_scenario_has_its_paths() {

@@ -16,7 +16,7 @@ pub const CHAPTERS: &[Chapter] = &[
     Chapter {
         title: "Change is the usual suspect",
         about: "most incidents follow a change: find it, undo it, and know what undoing costs",
-        scenarios: &["friday-deploy"],
+        scenarios: &["friday-deploy", "bad-config-push", "canary-skew"],
     },
     Chapter {
         title: "Saturation",
@@ -25,13 +25,23 @@ pub const CHAPTERS: &[Chapter] = &[
     },
     Chapter {
         title: "Dependencies fail",
-        about: "timeouts, retries, breakers and fallbacks; how a short blip becomes a storm",
-        scenarios: &["payments-outage", "retry-storm"],
+        about: "timeouts, retries, breakers and expiring credentials; how a short blip becomes a storm",
+        scenarios: &["payments-outage", "cert-expiry", "retry-storm"],
     },
     Chapter {
-        title: "Too much traffic",
-        about: "rate limits and load shedding: protect the service without punishing the wrong users",
-        scenarios: &["traffic-spike", "abusive-client"],
+        title: "Too much, or the wrong, traffic",
+        about: "rate limits and load shedding, and input nobody expected",
+        scenarios: &["traffic-spike", "abusive-client", "poison-request"],
+    },
+    Chapter {
+        title: "State and background work",
+        about: "queues that redeliver, replicas that lag, failovers that lose writes",
+        scenarios: &["queue-backlog", "replica-failover"],
+    },
+    Chapter {
+        title: "Seeing and saying",
+        about: "when the dashboards lie, and when everyone wants an update",
+        scenarios: &["monitoring-blind", "stakeholder-pressure"],
     },
     Chapter {
         title: "Capstones: real postmortems",

@@ -456,6 +456,7 @@ pub(super) fn condition(cx: &mut Ctx, sim: &SimSpec, labels: &[String], path: &[
             }
         }
         RawCondition::FaultCleared(l) => Condition::FaultCleared(label(cx, l)),
+        RawCondition::Averted(l) => Condition::Averted(label(cx, l)),
         RawCondition::VersionEverywhere { service, version } | RawCondition::VersionGone { service, version } => {
             let s = cx.lookup(&sub(path, "service"), &cx.services.clone(), service, "service").unwrap_or(0);
             let v = cx.lookup(&sub(path, "version"), &cx.versions.clone(), version, "version").unwrap_or(0);

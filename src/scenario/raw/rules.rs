@@ -171,6 +171,7 @@ pub enum RawCondition {
     Started(String),
     FaultActive(String),
     FaultCleared(String),
+    Averted(String),
     FlagOn(String),
     FlagOff(String),
     VersionEverywhere {
@@ -194,6 +195,7 @@ impl RawCondition {
         match self {
             RawCondition::FaultActive(_)
             | RawCondition::FaultCleared(_)
+            | RawCondition::Averted(_)
             | RawCondition::FlagOn(_)
             | RawCondition::FlagOff(_)
             | RawCondition::VersionEverywhere { .. }

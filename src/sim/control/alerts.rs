@@ -169,6 +169,7 @@ impl Sim {
                 i.is_some_and(|i| self.edge.blocked.contains(&(i as u16 + 1)))
             }
             Condition::FaultCleared(i) => self.timeline.entries[*i].cleared.is_some(),
+            Condition::Averted(i) => self.timeline.entries[*i].averted.is_some(),
             Condition::All(cs) => cs.iter().all(|c| self.holds(c)),
             Condition::Any(cs) => cs.iter().any(|c| self.holds(c)),
             Condition::Not(c) => !self.holds(c),

@@ -64,6 +64,9 @@ pub enum Condition {
     FaultActive(usize),
     /// The timeline entry with this index started and has since been cleared.
     FaultCleared(usize),
+    /// The timeline entry with this index was headed off before it fired (a certificate
+    /// renewed in time): it never will.
+    Averted(usize),
     /// The feature flag with this index is on.
     FlagOn(usize),
     /// Every live instance of the service (starting, serving, draining or crashed) runs the
