@@ -76,5 +76,20 @@ fn many_commands(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, throughput, whole_scenario, mechanisms, many_commands);
+/// The campaign's heaviest scenario (most requests simulated when nobody acts), played whole
+/// and headless with its default seed: every shipped scenario must run in under 3 s.
+fn heaviest_shipped(c: &mut Criterion) {
+    let (id, spec) = firedrill::scenario::builtin_ids()
+        .map(|id| (id, firedrill::scenario::builtin(id).unwrap().unwrap()))
+        .max_by_key(|(_, spec)| requests(&play(spec.sim.clone(), spec.default_seed, &[], None)))
+        .expect("scenarios ship");
+    let mut g = c.benchmark_group("campaign");
+    g.sample_size(10);
+    g.bench_function(format!("heaviest shipped scenario ({id}), whole, no commands"), |b| {
+        b.iter(|| black_box(play(spec.sim.clone(), spec.default_seed, &[], None)));
+    });
+    g.finish();
+}
+
+criterion_group!(benches, throughput, whole_scenario, mechanisms, many_commands, heaviest_shipped);
 criterion_main!(benches);

@@ -558,7 +558,7 @@ fn a_certificate_renewed_in_time_averts_its_expiry() {
     let renew = || firedrill::sim::Command::RenewCert { target: "edge".into() };
     // Given at 1m, in effect at 2m30s: before the 3m expiry.
     let early = play(spec.sim.clone(), 1, &[at("1m", renew())], None);
-    let errors = sum(&early, 0, 300, |w| f64::from(w.edge.red.requests - w.edge.red.ok));
+    let errors = sum(&early, 0, 300, |w| f64::from(w.edge.red.errors()));
     assert_eq!(errors, 0.0, "no request fails: the expiry never happened");
     assert!(!early.events().iter().any(|e| matches!(e.kind, EventKind::FaultStarted { .. })));
     let averted = early.events().iter().find(|e| matches!(e.kind, EventKind::FaultAverted { .. })).expect("averted");
@@ -568,12 +568,8 @@ fn a_certificate_renewed_in_time_averts_its_expiry() {
     assert!(md.contains("edge certificate expires was averted at 02:30"), "{md}");
     // Given at 3m, in effect at 4m30s: the expiry fired at 3m and the renewal clears it.
     let late = play(spec.sim.clone(), 1, &[at("3m", renew())], None);
-    assert!(sum(&late, 180, 270, |w| f64::from(w.edge.red.requests - w.edge.red.ok)) > 0.0, "requests fail from 3m");
-    assert_eq!(
-        sum(&late, 271, 300, |w| f64::from(w.edge.red.requests - w.edge.red.ok)),
-        0.0,
-        "and not after the renewal"
-    );
+    assert!(sum(&late, 180, 270, |w| f64::from(w.edge.red.errors())) > 0.0, "requests fail from 3m");
+    assert_eq!(sum(&late, 271, 300, |w| f64::from(w.edge.red.errors())), 0.0, "and not after the renewal");
     assert!(
         late.events()
             .iter()

@@ -69,6 +69,8 @@ struct Played {
     markdown: String,
     names: Option<String>,
     floor: Option<u32>,
+    /// When each event of the run happened (seconds of sim time).
+    events: Vec<u32>,
 }
 
 fn dir(id: &str) -> PathBuf {
@@ -117,6 +119,7 @@ fn play_all(id: &str) -> Vec<Played> {
                 markdown: firedrill::report::markdown(&d),
                 names: p.names,
                 floor: p.floor,
+                events: sim.events().iter().map(|e| e.t.whole_secs() as u32).collect(),
             }
         })
         .collect()
@@ -156,7 +159,62 @@ fn bands(id: &str) {
             }
         }
     }
+    failures.extend(truth_disagreements(id, &played));
     assert!(failures.is_empty(), "expert scored {expert}\n{}", failures.join("\n"));
+}
+
+/// The debrief's "what was really happening" agrees with the event log: every time of day the
+/// scenario's `truth` quotes ("at 16:42 dana deploys v42") is within a minute of something
+/// that happened in the expert's run or in the run where nobody acts. (Scenarios without a
+/// time of day quote none.)
+fn truth_disagreements(id: &str, played: &[Played]) -> Vec<String> {
+    let spec = firedrill::scenario::builtin(id).unwrap().unwrap();
+    let Some(start) = spec.starts_at else { return Vec::new() };
+    let runs: Vec<&Played> = played.iter().filter(|p| matches!(p.kind, Kind::Expert | Kind::Nothing)).collect();
+    let mut out = Vec::new();
+    for (text, at) in quoted_times(&spec.truth) {
+        let near = |t: u32| {
+            let d = (i64::from((start + t) % 86_400) - i64::from(at)).rem_euclid(86_400);
+            d.min(86_400 - d) <= 60
+        };
+        if !runs.iter().any(|p| p.events.iter().any(|&t| near(t))) {
+            out.push(format!("{id}: the truth says {text:?}, but nothing happens within a minute of it"));
+        }
+    }
+    out
+}
+
+/// Times of day quoted in a text: each `HH:MM` or `HH:MM:SS`, as seconds past midnight.
+fn quoted_times(text: &str) -> Vec<(String, u32)> {
+    let b = text.as_bytes();
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    let num = |i: usize| u32::from(b[i] - b'0') * 10 + u32::from(b[i + 1] - b'0');
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 5 <= b.len() {
+        let fresh = i == 0 || !(b[i - 1].is_ascii_digit() || b[i - 1] == b':');
+        if fresh && digit(i) && digit(i + 1) && b[i + 2] == b':' && digit(i + 3) && digit(i + 4) {
+            let (h, m) = (num(i), num(i + 3));
+            let with_secs = b.get(i + 5) == Some(&b':') && digit(i + 6) && digit(i + 7);
+            let (s, len) = if with_secs { (num(i + 6), 8) } else { (0, 5) };
+            if h < 24 && m < 60 && !digit(i + len) {
+                out.push((text[i..i + len].to_string(), h * 3600 + m * 60 + s));
+            }
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn quoted_times_are_read_as_times_of_day() {
+    let got = quoted_times("At 09:37 a command; index back at 12:26:30, not 1:2 or 123:45 or 25:00.");
+    assert_eq!(
+        got,
+        vec![("09:37".to_string(), 9 * 3600 + 37 * 60), ("12:26:30".to_string(), 12 * 3600 + 26 * 60 + 30)]
+    );
 }
 
 macro_rules! scenario {

@@ -68,7 +68,7 @@ fn run_then_replay(id: &str, commands: Option<&str>) {
 fn every_shipped_scenario_replays_to_the_same_score_events_and_windows() {
     let mut cases = Vec::new();
     for (id, _, _) in firedrill::scenario::BUILTIN {
-        let expert = format!("tests/fixtures/{id}-good.ron");
+        let expert = format!("tests/paths/{id}/expert.ron");
         assert!(
             Path::new(env!("CARGO_MANIFEST_DIR")).join(&expert).exists(),
             "{id} has no expert commands file {expert}"

@@ -97,26 +97,41 @@ fn esc_on_the_briefing_goes_back_to_the_title() {
 
 #[test]
 fn the_locked_campaign_entry_cannot_be_opened() {
+    use firedrill::scenario::campaign::CHAPTERS;
     let mut app = new_app();
     press(&mut app, KeyCode::Enter);
-    press(&mut app, KeyCode::Down);
-    assert!(!app.unlocked(1), "a fresh profile has only the first scenario unlocked");
+    // The first scenario of chapter 2, past every one of chapter 1.
+    let first_of_two = CHAPTERS[0].scenarios.len();
+    for _ in 0..first_of_two {
+        press(&mut app, KeyCode::Down);
+    }
+    assert!(app.unlocked(first_of_two - 1), "all of chapter 1 is open on a fresh profile");
+    assert!(!app.unlocked(first_of_two), "chapter 2 is locked on a fresh profile");
     assert_eq!(press(&mut app, KeyCode::Enter), vec![]);
     assert!(matches!(app.screen, Screen::Title), "still on the title screen");
     assert_eq!(app.menu.page, MenuPage::Campaign);
-    assert!(app.menu.error.as_deref().is_some_and(|e| e.contains("locked")), "{:?}", app.menu.error);
+    let error = app.menu.error.clone().unwrap_or_default();
+    assert!(error.contains("locked"), "{error}");
+    for id in CHAPTERS[0].scenarios {
+        assert!(error.contains(id), "the message names what is left to finish: {error}");
+    }
 }
 
 #[test]
-fn a_finished_scenario_unlocks_the_next_one() {
+fn finishing_a_chapter_unlocks_the_next_one() {
+    use firedrill::scenario::campaign::CHAPTERS;
     let mut profile = Profile::default();
-    profile.record("friday-deploy", 80, "B");
+    for id in CHAPTERS[0].scenarios {
+        profile.record(id, 80, "B");
+    }
     let mut app = App::new(Settings::default(), profile, Keymap::default_map(), false);
     press(&mut app, KeyCode::Enter);
-    press(&mut app, KeyCode::Down);
+    for _ in 0..CHAPTERS[0].scenarios.len() {
+        press(&mut app, KeyCode::Down);
+    }
     press(&mut app, KeyCode::Enter);
-    let Screen::Briefing(g) = &app.screen else { panic!("the second scenario opens once the first is done") };
-    assert_eq!(g.spec.id, "slow-database");
+    let Screen::Briefing(g) = &app.screen else { panic!("chapter 2 opens once chapter 1 is done") };
+    assert_eq!(g.spec.id, CHAPTERS[1].scenarios[0]);
 }
 
 #[test]

@@ -253,6 +253,38 @@ fn the_campaign_lists_scenarios_in_order_with_later_ones_locked() {
     });
 }
 
+/// The campaign scrolled to its last scenario: the capstones' chapter, "↑ n more" above, and
+/// the selected row and its summary in view at every size.
+#[test]
+fn the_campaign_scrolls_to_its_last_chapter() {
+    snapshot_screen("title_campaign_end", |look| {
+        let mut app = new_app(look, false);
+        press(&mut app, KeyCode::Enter);
+        for _ in 0..firedrill::scenario::BUILTIN.len() + 3 {
+            press(&mut app, KeyCode::Down);
+        }
+        assert_eq!(app.menu.cursor, firedrill::scenario::BUILTIN.len() - 1, "the cursor stops at the last");
+        app
+    });
+}
+
+/// The main menu's daily challenge names the day's scenario and seed (a fixed date here).
+#[test]
+fn the_daily_challenge_names_todays_scenario_and_seed() {
+    let mut app = new_app(Look::Default, false);
+    app.today = Some("2026-12-02".into());
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Down);
+    }
+    let (id, seed) = firedrill::scenario::campaign::daily("2026-12-02");
+    let title = firedrill::scenario::builtin(id).unwrap().unwrap().title;
+    let shown = text(&draw(&app, (120, 36)));
+    assert!(shown.contains(&format!("2026-12-02: {title} · seed {seed}")), "{shown}");
+    press(&mut app, KeyCode::Enter);
+    let Screen::Briefing(g) = &app.screen else { panic!("the daily challenge opens at its briefing") };
+    assert_eq!((g.spec.id.as_str(), g.sim.seed(), g.daily.as_deref()), (id, seed, Some("2026-12-02")));
+}
+
 #[test]
 fn free_play_lists_every_scenario_and_summarises_the_highlighted_one() {
     snapshot_screen("title_free_play", |look| {

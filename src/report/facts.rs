@@ -69,16 +69,15 @@ pub fn postmortem(d: &Debrief) -> Postmortem {
     );
     // Summary: what happened, when it was noticed, when users recovered, how it ended.
     let mut summary = Vec::new();
-    match (s.onset, d.faults.first()) {
-        (Some(o), Some(f)) => summary.push(format!("Trouble began at {}: {}.", clock(o), line(&f.detail))),
+    if let (Some(o), Some(f)) = (s.onset, d.faults.first()) {
+        summary.push(format!("Trouble began at {}: {}.", clock(o), line(&f.detail)));
+    } else {
         // No trouble began: the detection reason says whether it was averted or never came.
-        _ => {
-            let why = s.dimensions.iter().find(|x| x.name == "detection").and_then(|x| x.reasons.first());
-            let why = why.map_or("no trouble was injected in this run", String::as_str);
-            let mut c = why.chars();
-            let first = c.next().map(|f| f.to_uppercase().collect::<String>()).unwrap_or_default();
-            summary.push(format!("{first}{}.", c.as_str()));
-        }
+        let why = s.dimensions.iter().find(|x| x.name == "detection").and_then(|x| x.reasons.first());
+        let why = why.map_or("no trouble was injected in this run", String::as_str);
+        let mut c = why.chars();
+        let first = c.next().map(|f| f.to_uppercase().collect::<String>()).unwrap_or_default();
+        summary.push(format!("{first}{}.", c.as_str()));
     }
     if let Some(o) = s.onset {
         summary.push(match s.first_response {

@@ -160,7 +160,7 @@ mod tests {
     #[test]
     fn the_daily_record_is_bounded() {
         let mut p = Profile::default();
-        for n in 0..(DAILY_KEPT as i64 + 30) {
+        for n in 0..(i64::try_from(DAILY_KEPT).unwrap() + 30) {
             p.record_daily(day(&super::super::today::format_date(20_000 + n), 80));
         }
         assert_eq!(p.daily.len(), DAILY_KEPT);

@@ -150,6 +150,8 @@ pub struct App {
     pub notices: Vec<String>,
     /// The seed and speed asked for on the command line, for the next game.
     pub seed: Option<u64>,
+    /// The date the daily challenge is for; `None` is today (UTC, or `FIREDRILL_TODAY`).
+    pub today: Option<String>,
     /// The challenge knob asked for on the command line (`play --challenge`).
     pub challenge: crate::scenario::challenge::Challenge,
     /// The menu a form was opened from: esc in the form goes back to it.
@@ -175,6 +177,7 @@ impl App {
             notices: Vec::new(),
             seed: None,
             challenge: crate::scenario::challenge::Challenge::Standard,
+            today: None,
             back_to: None,
             history: Vec::new(),
         }
@@ -188,6 +191,11 @@ impl App {
         self.screen = Screen::Briefing(Box::new(game));
         self.overlay = None;
         self.dirty = true;
+    }
+
+    /// The daily challenge's date.
+    pub fn today(&self) -> String {
+        self.today.clone().unwrap_or_else(crate::store::today_utc)
     }
 
     /// Starts today's daily challenge (`scenario::campaign::daily`) at its briefing.

@@ -18,10 +18,12 @@ use ratatui::widgets::{Paragraph, Widget};
 
 const LOGO: &str = "firedrill";
 
-/// Rows of a list page, and which of them belong to the selected item.
+/// Rows of a list page, which of them belong to the selected item, and the row each item
+/// starts on (for "↓ 3 more": items, not rows).
 struct Rows {
     lines: Vec<Line<'static>>,
     selected: (usize, usize),
+    starts: Vec<usize>,
 }
 
 pub fn title(app: &App, area: Rect, buf: &mut Buffer) {
@@ -88,17 +90,17 @@ fn window(rows: Rows, room: usize, t: &Theme) -> Vec<Line<'static>> {
     // Two rows go to the markers; the rest show the list around the selection.
     let show = room.saturating_sub(2).max(1);
     let (a, b) = rows.selected;
-    let middle = (a + b) / 2;
+    let middle = usize::midpoint(a, b);
     let start = middle.saturating_sub(show / 2).min(n - show).min(a);
     let end = start + show;
     let (up, down) = if t.ascii { ("^", "v") } else { ("↑", "↓") };
+    let above = rows.starts.iter().filter(|&&r| r < start).count();
+    let below = rows.starts.iter().filter(|&&r| r >= end).count();
+    let more = |arrow: &str, k: usize| if k > 0 { format!("  {arrow} {k} more") } else { String::new() };
     let mut out = Vec::with_capacity(room);
-    out.push(Line::from(Span::styled(if start > 0 { format!("  {up} {start} more") } else { String::new() }, t.dim())));
+    out.push(Line::from(Span::styled(more(up, above), t.dim())));
     out.extend(rows.lines.into_iter().skip(start).take(show));
-    out.push(Line::from(Span::styled(
-        if end < n { format!("  {down} {} more", n - end) } else { String::new() },
-        t.dim(),
-    )));
+    out.push(Line::from(Span::styled(more(down, below), t.dim())));
     out
 }
 
@@ -112,7 +114,7 @@ fn main_rows(app: &App, t: &Theme) -> Rows {
     for (i, name) in MAIN_ITEMS.iter().enumerate() {
         lines.push(item(t, i == app.menu.cursor, vec![Span::styled(format!("  {name}"), t.text())]));
     }
-    let today = crate::store::today_utc();
+    let today = app.today();
     let (id, seed) = campaign::daily(&today);
     if MAIN_ITEMS[app.menu.cursor] == "Daily challenge"
         && let Some(Ok(spec)) = crate::scenario::builtin(id)
@@ -130,7 +132,7 @@ fn main_rows(app: &App, t: &Theme) -> Rows {
         )));
     }
     let cursor = app.menu.cursor;
-    Rows { lines, selected: (cursor, cursor) }
+    Rows { lines, selected: (cursor, cursor), starts: (0..MAIN_ITEMS.len()).collect() }
 }
 
 fn selected_spec(app: &App) -> Option<Spec> {
@@ -143,6 +145,7 @@ fn scenario_rows(app: &App, t: &Theme, text_w: usize) -> Rows {
     let campaign = app.menu.page == MenuPage::Campaign;
     let mut lines: Vec<Line<'static>> = Vec::new();
     let mut selected = (0, 0);
+    let mut starts = Vec::new();
     let num_w = BUILTIN.len().to_string().len();
     for (i, (id, ..)) in BUILTIN.iter().enumerate() {
         let Some(Ok(spec)) = crate::scenario::builtin(id) else { continue };
@@ -182,6 +185,7 @@ fn scenario_rows(app: &App, t: &Theme, text_w: usize) -> Rows {
         spans.push(Span::styled(rest.next().unwrap_or_default(), t.dim()));
         let is_cursor = i == app.menu.cursor;
         let first = lines.len();
+        starts.push(first);
         lines.push(item(t, is_cursor, spans));
         for row in rest {
             lines.push(item(t, is_cursor, vec![Span::styled(format!("{:column$}{row}", ""), t.dim())]));
@@ -190,7 +194,7 @@ fn scenario_rows(app: &App, t: &Theme, text_w: usize) -> Rows {
             selected = (first, lines.len() - 1);
         }
     }
-    Rows { lines, selected }
+    Rows { lines, selected, starts }
 }
 
 fn settings_rows(app: &App, t: &Theme) -> Rows {
@@ -215,7 +219,7 @@ fn settings_rows(app: &App, t: &Theme) -> Rows {
         t.dim(),
     )));
     let cursor = app.menu.cursor;
-    Rows { lines, selected: (cursor, cursor) }
+    Rows { lines, selected: (cursor, cursor), starts: (0..values.len()).collect() }
 }
 
 fn open_rows(app: &App, t: &Theme) -> Rows {
@@ -223,5 +227,5 @@ fn open_rows(app: &App, t: &Theme) -> Rows {
         Line::from(vec![Span::raw("  path: "), Span::styled(format!("{}_", app.menu.path), t.accent())]),
         Line::from(Span::styled("  type a path to a .ron scenario and press enter (see scenarios/README.md)", t.dim())),
     ];
-    Rows { lines, selected: (0, 0) }
+    Rows { lines, selected: (0, 0), starts: vec![0] }
 }

@@ -44,7 +44,7 @@ fn select(app: &mut App) -> Vec<Effect> {
                 2 => MenuPage::Open,
                 3 => MenuPage::Settings,
                 4 => {
-                    app.open_daily(&crate::store::today_utc());
+                    app.open_daily(&app.today());
                     return vec![];
                 }
                 _ => return vec![Effect::Quit],
