@@ -115,6 +115,8 @@ pub struct Game {
     pub source: crate::store::ScenarioRef,
     /// Replies and messages the player has not dismissed yet, and new pages for the bell.
     pub toasts: super::toasts::Toasts,
+    /// The interactive tutorial's progress, when the scenario is one.
+    pub tutor: Option<super::tutor::Tutor>,
 }
 
 /// The service map's rows, in display order: edge, each service with its dependencies, then
@@ -142,7 +144,6 @@ impl Game {
         let sim = Sim::new(spec.sim.clone(), seed);
         let series = Series::new(map_rows(&spec));
         Game {
-            spec,
             sim,
             pacer: Pacer { speed: if SPEEDS.contains(&speed) { speed } else { 1 }, paused: false },
             series,
@@ -165,12 +166,25 @@ impl Game {
             debrief_scroll: 0,
             source,
             toasts: super::toasts::Toasts::default(),
+            tutor: spec.is_tutorial().then(super::tutor::Tutor::default),
+            spec,
         }
+    }
+
+    /// The tutorial's waiting prompt, if any.
+    pub fn prompt(&self) -> Option<(usize, &crate::scenario::tutorial::Step)> {
+        let i = self.tutor.as_ref()?.current(&self.spec.tutorial)?;
+        Some((i, &self.spec.tutorial[i]))
+    }
+
+    /// Whether the tutorial holds the clock: its waiting prompt says so.
+    pub fn held(&self) -> bool {
+        self.prompt().is_some_and(|(_, s)| s.hold)
     }
 
     /// Advances the sim for `wall` elapsed; true if anything the screen shows may have changed.
     pub fn tick(&mut self, wall: Duration) -> bool {
-        let d = self.pacer.step(wall);
+        let d = if self.held() { Dur::ZERO } else { self.pacer.step(wall) };
         if d.0 == 0 || self.sim.ended().is_some() {
             return false;
         }
