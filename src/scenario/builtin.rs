@@ -3,6 +3,7 @@
 
 /// (id, file name, RON text), in campaign order.
 pub const BUILTIN: &[(&str, &str, &str)] = &[
+    ("tutorial", "tutorial.ron", include_str!("../../scenarios/tutorial.ron")),
     ("friday-deploy", "friday-deploy.ron", include_str!("../../scenarios/friday-deploy.ron")),
     ("slow-database", "slow-database.ron", include_str!("../../scenarios/slow-database.ron")),
     ("payments-outage", "payments-outage.ron", include_str!("../../scenarios/payments-outage.ron")),
