@@ -168,7 +168,8 @@ impl App {
     }
 
     /// The finished run was saved (or not): say so, and record the score in the profile for
-    /// a built-in scenario (a tutorial is only marked done), then save the profile.
+    /// a built-in scenario (a tutorial is only marked done, once every prompt was passed), then
+    /// save the profile.
     fn run_saved(&mut self, saved: Result<PathBuf, String>) -> Vec<Effect> {
         let mut notes = vec![match saved {
             Ok(path) => format!("run saved to {}", path.display()),
@@ -179,8 +180,15 @@ impl App {
             && let (Some(d), crate::store::ScenarioRef::Builtin(_)) = (&g.debrief, &g.source)
         {
             let id = g.spec.id.clone();
-            if g.spec.is_tutorial() {
-                // Practice: done, never a best score.
+            let left = g.tutor.as_ref().map_or(0, |t| g.spec.tutorial.len().saturating_sub(t.outcomes.len()));
+            if g.spec.is_tutorial() && left > 0 {
+                // The run ended before its prompts did: not done yet.
+                notes.push(format!(
+                    "the run ended with {left} of the tutorial's {} prompts not reached: play it again to finish it",
+                    g.spec.tutorial.len()
+                ));
+            } else if g.spec.is_tutorial() {
+                // Practice: done (every prompt done or skipped), never a best score.
                 if self.profile.mark_done(&id) {
                     notes.push(format!("{} done: the campaign's next scenario is open", g.spec.title));
                 }
