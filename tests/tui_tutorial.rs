@@ -237,3 +237,21 @@ fn a_tutorial_whose_time_ran_out_is_not_done() {
     assert!(!app.profile.is_completed("tutorial"));
     assert!(app.notices.iter().any(|n| n.contains("not reached: play it again")), "{:?}", app.notices);
 }
+
+/// The format reference's example tutorial (`scenarios/README.md`, under "## tutorial") is a
+/// valid one, so the documentation cannot drift from the validator.
+#[test]
+fn the_format_references_example_tutorial_is_valid() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/README.md")).unwrap();
+    let section = &doc[doc.find("\n## tutorial\n").expect("the section")..];
+    let example = section.split("```ron\n").nth(1).and_then(|b| b.split("```").next()).expect("a ron block");
+    let text = format!(
+        r#"Scenario(id: "doc", title: "Doc", difficulty: Easy, length: "10m", briefing: "b",
+    traffic: (base_rps: 50),
+    services: {{ "api": (instances: 2, endpoints: [(name: "home", plan: [Cpu(Exp("5ms"))])]) }},
+    {example})"#
+    );
+    let spec = firedrill::scenario::parse("README.md", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(spec.tutorial.len(), 6);
+    assert!(spec.tutorial[0].hold && !spec.tutorial[2].hold && spec.tutorial[4].hold && !spec.tutorial[5].hold);
+}
