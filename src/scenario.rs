@@ -14,6 +14,7 @@ pub mod locate;
 mod metric_ref;
 pub mod raw;
 mod rubric;
+pub mod tutorial;
 mod validate;
 mod validate_assess;
 mod validate_ctx;
@@ -25,6 +26,7 @@ mod validate_plan;
 mod validate_queue;
 mod validate_ranges;
 mod validate_rules;
+mod validate_tutorial;
 
 pub use builtin::{BUILTIN, builtin, builtin_ids};
 pub use commands::{MAX_COMMANDS, MAX_COMMANDS_PER_SECOND, check_command_limits, clean_commands, parse_commands};
@@ -68,11 +70,19 @@ pub struct Spec {
     pub rubric: Rubric,
     /// Objectives' par times are in `expert`/`par`; names are in `sim.objectives`.
     pub sim: Arc<SimSpec>,
+    /// The interactive tutorial's prompts (empty: not a tutorial). Only the game shows them;
+    /// a tutorial's result marks it done and is never kept as a best score.
+    pub tutorial: Vec<tutorial::Step>,
     /// FNV-1a of the file's bytes: a saved run records it to detect a changed scenario.
     pub content_hash: u64,
 }
 
 impl Spec {
+    /// Whether this scenario is an interactive tutorial.
+    pub fn is_tutorial(&self) -> bool {
+        !self.tutorial.is_empty()
+    }
+
     pub fn length(&self) -> Dur {
         self.sim.duration
     }

@@ -18,6 +18,7 @@ pub mod screens;
 pub mod series;
 pub mod theme;
 pub mod toasts;
+pub mod tutor;
 mod update;
 pub mod view;
 pub mod widgets;

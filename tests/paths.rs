@@ -226,6 +226,7 @@ macro_rules! scenario {
     };
 }
 
+scenario!(tutorial_paths_score_in_their_bands, "tutorial");
 scenario!(friday_deploy_paths_score_in_their_bands, "friday-deploy");
 scenario!(slow_database_paths_score_in_their_bands, "slow-database");
 scenario!(payments_outage_paths_score_in_their_bands, "payments-outage");

@@ -30,9 +30,12 @@ fn type_text(app: &mut App, text: &str) {
 /// friday-deploy (seed 42), playing, at `secs` of sim time.
 fn playing_at(ascii: bool, secs: u64) -> App {
     let settings = Settings { ascii, ..Settings::default() };
-    let mut app = App::new(settings, Profile::default(), Keymap::default_map(), false);
-    for _ in 0..3 {
-        press(&mut app, KeyCode::Enter);
+    let mut profile = Profile::default();
+    // Past the tutorial, so friday-deploy (the campaign's second entry) is open.
+    profile.mark_done("tutorial");
+    let mut app = App::new(settings, profile, Keymap::default_map(), false);
+    for code in [KeyCode::Enter, KeyCode::Down, KeyCode::Enter, KeyCode::Enter] {
+        press(&mut app, code);
     }
     assert!(matches!(app.screen, Screen::Playing(_)));
     let g = app.game_mut().unwrap();

@@ -1,6 +1,6 @@
 //! The real binary, played as a person plays it: tmux runs it in a 120×36 pane, `send-keys`
-//! types, `capture-pane` reads the screen. One journey — title menu → Campaign → the first
-//! scenario → briefing → incident screen → 8× → flag off and declare → the run ends with the
+//! types, `capture-pane` reads the screen. One journey — title menu → Campaign (the tutorial
+//! first, the rest locked) → Free play → friday-deploy → briefing → incident screen → 8× → flag off and declare → the run ends with the
 //! objectives met → debrief → menu → quit — then the exit status, the saved run and the state of
 //! the terminal afterwards (alternate screen left, `stty` settings as before).
 //!
@@ -222,8 +222,18 @@ fn a_player_runs_friday_deploy_from_the_menu_to_the_debrief_and_quits_cleanly() 
     s.wait_for("Main menu");
     s.keys(&["Enter"]);
     let menu = s.wait_for("chapters unlock in order");
-    assert!(menu.contains("Friday afternoon deploy"), "{menu}");
-    assert!(menu.contains("[locked]"), "later scenarios are locked on a new profile:\n{menu}");
+    assert!(menu.contains("1. [new]      Tutorial: first incident"), "the campaign starts with the tutorial:\n{menu}");
+    assert!(
+        menu.contains("[locked]   Friday afternoon deploy"),
+        "later scenarios are locked on a new profile:\n{menu}"
+    );
+    // Free play opens any scenario.
+    s.keys(&["Escape"]);
+    s.wait_for("Main menu");
+    s.keys(&["Down"]);
+    s.keys(&["Enter"]);
+    s.wait_for("Free play — every scenario");
+    s.keys(&["Down"]);
     s.keys(&["Enter"]);
     s.wait_for("Briefing: Friday afternoon deploy");
     s.wait_for("Press enter to start the clock");
@@ -285,9 +295,9 @@ fn a_player_runs_friday_deploy_from_the_menu_to_the_debrief_and_quits_cleanly() 
         assert!(debrief.contains(part), "the debrief lacks {part:?}:\n{debrief}");
     }
     s.wait_for("run saved to");
-    // Back to the campaign list the scenario came from (as Esc from the briefing), then out.
+    // Back to the list the scenario came from (as Esc from the briefing), then out.
     s.keys(&["Enter"]);
-    s.wait_for("chapters unlock in order");
+    s.wait_for("Free play — every scenario");
     s.keys(&["Escape"]);
     s.wait_for("Main menu");
     assert_eq!(s.tmux(&["display", "-p", "-t", "app", "#{mouse_any_flag}"]).trim(), "1", "mouse capture is on");
@@ -533,4 +543,134 @@ fn a_player_plays_friday_deploy_to_the_debrief_with_the_command_line_only() {
     assert_eq!(saved.len(), 1, "{saved:?}");
     let run = std::fs::read_to_string(runs.join(&saved[0])).unwrap();
     assert!(run.contains("SetFlag") && run.contains("Declare") && run.contains("StatusUpdate"), "{run}");
+}
+
+/// Presses the key a prompt names, as the keymap writes it ("enter", "down", "+", ":").
+fn press_named(s: &Session, key: &str) {
+    match key {
+        "enter" => s.keys(&["Enter"]),
+        "down" => s.keys(&["Down"]),
+        "esc" => s.keys(&["Escape"]),
+        other => s.type_text(other),
+    }
+}
+
+/// The tutorial, from a new profile's campaign to its debrief: every prompt appears in turn
+/// (its number and its words, with the keys of the default keymap), and is satisfied by the key
+/// its bottom line names. The holding prompts hold the clock; the tutorial is then marked done
+/// and the campaign's next scenario is open.
+#[test]
+fn a_new_player_follows_every_tutorial_prompt_to_the_debrief() {
+    use firedrill::scenario::tutorial::{Open, Wait};
+    use firedrill::sim::CommandKind as K;
+    if !tmux_installed() {
+        assert!(!under_ci(), "tmux is not installed, and under CI=true this end-to-end test must run");
+        eprintln!("SKIPPED: tmux is not installed; this end-to-end test drives the game in tmux");
+        return;
+    }
+    let spec = firedrill::scenario::builtin("tutorial").unwrap().unwrap();
+    let keys = firedrill::tui::keymap::Keymap::default_map();
+    let s = Session::start_with("tutorial", "");
+    s.wait_for("Main menu");
+    s.keys(&["Enter"]);
+    s.wait_for("scenarios unlock in order");
+    s.keys(&["Enter"]);
+    s.wait_for("Briefing: Tutorial: first incident");
+    s.keys(&["Enter"]);
+
+    let n = spec.tutorial.len();
+    for (i, step) in spec.tutorial.iter().enumerate() {
+        let title = format!("Tutorial {}/{n}", i + 1);
+        // The box is 98 columns inside at 120: the prompt's first words are on its first row.
+        let words: String = firedrill::tui::tutor::say(step, &keys).chars().take(40).collect();
+        let what = format!("prompt {}: {title} {words:?}", i + 1);
+        let screen = s.wait_until(&what, Duration::from_secs(120), |sc| sc.contains(&title) && sc.contains(&words));
+        let header = screen.lines().next().unwrap_or("");
+        assert_eq!(header.contains("HELD"), step.hold, "prompt {}: the clock holds iff it says so: {header}", i + 1);
+        assert!(screen.contains("esc: skip this step"), "prompt {}: says how to skip it:\n{screen}", i + 1);
+        let key = firedrill::tui::tutor::key(&step.wait, &keys);
+        if let Some(key) = &key {
+            let named =
+                if matches!(step.wait, Wait::Continue) { format!("{key}: continue") } else { format!("press {key}") };
+            assert!(screen.contains(&named), "prompt {} names its key ({named}):\n{screen}", i + 1);
+        }
+        let key = key.unwrap_or_default();
+        match &step.wait {
+            Wait::Continue | Wait::Tab(_) | Wait::Open(Open::CommandLine) => press_named(&s, &key),
+            Wait::Press(_) => {
+                press_named(&s, &key);
+                if key == "+" {
+                    // Two more, not asked for: 8× makes the waits for the system short.
+                    s.wait_until("the next prompt", STEP, |sc| !sc.contains(&title));
+                    s.type_text("++");
+                    s.wait_until("8x", STEP, |sc| sc.lines().next().is_some_and(|h| h.contains(" 8x ")));
+                }
+            }
+            // The clock runs: the prompt passes when the run reaches its condition.
+            Wait::Until(_) => {}
+            Wait::Open(other) => panic!("the test does not know how to open {other:?}"),
+            Wait::Filter => {
+                press_named(&s, &key);
+                s.wait_for("filters as you type");
+                s.type_text("error");
+                s.keys(&["Enter"]);
+            }
+            Wait::Command(K::Ack) => {
+                // The header says so (the prompt's own words say FIRING too).
+                s.wait_until("the alert to fire", Duration::from_secs(90), |sc| {
+                    sc.lines().next().is_some_and(|h| h.contains("FIRING"))
+                });
+                press_named(&s, &key);
+            }
+            Wait::Command(K::Rollback) => {
+                // The command line is open (the prompt before opened it).
+                s.wait_for("tab: complete");
+                s.type_text("rollback api");
+                s.keys(&["Enter"]);
+                s.wait_for("Are you sure?");
+                s.type_text("y");
+            }
+            Wait::Command(kind @ (K::Declare | K::StatusUpdate | K::Resolve)) => {
+                press_named(&s, &key);
+                s.wait_for("Incident console");
+                s.highlight(&format!("{kind:?}"));
+                s.keys(&["Enter"]);
+                match kind {
+                    K::Declare => {
+                        s.wait_for("severity:");
+                        s.keys(&["Enter"]);
+                    }
+                    K::StatusUpdate => {
+                        let form = s.wait_for("this update is:");
+                        if !form.contains("< the all-clear >") {
+                            s.keys(&["Down"]);
+                            s.type_text("errors since 10:00:30, rolling back");
+                        }
+                        s.keys(&["Enter"]);
+                    }
+                    _ => {
+                        s.wait_for("Are you sure?");
+                        s.type_text("y");
+                    }
+                }
+            }
+            Wait::Command(other) => panic!("the test does not know how to send {other:?}"),
+        }
+    }
+    let debrief = s.wait_until("the debrief", Duration::from_secs(60), |sc| sc.contains("Debrief: Tutorial"));
+    for part in [&format!("Tutorial: {n} of {n} steps done") as &str, "This run is practice", "resolved by the player"]
+    {
+        assert!(debrief.contains(part), "the debrief lacks {part:?}:\n{debrief}");
+    }
+    s.wait_for("Tutorial: first incident done");
+    s.keys(&["Enter"]);
+    let campaign = s.wait_for("scenarios unlock in order");
+    assert!(campaign.contains("[done") && campaign.contains("[new]      Friday afternoon deploy"), "{campaign}");
+    s.type_text("q");
+    s.type_text("q");
+    s.wait_for("RESTORED");
+    assert_eq!(s.read("exit-status").trim(), "0");
+    let profile = std::fs::read_to_string(s.path("firedrill").join("profile.ron")).unwrap_or_default();
+    assert!(profile.contains("\"tutorial\""), "the tutorial is marked done: {profile}");
+    assert!(!profile.contains("scenario: \"tutorial\""), "and no best score is kept for it: {profile}");
 }

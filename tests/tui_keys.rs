@@ -31,10 +31,20 @@ fn game(app: &App) -> &Game {
     app.game().expect("a game is open")
 }
 
-/// Title → Campaign → Friday afternoon deploy → briefing → enter: the clock is running.
-fn playing() -> App {
+/// A player who has done the tutorial (the campaign's first entry), so Friday afternoon deploy,
+/// the second, is open.
+fn past_tutorial() -> App {
     let mut app = new_app();
+    app.profile.mark_done("tutorial");
+    app
+}
+
+/// Title → Campaign → (past the tutorial) Friday afternoon deploy → briefing → enter: the clock
+/// is running.
+fn playing() -> App {
+    let mut app = past_tutorial();
     press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Enter);
     assert!(matches!(app.screen, Screen::Playing(_)));
@@ -68,11 +78,12 @@ fn choose(app: &mut App, kind: CommandKind) -> Vec<Effect> {
 
 #[test]
 fn the_menu_leads_through_the_campaign_and_briefing_into_a_running_game() {
-    let mut app = new_app();
+    let mut app = past_tutorial();
     assert!(matches!(app.screen, Screen::Title));
     assert_eq!(app.menu.page, MenuPage::Main);
     assert_eq!(press(&mut app, KeyCode::Enter), vec![]);
     assert_eq!(app.menu.page, MenuPage::Campaign);
+    press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Enter);
     let Screen::Briefing(g) = &app.screen else { panic!("expected the briefing") };
     assert_eq!(g.spec.id, "friday-deploy");
@@ -331,8 +342,9 @@ fn m_in_the_quit_dialog_leaves_the_run_for_the_menu_unsaved() {
 #[test]
 fn after_a_debrief_the_menu_is_where_esc_from_the_briefing_leaves_it() {
     // Esc from the briefing: the campaign list, the cursor on the scenario.
-    let mut app = new_app();
+    let mut app = past_tutorial();
     press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Esc);
     let after_esc = (app.menu.page, app.menu.cursor);

@@ -64,16 +64,20 @@ fn type_text(app: &mut App, text: &str) {
     }
 }
 
-/// Title → Campaign → the first scenario (Friday afternoon deploy, seed 42) → its briefing.
+/// Title → Campaign → Friday afternoon deploy (seed 42) → its briefing.
 fn at_briefing(look: Look) -> App {
     briefing_of(new_app(look, false))
 }
 
+/// Past the tutorial (the campaign's first entry): Campaign → Friday afternoon deploy, the
+/// second.
 fn briefing_of(mut app: App) -> App {
+    app.profile.mark_done("tutorial");
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.menu.page, MenuPage::Campaign);
+    press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Enter);
-    assert!(matches!(app.screen, Screen::Briefing(_)), "the first campaign scenario opens at its briefing");
+    assert!(matches!(app.screen, Screen::Briefing(_)), "the second campaign scenario opens at its briefing");
     app
 }
 
@@ -237,6 +241,56 @@ fn snapshot_at(name: &str, sizes: &[(u16, u16)], make: impl Fn(Look) -> App) {
             });
         }
     }
+}
+
+/// A new player's tutorial, played by its prompts' keys, up to the prompt that asks for the
+/// changes list: the alert acknowledged, the logs filtered, a failed trace open. `advance_to`
+/// jumps the clock where a prompt lets it run; an empty frame then lets the tutorial look.
+fn tutorial_at_changes(look: Look) -> App {
+    let mut app = new_app(look, false);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    let prompt = |app: &App| app.game().and_then(|g| g.prompt()).map(|(i, _)| i);
+    assert_eq!(prompt(&app), Some(0), "the tutorial's first prompt waits");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('+'));
+    advance_to(&mut app, 20);
+    app.update(Msg::Frame(std::time::Duration::ZERO));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down);
+    assert_eq!(prompt(&app), Some(5), "at the acknowledge prompt");
+    advance_to(&mut app, 100);
+    press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "error");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('4'));
+    let (_, step) = app.game().and_then(|g| g.prompt()).expect("a prompt waits");
+    assert!(step.say.contains("see what changed"), "{}", step.say);
+    app
+}
+
+#[test]
+fn a_tutorial_prompt_sits_above_the_screen_it_points_at() {
+    snapshot_screen("tutorial_prompt", tutorial_at_changes);
+}
+
+#[test]
+fn a_tutorial_prompt_stays_in_view_over_the_dialog_it_talks_about() {
+    snapshot_screen("tutorial_prompt_over_a_dialog", |look| {
+        let mut app = tutorial_at_changes(look);
+        press(&mut app, KeyCode::Char('3'));
+        press(&mut app, KeyCode::Enter);
+        press(&mut app, KeyCode::Char('i'));
+        choose(&mut app, CommandKind::Declare);
+        press(&mut app, KeyCode::Enter);
+        press(&mut app, KeyCode::Char(':'));
+        type_text(&mut app, "rollback a");
+        assert!(matches!(app.overlay, Some(Overlay::CommandLine(_))));
+        app
+    });
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 /// (id, file name, RON text), in campaign order (`campaign::CHAPTERS`, flattened).
 pub const BUILTIN: &[(&str, &str, &str)] = &[
+    ("tutorial", "tutorial.ron", include_str!("../../scenarios/tutorial.ron")),
     ("friday-deploy", "friday-deploy.ron", include_str!("../../scenarios/friday-deploy.ron")),
     ("bad-config-push", "bad-config-push.ron", include_str!("../../scenarios/bad-config-push.ron")),
     ("canary-skew", "canary-skew.ron", include_str!("../../scenarios/canary-skew.ron")),

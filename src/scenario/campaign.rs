@@ -14,6 +14,11 @@ pub struct Chapter {
 
 pub const CHAPTERS: &[Chapter] = &[
     Chapter {
+        title: "Reading the screen",
+        about: "golden signals, alerts, logs, traces and what changed, with nothing to lose",
+        scenarios: &["tutorial"],
+    },
+    Chapter {
         title: "Change is the usual suspect",
         about: "most incidents follow a change: find it, undo it, and know what undoing costs",
         scenarios: &["friday-deploy", "bad-config-push", "canary-skew"],

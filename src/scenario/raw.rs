@@ -8,12 +8,14 @@ mod data;
 mod load;
 mod rules;
 mod service;
+mod tutorial;
 
 pub use assess::*;
 pub use data::*;
 pub use load::*;
 pub use rules::*;
 pub use service::*;
+pub use tutorial::*;
 
 use crate::sim::Dur;
 use crate::sim::model::spec::Backoff;
@@ -136,6 +138,9 @@ pub struct RawScenario {
     pub logs: RawLogs,
     #[serde(default)]
     pub tooling: RawTooling,
+    /// Prompts that walk a first-time player through the screen (`scenario/tutorial.rs`).
+    #[serde(default)]
+    pub tutorial: Option<Vec<RawPrompt>>,
 }
 
 #[derive(Deserialize, Debug)]

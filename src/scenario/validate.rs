@@ -151,6 +151,7 @@ fn build(cx: &mut Ctx, raw: &RawScenario, content_hash: u64) -> Option<Spec> {
     super::validate_plan::check_call_graph(cx, raw, &sim);
     super::validate_queue::check_queue_cycles(cx, raw, &sim);
     let story = super::validate_rules::rules(cx, raw, &mut sim);
+    let tutorial = super::validate_tutorial::tutorial(cx, raw, &sim);
     check_load(cx, raw, &sim);
     // Checked (for length and count) before the problems are counted.
     let title = cx.text(&[field("title")], &raw.title);
@@ -187,6 +188,7 @@ fn build(cx: &mut Ctx, raw: &RawScenario, content_hash: u64) -> Option<Spec> {
         comms: Comms { first_update_within: raw.comms.first_update_within, cadence: raw.comms.cadence },
         starts_at,
         rubric,
+        tutorial,
         sim: Arc::new(sim),
         content_hash,
     })

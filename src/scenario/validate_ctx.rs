@@ -314,6 +314,7 @@ pub(super) fn lists_within_limits(cx: &mut Ctx, raw: &RawScenario) -> bool {
         ("owns", raw.owns.len()),
         ("runbook", raw.runbook.len()),
         ("lessons", raw.lessons.len()),
+        ("tutorial", raw.tutorial.as_ref().map_or(0, Vec::len)),
     ];
     for (list, n) in lists {
         cx.count(&[field(list)], n);

@@ -86,6 +86,17 @@ impl Profile {
         }
     }
 
+    /// Records a finished tutorial: done (the campaign moves on), with no score kept, so
+    /// practice never weighs on the campaign's standing. True the first time.
+    pub fn mark_done(&mut self, id: &str) -> bool {
+        self.runs_played += 1;
+        let first = !self.is_completed(id);
+        if first {
+            self.completed.push(id.to_string());
+        }
+        first
+    }
+
     pub fn best_for(&self, id: &str) -> Option<&Best> {
         self.best.iter().find(|b| b.scenario == id)
     }

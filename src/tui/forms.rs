@@ -8,6 +8,10 @@ use crate::sim::kernel::time::parse_dur;
 use crate::sim::model::spec::Target;
 use crate::sim::{Audience, Command, CommandKind, Severity};
 
+/// The titles of the two command menus (the tutorial tells them apart by these).
+pub const ACTIONS_TITLE: &str = "Actions";
+pub const CONSOLE_TITLE: &str = "Incident console";
+
 /// The incident console (running the incident rather than the system), in its order.
 pub const INCIDENT_CONSOLE: [CommandKind; 6] = [
     CommandKind::Declare,

@@ -122,6 +122,8 @@ pub struct Game {
     /// with the knob applied), so the briefing can turn the knob or change the seed.
     pub challenge: crate::scenario::challenge::Challenge,
     pub base: Arc<Spec>,
+    /// The interactive tutorial's progress, when the scenario is one.
+    pub tutor: Option<super::tutor::Tutor>,
 }
 
 /// The service map's rows, in display order: edge, each service with its dependencies, then
@@ -165,7 +167,6 @@ impl Game {
         let series = Series::new(map_rows(&spec));
         let base = spec.clone();
         Game {
-            spec,
             sim,
             pacer: Pacer { speed: if SPEEDS.contains(&speed) { speed } else { 1 }, paused: false },
             series,
@@ -191,12 +192,25 @@ impl Game {
             daily: None,
             challenge: crate::scenario::challenge::Challenge::Standard,
             base,
+            tutor: spec.is_tutorial().then(super::tutor::Tutor::default),
+            spec,
         }
+    }
+
+    /// The tutorial's waiting prompt, if any.
+    pub fn prompt(&self) -> Option<(usize, &crate::scenario::tutorial::Step)> {
+        let i = self.tutor.as_ref()?.current(&self.spec.tutorial)?;
+        Some((i, &self.spec.tutorial[i]))
+    }
+
+    /// Whether the tutorial holds the clock: its waiting prompt says so.
+    pub fn held(&self) -> bool {
+        self.prompt().is_some_and(|(_, s)| s.hold)
     }
 
     /// Advances the sim for `wall` elapsed; true if anything the screen shows may have changed.
     pub fn tick(&mut self, wall: Duration) -> bool {
-        let d = self.pacer.step(wall);
+        let d = if self.held() { Dur::ZERO } else { self.pacer.step(wall) };
         if d.0 == 0 || self.sim.ended().is_some() {
             return false;
         }

@@ -19,6 +19,8 @@ pub struct Regions {
     pub flash: Rect,
     /// The lifecycle banner (zero height when it has nothing to say).
     pub banner: Rect,
+    /// The tutorial's prompt (zero height with no prompt waiting); dialogs open below it.
+    pub coach: Rect,
     /// The map's frame (rows start one cell inside).
     pub map: Rect,
     pub signals: Rect,
@@ -42,12 +44,14 @@ pub fn companions_of(shown: Panel) -> Vec<Panel> {
 }
 
 /// The incident screen's regions; `banner`: the lifecycle banner has something to say and
-/// takes a line under the feedback line.
-pub fn incident(area: Rect, shown: Panel, banner: bool) -> Regions {
-    let [head, flash, banner, body, foot] = Layout::vertical([
+/// takes a line under the feedback line; `coach`: the rows the tutorial's prompt takes under
+/// it (0 for none), so the prompt covers nothing it points at.
+pub fn incident(area: Rect, shown: Panel, banner: bool, coach: u16) -> Regions {
+    let [head, flash, banner, coach, body, foot] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(u16::from(banner)),
+        Constraint::Length(coach),
         Constraint::Min(10),
         Constraint::Length(1),
     ])
@@ -61,6 +65,7 @@ pub fn incident(area: Rect, shown: Panel, banner: bool) -> Regions {
             head,
             flash,
             banner,
+            coach,
             map,
             signals,
             changes: None,
@@ -75,7 +80,7 @@ pub fn incident(area: Rect, shown: Panel, banner: bool) -> Regions {
         Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(30), Constraint::Percentage(30)])
             .areas(bottom);
     let companions = companions_of(shown).into_iter().zip([a, b]).collect();
-    Regions { head, flash, banner, map, signals, changes: Some(changes), panel, companions, foot }
+    Regions { head, flash, banner, coach, map, signals, changes: Some(changes), panel, companions, foot }
 }
 
 /// The tabs' labels as drawn on the panel's top border ("1 Alerts", …): each tab's cells.
@@ -98,15 +103,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_tutorials_band_pushes_the_body_down_and_covers_nothing() {
+        let plain = incident(Rect::new(0, 0, 80, 24), Panel::Alerts, false, 0);
+        let coached = incident(Rect::new(0, 0, 80, 24), Panel::Alerts, false, 6);
+        assert_eq!(coached.coach, Rect::new(0, 2, 80, 6));
+        assert_eq!(coached.map.y, plain.map.y + 6, "the map starts under the prompt");
+        for r in [coached.map, coached.signals, coached.panel, coached.head, coached.flash, coached.foot] {
+            assert!(r.intersection(coached.coach).is_empty(), "{r:?} overlaps the prompt");
+        }
+        assert_eq!(coached.foot, plain.foot, "the key bar stays at the bottom");
+        assert!(coached.panel.height >= 4, "the panel keeps room for rows: {:?}", coached.panel);
+    }
+
+    #[test]
     fn a_big_screen_shows_two_more_panels_and_the_changes_and_a_small_one_does_not() {
-        let small = incident(Rect::new(0, 0, 80, 24), Panel::Alerts, false);
+        let small = incident(Rect::new(0, 0, 80, 24), Panel::Alerts, false, 0);
         assert!(small.companions.is_empty() && small.changes.is_none());
-        let roomy = incident(Rect::new(0, 0, 160, 48), Panel::Alerts, false);
+        let roomy = incident(Rect::new(0, 0, 160, 48), Panel::Alerts, false, 0);
         assert!(roomy.companions.is_empty(), "160×48 keeps the plain layout");
-        let big = incident(Rect::new(0, 0, 220, 60), Panel::Alerts, false);
+        let big = incident(Rect::new(0, 0, 220, 60), Panel::Alerts, false, 0);
         assert_eq!(big.companions.iter().map(|c| c.0).collect::<Vec<_>>(), [Panel::Instances, Panel::Logs]);
         assert!(big.changes.is_some());
-        let on_logs = incident(Rect::new(0, 0, 220, 60), Panel::Logs, false);
+        let on_logs = incident(Rect::new(0, 0, 220, 60), Panel::Logs, false, 0);
         assert_eq!(on_logs.companions.iter().map(|c| c.0).collect::<Vec<_>>(), [Panel::Instances, Panel::Alerts]);
     }
 }

@@ -88,10 +88,12 @@ pub fn incident(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let banner_shown = chrome::banner_text(game, t).is_some();
     let v = &game.view;
-    let regions = super::layout::incident(area, v.panel, banner_shown);
+    let coach = widgets::tutor::height(app, game, area.width);
+    let regions = super::layout::incident(area, v.panel, banner_shown, coach);
     chrome::header(game, t, regions.head, buf);
     chrome::flash(game, t, regions.flash, buf);
     chrome::banner(game, t, regions.banner, buf);
+    widgets::tutor::render(app, game, regions.coach, buf);
     let mb = block(t, Span::styled(" Service map ", t.title()), v.focus == Focus::Map);
     let inner = mb.inner(regions.map);
     mb.render(regions.map, buf);
@@ -172,6 +174,12 @@ pub fn end(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
     para(&mut lines, &crate::text::clean_line(&s.summary), 0, t.accent());
     for n in &app.notices {
         para(&mut lines, n, 0, t.accent());
+    }
+    for (i, (text, style, indent)) in widgets::tutor::debrief(app, game).into_iter().enumerate() {
+        if i == 0 {
+            lines.push(Line::from(""));
+        }
+        para(&mut lines, &text, indent, style);
     }
     lines.push(Line::from(""));
     let bar_w = 20usize;

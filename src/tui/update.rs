@@ -11,6 +11,7 @@ mod incident;
 mod menu;
 mod mouse;
 mod title;
+mod tutorial;
 
 use super::action::Action;
 use super::app::{App, Effect, MenuPage, Msg, Overlay, Screen};
@@ -53,11 +54,13 @@ impl App {
             }
             Msg::Mouse(m) => {
                 mouse::on_mouse(self, m);
+                tutorial::observe(self, None);
                 self.dirty = true;
                 vec![]
             }
             Msg::Key(k) => {
                 let mut effects = self.key(k);
+                tutorial::observe(self, None);
                 effects.extend(self.check_end());
                 self.dirty = true;
                 effects
@@ -76,6 +79,8 @@ impl App {
         if seen(g) != before {
             self.dirty = true;
         }
+        tutorial::observe(self, None);
+        let Screen::Playing(g) = &mut self.screen else { return vec![] };
         let mut effects = if g.toasts.take_new_page() && self.settings.bell { vec![Effect::Bell] } else { vec![] };
         effects.extend(self.check_end());
         effects
@@ -97,7 +102,7 @@ impl App {
     }
 
     fn key(&mut self, k: KeyEvent) -> Vec<Effect> {
-        if cmdline::on_key(self, &k) || menu::on_key(self, &k) || self.typing(&k) {
+        if cmdline::on_key(self, &k) || menu::on_key(self, &k) || self.typing(&k) || tutorial::on_key(self, &k) {
             return vec![];
         }
         let Some(action) = self.keymap.lookup(self.context(), &k) else { return vec![] };
@@ -110,7 +115,11 @@ impl App {
         match self.screen {
             Screen::Title => title::on_action(self, action),
             Screen::Briefing(_) => briefing::on_action(self, action),
-            Screen::Playing(_) => incident::on_action(self, action),
+            Screen::Playing(_) => {
+                let effects = incident::on_action(self, action);
+                tutorial::observe(self, Some(action));
+                effects
+            }
             Screen::End(_) => debrief::on_action(self, action),
         }
     }
@@ -159,7 +168,8 @@ impl App {
     }
 
     /// The finished run was saved (or not): say so, and record the score in the profile for
-    /// a built-in scenario (then save the profile).
+    /// a built-in scenario (a tutorial is only marked done, once every prompt was passed), then
+    /// save the profile.
     fn run_saved(&mut self, saved: Result<PathBuf, String>) -> Vec<Effect> {
         let mut notes = vec![match saved {
             Ok(path) => format!("run saved to {}", path.display()),
@@ -170,7 +180,19 @@ impl App {
             && let (Some(d), crate::store::ScenarioRef::Builtin(_)) = (&g.debrief, &g.source)
         {
             let id = g.spec.id.clone();
-            if self.profile.record(&id, d.score.overall, &d.score.grade) {
+            let left = g.tutor.as_ref().map_or(0, |t| g.spec.tutorial.len().saturating_sub(t.outcomes.len()));
+            if g.spec.is_tutorial() && left > 0 {
+                // The run ended before its prompts did: not done yet.
+                notes.push(format!(
+                    "the run ended with {left} of the tutorial's {} prompts not reached: play it again to finish it",
+                    g.spec.tutorial.len()
+                ));
+            } else if g.spec.is_tutorial() {
+                // Practice: done (every prompt done or skipped), never a best score.
+                if self.profile.mark_done(&id) {
+                    notes.push(format!("{} done: the campaign's next scenario is open", g.spec.title));
+                }
+            } else if self.profile.record(&id, d.score.overall, &d.score.grade) {
                 notes.push(format!("new best for {id}: {} ({})", d.score.overall, d.score.grade));
             }
             if let Some(date) = &g.daily {

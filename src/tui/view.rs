@@ -44,10 +44,23 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             Screen::End(g) => screens::end(app, g, area, buf),
         }
         if let Some(o) = &app.overlay {
-            widgets::dialogs::render(app, o, area, buf);
+            widgets::dialogs::render(app, o, dialog_area(app, area), buf);
         }
     }
     safe_cells(buf, area, app.theme.ascii);
+}
+
+/// Where dialogs open: the whole screen, or below the tutorial's prompt while one waits, so
+/// the prompt stays in view over the dialog it talks about.
+fn dialog_area(app: &App, area: Rect) -> Rect {
+    let Screen::Playing(g) = &app.screen else { return area };
+    let coach = widgets::tutor::height(app, g, area.width);
+    if coach == 0 {
+        return area;
+    }
+    let banner = widgets::chrome::banner_text(g, &app.theme).is_some();
+    let top = super::layout::incident(area, g.view.panel, banner, coach).coach.bottom();
+    Rect::new(area.x, top, area.width, area.bottom().saturating_sub(top))
 }
 
 /// The last pass over a frame, cell by cell, before it is flushed. A cell whose symbol holds a

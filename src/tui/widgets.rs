@@ -10,4 +10,5 @@ pub mod panels;
 pub mod signals;
 pub mod toasts;
 pub mod trace;
+pub mod tutor;
 pub mod wrap;

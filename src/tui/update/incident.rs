@@ -49,12 +49,12 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Actions => {
             let items = forms::menu(g);
-            app.overlay = Some(Overlay::Actions { items, cursor: 0, title: "Actions" });
+            app.overlay = Some(Overlay::Actions { items, cursor: 0, title: forms::ACTIONS_TITLE });
         }
         Action::CommandLine => super::cmdline::open(app),
         Action::Incident => {
             let items = forms::console(g);
-            app.overlay = Some(Overlay::Actions { items, cursor: 0, title: "Incident console" });
+            app.overlay = Some(Overlay::Actions { items, cursor: 0, title: forms::CONSOLE_TITLE });
         }
         Action::Filter => {
             v.panel = Panel::Logs;

@@ -19,9 +19,14 @@ pub(super) fn on_mouse(app: &mut App, m: MouseEvent) {
     // The lifecycle banner shifts what is below it by a line, as it does when drawn.
     let banner =
         matches!(&app.screen, Screen::Playing(g) if crate::tui::widgets::chrome::banner_text(g, &app.theme).is_some());
+    // So does the tutorial's prompt, by its rows.
+    let coach = match &app.screen {
+        Screen::Playing(g) => crate::tui::widgets::tutor::height(app, g, area.width),
+        _ => 0,
+    };
     let Screen::Playing(g) = &mut app.screen else { return };
     let at = Position::new(m.column, m.row);
-    let r = layout::incident(area, g.view.panel, banner);
+    let r = layout::incident(area, g.view.panel, banner, coach);
     let inner = |r: Rect| r.inner(ratatui::layout::Margin::new(1, 1));
     match m.kind {
         MouseEventKind::Down(MouseButton::Left) => {

@@ -15,6 +15,9 @@ pub fn header(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
     let clock = game.spec.clock(sim.now());
     let pace = if game.pacer.paused {
         Span::styled(format!(" {} PAUSED ", t.paused()), t.health(Health::Warn))
+    } else if game.held() {
+        // The tutorial's prompt holds the clock until it is answered.
+        Span::styled(format!(" {} HELD ", t.paused()), t.health(Health::Warn))
     } else {
         Span::styled(format!(" {} {}x ", t.cursor(), game.pacer.speed), t.accent())
     };
