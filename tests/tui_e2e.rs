@@ -573,7 +573,7 @@ fn a_new_player_follows_every_tutorial_prompt_to_the_debrief() {
     let s = Session::start_with("tutorial", "");
     s.wait_for("Main menu");
     s.keys(&["Enter"]);
-    s.wait_for("scenarios unlock in order");
+    s.wait_for("chapters unlock in order");
     s.keys(&["Enter"]);
     s.wait_for("Briefing: Tutorial: first incident");
     s.keys(&["Enter"]);
@@ -664,7 +664,7 @@ fn a_new_player_follows_every_tutorial_prompt_to_the_debrief() {
     }
     s.wait_for("Tutorial: first incident done");
     s.keys(&["Enter"]);
-    let campaign = s.wait_for("scenarios unlock in order");
+    let campaign = s.wait_for("chapters unlock in order");
     assert!(campaign.contains("[done") && campaign.contains("[new]      Friday afternoon deploy"), "{campaign}");
     s.type_text("q");
     s.type_text("q");
