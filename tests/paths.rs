@@ -181,6 +181,7 @@ scenario!(cloudflare_waf_2019_paths_score_in_their_bands, "cloudflare-waf-2019")
 scenario!(stackexchange_regex_2016_paths_score_in_their_bands, "stackexchange-regex-2016");
 scenario!(knight_smars_2012_paths_score_in_their_bands, "knight-smars-2012");
 scenario!(s3_capacity_removal_2017_paths_score_in_their_bands, "s3-capacity-removal-2017");
+scenario!(github_partition_2018_paths_score_in_their_bands, "github-partition-2018");
 
 #[test]
 fn every_shipped_scenario_has_its_paths() {
