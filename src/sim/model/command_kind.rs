@@ -96,9 +96,8 @@ impl CommandKind {
         use CommandKind as K;
         match self {
             K::Failover => 30,
-            K::Restore => 10,
             K::Page => 20,
-            K::Hint => 10,
+            K::Hint | K::Restore => 10,
             K::Deploy | K::Rollback => 5,
             K::Restart | K::WarmCache | K::RenewCert => 3,
             _ => 0,

@@ -342,10 +342,11 @@ impl EventKind {
             E::InstanceRestarting { .. } => Category::Change(ChangeKind::Restart),
             E::CacheFlushed { .. } => Category::Change(ChangeKind::Cache),
             E::CacheWarmed { .. } => Category::Progress(ChangeKind::Cache),
-            E::FailoverStarted => Category::Change(ChangeKind::Failover),
-            E::FailoverFinished => Category::Progress(ChangeKind::Failover),
-            E::RestoreStarted { .. } => Category::Change(ChangeKind::Failover),
-            E::RestoreCopied { .. } | E::RestoreFinished { .. } => Category::Progress(ChangeKind::Failover),
+            // A restore changes the database's topology, as a failover does.
+            E::FailoverStarted | E::RestoreStarted { .. } => Category::Change(ChangeKind::Failover),
+            E::FailoverFinished | E::RestoreCopied { .. } | E::RestoreFinished { .. } => {
+                Category::Progress(ChangeKind::Failover)
+            }
             E::EdgeChanged { .. } => Category::Change(ChangeKind::Edge),
             E::AlertFiring { .. } => Category::Alert,
             E::InstanceCrashed { .. }

@@ -65,6 +65,9 @@ pub(super) struct DataAcc {
     conflicting: u32,
 }
 
+// Four independent switches of the data engine (replicas, a split, a planned switchover,
+// rebuilds modelled): a state machine would not make them clearer.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Clone, Debug, Default)]
 pub(crate) struct DataState {
     /// The database has replicas: everything in this module is in play.

@@ -219,7 +219,7 @@ impl Sim {
                     return self.restore_caught_up(run.slot, &node);
                 }
                 let secs = now.since(run.copied_at).0 / SEC;
-                if secs % 30 == 0 {
+                if secs.is_multiple_of(30) {
                     let behind = self.data.replicas[run.slot].unapplied;
                     let text = format!("{node} catching up from the backup: {lag} behind ({behind} writes to apply)");
                     self.rec.logs.push(now, Level::Info, "db", "restore", None, text);
