@@ -49,6 +49,8 @@ pub(crate) struct DbState {
     /// The primary node's round trip from the services (`database.rtt`, or the promoted
     /// replica's): wire time like `extra`.
     pub rtt: Dur,
+    /// `extra` + `rtt`: a primary query's time on the wire (kept up to date by both).
+    pub wire: Dur,
     pub busy_int: Integrator,
     pub red: RedAcc,
     /// ∫ busy connections dt, as of the last window close.
@@ -206,7 +208,7 @@ impl Sim {
             return;
         }
         let asked = att.pool_asked;
-        let wire = self.db.extra + self.db.rtt;
+        let wire = self.db.wire;
         self.query_served(ak, asked, wire);
     }
 

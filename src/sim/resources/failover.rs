@@ -80,6 +80,7 @@ impl Sim {
             // The promoted node is the primary; the old primary takes its slot.
             std::mem::swap(&mut self.data.primary_node, &mut self.data.slot_node[promoted]);
             self.db.rtt = self.node_rtt(self.data.primary_node);
+            self.db.wire = self.db.extra + self.db.rtt;
             for idx in 0..self.spec.timeline.len() {
                 if let Inject::Fault(Fault::SlowReplica { replica, .. }) = self.spec.timeline[idx].inject
                     && replica == promoted
