@@ -147,6 +147,7 @@ fn every_kind_has_a_text_form_that_reads_back() {
         "flush catalog",
         "warm catalog",
         "failover",
+        "restore",
         "renew payments",
         "page coupons-team",
         "hint",
@@ -333,7 +334,7 @@ fn completion_offers_verbs_then_each_places_words() {
     let n = names();
     let words = |line: &str| complete(line, &n).candidates;
     assert_eq!(words("").len(), CommandKind::ALL.len(), "every verb on an empty line");
-    assert_eq!(words("re"), ["resolve", "resume-rollout", "restart", "retries", "revert", "renew"]);
+    assert_eq!(words("re"), ["resolve", "resume-rollout", "restart", "retries", "revert", "restore", "renew"]);
     assert_eq!(words("rollback "), ["api"]);
     assert_eq!(words("flag "), ["coupons-v2"]);
     assert_eq!(words("flag coupons-v2 "), ["on", "off"]);

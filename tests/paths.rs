@@ -248,6 +248,7 @@ scenario!(queue_backlog_paths_score_in_their_bands, "queue-backlog");
 scenario!(replica_failover_paths_score_in_their_bands, "replica-failover");
 scenario!(monitoring_blind_paths_score_in_their_bands, "monitoring-blind");
 scenario!(stakeholder_pressure_paths_score_in_their_bands, "stakeholder-pressure");
+scenario!(github_partition_2018_paths_score_in_their_bands, "github-partition-2018");
 
 #[test]
 fn every_shipped_scenario_has_its_paths() {

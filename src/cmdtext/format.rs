@@ -58,7 +58,7 @@ pub fn text(command: &Command) -> String {
                 push(&next_update.to_string());
             }
         }
-        C::Resolve | C::Failover | C::Hint => {}
+        C::Resolve | C::Failover | C::Restore | C::Hint => {}
         C::Rollback { service }
         | C::PauseRollout { service }
         | C::ResumeRollout { service }

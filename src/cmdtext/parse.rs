@@ -110,6 +110,7 @@ fn command(c: &mut Cursor<'_>) -> Result<Command, ParseError> {
         K::FlushCache => Command::FlushCache { cache: c.name(0)? },
         K::WarmCache => Command::WarmCache { cache: c.name(0)? },
         K::Failover => Command::Failover,
+        K::Restore => Command::Restore,
         K::RenewCert => Command::RenewCert { target: c.name(0)? },
         K::Page => Command::Page { team: c.name(0)? },
         K::Hint => Command::Hint,

@@ -224,6 +224,7 @@ pub const VERBS: &[Verb] = &[
     Verb { word: "flush", kind: K::FlushCache, slots: &[req("CACHE", A::Cache)], example: "flush catalog" },
     Verb { word: "warm", kind: K::WarmCache, slots: &[req("CACHE", A::Cache)], example: "warm catalog" },
     Verb { word: "failover", kind: K::Failover, slots: &[], example: "failover" },
+    Verb { word: "restore", kind: K::Restore, slots: &[], example: "restore" },
     Verb {
         word: "renew",
         kind: K::RenewCert,

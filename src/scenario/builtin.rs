@@ -33,6 +33,7 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
         "s3-capacity-removal-2017.ron",
         include_str!("../../scenarios/s3-capacity-removal-2017.ron"),
     ),
+    ("github-partition-2018", "github-partition-2018.ron", include_str!("../../scenarios/github-partition-2018.ron")),
 ];
 
 pub fn builtin_ids() -> impl Iterator<Item = &'static str> {

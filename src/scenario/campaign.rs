@@ -56,6 +56,7 @@ pub const CHAPTERS: &[Chapter] = &[
             "stackexchange-regex-2016",
             "knight-smars-2012",
             "s3-capacity-removal-2017",
+            "github-partition-2018",
         ],
     },
 ];

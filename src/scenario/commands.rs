@@ -119,6 +119,7 @@ pub fn clean_commands(commands: &mut [TimedCommand]) {
             | C::SetRateLimit { .. }
             | C::SetShed { .. }
             | C::Failover
+            | C::Restore
             | C::Hint => {}
         }
     }

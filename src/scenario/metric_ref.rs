@@ -6,7 +6,7 @@
 use crate::sim::model::spec::{SimSpec, Target};
 use crate::sim::{Component, Metric, MetricRef};
 
-const NAMES: [(&str, Metric); 51] = [
+const NAMES: [(&str, Metric); 55] = [
     ("rps", Metric::Rps),
     ("error_rate", Metric::ErrorRate),
     ("errors", Metric::Errors),
@@ -58,6 +58,10 @@ const NAMES: [(&str, Metric); 51] = [
     ("lost_writes_total", Metric::LostWritesTotal),
     ("conflicting_writes_total", Metric::ConflictingWritesTotal),
     ("stale_reads_total", Metric::StaleReadsTotal),
+    ("old_side_writes", Metric::OldSideWrites),
+    ("new_side_writes", Metric::NewSideWrites),
+    ("restore_progress", Metric::RestoreProgress),
+    ("primary_rtt", Metric::PrimaryRtt),
 ];
 
 /// The database metrics that need replicas.
@@ -72,6 +76,10 @@ fn replication_metric(m: Metric) -> bool {
             | M::LostWritesTotal
             | M::ConflictingWritesTotal
             | M::StaleReadsTotal
+            | M::OldSideWrites
+            | M::NewSideWrites
+            | M::RestoreProgress
+            | M::PrimaryRtt
     )
 }
 

@@ -317,6 +317,12 @@ pub struct RawDatabase {
     pub auto_failover: Option<RawAutoFailover>,
     #[serde(default)]
     pub fence_old_primary: bool,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub rtt: Dur,
+    #[serde(default)]
+    pub restore: Option<RawRestore>,
 }
 
 fn d_db_cores() -> u32 {

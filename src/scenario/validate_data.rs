@@ -1,12 +1,16 @@
-//! Validating replication: replica names, rates and delays in range, the key count, the
-//! orchestrator's detection time; and the `db.*` replication metrics need replicas.
+//! Validating replication: replica names, rates, delays and round trips in range, the key count,
+//! the orchestrator's detection time, the restore's transfer time; and the `db.*` replication
+//! metrics need replicas.
 
 use super::error::{field, index};
 use super::raw::RawDatabase;
 use super::validate::Ctx;
 use crate::sim::Dur;
 use crate::sim::kernel::time::HOUR;
-use crate::sim::model::replication::{AutoFailover, Replica, Replication};
+use crate::sim::model::replication::{AutoFailover, Replica, Replication, Restore};
+
+/// The longest round trip from the services to a database node.
+const MAX_RTT: Dur = Dur(10_000_000);
 
 /// The most replicas a database may have.
 pub const MAX_REPLICAS: usize = 16;
@@ -31,6 +35,9 @@ pub(super) fn replication(cx: &mut Ctx, d: &RawDatabase) -> Replication {
         if r.delay > Dur(HOUR) {
             cx.err(&at("delay"), "a replica's delay must be at most 1h", "");
         }
+        if r.rtt > MAX_RTT {
+            cx.err(&at("rtt"), "a replica's rtt must be at most 10s", "a coast-to-coast round trip is about \"70ms\"");
+        }
         let cores = r.cores.unwrap_or(d.cores);
         if cores == 0 || cores > 1024 {
             cx.err(&at("cores"), "a replica needs 1 to 1024 cores", "");
@@ -40,6 +47,8 @@ pub(super) fn replication(cx: &mut Ctx, d: &RawDatabase) -> Replication {
             apply_rate: r.apply_rate.clamp(1e-3, 1e7),
             delay: r.delay.min(Dur(HOUR)),
             cores: cores.clamp(1, 1024),
+            rtt: r.rtt.min(MAX_RTT),
+            reads: r.reads,
         });
     }
     let keys = d.keys.unwrap_or(100_000.0);
@@ -63,5 +72,40 @@ pub(super) fn replication(cx: &mut Ctx, d: &RawDatabase) -> Replication {
             "add replicas: [(name: \"replica-1\")]",
         );
     }
-    Replication { replicas, keys: keys.clamp(1.0, 1e12), auto_failover, fence_old_primary: d.fence_old_primary }
+    if d.rtt > MAX_RTT {
+        cx.err(&sub("rtt"), "the primary's rtt must be at most 10s", "");
+    }
+    let primary_name = d.name.clone().unwrap_or_else(|| "primary".to_string());
+    if let Some(n) = &d.name {
+        cx.name(&sub("name"), n);
+        if replicas.iter().any(|r| &r.name == n) {
+            cx.err(
+                &sub("name"),
+                format!("the primary and a replica are both named `{n}`"),
+                "node names must be unique",
+            );
+        }
+    }
+    let restore = d.restore.map(|r| {
+        if r.transfer.0 == 0 || r.transfer > Dur(24 * HOUR) {
+            cx.err(&[&sub("restore")[..], &[field("transfer")]].concat(), "transfer must be between 1us and 24h", "");
+        }
+        Restore { transfer: r.transfer.clamp(Dur(1), Dur(24 * HOUR)), fail_back: r.fail_back }
+    });
+    if replicas.is_empty() && restore.is_some() {
+        cx.err(
+            &sub("restore"),
+            "a restore rebuilds a node left behind by a failover: it needs replicas",
+            "add replicas: [(name: \"replica-1\")]",
+        );
+    }
+    Replication {
+        replicas,
+        keys: keys.clamp(1.0, 1e12),
+        auto_failover,
+        fence_old_primary: d.fence_old_primary,
+        primary_name,
+        primary_rtt: d.rtt.min(MAX_RTT),
+        restore,
+    }
 }

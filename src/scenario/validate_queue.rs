@@ -46,6 +46,8 @@ pub(super) fn queues(cx: &mut Ctx, raw: &RawScenario, sim: &SimSpec) -> Vec<Queu
         if rq.retention.is_some_and(|r| r.0 == 0) {
             cx.err(&sub("retention"), "retention must be above 0", "leave it out to keep messages forever");
         }
+        let flags = cx.flags.clone();
+        let flag = rq.flag.as_ref().and_then(|f| cx.lookup(&sub("flag"), &flags, f, "flag"));
         out.push(Queue {
             name: name.clone(),
             consumer,
@@ -55,6 +57,7 @@ pub(super) fn queues(cx: &mut Ctx, raw: &RawScenario, sim: &SimSpec) -> Vec<Queu
             max_receives: rq.max_receives.map(|m| m.clamp(1, 1000)),
             retention: rq.retention.map(|r| r.max(Dur(1))),
             idempotent: rq.idempotent,
+            flag,
         });
     }
     out

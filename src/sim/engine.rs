@@ -66,6 +66,8 @@ pub(crate) enum Ev {
         att: Key,
         replica: u16,
     },
+    /// A restore from backup moves on (once a second while it runs).
+    RestoreTick,
     /// The orchestrator's detection time has passed (unless the primary's reachability has
     /// changed since: `epoch`).
     AutoFailover {
@@ -344,6 +346,7 @@ impl Sim {
             Ev::Visibility { queue, msg } => self.on_visibility(queue as usize, msg),
             Ev::ReplicaQueryDone { att, replica } => self.on_replica_query_done(att, replica as usize),
             Ev::AutoFailover { epoch } => self.on_auto_failover(epoch),
+            Ev::RestoreTick => self.on_restore_tick(),
             Ev::JobStep { job } => self.on_job_step(job),
             Ev::QueryDone { att, background } => self.on_query_done(att, background),
             Ev::PoolTimeout { att } => self.on_pool_timeout(att),

@@ -39,7 +39,10 @@ impl Sim {
                 budget: spec.traffic.client.retry.budget.map(super::resources::bucket::Budget::new),
             },
             svcs: spec.services.iter().map(|s| SvcState::new(s, now)).collect(),
-            db: DbState::default(),
+            db: {
+                let rtt = spec.database.as_ref().map_or(Dur::ZERO, |d| d.replication.primary_rtt);
+                DbState { rtt, wire: rtt, ..DbState::default() }
+            },
             data: super::resources::replica::DataState::new(&spec),
             caches: spec.caches.iter().map(|_| CacheState::warm()).collect(),
             tps: spec.third_parties.iter().map(|t| TpState::new(t, now)).collect(),

@@ -45,6 +45,7 @@ fn offered(k: CommandKind, game: &Game) -> bool {
         K::SetFlag => !sim.flags.is_empty(),
         K::FlushCache | K::WarmCache => !sim.caches.is_empty(),
         K::Failover => sim.database.is_some(),
+        K::Restore => sim.database.as_ref().is_some_and(|d| d.replication.restore.is_some()),
         K::SetPoolSize => sim.services.iter().any(|s| s.pool.is_some()),
         K::Page => !sim.teams.is_empty(),
         K::Hint => !sim.hints.is_empty(),
@@ -72,7 +73,7 @@ pub fn menu(game: &Game) -> Vec<CommandKind> {
             K::SetHealthCheck,
         ],
         Component::Dep { .. } => &[K::SetBreaker, K::SetRetries, K::SetTimeout, K::RevertConfig],
-        Component::Database => &[K::Failover, K::SetPoolSize, K::Page],
+        Component::Database => &[K::Failover, K::Restore, K::SetPoolSize, K::Page],
         Component::Cache(_) => &[K::FlushCache, K::WarmCache],
         Component::ThirdParty(_) => &[K::SetBreaker, K::SetRetries, K::SetTimeout, K::RenewCert],
         // A queue's levers are its consumer service's.
@@ -252,7 +253,7 @@ pub fn form(kind: CommandKind, game: &Game) -> Form {
             vec![choice("certificate of", targets, &selected_dep)]
         }
         K::Page => vec![choice("team", names(&sim.teams, |t| t.name.clone()), "")],
-        K::Resolve | K::Failover | K::Hint => vec![],
+        K::Resolve | K::Failover | K::Restore | K::Hint => vec![],
     };
     Form { kind, fields, cursor: 0, error: None }
 }
@@ -356,6 +357,7 @@ pub fn command(form: &Form) -> Result<Command, String> {
         K::FlushCache => Command::FlushCache { cache: v(0) },
         K::WarmCache => Command::WarmCache { cache: v(0) },
         K::Failover => Command::Failover,
+        K::Restore => Command::Restore,
         K::RenewCert => Command::RenewCert { target: v(0) },
         K::Page => Command::Page { team: v(0) },
         K::Hint => Command::Hint,

@@ -45,6 +45,8 @@ pub struct RawQueue {
     pub retention: Option<Dur>,
     #[serde(default)]
     pub idempotent: bool,
+    #[serde(default)]
+    pub flag: Option<String>,
 }
 
 fn d_per_instance() -> u32 {

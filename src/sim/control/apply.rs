@@ -248,6 +248,7 @@ impl Sim {
                 effect = Effect::CacheWarm { cache };
             }
             R::Failover => self.start_failover(),
+            R::Restore => self.start_restore(),
             R::RenewCert { target } => {
                 for idx in 0..self.spec.timeline.len() {
                     if let Inject::Fault(Fault::CertExpiry { target: t }) = self.spec.timeline[idx].inject

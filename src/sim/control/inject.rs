@@ -178,7 +178,10 @@ impl Sim {
             }
             &Fault::ServiceOutage { service } => bump(&mut self.svcs[service].faults.outage),
             &Fault::AddLatency { target, extra } => match target {
-                Target::Database => self.db.extra = if on { self.db.extra + extra } else { self.db.extra - extra },
+                Target::Database => {
+                    self.db.extra = if on { self.db.extra + extra } else { self.db.extra - extra };
+                    self.db.wire = self.db.extra + self.db.rtt;
+                }
                 Target::Service(s) => {
                     let e = &mut self.svcs[s].faults.extra_latency;
                     *e = if on { *e + extra } else { *e - extra };

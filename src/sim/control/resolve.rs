@@ -65,6 +65,7 @@ pub enum ResolvedCommand {
     FlushCache { cache: usize },
     WarmCache { cache: usize },
     Failover,
+    Restore,
     RenewCert { target: CertTarget },
     Page { team: usize },
     Hint,
@@ -143,6 +144,10 @@ pub enum Rejection {
     NoDatabase,
     #[error("a failover is already in progress")]
     FailoverInProgress,
+    #[error("no replica can be promoted: the only one is being restored from backup")]
+    NothingToPromote,
+    #[error("{0}")]
+    NothingToRestore(&'static str),
     #[error("no certificate for '{0}' (use \"edge\" or a third party's name)")]
     NoSuchCertificate(String),
     #[error("no team named '{name}' (teams: {})", .teams.join(", "))]
@@ -373,7 +378,17 @@ impl Sim {
                 if self.db.failing_over {
                     return Err(Rejection::FailoverInProgress);
                 }
+                if !self.can_fail_over() {
+                    return Err(Rejection::NothingToPromote);
+                }
                 R::Failover
+            }
+            C::Restore => {
+                if self.spec.database.is_none() {
+                    return Err(Rejection::NoDatabase);
+                }
+                self.restore_refusal().map_err(Rejection::NothingToRestore)?;
+                R::Restore
             }
             C::RenewCert { target } => {
                 let target = if target == "edge" {

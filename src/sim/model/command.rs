@@ -196,6 +196,8 @@ pub enum Command {
     },
     /// Promote the database replica (a window of errors, then a fresh primary).
     Failover,
+    /// Rebuild the database node a failover left diverged, from backup (`database.restore`).
+    Restore,
     /// Renew an expired certificate or token ("edge" or a third party's name).
     RenewCert {
         target: String,
@@ -247,6 +249,7 @@ impl Command {
             C::FlushCache { .. } => K::FlushCache,
             C::WarmCache { .. } => K::WarmCache,
             C::Failover => K::Failover,
+            C::Restore => K::Restore,
             C::RenewCert { .. } => K::RenewCert,
             C::Page { .. } => K::Page,
             C::Hint => K::Hint,
@@ -325,6 +328,7 @@ impl Command {
             C::FlushCache { cache } => format!("flush cache {cache}"),
             C::WarmCache { cache } => format!("warm cache {cache}"),
             C::Failover => "fail the database over".into(),
+            C::Restore => "restore the diverged database node from backup".into(),
             C::RenewCert { target } => format!("renew the certificate for {target}"),
             C::Page { team } => format!("page {team}"),
             C::Hint => "ask for a hint".into(),

@@ -33,13 +33,14 @@ pub enum CommandKind {
     FlushCache,
     WarmCache,
     Failover,
+    Restore,
     RenewCert,
     Page,
     Hint,
 }
 
 impl CommandKind {
-    pub const ALL: [CommandKind; 29] = [
+    pub const ALL: [CommandKind; 30] = [
         CommandKind::Ack,
         CommandKind::Declare,
         CommandKind::StatusUpdate,
@@ -66,6 +67,7 @@ impl CommandKind {
         CommandKind::FlushCache,
         CommandKind::WarmCache,
         CommandKind::Failover,
+        CommandKind::Restore,
         CommandKind::RenewCert,
         CommandKind::Page,
         CommandKind::Hint,
@@ -78,7 +80,7 @@ impl CommandKind {
             K::Ack | K::Declare | K::StatusUpdate | K::ChangeSeverity | K::Resolve | K::Hint | K::Page => Dur::ZERO,
             K::Restart | K::Drain | K::FlushCache | K::PauseRollout | K::ResumeRollout => Dur::from_secs(2),
             K::SetRateLimit | K::SetShed | K::BlockClient | K::SetHealthCheck => Dur::from_secs(10),
-            K::SetFlag | K::Failover => Dur::from_secs(5),
+            K::SetFlag | K::Failover | K::Restore => Dur::from_secs(5),
             K::SetBreaker | K::SetRetries | K::SetTimeout | K::SetPoolSize | K::SetDeadlines | K::RevertConfig => {
                 Dur::from_secs(20)
             }
@@ -95,6 +97,7 @@ impl CommandKind {
         match self {
             K::Failover => 30,
             K::Page => 20,
+            K::Restore => 10,
             K::Deploy | K::Rollback => 5,
             K::Restart | K::WarmCache | K::RenewCert => 3,
             _ => 0,
@@ -148,6 +151,7 @@ impl CommandKind {
             K::FlushCache => "empty a cache",
             K::WarmCache => "pre-load a cache from the database",
             K::Failover => "fail the database over to its replica",
+            K::Restore => "rebuild a diverged database node from backup",
             K::RenewCert => "renew an expired certificate or token",
             K::Page => "page another team for help",
             K::Hint => "ask for a hint (costs score)",

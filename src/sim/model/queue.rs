@@ -25,6 +25,9 @@ pub struct Queue {
     /// Processing a message twice is harmless; otherwise every processing after the first
     /// counts as a duplicate side effect.
     pub idempotent: bool,
+    /// Consumers receive only while this flag is on: off, the queue is paused and its backlog
+    /// grows (and expires after `retention`).
+    pub flag: Option<usize>,
 }
 
 /// How long a consumer waits for its own processing of a message: its loop holds the message

@@ -6,6 +6,7 @@
 use crate::sim::kernel::time::{Dur, SimTime};
 use crate::sim::model::command::{Audience, Command, Severity};
 use crate::sim::model::rules::AlertSeverity;
+use crate::sim::observe::logs::group_thousands;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -204,6 +205,19 @@ pub enum EventKind {
     },
     FailoverStarted,
     FailoverFinished,
+    /// A database node is being rebuilt from backup (`Restore`).
+    RestoreStarted {
+        node: String,
+    },
+    /// The backup is on the node; it replicates from the primary, `behind` writes behind.
+    RestoreCopied {
+        node: String,
+        behind: u64,
+    },
+    /// The rebuilt node has caught up with the primary.
+    RestoreFinished {
+        node: String,
+    },
     EdgeChanged {
         change: String,
     },
@@ -336,8 +350,11 @@ impl EventKind {
             E::InstanceRestarting { .. } => Category::Change(ChangeKind::Restart),
             E::CacheFlushed { .. } => Category::Change(ChangeKind::Cache),
             E::CacheWarmed { .. } => Category::Progress(ChangeKind::Cache),
-            E::FailoverStarted => Category::Change(ChangeKind::Failover),
-            E::FailoverFinished => Category::Progress(ChangeKind::Failover),
+            // A restore changes the database's topology, as a failover does.
+            E::FailoverStarted | E::RestoreStarted { .. } => Category::Change(ChangeKind::Failover),
+            E::FailoverFinished | E::RestoreCopied { .. } | E::RestoreFinished { .. } => {
+                Category::Progress(ChangeKind::Failover)
+            }
             E::EdgeChanged { .. } => Category::Change(ChangeKind::Edge),
             E::AlertFiring { .. } => Category::Alert,
             E::InstanceCrashed { .. }
@@ -459,6 +476,11 @@ impl EventKind {
             E::CacheWarmed { cache } => format!("cache {cache} warmed up"),
             E::FailoverStarted => "database failover started".to_string(),
             E::FailoverFinished => "database failover finished: replica promoted".to_string(),
+            E::RestoreStarted { node } => format!("restore of {node} from backup started"),
+            E::RestoreCopied { node, behind } => {
+                format!("restore of {node}: backup copied, replicating ({} writes behind)", group_thousands(*behind))
+            }
+            E::RestoreFinished { node } => format!("restore of {node} finished: caught up with the primary"),
             E::EdgeChanged { change } => format!("edge: {change}"),
             E::IncidentDeclared { severity } => format!("incident declared {}", severity.name()),
             E::SeverityChanged { from, to } => format!(

@@ -144,6 +144,22 @@ pub struct DbStats {
 /// The database's replicas in one window.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ReplicationStats {
+    /// The node serving as the primary (`database.name`, or the replica promoted), and its
+    /// round trip from the services.
+    pub primary: String,
+    pub primary_rtt_ms: f32,
+    /// The old primary an unfenced failover left behind, while it holds writes the primary
+    /// lacks and lacks the primary's (`database.restore` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diverged: Option<String>,
+    /// Writes only the old primary holds (on it, or saved from it until a restore replays them).
+    pub old_side_writes: u64,
+    /// Writes the primary took since the split that the diverged node lacks: what a fail-back
+    /// would discard.
+    pub new_side_writes: u64,
+    /// A rebuild from backup under way.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restore: Option<RestoreStats>,
     /// The largest replica lag, seconds.
     pub lag_s: f32,
     pub lost_writes_total: u64,
@@ -157,9 +173,22 @@ pub struct ReplicationStats {
     pub replicas: Vec<ReplicaStats>,
 }
 
+/// A rebuild from backup at the end of a window.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct RestoreStats {
+    /// The node being rebuilt.
+    pub node: String,
+    /// Share of the backup copied, 0–1 (1 once it replicates).
+    pub progress: f32,
+    /// The copy is done and the node is applying the writes since the backup.
+    pub catching_up: bool,
+}
+
 /// One replica at the end of a window.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ReplicaStats {
+    /// The node in this slot (a failover swaps the primary into the promoted one's).
+    pub node: String,
     /// Age of the oldest write it has not applied, seconds (0 when caught up).
     pub lag_s: f32,
     /// Writes it has not applied.
@@ -342,6 +371,13 @@ pub enum Metric {
     LostWritesTotal,
     ConflictingWritesTotal,
     StaleReadsTotal,
+    /// Writes only the diverged old primary holds; writes the primary has that it lacks.
+    OldSideWrites,
+    NewSideWrites,
+    /// Share of a restore's backup copied (no data without a restore under way).
+    RestoreProgress,
+    /// The serving primary's round trip from the services, ms.
+    PrimaryRtt,
     /// Queue: messages not yet processed.
     Backlog,
     /// Queue: age of the oldest message not yet processed, seconds.
@@ -465,7 +501,11 @@ impl Window {
             | M::ConflictingWrites
             | M::LostWritesTotal
             | M::ConflictingWritesTotal
-            | M::StaleReadsTotal => {
+            | M::StaleReadsTotal
+            | M::OldSideWrites
+            | M::NewSideWrites
+            | M::RestoreProgress
+            | M::PrimaryRtt => {
                 let db = self.db.as_ref()?;
                 let rep = db.replication.as_ref()?;
                 match m.metric {
@@ -475,6 +515,10 @@ impl Window {
                     M::ConflictingWrites => f64::from(db.conflicting_writes),
                     M::LostWritesTotal => rep.lost_writes_total as f64,
                     M::ConflictingWritesTotal => rep.conflicting_writes_total as f64,
+                    M::OldSideWrites => rep.old_side_writes as f64,
+                    M::NewSideWrites => rep.new_side_writes as f64,
+                    M::RestoreProgress => f64::from(rep.restore.as_ref()?.progress),
+                    M::PrimaryRtt => f64::from(rep.primary_rtt_ms),
                     _ => rep.stale_reads_total as f64,
                 }
             }

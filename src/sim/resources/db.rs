@@ -4,7 +4,8 @@
 //! another on it, and gives it back. The database is an M/M/k-style server: `cores` queries run
 //! at once, the rest queue. So when queries slow down, the latency shows up as pool wait first.
 //! Network latency added to the database (`AddLatency`) is time on the wire after a query's
-//! core is free: it holds the connection but no core, so it raises latency, not `load`.
+//! core is free: it holds the connection but no core, so it raises latency, not `load`; so is
+//! the round trip to the node that serves the query (`rtt`: a primary across the country).
 
 use crate::sim::engine::{Ev, Sim};
 use crate::sim::kernel::slab::Key;
@@ -45,6 +46,11 @@ pub(crate) struct DbState {
     pub disk_full: f64,
     pub error_rate: f64,
     pub extra: Dur,
+    /// The primary node's round trip from the services (`database.rtt`, or the promoted
+    /// replica's): wire time like `extra`.
+    pub rtt: Dur,
+    /// `extra` + `rtt`: a primary query's time on the wire (kept up to date by both).
+    pub wire: Dur,
     pub busy_int: Integrator,
     pub red: RedAcc,
     /// ∫ busy connections dt, as of the last window close.
@@ -202,20 +208,22 @@ impl Sim {
             return;
         }
         let asked = att.pool_asked;
-        self.query_served(ak, asked);
+        let wire = self.db.wire;
+        self.query_served(ak, asked, wire);
     }
 
     /// A query `ak` (asked for its connection at `asked`) has been served by the primary or
     /// a replica: the database's own latency (its queue and its cores, not the network) is
-    /// recorded, and the answer goes back — after the added network latency, if any
-    /// (`AddLatency` on the database: the core is already free, the connection stays held).
-    pub(crate) fn query_served(&mut self, ak: Key, asked: SimTime) {
+    /// recorded, and the answer goes back — after `wire`, the time on the network, if any
+    /// (`AddLatency` on the database and the node's round trip: the core is already free, the
+    /// connection stays held).
+    pub(crate) fn query_served(&mut self, ak: Key, asked: SimTime, wire: Dur) {
         let now = self.now;
         let latency = now.since(asked).0;
         self.db.red.finish(Ok(()), latency);
         self.rec.totals.db_hist.record(latency);
-        if self.db.extra.0 > 0 {
-            self.q.push(now + self.db.extra, Ev::QueryReply { att: ak });
+        if wire.0 > 0 {
+            self.q.push(now + wire, Ev::QueryReply { att: ak });
             return;
         }
         self.query_answered(ak);

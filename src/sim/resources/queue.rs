@@ -118,7 +118,7 @@ impl Sim {
             // Capacity can change while consumers run (a poison message crashes an instance).
             let spec = &self.spec.queues[q];
             let capacity = spec.per_instance * self.svcs[spec.consumer].rotation.len() as u32;
-            if self.queues[q].busy >= capacity {
+            if self.queues[q].busy >= capacity || spec.flag.is_some_and(|f| !self.flags[f]) {
                 return;
             }
             let st = &mut self.queues[q];

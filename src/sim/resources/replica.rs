@@ -13,11 +13,11 @@
 //! (B = write rate × lag when the rate is steady), and a replica that is behind on rows nobody
 //! reads hurts no one — a threshold on lag alone would call every read during a lag stale.
 //!
-//! **Failover.** A failover (the `Failover` command, or the orchestrator's after the primary
-//! has been unreachable for `detect_after`) promotes the most caught-up replica; the writes it
-//! had not applied when the failover began are lost (`lost_writes`: RPO = lag). The old primary
-//! is rebuilt as a replica and every replica starts caught up with the new primary (rebuild
-//! times are not modelled). **Split brain.** While a `PrimaryPartition` holds, the primary and
+//! **Failover** (`failover.rs`). A failover (the `Failover` command, or the orchestrator's after
+//! the primary has been unreachable for `detect_after`) promotes the most caught-up replica; the
+//! writes it had not applied when the failover began are lost (`lost_writes`: RPO = lag). The
+//! old primary takes its slot and every replica starts caught up with the new primary — at once,
+//! unless `database.restore` models rebuilds (`restore.rs`). **Split brain.** While a `PrimaryPartition` holds, the primary and
 //! `fraction` of each service's instances are cut off from the replicas and the orchestrator:
 //! replication stops, the other instances cannot reach the primary (writes hang; replica reads
 //! work), the cut-off ones keep using it (reads too). If a failover begins during the partition
@@ -31,12 +31,9 @@
 use crate::sim::engine::{Ev, Sim};
 use crate::sim::kernel::slab::Key;
 use crate::sim::kernel::time::{Dur, SimTime};
-use crate::sim::model::fault::Fault;
 use crate::sim::model::replication::WRITE_BUCKET;
-use crate::sim::model::rules::Inject;
 use crate::sim::model::spec::{SimSpec, Step};
 use crate::sim::observe::acc::Integrator;
-use crate::sim::observe::events::{ClearCause, EventKind};
 use crate::sim::observe::logs::Level;
 use crate::sim::observe::metric::{ReplicaStats, ReplicationStats};
 use crate::sim::request::call::Via;
@@ -46,12 +43,12 @@ use std::sync::Arc;
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ReplicaState {
     /// Writes not yet applied: (bucket start, writes), oldest first.
-    backlog: VecDeque<(SimTime, u32)>,
-    unapplied: u64,
+    pub(super) backlog: VecDeque<(SimTime, u32)>,
+    pub(super) unapplied: u64,
     /// When the applier finished its last bucket.
-    free_at: SimTime,
+    pub(super) free_at: SimTime,
     /// When the head bucket will have been applied, once it has started.
-    head_done: Option<SimTime>,
+    pub(super) head_done: Option<SimTime>,
     /// Active `SlowReplica` faults: (timeline index, factor).
     pub slow: Vec<(usize, f64)>,
     busy: u32,
@@ -62,49 +59,76 @@ pub(crate) struct ReplicaState {
 }
 
 #[derive(Clone, Debug, Default)]
-struct DataAcc {
-    lost: u32,
+pub(super) struct DataAcc {
+    pub(super) lost: u32,
     stale: u32,
     conflicting: u32,
 }
 
+// Four independent switches of the data engine (replicas, a split, a planned switchover,
+// rebuilds modelled): a state machine would not make them clearer.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Clone, Debug, Default)]
 pub(crate) struct DataState {
     /// The database has replicas: everything in this module is in play.
     pub active: bool,
-    replicas: Vec<ReplicaState>,
+    pub(super) replicas: Vec<ReplicaState>,
     rr: usize,
     /// Active `PrimaryPartition` faults: (timeline index, fraction of instances cut off with
     /// the primary).
-    isolated: Vec<(usize, f64)>,
+    pub(super) isolated: Vec<(usize, f64)>,
     /// Since when nothing ships from the primary (a partition, before any failover): writes
     /// that would arrive later wait.
-    blocked_since: Option<SimTime>,
+    pub(super) blocked_since: Option<SimTime>,
     /// A failover began during the partition: the cut-off instances use the abandoned old
     /// primary.
-    abandoned: bool,
+    pub(super) abandoned: bool,
     /// Bumped whenever the primary's reachability changes, so a detection scheduled before
     /// does not fire.
-    epoch: u32,
+    pub(super) epoch: u32,
     /// The replica a failover under way promotes.
-    promoting: Option<usize>,
-    acc: DataAcc,
-    totals: (u64, u64, u64),
+    pub(super) promoting: Option<usize>,
+    /// A planned switchover (the fail-back after a restore): nothing is lost.
+    pub(super) planned: bool,
+    pub(super) acc: DataAcc,
+    pub(super) totals: (u64, u64, u64),
+    /// Which node is where: the primary's node, and each replica slot's (node 0 is the primary
+    /// at the start, node 1 + r replica r). Only the round trip and the name move with a node.
+    pub(super) primary_node: usize,
+    pub(super) slot_node: Vec<usize>,
+    /// Rebuilds from backup are modelled (`database.restore`).
+    pub(super) rebuilds: bool,
+    /// The old primary an unfenced failover left behind (`restore` only), and what it holds.
+    pub(super) diverged: Option<super::restore::Diverged>,
+    /// Writes only the old primary held: on it while diverged, then in its saved binlog until a
+    /// restore replays them onto the primary.
+    pub(super) old_side: u64,
+    /// A restore under way.
+    pub(super) restore: Option<super::restore::RestoreRun>,
+    /// Writes the serving primary committed in each second of the run (`restore` only): what a
+    /// node rebuilt from the backup taken at 0 s must apply to catch up.
+    pub(super) history: Vec<u32>,
 }
 
 impl DataState {
     pub fn new(spec: &SimSpec) -> Self {
         let n = spec.database.as_ref().map_or(0, |d| d.replication.replicas.len());
-        DataState { active: n > 0, replicas: vec![ReplicaState::default(); n], ..DataState::default() }
+        DataState {
+            active: n > 0,
+            replicas: vec![ReplicaState::default(); n],
+            slot_node: (1..=n).collect(),
+            rebuilds: spec.database.as_ref().is_some_and(|d| d.replication.restore.is_some()),
+            ..DataState::default()
+        }
     }
 
-    fn split(&self, fenced: bool) -> bool {
+    pub(super) fn split(&self, fenced: bool) -> bool {
         self.abandoned && !fenced
     }
 }
 
 impl Sim {
-    fn fenced(&self) -> bool {
+    pub(super) fn fenced(&self) -> bool {
         self.spec.database.as_ref().is_some_and(|d| d.replication.fence_old_primary)
     }
 
@@ -162,7 +186,10 @@ impl Sim {
     /// During a partition, before any failover, the other instances cannot reach the primary:
     /// their writes (and reads with no replica to go to) hang until the caller's timeout.
     pub(crate) fn primary_out_of_reach(&self, s: usize, i: usize, read: bool) -> bool {
-        !self.data.isolated.is_empty() && !self.data.abandoned && !read && !self.on_old_side(s, i)
+        !self.data.isolated.is_empty()
+            && !self.data.abandoned
+            && !self.on_old_side(s, i)
+            && (!read || !(0..self.data.replicas.len()).any(|r| self.takes_reads(r)))
     }
 
     /// Whether the primary refuses a query from instance `i` of `s`: the abandoned old primary
@@ -179,8 +206,14 @@ impl Sim {
         if !self.data.isolated.is_empty() && self.on_old_side(s, i) {
             return None;
         }
-        self.data.rr = (self.data.rr + 1) % self.data.replicas.len();
-        Some(self.data.rr)
+        let n = self.data.replicas.len();
+        for _ in 0..n {
+            self.data.rr = (self.data.rr + 1) % n;
+            if self.takes_reads(self.data.rr) {
+                return Some(self.data.rr);
+            }
+        }
+        None // no replica takes reads: the primary serves them
     }
 
     /// A write committed on the primary by instance `i` of service `s`.
@@ -189,11 +222,18 @@ impl Sim {
             self.data.acc.conflicting += 1;
             self.data.totals.1 += 1;
             if self.on_old_side(s, i) {
+                if self.data.diverged.is_some() {
+                    self.data.old_side += 1; // only the old primary holds it
+                }
                 return; // on the abandoned primary: never replicated
             }
         }
+        let cut = self.diverged_write();
         let bucket = SimTime(self.now.0 - self.now.0 % WRITE_BUCKET.0);
-        for r in &mut self.data.replicas {
+        for (k, r) in self.data.replicas.iter_mut().enumerate() {
+            if cut == Some(k) {
+                continue;
+            }
             match r.backlog.back_mut() {
                 Some((b, n)) if *b == bucket => *n += 1,
                 _ => r.backlog.push_back((bucket, 1)),
@@ -202,9 +242,10 @@ impl Sim {
         }
     }
 
-    /// Applies what replica `r` has applied by now. Lazy: anything that changes the apply
+    /// Applies what replica `r` has applied by now (a slot that replicates nothing — diverged,
+    /// or being restored — has an empty backlog). Lazy: anything that changes the apply
     /// schedule (a fault, a partition) advances every replica first.
-    fn advance(&mut self, r: usize) {
+    pub(super) fn advance(&mut self, r: usize) {
         let now = self.now;
         let blocked = self.data.blocked_since;
         let spec = &self.spec.database.as_ref().expect("replicas need a database").replication.replicas[r];
@@ -232,7 +273,7 @@ impl Sim {
     }
 
     /// Replica `r`'s lag: the age of the oldest write it has not applied.
-    fn lag(&mut self, r: usize) -> Dur {
+    pub(super) fn lag(&mut self, r: usize) -> Dur {
         self.advance(r);
         self.data.replicas[r].backlog.front().map_or(Dur::ZERO, |&(tb, _)| self.now.since(tb))
     }
@@ -291,98 +332,8 @@ impl Sim {
         }
         let Some(att) = self.attempts.get(ak).filter(|a| matches!(a.via, Via::Db { .. })) else { return };
         let asked = att.pool_asked;
-        self.query_served(ak, asked);
-    }
-
-    /// A failover begins (by the player or the orchestrator): every query fails for the
-    /// failover window, then the most caught-up replica is the primary.
-    pub(crate) fn start_failover(&mut self) {
-        self.db.failing_over = true;
-        self.emit(false, EventKind::FailoverStarted);
-        let window = self.spec.database.as_ref().map_or(Dur::from_secs(30), |d| d.failover_window);
-        self.q.push(self.now + window, Ev::FailoverDone);
-        if !self.data.active {
-            return;
-        }
-        // The writes the promoted replica lacks are lost (RPO = its lag).
-        let best = (0..self.data.replicas.len())
-            .min_by_key(|&r| {
-                self.advance(r);
-                self.data.replicas[r].unapplied
-            })
-            .expect("an active database has replicas");
-        self.data.promoting = Some(best);
-        let lost = self.data.replicas[best].unapplied;
-        let lag = self.lag(best);
-        self.data.acc.lost = self.data.acc.lost.saturating_add(lost as u32);
-        self.data.totals.0 += lost;
-        let name = self.spec.database.as_ref().map_or("", |d| d.replication.replicas[best].name.as_str()).to_string();
-        let mut text = format!("promoting {name} ({lag} behind): {lost} writes it had not applied are lost");
-        self.data.epoch += 1;
-        if !self.data.isolated.is_empty() {
-            self.data.abandoned = true;
-            text.push_str(if self.fenced() {
-                "; the old primary is fenced"
-            } else {
-                "; the old primary is not fenced and still takes writes from its side"
-            });
-        }
-        self.rec.logs.push(self.now, Level::Error, "db", "orchestrator", None, text);
-    }
-
-    /// The promoted replica serves as the primary (its `SlowReplica` faults are over: the
-    /// rebuilt old primary takes its place); every replica starts caught up with it.
-    pub(crate) fn data_failover_done(&mut self) {
-        let now = self.now;
-        self.data.blocked_since = None;
-        if let Some(promoted) = self.data.promoting.take() {
-            for idx in 0..self.spec.timeline.len() {
-                if let Inject::Fault(Fault::SlowReplica { replica, .. }) = self.spec.timeline[idx].inject
-                    && replica == promoted
-                {
-                    self.clear_entry(idx, "the replica was promoted to primary", ClearCause::Fixed);
-                }
-            }
-        }
-        for r in &mut self.data.replicas {
-            r.backlog.clear();
-            r.unapplied = 0;
-            r.head_done = None;
-            r.free_at = now;
-        }
-    }
-
-    /// The primary became unreachable (down, or partitioned away): the orchestrator, if
-    /// any, fails over once that has lasted `detect_after`.
-    pub(crate) fn primary_reachability_changed(&mut self) {
-        self.data.epoch += 1;
-        let detect = self.spec.database.as_ref().and_then(|d| d.replication.auto_failover).map(|a| a.detect_after);
-        if let Some(d) = detect
-            && self.primary_unreachable()
-        {
-            self.q.push(self.now + d, Ev::AutoFailover { epoch: self.data.epoch });
-        }
-    }
-
-    fn primary_unreachable(&self) -> bool {
-        self.db.down > 0 || (!self.data.isolated.is_empty() && !self.data.abandoned)
-    }
-
-    pub(crate) fn on_auto_failover(&mut self, epoch: u32) {
-        if epoch != self.data.epoch || !self.primary_unreachable() || self.db.failing_over || !self.data.active {
-            return;
-        }
-        let after =
-            self.spec.database.as_ref().and_then(|d| d.replication.auto_failover).map_or(Dur::ZERO, |a| a.detect_after);
-        self.rec.logs.push(
-            self.now,
-            Level::Warn,
-            "db",
-            "orchestrator",
-            None,
-            format!("primary unreachable for {after}: failing over"),
-        );
-        self.start_failover();
+        let wire = self.db.extra + self.node_rtt(self.data.slot_node[r]);
+        self.query_served(ak, asked, wire);
     }
 
     /// A `PrimaryPartition` (timeline entry `idx`) starts or heals.
@@ -428,8 +379,10 @@ impl Sim {
         for r in 0..self.data.replicas.len() {
             let lag = self.lag(r);
             let cores = self.spec.database.as_ref().map_or(1, |d| d.replication.replicas[r].cores);
+            let node = self.node_name(self.data.slot_node[r]).to_string();
             let st = &mut self.data.replicas[r];
             replicas.push(ReplicaStats {
+                node,
                 lag_s: lag.secs_f64() as f32,
                 unapplied: st.unapplied,
                 reads: std::mem::take(&mut st.reads),
@@ -438,7 +391,14 @@ impl Sim {
                 queue: st.queue.len() as u32,
             });
         }
+        let (old_side_writes, new_side_writes, restore) = self.restore_stats();
         let stats = ReplicationStats {
+            primary: self.node_name(self.data.primary_node).to_string(),
+            primary_rtt_ms: self.db.rtt.secs_f64() as f32 * 1000.0,
+            diverged: self.data.diverged.map(|d| self.node_name(d.node).to_string()),
+            old_side_writes,
+            new_side_writes,
+            restore,
             lag_s: replicas.iter().map(|r| r.lag_s).fold(0.0, f32::max),
             lost_writes_total: self.data.totals.0,
             conflicting_writes_total: self.data.totals.1,

@@ -62,7 +62,7 @@ pub fn health(game: &Game, row: usize) -> Health {
                 worse(Health::Warn);
             }
             if let Some(r) = replication(game) {
-                if r.split_brain || r.lost_writes_total > 0 {
+                if r.split_brain || r.lost_writes_total > 0 || r.diverged.is_some() {
                     worse(Health::Crit);
                 } else if r.lag_s > 10.0 {
                     worse(Health::Warn);

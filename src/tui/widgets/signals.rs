@@ -51,8 +51,10 @@ fn detail(game: &Game, c: Component) -> String {
             match db.and_then(|d| d.replication.as_ref().map(|r| (d, r))) {
                 // Replicas: what the data is going through first, the pool last.
                 Some((d, r)) => format!(
-                    "{} · lag {:.1}s · lost writes {} · conflicting {} · stale reads {}/s · {pool}",
+                    "{}{}{} · lag {:.1}s · lost writes {} · conflicting {} · stale reads {}/s · {pool}",
                     if r.split_brain { "TWO PRIMARIES" } else { state },
+                    where_primary(r),
+                    data_sides(r),
                     r.lag_s,
                     rate(r.lost_writes_total as f32),
                     rate(r.conflicting_writes_total as f32),
@@ -203,4 +205,35 @@ pub fn render(game: &Game, theme: &Theme, area: Rect, buf: &mut Buffer) {
         };
         chart.render(cell, buf);
     }
+}
+
+/// Where the primary is, when it is not next to the services: " us-west (rtt 70ms)".
+fn where_primary(r: &crate::sim::observe::metric::ReplicationStats) -> String {
+    if r.primary_rtt_ms > 0.0 { format!(" {} (rtt {:.0}ms)", r.primary, r.primary_rtt_ms) } else { String::new() }
+}
+
+/// A diverged old primary and a restore under way, when there are: what a fail-back or a
+/// rebuild would cost, and how far the rebuild is.
+fn data_sides(r: &crate::sim::observe::metric::ReplicationStats) -> String {
+    let mut out = String::new();
+    if let Some(old) = &r.diverged {
+        out.push_str(&format!(
+            " · DIVERGED: {old} holds {} writes {} lacks, {} holds {} {old} lacks",
+            rate(r.old_side_writes as f32),
+            r.primary,
+            r.primary,
+            rate(r.new_side_writes as f32)
+        ));
+    }
+    if let Some(x) = &r.restore {
+        if x.catching_up {
+            out.push_str(&format!(" · restore: {} catching up", x.node));
+        } else {
+            out.push_str(&format!(" · restore: {} {:.0}% copied", x.node, x.progress * 100.0));
+        }
+        if r.old_side_writes > 0 {
+            out.push_str(&format!(", {} saved writes to replay", rate(r.old_side_writes as f32)));
+        }
+    }
+    out
 }
