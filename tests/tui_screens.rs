@@ -337,6 +337,13 @@ fn the_daily_challenge_names_todays_scenario_and_seed() {
     press(&mut app, KeyCode::Enter);
     let Screen::Briefing(g) = &app.screen else { panic!("the daily challenge opens at its briefing") };
     assert_eq!((g.spec.id.as_str(), g.sim.seed(), g.daily.as_deref()), (id, seed, Some("2026-12-02")));
+    // Its seed and challenge are fixed: `r` and `c` say so instead of quietly leaving the daily.
+    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Char('c'));
+    let Screen::Briefing(g) = &app.screen else { panic!("still the briefing") };
+    assert_eq!((g.sim.seed(), g.daily.as_deref(), g.challenge.is_standard()), (seed, Some("2026-12-02"), true));
+    let shown = text(&draw(&app, (120, 36)));
+    assert!(shown.contains("the daily challenge's seed and challenge are fixed"), "{shown}");
 }
 
 #[test]

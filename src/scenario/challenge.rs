@@ -160,7 +160,7 @@ pub fn apply(spec: &Spec, challenge: Challenge, seed: u64) -> Spec {
             at,
             Inject::FakeAlert { name: name.into(), severity: AlertSeverity::Ticket, summary: summary.into(), duration },
         ));
-        added.push(name);
+        added.push(format!("{name} (due at {})", spec.clock(SimTime(at))));
     }
     let lines = challenge.noise_per_minute() * (len / 60_000_000).max(1);
     for n in 0..lines {
@@ -170,7 +170,7 @@ pub fn apply(spec: &Spec, challenge: Challenge, seed: u64) -> Spec {
         sim.timeline.push(entry(format!("challenge noise {n}"), at, inject));
     }
     let said = format!(
-        "This run was played at {challenge} ({}): the alerts {} were red herrings added for the challenge.",
+        "This run was played at {challenge} ({}). The challenge added these red herrings, which meant nothing: {} (one due after the run ended never fired).",
         challenge.about(),
         added.join(", ")
     );
@@ -230,7 +230,8 @@ mod tests {
         for (name, at) in &h {
             assert!(*at > SimTime::ZERO && at.0 < s.length().0, "{name} at {at:?}");
             assert!(!s.sim.alerts.iter().any(|x| &x.name == name), "{name} is a new name");
-            assert!(a.truth.contains(name.as_str()), "the debrief names {name}");
+            let due = format!("{name} (due at {})", s.clock(*at));
+            assert!(a.truth.contains(&due), "the debrief names {name} and when it was due: {}", a.truth);
         }
         assert!(a.sim.timeline.len() >= s.sim.timeline.len() + 2 + 20, "a line of noise a minute");
     }

@@ -218,7 +218,8 @@ impl App {
     /// Whether frames should be ticking (a game is running, not paused, not held by the
     /// tutorial).
     pub fn animating(&self) -> bool {
-        matches!(&self.screen, Screen::Playing(g) if !g.pacer.paused && !g.held() && g.sim.ended().is_none())
+        !matches!(self.overlay, Some(Overlay::Quit))
+            && matches!(&self.screen, Screen::Playing(g) if !g.pacer.paused && !g.held() && g.sim.ended().is_none())
     }
 
     pub fn game(&self) -> Option<&Game> {

@@ -62,6 +62,10 @@ pub fn briefing(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
             Span::raw(format!("{date}: the same scenario and seed for everyone today; your best is kept")),
         ]));
     }
+    if let Some(f) = &game.flash {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(f.text.clone(), t.health(Health::Warn))));
+    }
     if !spec.runbook.is_empty() {
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled("Runbook", t.title())));

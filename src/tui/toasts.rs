@@ -1,4 +1,5 @@
-//! Notices that stay until seen: a paged team's reply and a stakeholder's message appear over
+//! Notices that stay until seen: a paged team's reply, a stakeholder's message and a hint the
+//! player paid for appear over
 //! the incident screen as a toast that stays until the player dismisses it (the Comms tab keeps
 //! them all). New pages are counted here too, for the optional terminal bell.
 //!
@@ -45,6 +46,10 @@ impl Toasts {
                 }
                 EventKind::Message { from, text } => {
                     Toast { at: e.t, from: from.clone(), text: text.clone(), reply: false }
+                }
+                // Asked for, so shown like a reply.
+                EventKind::HintGiven { text, tier } => {
+                    Toast { at: e.t, from: format!("hint, {}", tier.name()), text: text.clone(), reply: true }
                 }
                 EventKind::AlertFiring { severity: AlertSeverity::Page, .. } => {
                     self.new_pages += 1;
@@ -94,6 +99,15 @@ mod tests {
         assert_eq!(toasts.waiting.iter().map(|t| t.reply).collect::<Vec<_>>(), [true, false]);
         toasts.dismiss();
         assert_eq!(toasts.waiting.front().map(|t| t.from.as_str()), Some("VP"));
+    }
+
+    #[test]
+    fn a_hint_taken_shows_as_a_toast_with_its_tier() {
+        let mut toasts = Toasts::default();
+        let tier = crate::sim::model::hint::HintTier::Nudge;
+        toasts.ingest(&[event(5, EventKind::HintGiven { text: "look at the changes".into(), tier })]);
+        let t = toasts.waiting.front().expect("a toast");
+        assert_eq!((t.from.as_str(), t.text.as_str(), t.reply), ("hint, a nudge", "look at the changes", true));
     }
 
     #[test]

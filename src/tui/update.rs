@@ -69,6 +69,10 @@ impl App {
     }
 
     fn frame(&mut self, wall: Duration) -> Vec<Effect> {
+        // The clock holds while the player is asked whether to quit.
+        if matches!(self.overlay, Some(Overlay::Quit)) {
+            return vec![];
+        }
         let Screen::Playing(g) = &mut self.screen else { return vec![] };
         // Redraw only when something shown changed: the clock's second, a chart point, an
         // event, a log line.

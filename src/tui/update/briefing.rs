@@ -17,12 +17,28 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Back | Action::Quit => app.screen = Screen::Title,
         Action::Help => return app.help(),
+        Action::SetSeed | Action::RandomSeed | Action::Challenge if is_daily(app) => {
+            // Everyone plays the same daily run: say so rather than quietly leave it.
+            if let Screen::Briefing(g) = &mut app.screen {
+                g.flash = Some(super::super::game::Flash {
+                    text: "the daily challenge's seed and challenge are fixed so everyone plays the same run; \
+                           open the scenario from Free play to vary them"
+                        .into(),
+                    error: true,
+                    at: g.sim.now(),
+                });
+            }
+        }
         Action::SetSeed => app.overlay = Some(Overlay::Seed(String::new())),
         Action::RandomSeed => reseed(app, random_seed()),
         Action::Challenge => turn_knob(app),
         _ => {}
     }
     vec![]
+}
+
+fn is_daily(app: &App) -> bool {
+    matches!(&app.screen, Screen::Briefing(g) if g.daily.is_some())
 }
 
 /// The briefing's game starts over with `seed` (nothing has run yet).

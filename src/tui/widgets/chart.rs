@@ -13,6 +13,9 @@ pub struct ColumnChart<'a> {
     pub values: Vec<f32>,
     /// A fixed top of scale (e.g. 100 for percentages); otherwise the visible maximum.
     pub top: Option<f32>,
+    /// The least top of an autoscaled chart, so noise does not fill it (1 for an error
+    /// percentage: 0.02 % of errors is a sliver, not a full column).
+    pub floor: f32,
     /// Marker symbols per column (same length as `values` or shorter, aligned right).
     pub markers: Vec<Option<char>>,
     /// A second series drawn as a tick at its level (e.g. p50 inside the p99 columns); may be
@@ -32,8 +35,10 @@ impl ColumnChart<'_> {
         let rows = area.height.saturating_sub(2).max(1);
         let width = area.width as usize;
         let shown = &self.values[self.values.len().saturating_sub(width)..];
-        let top =
-            self.top.unwrap_or_else(|| shown.iter().copied().filter(|v| v.is_finite()).fold(0.0, f32::max)).max(1e-6);
+        let top = self
+            .top
+            .unwrap_or_else(|| shown.iter().copied().filter(|v| v.is_finite()).fold(self.floor, f32::max))
+            .max(1e-6);
         let bars = t.bars();
         let offset = width - shown.len();
         for (i, v) in shown.iter().enumerate() {
@@ -143,6 +148,7 @@ mod tests {
             title: "errors".into(),
             values: vec![0.0, 50.0, 100.0, f32::NAN],
             top: Some(100.0),
+            floor: 0.0,
             markers: vec![None, Some('D'), None, None],
             overlay: Vec::new(),
             theme: &theme,
@@ -154,6 +160,30 @@ mod tests {
         let rows: Vec<String> =
             (0..5).map(|y| (0..6).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>()).collect();
         assert_eq!(rows, ["errors", "    # ", "   :# ", "   ##?", "   D  "]);
+    }
+
+    #[test]
+    fn a_floor_keeps_noise_a_sliver_and_a_real_rise_full() {
+        let theme = Theme::new(ThemeName::Default, true, true);
+        let column = |values: Vec<f32>| {
+            let chart = ColumnChart {
+                title: "errors".into(),
+                values,
+                top: None,
+                floor: 1.0,
+                markers: Vec::new(),
+                overlay: Vec::new(),
+                theme: &theme,
+                style: Style::new(),
+            };
+            let mut buf = Buffer::empty(Rect::new(0, 0, 6, 5));
+            chart.render(buf.area, &mut buf);
+            (1..4).map(|y| buf[(5, y)].symbol().to_string()).collect::<String>()
+        };
+        // 0.02 % of errors under a 1 % floor: the lowest sliver, not a full column.
+        assert_eq!(column(vec![0.0, 0.02]), "  .");
+        // Above the floor, the visible maximum is the top again.
+        assert_eq!(column(vec![0.0, 5.0]), "###");
     }
 
     #[test]

@@ -40,8 +40,8 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
         Overlay::Help => help(app, area, buf),
         Overlay::Quit => {
             let lines = vec![
-                Line::from("Quit firedrill? The incident is still running"),
-                Line::from("and this run will not be saved."),
+                Line::from("Quit firedrill? The run is still going (its clock"),
+                Line::from("holds while you decide) and will not be saved."),
                 Line::from(""),
                 Line::from(Span::styled("y / enter: quit    m: back to the menu", t.accent())),
                 Line::from(Span::styled("n / esc: keep playing", t.accent())),
@@ -165,10 +165,12 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
             lines.push(Line::from(""));
             let delay =
                 if form.kind.delay().0 == 0 { "at once".to_string() } else { format!("after {}", form.kind.delay()) };
-            lines.push(Line::from(Span::styled(
-                format!("takes effect {delay}, costs {} points", form.kind.cost()),
-                t.dim(),
-            )));
+            // A free action says nothing of points (a hint's price is in its note above).
+            let price = match form.kind.cost() {
+                0 => String::new(),
+                c => format!(", costs {c} points"),
+            };
+            lines.push(Line::from(Span::styled(format!("takes effect {delay}{price}"), t.dim())));
             lines.push(Line::from(Span::styled(
                 "left/right: change · type to edit · enter: send · esc: cancel",
                 t.dim(),
@@ -182,7 +184,10 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
             let mut lines = vec![
                 Line::from(Span::styled(command.label(), t.accent())),
                 Line::from(""),
-                Line::from(format!("{}: takes effect {when}, costs {} points.", k.describe(), k.cost())),
+                Line::from(match k.cost() {
+                    0 => format!("{}: takes effect {when}.", k.describe()),
+                    c => format!("{}: takes effect {when}, costs {c} points.", k.describe()),
+                }),
             ];
             if k.destructive() {
                 lines.push(Line::from("This can hurt if it is the wrong move."));

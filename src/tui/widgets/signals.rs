@@ -194,10 +194,13 @@ pub fn render(game: &Game, theme: &Theme, area: Rect, buf: &mut Buffer) {
     };
     for (k, ((title, values, top, color), cell)) in specs.into_iter().zip(cells).enumerate() {
         let latency = k == 0 && !matches!(c, Component::Cache(_) | Component::Queue(_));
+        // An error percentage scales to at least 1 %: a blip of noise stays a sliver.
+        let floor = if title.starts_with("errors ") { 1.0 } else { 0.0 };
         let chart = ColumnChart {
             title,
             values,
             top,
+            floor,
             markers: markers_for(cell.width as usize),
             overlay: if latency { p50.clone() } else { Vec::new() },
             theme,
