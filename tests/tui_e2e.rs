@@ -207,6 +207,17 @@ fn files_in(dir: &Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Confirms the Resolve asked for, then checks friday-deploy's debrief and its saved run.
+fn confirm_resolve_to_friday_debrief(s: &Session) {
+    s.wait_for("Are you sure?");
+    s.type_text("y");
+    let debrief = s.wait_until("the debrief", Duration::from_secs(30), |screen| screen.contains("Debrief"));
+    for part in ["Debrief: Friday afternoon deploy", "Score", "resolved by the player", "seed 42"] {
+        assert!(debrief.contains(part), "the debrief lacks {part:?}:\n{debrief}");
+    }
+    s.wait_for("run saved to");
+}
+
 #[test]
 fn a_player_runs_friday_deploy_from_the_menu_to_the_debrief_and_quits_cleanly() {
     if !tmux_installed() {
@@ -288,13 +299,7 @@ fn a_player_runs_friday_deploy_from_the_menu_to_the_debrief_and_quits_cleanly() 
     s.wait_for("Incident console");
     s.highlight("Resolve");
     s.keys(&["Enter"]);
-    s.wait_for("Are you sure?");
-    s.type_text("y");
-    let debrief = s.wait_until("the debrief", Duration::from_secs(30), |screen| screen.contains("Debrief"));
-    for part in ["Debrief: Friday afternoon deploy", "Score", "resolved by the player", "seed 42"] {
-        assert!(debrief.contains(part), "the debrief lacks {part:?}:\n{debrief}");
-    }
-    s.wait_for("run saved to");
+    confirm_resolve_to_friday_debrief(&s);
     // Back to the list the scenario came from (as Esc from the briefing), then out.
     s.keys(&["Enter"]);
     s.wait_for("Free play — every scenario");
@@ -525,13 +530,7 @@ fn a_player_plays_friday_deploy_to_the_debrief_with_the_command_line_only() {
     s.wait_for("all-clear to");
     s.type_text(":resolve");
     s.keys(&["Enter"]);
-    s.wait_for("Are you sure?");
-    s.type_text("y");
-    let debrief = s.wait_until("the debrief", Duration::from_secs(30), |screen| screen.contains("Debrief"));
-    for part in ["Debrief: Friday afternoon deploy", "Score", "resolved by the player", "seed 42"] {
-        assert!(debrief.contains(part), "the debrief lacks {part:?}:\n{debrief}");
-    }
-    s.wait_for("run saved to");
+    confirm_resolve_to_friday_debrief(&s);
     // Started with `play`, not from a list: back to the main menu.
     s.keys(&["Enter"]);
     s.wait_for("Main menu");
