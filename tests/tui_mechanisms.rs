@@ -6,6 +6,8 @@
 //! Accept new or changed snapshots with `INSTA_UPDATE=always cargo test --test tui_mechanisms`,
 //! then read every changed `.snap` file before committing it.
 
+mod common;
+
 use firedrill::sim::SimTime;
 use firedrill::store::{Profile, ScenarioRef, Settings};
 use firedrill::tui::app::{App, Msg, Screen};
@@ -41,13 +43,7 @@ fn screen(app: &App) -> String {
     let area = Rect::new(0, 0, 120, 36);
     let mut buf = Buffer::empty(area);
     render(app, area, &mut buf);
-    let mut out = String::new();
-    for y in area.top()..area.bottom() {
-        let row: String = (area.left()..area.right()).map(|x| buf[(x, y)].symbol()).collect();
-        out.push_str(row.trim_end());
-        out.push('\n');
-    }
-    out
+    common::screen::text(&buf)
 }
 
 #[test]

@@ -91,12 +91,7 @@ pub(super) fn rules(cx: &mut Ctx, raw: &RawScenario, sim: &mut SimSpec) -> Story
     let known = known_names(cx, raw, sim);
     // Labels first: conditions may refer to entries later in the timeline.
     cx.count(&[field("timeline")], raw.timeline.len());
-    let labels: Vec<String> = raw
-        .timeline
-        .iter()
-        .enumerate()
-        .map(|(i, e)| e.label.clone().unwrap_or_else(|| format!("entry {}", i + 1)))
-        .collect();
+    let labels = timeline_labels(raw);
     for (i, l) in labels.iter().enumerate() {
         if labels[..i].contains(l) {
             cx.err(
@@ -482,4 +477,13 @@ pub(super) fn condition(cx: &mut Ctx, sim: &SimSpec, labels: &[String], path: &[
             Condition::Not(Box::new(condition(cx, sim, labels, &[path, &[index(0)]].concat(), inner)))
         }
     }
+}
+
+/// Each timeline entry's label, or "entry N" for one without: what conditions name.
+pub(super) fn timeline_labels(raw: &RawScenario) -> Vec<String> {
+    raw.timeline
+        .iter()
+        .enumerate()
+        .map(|(i, e)| e.label.clone().unwrap_or_else(|| format!("entry {}", i + 1)))
+        .collect()
 }

@@ -17,12 +17,7 @@ pub(super) fn tutorial(cx: &mut Ctx, raw: &RawScenario, sim: &SimSpec) -> Vec<St
             "write tutorial: [(say: \"Press {key} to continue.\")], or remove `tutorial`",
         );
     }
-    let labels: Vec<String> = raw
-        .timeline
-        .iter()
-        .enumerate()
-        .map(|(i, e)| e.label.clone().unwrap_or_else(|| format!("entry {}", i + 1)))
-        .collect();
+    let labels = super::validate_rules::timeline_labels(raw);
     steps
         .iter()
         .enumerate()
