@@ -61,6 +61,7 @@ fn many_commands(c: &mut Criterion) {
     let spec = firedrill::scenario::builtin("friday-deploy").expect("a built-in").expect("valid");
     let commands: Vec<TimedCommand> = (0..10_000u64)
         .map(|i| TimedCommand {
+            by: None,
             at: SimTime(i * 119_000),
             command: Command::Scale { service: "api".into(), instances: 6 + (i % 2) as u32 },
         })

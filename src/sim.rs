@@ -60,6 +60,7 @@ pub use control::resolve::{AlertRef, Rejection, ResolvedCommand, Restart};
 pub use engine::{EndReason, Sim};
 pub use kernel::time::{Dur, SimTime};
 pub use model::command::{Audience, Command, CommandKind, Severity, TimedCommand};
+pub use model::seat::{By, Role};
 pub use model::spec::SimSpec;
 pub use observe::events::{Category, ChangeKind, Event, EventKind};
 pub use observe::metric::{Component, Integrity, Metric, MetricRef, Window};

@@ -111,10 +111,12 @@ fn an_auto_end_is_a_countdown_from_stable_and_a_relapse_cancels_it() {
 fn resolving_ends_the_run_at_once_and_an_all_clear_promises_nothing() {
     let commands = [
         TimedCommand {
+            by: None,
             at: SimTime::from_secs(70),
             command: Command::Declare { severity: firedrill::sim::Severity::Sev2 },
         },
         TimedCommand {
+            by: None,
             at: SimTime::from_secs(200),
             command: Command::StatusUpdate {
                 audience: firedrill::sim::Audience::Customers,
@@ -123,7 +125,7 @@ fn resolving_ends_the_run_at_once_and_an_all_clear_promises_nothing() {
                 all_clear: true,
             },
         },
-        TimedCommand { at: SimTime::from_secs(210), command: Command::Resolve },
+        TimedCommand { by: None, at: SimTime::from_secs(210), command: Command::Resolve },
     ];
     let sim = play(common::spec(&scenario("1m", "9m59s", "")), 1, &commands, None);
     assert_eq!(sim.ended(), Some((SimTime::from_secs(210), EndReason::Resolved)));

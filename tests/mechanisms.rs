@@ -159,7 +159,11 @@ fn queue_wait_percentiles_agree_with_m_m_1() {
 }
 
 fn at(t: &str, command: firedrill::sim::Command) -> TimedCommand {
-    TimedCommand { at: SimTime(ron::from_str::<firedrill::sim::Dur>(&format!("\"{t}\"")).unwrap().0), command }
+    TimedCommand {
+        by: None,
+        at: SimTime(ron::from_str::<firedrill::sim::Dur>(&format!("\"{t}\"")).unwrap().0),
+        command,
+    }
 }
 
 /// The time and cause of the first clear of the entry labelled `label`.

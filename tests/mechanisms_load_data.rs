@@ -116,6 +116,7 @@ fn replication(w: &Window) -> &firedrill::sim::observe::metric::ReplicationStats
 fn a_slow_replica_lags_and_serves_stale_reads_and_failing_over_to_the_caught_up_one_loses_only_a_handful() {
     let spec = load("replica-lag-failover");
     let failover = [firedrill::sim::TimedCommand {
+        by: None,
         at: firedrill::sim::SimTime::from_secs(300),
         command: firedrill::sim::Command::Failover,
     }];
@@ -233,6 +234,7 @@ fn business_costs_count_the_data_engines_lost_writes_stale_reads_and_queue_dupli
     });
     both.timeline.push(entry);
     let failover = [firedrill::sim::TimedCommand {
+        by: None,
         at: firedrill::sim::SimTime::from_secs(300),
         command: firedrill::sim::Command::Failover,
     }];

@@ -22,8 +22,10 @@ fn text(name: &str) -> String {
 
 fn run_text(text: &str, commands: &[(u64, Command)]) -> Sim {
     let spec = firedrill::scenario::parse("mechanism.ron", text).unwrap_or_else(|e| panic!("not valid:\n{e}"));
-    let cmds: Vec<TimedCommand> =
-        commands.iter().map(|(at, c)| TimedCommand { at: SimTime::from_secs(*at), command: c.clone() }).collect();
+    let cmds: Vec<TimedCommand> = commands
+        .iter()
+        .map(|(at, c)| TimedCommand { by: None, at: SimTime::from_secs(*at), command: c.clone() })
+        .collect();
     play(spec.sim.clone(), 1, &cmds, None)
 }
 

@@ -189,7 +189,7 @@ fn explore_brooker_band() {
 }
 
 fn at(secs: u64, command: Command) -> TimedCommand {
-    TimedCommand { at: SimTime::from_secs(secs), command }
+    TimedCommand { by: None, at: SimTime::from_secs(secs), command }
 }
 
 fn shed(from: u64, secs: u64) -> Vec<TimedCommand> {

@@ -116,7 +116,7 @@ fn a_failover_loses_the_writes_inside_the_promoted_replicas_lag() {
     // effect at 125 s: the replica is 32.5 s behind and lacks ~32.5 k writes, which are lost.
     let timeline = r#"[(at: "60s", fault: SlowReplica(replica: "r1", factor: 10))]"#;
     let text = cluster(1000.0, false, r#"[(name: "r1", apply_rate: 5000, delay: "5ms")]"#, "", timeline, "200s");
-    let cmds = [TimedCommand { at: SimTime::from_secs(120), command: Command::Failover }];
+    let cmds = [TimedCommand { by: None, at: SimTime::from_secs(120), command: Command::Failover }];
     let sim = run_with(&text, 3, &cmds);
     let w = sim.windows();
     let rate = write_rate(&sim, 60, 120);

@@ -222,6 +222,7 @@ fn a_short_spike_recovers_but_a_long_one_tips_the_service_into_a_lasting_retry_s
 fn a_rolling_restart_does_not_cure_a_retry_storm() {
     let long = critical_spike() * 5.0;
     let restart = TimedCommand {
+        by: None,
         at: SimTime::from_secs(150),
         command: Command::Restart { service: "backend".into(), instance: None, all_at_once: false },
     };
@@ -517,8 +518,11 @@ fn a_rolling_deploy_and_its_rollback_take_batches_times_start_up_plus_readiness(
             ],
         );
         // Roll back after the deploy: the rollback uses batches of ⌈N/4⌉.
-        let rollback =
-            TimedCommand { at: SimTime::from_secs(300), command: Command::Rollback { service: "api".into() } };
+        let rollback = TimedCommand {
+            by: None,
+            at: SimTime::from_secs(300),
+            command: Command::Rollback { service: "api".into() },
+        };
         let sim = play(spec(&text), 6, &[rollback], None);
         let started = times(sim.events(), |k| matches!(k, EventKind::DeployStarted { .. }));
         let finished = times(sim.events(), |k| matches!(k, EventKind::DeployFinished { .. }));

@@ -9,7 +9,7 @@ use common::{assert_within, fill, header, run_with, spec};
 use firedrill::sim::{Command, Dur, EventKind, InstState, SimTime, TimedCommand, play};
 
 fn at(t: &str, command: Command) -> TimedCommand {
-    TimedCommand { at: SimTime(ron::from_str::<Dur>(&format!("\"{t}\"")).unwrap().0), command }
+    TimedCommand { by: None, at: SimTime(ron::from_str::<Dur>(&format!("\"{t}\"")).unwrap().0), command }
 }
 
 /// memory-leak with less memory per request: instances crash less often, so a rolling restart
@@ -136,7 +136,7 @@ fn scale_commands(n: usize) -> Vec<TimedCommand> {
             x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
             let instances = (x >> 33) as u32 % 12 + 1;
             let t = 1_000_000 + k as u64 * 1_190_000_000 / n as u64;
-            TimedCommand { at: SimTime(t), command: Command::Scale { service: "api".into(), instances } }
+            TimedCommand { by: None, at: SimTime(t), command: Command::Scale { service: "api".into(), instances } }
         })
         .collect()
 }

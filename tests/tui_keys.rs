@@ -274,7 +274,7 @@ fn a_set_flag_form_sends_the_command_at_the_current_sim_time() {
     assert_eq!(app.overlay, None, "a flag flip needs no confirmation");
     let expected = Command::SetFlag { flag: "coupons-v2".into(), on: false };
     let g = game(&app);
-    assert_eq!(g.recorded, [TimedCommand { at: now, command: expected.clone() }]);
+    assert_eq!(g.recorded, [TimedCommand { by: None, at: now, command: expected.clone() }]);
     let sent = g.sim.commands();
     assert_eq!(sent.len(), 1);
     assert_eq!((sent[0].at, &sent[0].command, &sent[0].rejected), (now, &expected, &None));
@@ -312,7 +312,7 @@ fn a_rollback_asks_first_and_n_cancels_without_sending() {
     press(&mut app, KeyCode::Enter);
     ch(&mut app, 'y');
     let g = game(&app);
-    assert_eq!(g.recorded, [TimedCommand { at: SimTime::from_secs(150), command: rollback }]);
+    assert_eq!(g.recorded, [TimedCommand { by: None, at: SimTime::from_secs(150), command: rollback }]);
     assert_eq!(g.sim.commands()[0].rejected, None, "api was deployed at 2m, so there is a version to go back to");
 }
 

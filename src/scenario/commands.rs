@@ -206,14 +206,16 @@ mod tests {
     }
 
     fn hints(n: usize, every_ms: u64) -> Vec<TimedCommand> {
-        (0..n as u64).map(|i| TimedCommand { at: SimTime(i * every_ms * 1000), command: Command::Hint }).collect()
+        (0..n as u64)
+            .map(|i| TimedCommand { by: None, at: SimTime(i * every_ms * 1000), command: Command::Hint })
+            .collect()
     }
 
     #[test]
     fn the_per_second_window_slides() {
         // 20 in [0, 0.95 s], then one at 1.0 s: the window is [0.05, 1.0], 20 again.
         let mut ok = hints(20, 50);
-        ok.push(TimedCommand { at: SimTime(1_000_000), command: Command::Hint });
+        ok.push(TimedCommand { by: None, at: SimTime(1_000_000), command: Command::Hint });
         assert!(check_command_limits("c.ron", "[]", &ok, &[], true).is_ok());
         // 21 within 0.84 s: refused at the 21st, even across a whole-second boundary.
         let mut bad: Vec<TimedCommand> = hints(21, 40);

@@ -17,5 +17,6 @@ pub mod load;
 pub mod queue;
 pub mod replication;
 pub mod rules;
+pub mod seat;
 pub mod spec;
 pub mod words;

@@ -225,7 +225,7 @@ impl Game {
     pub fn submit(&mut self, command: Command) -> Result<Dur, Rejection> {
         let at = self.sim.now();
         let label = command.label();
-        self.recorded.push(TimedCommand { at, command: command.clone() });
+        self.recorded.push(TimedCommand { by: None, at, command: command.clone() });
         let result = self.sim.submit(command);
         let text = match &result {
             Ok(d) if d.0 == 0 => format!("done: {label}"),

@@ -216,6 +216,9 @@ pub enum Command {
 pub struct TimedCommand {
     pub at: SimTime,
     pub command: Command,
+    /// The drill seat that sent it; `None` in a solo run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<super::seat::By>,
 }
 
 impl Command {
