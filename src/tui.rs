@@ -7,6 +7,7 @@
 pub mod action;
 pub mod app;
 pub mod cmdline;
+pub mod drill;
 pub mod form_notes;
 pub mod forms;
 pub mod game;

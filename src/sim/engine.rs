@@ -146,6 +146,8 @@ pub enum EndReason {
     Resolved,
     /// The run reached a hard cap (`kernel::caps`) and was stopped; what ran is kept.
     Stopped(super::kernel::caps::Cap),
+    /// The facilitator ended the drill (a drill's run file records when).
+    Facilitator,
 }
 
 impl EndReason {
@@ -156,6 +158,7 @@ impl EndReason {
             EndReason::AutoEnd => "the scenario ends itself once the service has been stable for a while".into(),
             EndReason::Resolved => "resolved by the player".into(),
             EndReason::Stopped(cap) => cap.describe(),
+            EndReason::Facilitator => "the facilitator ended the drill".into(),
         }
     }
 }
@@ -301,6 +304,11 @@ impl Sim {
     /// Runs to the end of the scenario.
     pub fn run_to_end(&mut self) {
         self.advance_to(SimTime::NEVER);
+    }
+
+    /// Ends the run now, as a drill's facilitator does (after `advance_to` the drill's end).
+    pub fn end_drill(&mut self) {
+        self.end(EndReason::Facilitator);
     }
 
     pub(crate) fn end(&mut self, reason: EndReason) {

@@ -223,9 +223,14 @@ impl Game {
     /// Sends a command at the current sim time and records it (rejected ones too: the engine
     /// records the reason, and a replay must reject them the same way).
     pub fn submit(&mut self, command: Command) -> Result<Dur, Rejection> {
+        self.submit_by(command, None)
+    }
+
+    /// `submit`, recording the drill seat that sent it.
+    pub fn submit_by(&mut self, command: Command, by: Option<crate::sim::By>) -> Result<Dur, Rejection> {
         let at = self.sim.now();
         let label = command.label();
-        self.recorded.push(TimedCommand { by: None, at, command: command.clone() });
+        self.recorded.push(TimedCommand { by, at, command: command.clone() });
         let result = self.sim.submit(command);
         let text = match &result {
             Ok(d) if d.0 == 0 => format!("done: {label}"),

@@ -136,6 +136,7 @@ pub fn banner_text(game: &Game, t: &Theme) -> Option<(String, Health)> {
             crate::sim::EndReason::AutoEnd => "the scenario ends itself once the service has been stable".to_string(),
             crate::sim::EndReason::Resolved => "resolved".to_string(),
             crate::sim::EndReason::Stopped(cap) => cap.describe(),
+            crate::sim::EndReason::Facilitator => "the facilitator ends the drill".to_string(),
         };
         let left = crate::sim::Dur(at.0.saturating_sub(now.0));
         return Some((
