@@ -1,4 +1,4 @@
-//! The command line: `firedrill [play|run|validate|list]`. Parsing is clap's; each subcommand
+//! The command line: `firedrill [play|run|validate|list|daily|replay|report|host|join]`. Parsing is clap's; each subcommand
 //! lives in its own file under `cli/`. Every failure becomes a one-line cause on stderr and a
 //! non-zero exit status — never a panic or a backtrace.
 //!
@@ -81,6 +81,39 @@ pub enum Cmd {
         #[arg(long)]
         date: Option<String>,
     },
+    /// Host a facilitated drill: this terminal becomes the facilitator's console, and the team
+    /// joins from their own terminals with the join code it prints.
+    Host {
+        /// A built-in scenario id (see `firedrill list`) or a path to a .ron file.
+        scenario: String,
+        /// Random seed (default: the scenario's own).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Where to listen. The default takes connections from this machine only; to run a
+        /// drill across a network, give an address on it (e.g. 0.0.0.0:7447) — anyone who can
+        /// reach it still needs the join code.
+        #[arg(long, default_value = "127.0.0.1:7447", value_name = "ADDR:PORT")]
+        listen: String,
+        /// The challenge knob: standard, hard or veteran.
+        #[arg(long, default_value = "standard")]
+        challenge: crate::scenario::challenge::Challenge,
+    },
+    /// Join a drill a facilitator is hosting, in a seat.
+    Join {
+        /// The host's address, as its console shows it (e.g. 127.0.0.1:7447).
+        #[arg(value_name = "HOST:PORT")]
+        addr: String,
+        /// The join code on the facilitator's screen (case and dashes do not matter).
+        #[arg(long)]
+        code: String,
+        /// Your name, as the others and the debrief will see it.
+        #[arg(long)]
+        name: String,
+        /// Your role: ic (incident commander), ops, comms, observer, or projector (the
+        /// room's big read-only dashboard).
+        #[arg(long, default_value = "observer", value_parser = parse_role)]
+        seat: crate::sim::Role,
+    },
     /// Re-run a saved run and print its summary and score (identical to the original run).
     Replay {
         /// A saved run (.ron), from `run --save` or the game's runs directory.
@@ -96,6 +129,12 @@ pub enum Cmd {
         #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
         format: ReportFormat,
     },
+}
+
+fn parse_role(s: &str) -> Result<crate::sim::Role, String> {
+    crate::sim::Role::parse(s)
+        .filter(|r| *r != crate::sim::Role::Facilitator)
+        .ok_or_else(|| "a seat is one of: ic, ops, comms, observer, projector (the facilitator hosts)".to_string())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -256,7 +295,14 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
     let game = |scenario: Option<String>, seed: Option<u64>, speed: Option<u32>, challenge| {
         Ok(crate::tui::run(&crate::tui::Options { scenario, seed, speed, ascii: cli.ascii, theme, challenge })?)
     };
+    let look = crate::tui::Options { ascii: cli.ascii, theme, ..Default::default() };
     match cli.command {
+        Some(Cmd::Host { scenario, seed, listen, challenge }) => {
+            Ok(crate::tui::host(&crate::tui::HostOptions { scenario, seed, listen, challenge }, &look)?)
+        }
+        Some(Cmd::Join { addr, code, name, seat }) => {
+            Ok(crate::tui::join(&crate::tui::JoinOptions { addr, code, name, role: seat }, &look)?)
+        }
         Some(Cmd::Run(args)) => headless::run(&args),
         Some(Cmd::Validate { files }) => headless::validate(&files),
         Some(Cmd::List) => headless::list(),

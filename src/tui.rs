@@ -8,6 +8,7 @@ pub mod action;
 pub mod app;
 pub mod cmdline;
 pub mod drill;
+mod drill_run;
 pub mod form_notes;
 pub mod forms;
 pub mod game;
@@ -24,4 +25,5 @@ mod update;
 pub mod view;
 pub mod widgets;
 
+pub use drill_run::{HostOptions, JoinOptions, host, join};
 pub use run::{Options, RunError, run};

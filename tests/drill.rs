@@ -102,7 +102,7 @@ async fn three_seats_follow_the_host_and_each_role_does_only_its_job() {
 
     send(&mut h, &mut ic, Command::Rollback { service: "api".into() }).await;
     let why = ic.follower.refusal.clone().expect("the IC may not roll back");
-    assert!(why.contains("operations (bo)") && why.contains("you are incident commander"), "{why}");
+    assert!(why.contains("operations (bo)") && why.contains("you are the incident commander"), "{why}");
     send(&mut h, &mut ic, Command::Declare { severity: Severity::Sev2 }).await;
     send(&mut h, &mut ops, Command::Rollback { service: "api".into() }).await;
     send(&mut h, &mut comms, Command::Resolve).await;

@@ -31,6 +31,8 @@ pub enum Action {
     Yes,
     No,
     TogglePause,
+    /// Hosting a drill: switch between the facilitator's console and the team's screen.
+    TeamView,
     SpeedUp,
     SpeedDown,
     /// Move focus to the next pane (service map → signals → panel).

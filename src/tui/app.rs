@@ -35,6 +35,12 @@ pub enum Msg {
     SettingsSaved(Result<(), String>),
     /// The debrief was exported (where), or why not.
     Exported(Result<PathBuf, String>),
+    /// Hosting a drill: a seat joined, sent something or left.
+    Net(super::drill::net::NetEvent),
+    /// In a drill's seat: a frame from the host, or the host is gone.
+    Seat(super::drill::net::SeatEvent),
+    /// A second passed: the host's heartbeat to its seats while the clock is paused.
+    Beat,
 }
 
 /// Something for the event loop to do.
@@ -56,6 +62,16 @@ pub enum Effect {
     Log(String),
     /// Ring the terminal bell (a paging alert started firing and the setting is on).
     Bell,
+    /// In a drill's seat: send a frame to the host.
+    ToHost(super::drill::proto::ToHost),
+    /// In a drill's seat: the connection broke; connect again and catch up.
+    Reconnect,
+}
+
+/// This game is part of a drill: the host's rules, or a seat's view of the drill.
+pub enum Link {
+    Host(Box<super::drill::host::Host>),
+    Seat(Box<super::drill::follow::Follower>),
 }
 
 /// What the debrief is exported as.
@@ -158,6 +174,12 @@ pub struct App {
     pub back_to: Option<Overlay>,
     /// Lines sent from the `:` command line this session, oldest first.
     pub history: Vec<String>,
+    /// Hosting a drill or seated in one.
+    pub link: Option<Link>,
+    /// The facilitator looks at the team's incident screen instead of the console.
+    pub team_view: bool,
+    /// Frames for the host, sent as effects at the end of the update.
+    pub outbox: Vec<super::drill::proto::ToHost>,
 }
 
 impl App {
@@ -180,6 +202,9 @@ impl App {
             today: None,
             back_to: None,
             history: Vec::new(),
+            link: None,
+            team_view: false,
+            outbox: Vec::new(),
         }
     }
 
@@ -219,7 +244,7 @@ impl App {
     /// tutorial).
     pub fn animating(&self) -> bool {
         !matches!(self.overlay, Some(Overlay::Quit))
-            && matches!(&self.screen, Screen::Playing(g) if !g.pacer.paused && !g.held() && g.sim.ended().is_none())
+            && matches!(&self.screen, Screen::Playing(g) if !g.pacer.paused && !g.held() && !g.follower && g.sim.ended().is_none())
     }
 
     pub fn game(&self) -> Option<&Game> {
@@ -250,8 +275,38 @@ impl App {
     }
 
     pub(super) fn send(&mut self, command: Command) {
-        if let Some(g) = self.game_mut() {
-            let _ = g.submit(command);
+        match (&mut self.link, &mut self.screen) {
+            (Some(Link::Host(h)), Screen::Playing(g)) => h.facilitate(g, command),
+            (Some(Link::Seat(f)), Screen::Playing(g)) => {
+                let at = g.sim.now();
+                let label = command.label();
+                if f.you.role.acts() {
+                    self.outbox.push(super::drill::proto::ToHost::Send { command });
+                    g.flash = Some(super::game::Flash { text: format!("sent to the host: {label}"), error: false, at });
+                } else {
+                    let text = format!("not sent: the {} seat only watches", f.you.role.title());
+                    g.flash = Some(super::game::Flash { text, error: true, at });
+                }
+            }
+            _ => {
+                if let Some(g) = self.game_mut() {
+                    let _ = g.submit(command);
+                }
+            }
+        }
+    }
+
+    pub fn host(&self) -> Option<&super::drill::host::Host> {
+        match &self.link {
+            Some(Link::Host(h)) => Some(h),
+            _ => None,
+        }
+    }
+
+    pub fn seat(&self) -> Option<&super::drill::follow::Follower> {
+        match &self.link {
+            Some(Link::Seat(f)) => Some(f),
+            _ => None,
         }
     }
 

@@ -124,6 +124,8 @@ pub struct Game {
     pub base: Arc<Spec>,
     /// The interactive tutorial's progress, when the scenario is one.
     pub tutor: Option<super::tutor::Tutor>,
+    /// A drill seat's copy: only the host's clock moves it (`drill::follow`), never the pacer.
+    pub follower: bool,
 }
 
 /// The service map's rows, in display order: edge, each service with its dependencies, then
@@ -193,6 +195,7 @@ impl Game {
             challenge: crate::scenario::challenge::Challenge::Standard,
             base,
             tutor: spec.is_tutorial().then(super::tutor::Tutor::default),
+            follower: false,
             spec,
         }
     }
@@ -210,7 +213,7 @@ impl Game {
 
     /// Advances the sim for `wall` elapsed; true if anything the screen shows may have changed.
     pub fn tick(&mut self, wall: Duration) -> bool {
-        let d = if self.held() { Dur::ZERO } else { self.pacer.step(wall) };
+        let d = if self.held() || self.follower { Dur::ZERO } else { self.pacer.step(wall) };
         if d.0 == 0 || self.sim.ended().is_some() {
             return false;
         }

@@ -8,6 +8,7 @@
 //! data dir.
 
 use super::app::{App, Effect, ExportFormat, Msg, Screen};
+use super::drill::net::{NetEvent, SeatEvent, SeatLink};
 use super::keymap::Keymap;
 use super::view;
 use crate::load::{self, LoadError};
@@ -57,16 +58,19 @@ pub enum RunError {
     Setup(std::io::Error),
     #[error("terminal error: {0}")]
     Terminal(#[from] std::io::Error),
+    /// A drill could not start: the host could not listen, or the seat could not join.
+    #[error("{0}")]
+    Drill(String),
     /// A signal ended the game; the terminal was restored. The exit status is 128 + `number`.
     #[error("ended by {name}; the terminal was restored")]
     Signal { name: &'static str, number: u8 },
 }
 
 /// Restores the terminal when dropped (quit, error, early return).
-struct Guard;
+pub(super) struct Guard;
 
 impl Guard {
-    fn enter() -> std::io::Result<Guard> {
+    pub(super) fn enter() -> std::io::Result<Guard> {
         terminal::enable_raw_mode()?;
         let guard = Guard;
         execute!(std::io::stdout(), terminal::EnterAlternateScreen, cursor::Hide, event::EnableMouseCapture)?;
@@ -86,7 +90,7 @@ impl Drop for Guard {
     }
 }
 
-fn install_panic_hook(dirs: Dirs) {
+pub(super) fn install_panic_hook(dirs: Dirs) {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();
@@ -106,7 +110,7 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(RunError::Runtime)?;
     install_panic_hook(dirs.clone());
     let guard = Guard::enter().map_err(RunError::Setup)?;
-    let result = runtime.block_on(event_loop(&mut app, &dirs));
+    let result = runtime.block_on(event_loop(&mut app, &dirs, &mut Net::None));
     drop(guard);
     if let Err(e) = &result {
         store::diag(&dirs, &format!("error: {e}"));
@@ -117,7 +121,7 @@ pub fn run(opts: &Options) -> Result<(), RunError> {
 
 /// Loads settings, progress and keys, and the scenario asked for, before the screen goes up
 /// (so a bad scenario is reported on a normal terminal).
-fn prepare(dirs: &Dirs, opts: &Options) -> Result<App, RunError> {
+pub(super) fn prepare(dirs: &Dirs, opts: &Options) -> Result<App, RunError> {
     let settings = Settings::load(dirs);
     let profile = Profile::load(dirs);
     let mut notices: Vec<String> = settings.warning.iter().chain(profile.warning.iter()).cloned().collect();
@@ -150,7 +154,32 @@ fn prepare(dirs: &Dirs, opts: &Options) -> Result<App, RunError> {
     Ok(app)
 }
 
-async fn event_loop(app: &mut App, dirs: &Dirs) -> Result<(), RunError> {
+/// A drill's connections, for the event loop: the host's events, or a seat's link and how
+/// to join again.
+pub(super) enum Net {
+    None,
+    Host(tokio::sync::mpsc::UnboundedReceiver<NetEvent>),
+    Seat { link: SeatLink, join: super::drill_run::JoinOptions },
+}
+
+impl Net {
+    /// The next message from the network; never, when there is none.
+    async fn next(&mut self) -> Msg {
+        match self {
+            Net::None => std::future::pending().await,
+            Net::Host(rx) => match rx.recv().await {
+                Some(ev) => Msg::Net(ev),
+                None => std::future::pending().await,
+            },
+            Net::Seat { link, .. } => match link.events.recv().await {
+                Some(ev) => Msg::Seat(ev),
+                None => Msg::Seat(SeatEvent::Lost("the connection to the host ended".into())),
+            },
+        }
+    }
+}
+
+pub(super) async fn event_loop(app: &mut App, dirs: &Dirs, net: &mut Net) -> Result<(), RunError> {
     let io = RunError::Terminal;
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout())).map_err(io)?;
     let size = terminal.size().map_err(io)?;
@@ -159,6 +188,8 @@ async fn event_loop(app: &mut App, dirs: &Dirs) -> Result<(), RunError> {
     let mut frames = tokio::time::interval(FRAME);
     frames.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut signals = Signals::new().map_err(io)?;
+    let mut beat = tokio::time::interval(Duration::from_secs(1));
+    beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut last = Instant::now();
     loop {
         if app.dirty {
@@ -182,24 +213,52 @@ async fn event_loop(app: &mut App, dirs: &Dirs) -> Result<(), RunError> {
                 Msg::Frame(elapsed)
             }
             (name, number) = signals.next() => return Err(RunError::Signal { name, number }),
+            msg = net.next() => msg,
+            _ = beat.tick(), if matches!(net, Net::Host(_)) => Msg::Beat,
         };
         if !animating {
             // Paused time does not count when the clock starts again.
             last = Instant::now();
         }
-        if perform(app, dirs, msg) {
-            return Ok(());
+        match perform(app, dirs, net, msg) {
+            Flow::Go => {}
+            Flow::Quit => return Ok(()),
+            Flow::Reconnect => {
+                terminal.draw(|f| view::draw(app, f)).map_err(io)?;
+                if !super::drill_run::reconnect(app, net).await {
+                    return Ok(());
+                }
+                app.dirty = true;
+            }
         }
     }
 }
 
+/// What the event loop does after a message.
+enum Flow {
+    Go,
+    Quit,
+    Reconnect,
+}
+
 /// Updates the app with `msg` and performs the effects, feeding each result back as a message
-/// (whose effects are performed in turn). True if the game should quit.
-fn perform(app: &mut App, dirs: &Dirs, msg: Msg) -> bool {
+/// (whose effects are performed in turn).
+fn perform(app: &mut App, dirs: &Dirs, net: &mut Net, msg: Msg) -> Flow {
     let mut effects: VecDeque<Effect> = app.update(msg).into();
+    let mut flow = Flow::Go;
     while let Some(effect) = effects.pop_front() {
         let reply = match effect {
-            Effect::Quit => return true,
+            Effect::Quit => return Flow::Quit,
+            Effect::ToHost(frame) => {
+                if let Net::Seat { link, .. } = net {
+                    let _ = link.send.send(frame);
+                }
+                continue;
+            }
+            Effect::Reconnect => {
+                flow = Flow::Reconnect;
+                continue;
+            }
             Effect::Log(line) => {
                 store::diag(dirs, &line);
                 continue;
@@ -224,7 +283,7 @@ fn perform(app: &mut App, dirs: &Dirs, msg: Msg) -> bool {
         };
         effects.extend(app.update(reply));
     }
-    false
+    flow
 }
 
 /// Reads and validates a scenario file chosen in the menu: the spec and its canonical path.
@@ -239,8 +298,15 @@ fn open_file(path: &Path) -> Result<(Box<Spec>, String), String> {
 /// Saves the finished game's run in the runs directory (`None` if no game has finished).
 fn save_run(app: &App, dirs: &Dirs) -> Option<Result<PathBuf, String>> {
     let Screen::End(g) = &app.screen else { return None };
-    let run = store::SavedRun::new(g.source.clone(), &g.base, g.sim.seed(), None, g.recorded.clone())
+    if app.seat().is_some() {
+        // A seat's run is the host's: the host saves it.
+        return None;
+    }
+    let mut run = store::SavedRun::new(g.source.clone(), &g.base, g.sim.seed(), None, g.recorded.clone())
         .with_challenge(g.challenge);
+    if let Some(h) = app.host() {
+        run = run.with_drill(h.record()).with_live_entries(h.live.clone());
+    }
     let path = run.path_in(&dirs.runs_dir());
     Some(run.save(&path).map(|()| path).map_err(|e| e.to_string()))
 }

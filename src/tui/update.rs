@@ -7,6 +7,7 @@ mod briefing;
 mod cmdline;
 mod debrief;
 mod dialog;
+mod drill;
 mod incident;
 mod menu;
 mod mouse;
@@ -23,7 +24,20 @@ use std::time::Duration;
 
 impl App {
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let mut effects = self.update_inner(msg);
+        effects.extend(self.outbox.drain(..).map(Effect::ToHost));
+        effects
+    }
+
+    fn update_inner(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
+            Msg::Net(ev) => drill::on_net(self, ev),
+            Msg::Beat => drill::on_beat(self),
+            Msg::Seat(ev) => {
+                let mut effects = drill::on_seat(self, ev);
+                effects.extend(self.check_end());
+                effects
+            }
             Msg::Resize(w, h) => {
                 self.size = (w, h);
                 self.dirty = true;
@@ -60,6 +74,7 @@ impl App {
             }
             Msg::Key(k) => {
                 let mut effects = self.key(k);
+                drill::after_host_change(self);
                 tutorial::observe(self, None);
                 effects.extend(self.check_end());
                 self.dirty = true;
@@ -83,6 +98,7 @@ impl App {
         if seen(g) != before {
             self.dirty = true;
         }
+        drill::after_host_change(self);
         tutorial::observe(self, None);
         let Screen::Playing(g) = &mut self.screen else { return vec![] };
         let mut effects = if g.toasts.take_new_page() && self.settings.bell { vec![Effect::Bell] } else { vec![] };

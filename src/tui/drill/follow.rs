@@ -46,7 +46,8 @@ pub fn build(w: &Welcome) -> Result<(Follower, Game), String> {
     let spec = crate::scenario::parse(&w.scenario, &w.text).map_err(|e| format!("the host's scenario: {e}"))?;
     let source = crate::store::ScenarioRef::File(w.scenario.clone());
     let mut game = Game::at_challenge(Arc::new(spec), w.challenge, w.seed, 1, source);
-    game.pacer.paused = true;
+    game.follower = true;
+    game.pacer.paused = w.clock.paused;
     let mut f = Follower {
         you: w.you.clone(),
         may: w.may.clone(),
@@ -119,6 +120,7 @@ impl Follower {
     fn on_clock(&mut self, game: &mut Game, c: Clock) {
         follow_to(game, c.at);
         game.pacer.speed = c.speed;
+        game.pacer.paused = c.paused;
         self.clock = c;
         if let Some(sum) = c.check
             && game.sim.now() == c.at

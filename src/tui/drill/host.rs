@@ -126,7 +126,7 @@ impl Host {
     fn refusal(&self, by: &By, kind: CommandKind) -> String {
         let what = kind.describe();
         if !by.role.acts() {
-            return format!("refused: {} — the {} seat only watches", what, by.role.title());
+            return format!("refused: “{what}” — the {} seat only watches", by.role.title());
         }
         let holders: Vec<String> = Role::SEATS
             .into_iter()
@@ -138,7 +138,7 @@ impl Host {
             })
             .collect();
         let who = if holders.is_empty() { "only the facilitator".to_string() } else { holders.join(" or ") };
-        format!("refused: {what} is for {who}; you are {}", by.role.title())
+        format!("refused: “{what}” is for {who}; you are the {}", by.role.title())
     }
 
     /// A connection passed the code check: seat it (a new seat, or its old one back), or

@@ -92,8 +92,9 @@ impl HostSession {
         self.host.tick(&self.game);
     }
 
-    pub fn events(&mut self) -> &mut mpsc::UnboundedReceiver<NetEvent> {
-        &mut self.events
+    /// The parts, for the terminal game's event loop.
+    pub fn into_parts(self) -> (Host, Game, mpsc::UnboundedReceiver<NetEvent>) {
+        (self.host, self.game, self.events)
     }
 }
 

@@ -75,6 +75,16 @@ fn enter(app: &mut App, mut c: CmdLine, n: &Names) -> Vec<Effect> {
         app.overlay = Some(Overlay::CommandLine(c));
         return vec![];
     }
+    if let Some(done) = super::drill::facilitator_verb(app, &line) {
+        match done {
+            Ok(()) => cmdline::remember(&mut app.history, &line),
+            Err(e) => {
+                c.error = Some(e);
+                app.overlay = Some(Overlay::CommandLine(c));
+            }
+        }
+        return vec![];
+    }
     let checked = cmdtext::parse(&line, n).map_err(|e| e.message).and_then(|command| match app.game() {
         Some(g) => g.sim.resolve(&command).map(|_| command).map_err(|why| format!("not sent: {why}")),
         None => Err("no game is running".into()),

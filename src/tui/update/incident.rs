@@ -10,13 +10,25 @@ use super::super::instances;
 use crate::sim::{Command, CommandKind};
 
 pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
+    let seated = app.seat().is_some();
+    let hosting = app.host().is_some();
+    if action == Action::TeamView && hosting {
+        app.team_view = !app.team_view;
+        return vec![];
+    }
     let Some(g) = app.game_mut() else { return vec![] };
+    if seated && matches!(action, Action::TogglePause | Action::SpeedUp | Action::SpeedDown) {
+        let text = "the facilitator runs the clock in a drill".to_string();
+        g.flash = Some(super::super::game::Flash { text, error: true, at: g.sim.now() });
+        return vec![];
+    }
     let v = &mut g.view;
     let panel = App::panel_index(v.panel);
     match action {
         Action::Quit => app.overlay = Some(Overlay::Quit),
         Action::Help => return app.help(),
         Action::TogglePause => g.pacer.paused = !g.pacer.paused,
+        Action::TeamView => {}
         Action::SpeedUp => g.pacer.faster(),
         Action::SpeedDown => g.pacer.slower(),
         Action::FocusNext | Action::FocusPrev => v.focus = App::focus_cycle(v.focus, action == Action::FocusPrev),

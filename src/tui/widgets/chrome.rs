@@ -187,6 +187,8 @@ pub fn keybar(app: &App, area: Rect, buf: &mut Buffer) {
     let quitting = matches!(app.overlay, Some(super::super::app::Overlay::Quit));
     let shown = |a: A| match a {
         A::Help | A::Quit | A::ForceQuit | A::PageUp | A::PageDown => false,
+        A::TeamView => app.host().is_some(),
+        A::TogglePause | A::SpeedUp | A::SpeedDown => app.seat().is_none(),
         A::ToMenu => quitting,
         A::Up | A::Down | A::Home | A::End => vertical,
         A::Left | A::Right => !vertical,
@@ -201,6 +203,17 @@ pub fn keybar(app: &App, area: Rect, buf: &mut Buffer) {
     let title = matches!(app.screen, super::super::app::Screen::Title);
     let mut spans = Vec::new();
     let mut used = 0usize;
+    // A drill seat says whose screen this is, and when the host has gone.
+    if let Some(f) = app.seat() {
+        if let Some(why) = &f.lost {
+            let line = Line::from(Span::styled(format!(" ⚠ {why}"), t.health(super::super::theme::Health::Crit)));
+            buf.set_line(area.x, area.y, &line, area.width);
+            return;
+        }
+        let badge = format!(" {} · {} ", f.you.name, f.you.role.title());
+        used += badge.chars().count();
+        spans.push(Span::styled(badge, t.selected()));
+    }
     for b in first.into_iter().filter(|b| {
         !(title
             && matches!(
