@@ -324,3 +324,60 @@ async fn when_the_host_goes_the_seats_say_so() {
     let lost = lost.expect("the seat noticed");
     assert!(lost.contains("closed"), "{lost}");
 }
+
+/// The load test: 16 seats for 10 simulated minutes at 8× (30 frames a second, each
+/// moving the clock 8 × 33 ms). It runs as fast as the machine allows; what it checks is
+/// that nobody falls behind or out of step, that no outbox fills, and that a 17th seat is
+/// refused. The time per frame is measured by the `drill` benchmark.
+#[tokio::test(flavor = "current_thread")]
+async fn sixteen_seats_stay_in_step_for_ten_sim_minutes_at_eight_x() {
+    let mut h = host("friday-deploy").await;
+    let roles = [Role::Ic, Role::Ops, Role::Comms, Role::Observer];
+    let mut seats = Vec::new();
+    for i in 0..16 {
+        seats.push(seat(&mut h, &format!("p{i:02}"), roles[i % roles.len()]).await);
+    }
+    assert_eq!(h.host.online(), 16);
+    // A 17th is refused: the drill is full.
+    let addr = h.addr.to_string();
+    let code = h.host.code.clone();
+    let extra = tokio::spawn(async move { SeatSession::join(&addr, &code, "late", Role::Observer).await });
+    for _ in 0..50 {
+        h.wait(Duration::from_millis(20)).await;
+        if extra.is_finished() {
+            break;
+        }
+    }
+    let err = extra.await.unwrap().err().expect("the 17th seat is refused");
+    assert!(err.to_string().contains("the drill is full (16 seats)"), "{err}");
+
+    let frame = Dur(8 * 33_000);
+    let frames = 600_000_000u64.div_ceil(frame.0);
+    let mut fullest = 0usize;
+    for n in 0..frames {
+        h.advance(frame);
+        if n % 600 == 300 {
+            // Someone acts now and then, as a team does.
+            seats[1].send(Command::Scale { service: "api".into(), instances: 6 + (n / 600) as u32 % 3 });
+        }
+        h.pump();
+        for s in &mut seats {
+            s.pump().expect("no seat loses its connection");
+        }
+        for s in &h.host.seats {
+            let out = s.outbox.as_ref().expect("every seat stays online");
+            fullest = fullest.max(firedrill::tui::drill::net::OUTBOX - out.capacity());
+        }
+        if n % 64 == 0 {
+            tokio::task::yield_now().await;
+        }
+    }
+    let mut all: Vec<&mut SeatSession> = seats.iter_mut().collect();
+    settle(&mut h, &mut all).await;
+    assert!(h.game.sim.now().0 >= 600_000_000);
+    assert!(h.host.log.len() >= 3, "the scale commands went through");
+    assert!(fullest < firedrill::tui::drill::net::OUTBOX / 4, "outboxes stay nearly empty (at most {fullest} queued)");
+    for s in &seats {
+        same_run(&h, s);
+    }
+}

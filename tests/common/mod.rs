@@ -13,6 +13,7 @@
 pub mod bin;
 pub mod hostile;
 pub mod screen;
+pub mod tmux;
 
 use firedrill::scenario;
 use firedrill::sim::kernel::hist::Hist;
