@@ -1,6 +1,8 @@
 //! The screens: title menu (campaign, free play, open a file, settings), briefing, the
 //! incident screen's layout, and the end-of-run summary. Views are functions of state.
 
+pub mod console;
+pub mod projector;
 mod title;
 pub use title::title;
 
