@@ -10,7 +10,6 @@ pub mod campaign;
 pub mod challenge;
 mod commands;
 pub mod error;
-pub mod live; // TEMP
 pub mod locate;
 mod metric_ref;
 pub mod raw;

@@ -46,7 +46,6 @@
 //!    rules, timeline triggers, objectives and rollouts are evaluated on it.
 
 pub(crate) mod control;
-pub mod drill_stub; // TEMP
 mod engine;
 mod init;
 pub mod kernel;

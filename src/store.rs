@@ -9,8 +9,6 @@
 //! that says what was kept.
 
 mod atomic;
-mod drill_stub; // TEMP
-pub use drill_stub::DrillRecord; // TEMP
 mod paths;
 mod profile;
 mod read;

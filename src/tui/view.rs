@@ -40,7 +40,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         match &app.screen {
             Screen::Title => screens::title(app, area, buf),
             Screen::Briefing(g) => screens::briefing(app, g, area, buf),
-            Screen::Playing(g) => screens::incident(app, g, area, buf),
+            Screen::Playing(g) => match (app.host(), app.seat()) {
+                (Some(h), _) if !app.team_view => screens::console::console(app, g, h, area, buf),
+                (_, Some(f)) if f.you.role == crate::sim::Role::Projector => {
+                    screens::projector::projector(app, g, f, area, buf);
+                }
+                _ => screens::incident(app, g, area, buf),
+            },
             Screen::End(g) => screens::end(app, g, area, buf),
         }
         if let Some(o) = &app.overlay {

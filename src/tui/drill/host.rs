@@ -309,7 +309,7 @@ impl Host {
         // Checked before anything is recorded, so a typo costs nothing.
         crate::scenario::live::live_entry(&game.spec, text, &label).map_err(|e| e.to_string())?;
         let by = self.facilitator.clone();
-        let command = crate::sim::drill_stub::fire(label.clone()); // TEMP: Command::Fire
+        let command = Command::Fire { entry: label.clone() };
         self.apply(game, command, by, Some((label.clone(), text.to_string())));
         Ok(label)
     }
