@@ -44,6 +44,10 @@ pub struct Names {
     pub alerts: Vec<String>,
     pub clients: Vec<String>,
     pub third_parties: Vec<String>,
+    /// The manual timeline entries that have not fired (what `fire` may name).
+    pub contingencies: Vec<String>,
+    /// The drill's seats by name (what `tip` may name); empty: any word parses.
+    pub seats: Vec<String>,
 }
 
 impl Names {
@@ -72,6 +76,8 @@ impl Names {
             alerts: names(&mut spec.alerts.iter().map(|a| &a.name)),
             clients: Vec::new(),
             third_parties: names(&mut spec.third_parties.iter().map(|t| &t.name)),
+            contingencies: names(&mut spec.timeline.iter().filter(|e| e.trigger.is_manual()).map(|e| &e.label)),
+            seats: Vec::new(),
         }
     }
 
@@ -84,6 +90,7 @@ impl Names {
         n.alerts = alerts.into_iter().map(|a| a.name).collect();
         n.clients = sim.edge_view().2;
         n.instances = (0..n.services.len()).map(|s| sim.instances(s).iter().map(|i| i.num).collect()).collect();
+        n.contingencies = sim.contingencies();
         n
     }
 

@@ -171,6 +171,8 @@ fn arg_candidates(arg: Arg, service: Option<usize>, names: &Names) -> Vec<String
         Arg::Fraction => strings(&["0%", "10%", "25%", "50%"]),
         Arg::Words(w) => strings(w),
         Arg::Options(o) => o.iter().map(|(n, _)| (*n).to_string()).collect(),
-        Arg::Count | Arg::Number | Arg::Duration | Arg::Text => Vec::new(),
+        Arg::Contingency => names.contingencies.clone(),
+        Arg::Seat => names.seats.clone(),
+        Arg::Count | Arg::Number | Arg::Duration | Arg::Text | Arg::Rest => Vec::new(),
     }
 }

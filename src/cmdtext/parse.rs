@@ -114,6 +114,12 @@ fn command(c: &mut Cursor<'_>) -> Result<Command, ParseError> {
         K::RenewCert => Command::RenewCert { target: c.name(0)? },
         K::Page => Command::Page { team: c.name(0)? },
         K::Hint => Command::Hint,
+        K::Fire => Command::Fire { entry: c.name(0)? },
+        K::Reveal => Command::Reveal { text: c.rest(0)? },
+        K::Tip => {
+            let seat = c.seat(0)?;
+            Command::Tip { seat, text: c.rest(1)? }
+        }
     })
 }
 
@@ -224,6 +230,9 @@ pub(super) fn what(slot: &Slot) -> String {
         Arg::Rate => "a number of requests per second (or off)".into(),
         Arg::Fraction => "a percentage like 25%".into(),
         Arg::Text => "text".into(),
+        Arg::Rest => "text".into(),
+        Arg::Contingency => "a contingency's label".into(),
+        Arg::Seat => "a seat's name".into(),
         Arg::Words(w) => format!("one of {}", w.join(", ")),
         Arg::Options(_) => "an option".into(),
     }

@@ -117,6 +117,16 @@ impl Debrief {
     }
 }
 
+/// Whether an event is one of the facilitator's commands, accepted or not.
+fn facilitator(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::CommandApplied { command, .. } | EventKind::CommandRejected { command, .. } => {
+            command.kind().facilitator_only()
+        }
+        _ => false,
+    }
+}
+
 pub fn debrief(spec: &Spec, ev: &Evidence) -> Debrief {
     let score = score(spec, ev);
     let end = ev.end_s();
@@ -169,6 +179,13 @@ pub fn debrief(spec: &Spec, ev: &Evidence) -> Debrief {
             Category::Change(_) if e.kind.actor().is_some_and(|by| by != "you") => {
                 row(Column::Seen);
                 saw.push(Moment { t: e.t, text });
+            }
+            // The facilitator's commands are not the players' actions: a fired contingency is
+            // part of what was really going on; a clue or a tip shows as what the players saw.
+            Category::Command { .. } if facilitator(&e.kind) => {
+                if matches!(&e.kind, EventKind::CommandApplied { command: crate::sim::Command::Fire { .. }, .. }) {
+                    row(Column::True);
+                }
             }
             Category::Command { .. } => {
                 row(Column::Done);

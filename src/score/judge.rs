@@ -60,7 +60,8 @@ fn matches(j: &Judgement, spec: &Spec, ev: &Evidence, c: &Command, at: SimTime) 
 /// Every applied command with a verdict (commands nobody has an opinion on are left out).
 pub fn decisions(spec: &Spec, ev: &Evidence) -> Vec<Decision> {
     let mut out = Vec::new();
-    for r in ev.applied() {
+    // The facilitator's commands run the exercise: nobody is judged on them.
+    for r in ev.applied().filter(|r| !r.command.kind().facilitator_only()) {
         let c = &r.command;
         let text = c.label();
         let broken = super::judge_rules::rule(spec, ev, c, r.at);
@@ -178,6 +179,7 @@ pub fn meaningful(spec: &Spec, ev: &Evidence, c: &Command, at: SimTime) -> bool 
         // A red herring (a scripted alert that means nothing) is not the incident.
         Command::Ack { alert } => spec.sim.alerts.iter().any(|a| &a.name == alert) && firing(ev, alert, at),
         Command::Declare { .. } => true,
+        _ if c.kind().facilitator_only() => false,
         _ => {
             spec.judge.iter().any(|j| j.verdict == Verdict::Helpful && matches(j, spec, ev, c, at))
                 && super::judge_rules::rule(spec, ev, c, at).is_none()

@@ -66,7 +66,9 @@ impl Sim {
                     rejected: Some(reason.clone()),
                     effective_at: now,
                 });
-                self.emit(false, EventKind::CommandRejected { command, reason });
+                // The facilitator's commands are theirs: the seats see what they do, not them.
+                let hidden = command.kind().facilitator_only();
+                self.emit(hidden, EventKind::CommandRejected { command, reason });
                 return Err(rejection);
             }
         };
@@ -80,7 +82,7 @@ impl Sim {
             effective_at: now + delay,
         });
         self.emit(
-            false,
+            kind.facilitator_only(),
             EventKind::CommandApplied { command: command.clone(), effective_in: delay, cost: kind.cost() },
         );
         if delay.0 == 0 {
@@ -255,7 +257,9 @@ impl Sim {
                         && t == target
                     {
                         if self.timeline.entries[idx].fired.is_none() {
-                            if self.timeline.entries[idx].averted.is_some() {
+                            // An unfired contingency is not scheduled: there is nothing to avert.
+                            if self.timeline.entries[idx].averted.is_some() || self.spec.timeline[idx].trigger.is_manual()
+                            {
                                 continue;
                             }
                             // Renewed before it expired: the expiry will not happen.
@@ -271,6 +275,11 @@ impl Sim {
             }
             R::Page { team } => {
                 self.q.push(now + self.spec.teams[team].arrives_after, Ev::TeamArrives { idx: team as u32 });
+            }
+            R::Fire { entry } => self.fire_entry(entry),
+            R::Reveal { ref text } => self.emit(false, EventKind::Revealed { text: text.clone() }),
+            R::Tip { ref seat, ref text } => {
+                self.emit(false, EventKind::Tip { seat: seat.clone(), text: text.clone() });
             }
             R::Hint => {
                 let text = self.spec.hints[self.desk.hints_given].clone();

@@ -69,6 +69,10 @@ pub enum ResolvedCommand {
     RenewCert { target: CertTarget },
     Page { team: usize },
     Hint,
+    /// A manual timeline entry, by index.
+    Fire { entry: usize },
+    Reveal { text: String },
+    Tip { seat: String, text: String },
 }
 
 /// What a `SetHealthCheck` changes (`None` keeps the current value); the endpoint is an
@@ -162,6 +166,19 @@ pub enum Rejection {
     HealthCheckOutOfRange,
     #[error("{} is not working: it depends on {component}", crate::sim::observe::events::tool_name(*.tool))]
     ToolDown { tool: Tool, component: String },
+    #[error("no contingency labelled '{name}' ({})", contingencies(.labels))]
+    NoSuchContingency { name: String, labels: Vec<String> },
+    #[error("contingency '{name}' has already fired ({})", contingencies(.labels))]
+    AlreadyFired { name: String, labels: Vec<String> },
+}
+
+/// The contingencies that can still fire, for a rejection's message.
+fn contingencies(labels: &[String]) -> String {
+    if labels.is_empty() {
+        "none is left to fire: add one with a live inject".to_string()
+    } else {
+        format!("contingencies left: {}", labels.join(", "))
+    }
 }
 
 impl Sim {
@@ -415,6 +432,26 @@ impl Sim {
                 }
                 R::Hint
             }
+            C::Fire { entry } => {
+                let manual = |i: &usize| self.spec.timeline[*i].trigger.is_manual();
+                let unfired = |i: &usize| self.timeline.entries[*i].fired.is_none();
+                let labels = || {
+                    (0..self.spec.timeline.len())
+                        .filter(|i| manual(i) && unfired(i))
+                        .map(|i| self.spec.timeline[i].label.clone())
+                        .collect()
+                };
+                let Some(i) = (0..self.spec.timeline.len()).find(|i| manual(i) && &self.spec.timeline[*i].label == entry)
+                else {
+                    return Err(Rejection::NoSuchContingency { name: entry.clone(), labels: labels() });
+                };
+                if !unfired(&i) {
+                    return Err(Rejection::AlreadyFired { name: entry.clone(), labels: labels() });
+                }
+                R::Fire { entry: i }
+            }
+            C::Reveal { text } => R::Reveal { text: text.clone() },
+            C::Tip { seat, text } => R::Tip { seat: seat.clone(), text: text.clone() },
         })
     }
 

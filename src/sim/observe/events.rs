@@ -241,6 +241,15 @@ pub enum EventKind {
         from: String,
         text: String,
     },
+    /// The facilitator shows a clue to everyone.
+    Revealed {
+        text: String,
+    },
+    /// The facilitator's hint to one seat (everyone's log has it; a seat shows its own).
+    Tip {
+        seat: String,
+        text: String,
+    },
     HintGiven {
         text: String,
         #[serde(default)]
@@ -362,7 +371,7 @@ impl EventKind {
             | E::Message { .. }
             | E::ThreadLimitReached { .. }
             | E::ToolingDown { .. } => Category::Signal,
-            E::TeamArrived { .. } | E::HintGiven { .. } => Category::Help,
+            E::TeamArrived { .. } | E::HintGiven { .. } | E::Revealed { .. } | E::Tip { .. } => Category::Help,
             E::AlertResolved { .. }
             | E::BreakerClosed { .. }
             | E::ObjectiveMet { .. }
@@ -416,6 +425,9 @@ impl EventKind {
             E::FaultStarted { label, detail, .. } => format!("FAULT {label}: {detail}"),
             E::FaultCleared { label, why, .. } => format!("fault {label} cleared ({why})"),
             E::FaultAverted { label, why } => format!("fault {label} averted ({why})"),
+            E::CommandApplied { command, .. } if command.kind().facilitator_only() => {
+                format!("facilitator: {}", command.label())
+            }
             E::CommandApplied { command, effective_in, .. } => {
                 if effective_in.0 == 0 {
                     format!("you: {}", command.label())
@@ -499,6 +511,8 @@ impl EventKind {
             E::Message { from, text } => format!("{from}: {text}"),
             E::HintGiven { text, tier } => format!("hint, {} (−{} points): {text}", tier.name(), tier.points()),
             E::TeamArrived { team, says } => format!("{team} joined: {says}"),
+            E::Revealed { text } => format!("revealed: {text}"),
+            E::Tip { seat, text } => format!("tip to {seat}: {text}"),
             E::ObjectiveMet { objective } => format!("objective met: {objective}"),
             E::StabilityChanged { stable: true } => {
                 "stable: every objective holds — remove the cause, post the all-clear, resolve".to_string()
