@@ -48,6 +48,9 @@ pub struct Names {
     pub contingencies: Vec<String>,
     /// The drill's seats by name (what `tip` may name); empty: any word parses.
     pub seats: Vec<String>,
+    /// The line is a drill facilitator's: `fire`, `reveal` and `tip` parse and complete
+    /// (elsewhere they are refused, and completion and help leave them out).
+    pub facilitator: bool,
 }
 
 impl Names {
@@ -78,6 +81,7 @@ impl Names {
             third_parties: names(&mut spec.third_parties.iter().map(|t| &t.name)),
             contingencies: names(&mut spec.timeline.iter().filter(|e| e.trigger.is_manual()).map(|e| &e.label)),
             seats: Vec::new(),
+            facilitator: false,
         }
     }
 

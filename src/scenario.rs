@@ -30,7 +30,9 @@ mod validate_rules;
 mod validate_tutorial;
 
 pub use builtin::{BUILTIN, builtin, builtin_ids};
-pub use commands::{MAX_COMMANDS, MAX_COMMANDS_PER_SECOND, check_command_limits, clean_command, clean_commands, parse_commands};
+pub use commands::{
+    MAX_COMMANDS, MAX_COMMANDS_PER_SECOND, check_command_limits, clean_command, clean_commands, parse_commands,
+};
 pub use error::{ScenarioError, ScenarioErrors};
 pub use live::{LiveEntryError, catalogue, live_entry};
 pub use raw::{Difficulty, Direction, Verdict};

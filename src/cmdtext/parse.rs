@@ -28,8 +28,16 @@ pub fn parse(line: &str, names: &Names) -> Result<Command, ParseError> {
             at: 0..0,
         });
     };
-    let Some(verb) = verbs::lookup(&first.text) else {
-        let all: Vec<&str> = verbs::VERBS.iter().map(|v| v.word).collect();
+    let found = verbs::lookup(&first.text);
+    if let Some(v) = found.filter(|v| v.kind.facilitator_only() && !names.facilitator) {
+        return Err(ParseError {
+            kind: ErrorKind::UnknownVerb,
+            message: format!("`{}` is a drill facilitator's command: {}", v.word, v.kind.describe()),
+            at: first.at.clone(),
+        });
+    }
+    let Some(verb) = found else {
+        let all: Vec<&str> = verbs::offered(names).map(|v| v.word).collect();
         return Err(ParseError {
             kind: ErrorKind::UnknownVerb,
             message: format!(

@@ -259,6 +259,17 @@ pub const VERBS: &[Verb] = &[
     },
 ];
 
+/// The verbs a player (or a drill seat) types: all but the facilitator's.
+pub fn for_players() -> impl Iterator<Item = &'static Verb> {
+    VERBS.iter().filter(|v| !v.kind.facilitator_only())
+}
+
+/// The verbs a command line with `names` offers: the facilitator's only on theirs.
+pub fn offered(names: &super::Names) -> impl Iterator<Item = &'static Verb> {
+    let facilitator = names.facilitator;
+    VERBS.iter().filter(move |v| facilitator || !v.kind.facilitator_only())
+}
+
 /// The verb for a kind.
 pub fn verb(kind: CommandKind) -> &'static Verb {
     VERBS.iter().find(|v| v.kind == kind).expect("every kind has a verb (tested)")

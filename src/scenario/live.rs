@@ -188,7 +188,10 @@ const CATALOGUE: [(&str, &str); 38] = [
         "PathologicalInput",
         r#"(fault: PathologicalInput(service: "api", endpoint: "checkout", fraction: 0.05, cpu: Const("800ms")), for: "5m")"#,
     ),
-    ("BadConfig", r#"(fault: BadConfig(service: "api", change: Timeout(dependency: "payments", timeout: "100ms"), by: "ci"))"#),
+    (
+        "BadConfig",
+        r#"(fault: BadConfig(service: "api", change: Timeout(dependency: "payments", timeout: "100ms"), by: "ci"))"#,
+    ),
     ("CertExpiry", r#"(fault: CertExpiry(target: "payments"))"#),
     ("Partition", r#"(fault: Partition(service: "api", target: "db", fraction: 0.5), for: "2m")"#),
     ("MonitoringBlind", r#"(fault: MonitoringBlind(component: "api"), for: "3m")"#),

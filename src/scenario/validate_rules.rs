@@ -252,9 +252,7 @@ pub(super) fn entry(
     } else {
         return None;
     };
-    if !matches!(inject, Inject::Fault(_))
-        && (e.for_.is_some() || !e.cleared_by.is_empty() || e.clear_when.is_some())
-    {
+    if !matches!(inject, Inject::Fault(_)) && (e.for_.is_some() || !e.cleared_by.is_empty() || e.clear_when.is_some()) {
         let what = if e.for_.is_some() {
             "for"
         } else if e.clear_when.is_some() {

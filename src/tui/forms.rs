@@ -258,7 +258,9 @@ pub fn form(kind: CommandKind, game: &Game) -> Form {
         K::Resolve | K::Failover | K::Restore | K::Hint => vec![],
         K::Fire => vec![Field::Text { label: "contingency", text: String::new() }],
         K::Reveal => vec![Field::Text { label: "clue", text: String::new() }],
-        K::Tip => vec![Field::Text { label: "seat", text: String::new() }, Field::Text { label: "tip", text: String::new() }],
+        K::Tip => {
+            vec![Field::Text { label: "seat", text: String::new() }, Field::Text { label: "tip", text: String::new() }]
+        }
     };
     Form { kind, fields, cursor: 0, error: None }
 }

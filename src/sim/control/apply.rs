@@ -258,7 +258,8 @@ impl Sim {
                     {
                         if self.timeline.entries[idx].fired.is_none() {
                             // An unfired contingency is not scheduled: there is nothing to avert.
-                            if self.timeline.entries[idx].averted.is_some() || self.spec.timeline[idx].trigger.is_manual()
+                            if self.timeline.entries[idx].averted.is_some()
+                                || self.spec.timeline[idx].trigger.is_manual()
                             {
                                 continue;
                             }

@@ -39,40 +39,119 @@ pub enum Restart {
 /// it takes effect.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ResolvedCommand {
-    Ack { alert: AlertRef },
-    Declare { severity: Severity },
-    StatusUpdate { audience: Audience, impact: String, next_update: Dur, all_clear: bool },
-    ChangeSeverity { severity: Severity },
+    Ack {
+        alert: AlertRef,
+    },
+    Declare {
+        severity: Severity,
+    },
+    StatusUpdate {
+        audience: Audience,
+        impact: String,
+        next_update: Dur,
+        all_clear: bool,
+    },
+    ChangeSeverity {
+        severity: Severity,
+    },
     Resolve,
-    Rollback { service: usize },
-    PauseRollout { service: usize },
-    ResumeRollout { service: usize },
-    Deploy { service: usize, version: usize },
-    Scale { service: usize, instances: u32 },
-    Restart { service: usize, which: Restart },
-    Drain { service: usize, instance: usize },
-    SetFlag { flag: usize, on: bool },
-    SetRateLimit { rps: Option<f64>, burst: Option<f64> },
-    SetShed { fraction: f64 },
-    BlockClient { client: usize },
-    SetBreaker { service: usize, dep: usize, enabled: bool },
-    SetRetries { service: usize, dep: usize, max_attempts: u32, budget: Option<bool>, backoff: Option<Backoff> },
-    SetTimeout { service: usize, dep: usize, timeout: Dur },
-    SetPoolSize { service: usize, size: u32 },
-    SetDeadlines { service: usize, on: bool },
-    SetHealthCheck { service: usize, check: HealthCheckChange },
-    RevertConfig { service: usize },
-    FlushCache { cache: usize },
-    WarmCache { cache: usize },
+    Rollback {
+        service: usize,
+    },
+    PauseRollout {
+        service: usize,
+    },
+    ResumeRollout {
+        service: usize,
+    },
+    Deploy {
+        service: usize,
+        version: usize,
+    },
+    Scale {
+        service: usize,
+        instances: u32,
+    },
+    Restart {
+        service: usize,
+        which: Restart,
+    },
+    Drain {
+        service: usize,
+        instance: usize,
+    },
+    SetFlag {
+        flag: usize,
+        on: bool,
+    },
+    SetRateLimit {
+        rps: Option<f64>,
+        burst: Option<f64>,
+    },
+    SetShed {
+        fraction: f64,
+    },
+    BlockClient {
+        client: usize,
+    },
+    SetBreaker {
+        service: usize,
+        dep: usize,
+        enabled: bool,
+    },
+    SetRetries {
+        service: usize,
+        dep: usize,
+        max_attempts: u32,
+        budget: Option<bool>,
+        backoff: Option<Backoff>,
+    },
+    SetTimeout {
+        service: usize,
+        dep: usize,
+        timeout: Dur,
+    },
+    SetPoolSize {
+        service: usize,
+        size: u32,
+    },
+    SetDeadlines {
+        service: usize,
+        on: bool,
+    },
+    SetHealthCheck {
+        service: usize,
+        check: HealthCheckChange,
+    },
+    RevertConfig {
+        service: usize,
+    },
+    FlushCache {
+        cache: usize,
+    },
+    WarmCache {
+        cache: usize,
+    },
     Failover,
     Restore,
-    RenewCert { target: CertTarget },
-    Page { team: usize },
+    RenewCert {
+        target: CertTarget,
+    },
+    Page {
+        team: usize,
+    },
     Hint,
     /// A manual timeline entry, by index.
-    Fire { entry: usize },
-    Reveal { text: String },
-    Tip { seat: String, text: String },
+    Fire {
+        entry: usize,
+    },
+    Reveal {
+        text: String,
+    },
+    Tip {
+        seat: String,
+        text: String,
+    },
 }
 
 /// What a `SetHealthCheck` changes (`None` keeps the current value); the endpoint is an
@@ -441,7 +520,8 @@ impl Sim {
                         .map(|i| self.spec.timeline[i].label.clone())
                         .collect()
                 };
-                let Some(i) = (0..self.spec.timeline.len()).find(|i| manual(i) && &self.spec.timeline[*i].label == entry)
+                let Some(i) =
+                    (0..self.spec.timeline.len()).find(|i| manual(i) && &self.spec.timeline[*i].label == entry)
                 else {
                     return Err(Rejection::NoSuchContingency { name: entry.clone(), labels: labels() });
                 };
