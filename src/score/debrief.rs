@@ -108,6 +108,9 @@ pub struct Debrief {
     pub par_detect: Dur,
     pub par_mitigate: Dur,
     pub lessons: Vec<String>,
+    /// A drill's seats: who did what (empty in a solo run).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seats: Vec<super::SeatSummary>,
 }
 
 impl Debrief {
@@ -228,5 +231,6 @@ pub fn debrief(spec: &Spec, ev: &Evidence) -> Debrief {
         par_detect: spec.par.detect,
         par_mitigate: spec.par.mitigate,
         lessons: spec.lessons.clone(),
+        seats: super::seats::summaries(spec, ev),
     }
 }

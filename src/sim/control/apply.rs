@@ -37,6 +37,9 @@ pub struct CommandRecord {
     /// `None` if applied; the reason if rejected.
     pub rejected: Option<String>,
     pub effective_at: SimTime,
+    /// The drill seat that sent it (`None` in a solo run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<crate::sim::model::seat::By>,
 }
 
 /// The player's desk: the incident they run, every command they submitted (rejected ones
@@ -54,6 +57,11 @@ impl Sim {
     /// Submits a command at the current sim time: `Ok(delay until it takes effect)` or why
     /// it was rejected. Either way it is recorded.
     pub fn submit(&mut self, command: Command) -> Result<Dur, Rejection> {
+        self.submit_as(command, None)
+    }
+
+    /// `submit` for a drill seat: the command's record and its event name `by`.
+    pub fn submit_as(&mut self, command: Command, by: Option<crate::sim::model::seat::By>) -> Result<Dur, Rejection> {
         let now = self.now;
         // A tool the command goes through may be down: it is refused, or takes longer.
         let resolved = match self.resolve(&command).and_then(|r| Ok((r, self.tool_delay(&command)?))) {
@@ -65,10 +73,11 @@ impl Sim {
                     command: command.clone(),
                     rejected: Some(reason.clone()),
                     effective_at: now,
+                    by: by.clone(),
                 });
                 // The facilitator's commands are theirs: the seats see what they do, not them.
                 let hidden = command.kind().facilitator_only();
-                self.emit(hidden, EventKind::CommandRejected { command, reason });
+                self.emit(hidden, EventKind::CommandRejected { command, reason, by });
                 return Err(rejection);
             }
         };
@@ -80,10 +89,11 @@ impl Sim {
             command: command.clone(),
             rejected: None,
             effective_at: now + delay,
+            by: by.clone(),
         });
         self.emit(
             kind.facilitator_only(),
-            EventKind::CommandApplied { command: command.clone(), effective_in: delay, cost: kind.cost() },
+            EventKind::CommandApplied { command: command.clone(), effective_in: delay, cost: kind.cost(), by },
         );
         if delay.0 == 0 {
             self.effect(&command, &resolved);
