@@ -269,7 +269,7 @@ fn a_bad_live_inject_says_where_and_how_to_fix_it() {
             "x",
             "live inject `x`, column 49: a timeline entry injects one thing",
         ),
-        (r#"(fault: Nope)"#, "x", "live inject `x`, column 9: unknown variant `Nope`"),
+        ("(fault: Nope)", "x", "live inject `x`, column 9: unknown variant `Nope`"),
     ];
     for (text, label, want) in cases {
         let e = live_entry(&spec, text, label).expect_err(text).to_string();

@@ -16,8 +16,8 @@ fn friday() -> Spec {
     scenario::builtin("friday-deploy").unwrap().unwrap()
 }
 
-fn by(name: &str, role: Role) -> Option<By> {
-    Some(By { name: name.into(), role })
+fn by(name: &str, role: Role) -> By {
+    By { name: name.into(), role }
 }
 
 fn at(secs: u64, command: Command, who: Option<By>) -> TimedCommand {
@@ -30,16 +30,20 @@ const LIVE: &str = r#"(fault: AddLatency(target: "db", extra: "300ms"), for: "4m
 /// scenario's contingency at 7m, reveals a clue and tips ops; the IC declares, ops restarts
 /// (harmful) then flips the flag (helpful), comms posts late.
 fn drill_commands() -> Vec<TimedCommand> {
-    let fac = by("fran", Role::Facilitator);
+    let fac = Some(by("fran", Role::Facilitator));
     vec![
         at(90, Command::Fire { entry: "db-slow-2".into() }, fac.clone()),
-        at(200, Command::Ack { alert: "EdgeErrorRate".into() }, by("ian", Role::Ic)),
-        at(230, Command::Restart { service: "api".into(), instance: None, all_at_once: false }, by("olga", Role::Ops)),
+        at(200, Command::Ack { alert: "EdgeErrorRate".into() }, Some(by("ian", Role::Ic))),
+        at(
+            230,
+            Command::Restart { service: "api".into(), instance: None, all_at_once: false },
+            Some(by("olga", Role::Ops)),
+        ),
         at(240, Command::Reveal { text: "v42 went out at 16:42".into() }, fac.clone()),
         at(250, Command::Tip { seat: "olga".into(), text: "the flag is faster".into() }, fac.clone()),
-        at(260, Command::SetFlag { flag: "coupons-v2".into(), on: false }, by("olga", Role::Ops)),
+        at(260, Command::SetFlag { flag: "coupons-v2".into(), on: false }, Some(by("olga", Role::Ops))),
         at(420, Command::Fire { entry: "db-slow-contingency".into() }, fac),
-        at(700, Command::Declare { severity: Severity::Sev2 }, by("ian", Role::Ic)),
+        at(700, Command::Declare { severity: Severity::Sev2 }, Some(by("ian", Role::Ic))),
         at(
             1100,
             Command::StatusUpdate {
@@ -48,7 +52,7 @@ fn drill_commands() -> Vec<TimedCommand> {
                 next_update: firedrill::sim::Dur::from_secs(60),
                 all_clear: false,
             },
-            by("cora", Role::Comms),
+            Some(by("cora", Role::Comms)),
         ),
     ]
 }
@@ -198,7 +202,7 @@ fn each_seats_points_add_up_to_what_its_commands_earned_or_cost() {
     // The decisions dimension is its base (50: the scenario knows a helpful command) plus what
     // the seats' commands earned; communication is 100 less what was charged to commands and
     // what no command did (the severity's fit over time).
-    let dim = |n: &str| d.score.dimensions.iter().find(|x| x.name == n).unwrap().score as i32;
+    let dim = |n: &str| d.score.dimensions.iter().find(|x| x.name == n).unwrap().score.cast_signed();
     let total = |f: fn(&firedrill::score::SeatSummary) -> i32| d.seats.iter().map(f).sum::<i32>();
     assert_eq!(dim("decisions"), 50 + total(|s| s.decisions));
     let unattributed: i32 = d

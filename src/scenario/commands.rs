@@ -91,57 +91,55 @@ fn clean(s: &mut String) {
 /// commands file or a saved run. The engine cannot (it uses nothing outside `sim`).
 pub fn clean_command(command: &mut crate::sim::Command) {
     use crate::sim::Command as C;
-    {
-        // Every variant by name: a new command with a string must say here how it is cleaned.
-        match command {
-            C::Ack { alert: a } => clean(a),
-            C::StatusUpdate { impact, .. } => clean(impact),
-            C::Rollback { service }
-            | C::PauseRollout { service }
-            | C::ResumeRollout { service }
-            | C::Scale { service, .. }
-            | C::Restart { service, .. }
-            | C::Drain { service, .. }
-            | C::SetPoolSize { service, .. }
-            | C::SetDeadlines { service, .. }
-            | C::RevertConfig { service } => clean(service),
-            C::SetHealthCheck { service, endpoint, .. } => {
-                clean(service);
-                if let Some(e) = endpoint {
-                    clean(e);
-                }
+    // Every variant by name: a new command with a string must say here how it is cleaned.
+    match command {
+        C::Ack { alert: a } => clean(a),
+        C::StatusUpdate { impact, .. } => clean(impact),
+        C::Rollback { service }
+        | C::PauseRollout { service }
+        | C::ResumeRollout { service }
+        | C::Scale { service, .. }
+        | C::Restart { service, .. }
+        | C::Drain { service, .. }
+        | C::SetPoolSize { service, .. }
+        | C::SetDeadlines { service, .. }
+        | C::RevertConfig { service } => clean(service),
+        C::SetHealthCheck { service, endpoint, .. } => {
+            clean(service);
+            if let Some(e) = endpoint {
+                clean(e);
             }
-            C::Deploy { service, version } => {
-                clean(service);
-                clean(version);
-            }
-            C::SetBreaker { service, dependency, .. }
-            | C::SetRetries { service, dependency, .. }
-            | C::SetTimeout { service, dependency, .. } => {
-                clean(service);
-                clean(dependency);
-            }
-            C::SetFlag { flag: name, .. }
-            | C::BlockClient { client: name }
-            | C::FlushCache { cache: name }
-            | C::WarmCache { cache: name }
-            | C::RenewCert { target: name }
-            | C::Page { team: name }
-            | C::Fire { entry: name }
-            | C::Reveal { text: name } => clean(name),
-            C::Tip { seat, text } => {
-                clean(seat);
-                clean(text);
-            }
-            C::Declare { .. }
-            | C::ChangeSeverity { .. }
-            | C::Resolve
-            | C::SetRateLimit { .. }
-            | C::SetShed { .. }
-            | C::Failover
-            | C::Restore
-            | C::Hint => {}
         }
+        C::Deploy { service, version } => {
+            clean(service);
+            clean(version);
+        }
+        C::SetBreaker { service, dependency, .. }
+        | C::SetRetries { service, dependency, .. }
+        | C::SetTimeout { service, dependency, .. } => {
+            clean(service);
+            clean(dependency);
+        }
+        C::SetFlag { flag: name, .. }
+        | C::BlockClient { client: name }
+        | C::FlushCache { cache: name }
+        | C::WarmCache { cache: name }
+        | C::RenewCert { target: name }
+        | C::Page { team: name }
+        | C::Fire { entry: name }
+        | C::Reveal { text: name } => clean(name),
+        C::Tip { seat, text } => {
+            clean(seat);
+            clean(text);
+        }
+        C::Declare { .. }
+        | C::ChangeSeverity { .. }
+        | C::Resolve
+        | C::SetRateLimit { .. }
+        | C::SetShed { .. }
+        | C::Failover
+        | C::Restore
+        | C::Hint => {}
     }
 }
 

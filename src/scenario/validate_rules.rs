@@ -222,14 +222,9 @@ pub(super) fn entry(
         return None;
     }
     let inject = if let Some(c) = &e.change {
-        let Some(action) = fault(cx, sim, &sub(p, "change"), &c.as_fault()) else {
-            return None;
-        };
-        Inject::Change(action)
+        Inject::Change(fault(cx, sim, &sub(p, "change"), &c.as_fault())?)
     } else if let Some(f) = &e.fault {
-        let Some(fault) = fault(cx, sim, &sub(p, "fault"), f) else {
-            return None;
-        };
+        let fault = fault(cx, sim, &sub(p, "fault"), f)?;
         if fault.is_instant() && e.for_.is_some() {
             cx.err(
                 &sub(p, "for"),

@@ -126,8 +126,8 @@ pub(super) fn communication_charged(
         .commands
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.rejected.is_none() && matches!(r.command, Command::Declare { .. }) && r.at <= at)
-        .last()
+        .rev()
+        .find(|(_, r)| r.rejected.is_none() && matches!(r.command, Command::Declare { .. }) && r.at <= at)
         .map(|(k, _)| k);
     let mut s: i64 = 100;
     let mut reasons = vec![format!("declared {} at {}", sev.name(), clock(at))];

@@ -48,20 +48,11 @@ pub fn summaries(spec: &Spec, ev: &Evidence) -> Vec<SeatSummary> {
     let mut seats: Vec<SeatSummary> = Vec::new();
     for (k, r) in ev.commands.iter().enumerate() {
         let Some(by) = &r.by else { continue };
-        let i = match seats.iter().position(|s| &s.by == by) {
-            Some(i) => i,
-            None => {
-                let s = SeatSummary {
-                    by: by.clone(),
-                    commands: 0,
-                    decisions: 0,
-                    comms: 0,
-                    first_action: None,
-                    lines: Vec::new(),
-                };
-                seats.push(s);
-                seats.len() - 1
-            }
+        let i = if let Some(i) = seats.iter().position(|s| &s.by == by) {
+            i
+        } else {
+            seats.push(empty(by));
+            seats.len() - 1
         };
         let seat = &mut seats[i];
         seat.commands += 1;
@@ -93,15 +84,12 @@ fn without_points(why: &str) -> &str {
 pub fn with_every_seat(mut seats: Vec<SeatSummary>, all: &[By]) -> Vec<SeatSummary> {
     for by in all {
         if !seats.iter().any(|s| &s.by == by) {
-            seats.push(SeatSummary {
-                by: by.clone(),
-                commands: 0,
-                decisions: 0,
-                comms: 0,
-                first_action: None,
-                lines: Vec::new(),
-            });
+            seats.push(empty(by));
         }
     }
     seats
+}
+
+fn empty(by: &By) -> SeatSummary {
+    SeatSummary { by: by.clone(), commands: 0, decisions: 0, comms: 0, first_action: None, lines: Vec::new() }
 }

@@ -92,8 +92,16 @@ impl CommandKind {
     pub fn delay(self) -> Dur {
         use CommandKind as K;
         match self {
-            K::Ack | K::Declare | K::StatusUpdate | K::ChangeSeverity | K::Resolve | K::Hint | K::Page => Dur::ZERO,
-            K::Fire | K::Reveal | K::Tip => Dur::ZERO,
+            K::Ack
+            | K::Declare
+            | K::StatusUpdate
+            | K::ChangeSeverity
+            | K::Resolve
+            | K::Hint
+            | K::Page
+            | K::Fire
+            | K::Reveal
+            | K::Tip => Dur::ZERO,
             K::Restart | K::Drain | K::FlushCache | K::PauseRollout | K::ResumeRollout => Dur::from_secs(2),
             K::SetRateLimit | K::SetShed | K::BlockClient | K::SetHealthCheck => Dur::from_secs(10),
             K::SetFlag | K::Failover | K::Restore => Dur::from_secs(5),
