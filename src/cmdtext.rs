@@ -44,6 +44,13 @@ pub struct Names {
     pub alerts: Vec<String>,
     pub clients: Vec<String>,
     pub third_parties: Vec<String>,
+    /// The manual timeline entries that have not fired (what `fire` may name).
+    pub contingencies: Vec<String>,
+    /// The drill's seats by name (what `tip` may name); empty: any word parses.
+    pub seats: Vec<String>,
+    /// The line is a drill facilitator's: `fire`, `reveal` and `tip` parse and complete
+    /// (elsewhere they are refused, and completion and help leave them out).
+    pub facilitator: bool,
 }
 
 impl Names {
@@ -72,6 +79,9 @@ impl Names {
             alerts: names(&mut spec.alerts.iter().map(|a| &a.name)),
             clients: Vec::new(),
             third_parties: names(&mut spec.third_parties.iter().map(|t| &t.name)),
+            contingencies: names(&mut spec.timeline.iter().filter(|e| e.trigger.is_manual()).map(|e| &e.label)),
+            seats: Vec::new(),
+            facilitator: false,
         }
     }
 
@@ -84,6 +94,7 @@ impl Names {
         n.alerts = alerts.into_iter().map(|a| a.name).collect();
         n.clients = sim.edge_view().2;
         n.instances = (0..n.services.len()).map(|s| sim.instances(s).iter().map(|i| i.num).collect()).collect();
+        n.contingencies = sim.contingencies();
         n
     }
 

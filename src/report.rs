@@ -7,6 +7,7 @@ pub mod chart;
 pub mod facts;
 pub mod html;
 pub mod markdown;
+pub mod seats;
 pub mod whole_run;
 
 pub use chart::timeline_chart;

@@ -10,6 +10,7 @@ pub mod campaign;
 pub mod challenge;
 mod commands;
 pub mod error;
+pub mod live;
 pub mod locate;
 mod metric_ref;
 pub mod raw;
@@ -29,8 +30,11 @@ mod validate_rules;
 mod validate_tutorial;
 
 pub use builtin::{BUILTIN, builtin, builtin_ids};
-pub use commands::{MAX_COMMANDS, MAX_COMMANDS_PER_SECOND, check_command_limits, clean_commands, parse_commands};
+pub use commands::{
+    MAX_COMMANDS, MAX_COMMANDS_PER_SECOND, check_command_limits, clean_command, clean_commands, parse_commands,
+};
 pub use error::{ScenarioError, ScenarioErrors};
+pub use live::{LiveEntryError, catalogue, live_entry};
 pub use raw::{Difficulty, Direction, Verdict};
 pub use rubric::{Level, Rubric};
 pub use validate_ctx::MAX_ITEMS;

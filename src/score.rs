@@ -30,6 +30,7 @@ mod judge_rules;
 pub mod lifecycle;
 mod resolution;
 mod rollback_cost;
+pub mod seats;
 pub mod settings;
 mod summary;
 mod timing;
@@ -39,6 +40,7 @@ pub use evidence::Evidence;
 pub use impact::Harm;
 pub use judge::{Decision, Source};
 pub use lifecycle::EndState;
+pub use seats::SeatSummary;
 
 use crate::scenario::Spec;
 use crate::sim::{Dur, SimTime};

@@ -145,7 +145,7 @@ pub fn play_with_caps(
         }
         sim.advance_to(c.at);
         // A rejected command is recorded in the event log with its reason.
-        let _ = sim.submit(c.command.clone());
+        let _ = sim.submit_as(c.command.clone(), c.by.clone());
     }
     sim.advance_to(limit);
     sim

@@ -9,6 +9,7 @@
 //! that says what was kept.
 
 mod atomic;
+mod drill;
 mod paths;
 mod profile;
 mod read;
@@ -19,6 +20,7 @@ mod today;
 mod versioned;
 
 pub use atomic::{SaveError, SaveStep, save_atomic, write_atomic};
+pub use drill::DrillRecord;
 pub use paths::Dirs;
 pub use profile::{DailyBest, Profile};
 pub use read::{ReadError, read_text_file};

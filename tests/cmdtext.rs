@@ -17,6 +17,8 @@ fn names() -> Names {
     let mut n = Names::of_spec(&spec("friday-deploy").sim);
     n.clients = vec!["scraper-9".into(), "bot.example".into()];
     n.instances = n.services.iter().map(|_| vec![1, 2, 3, 4]).collect();
+    // The facilitator's line: every verb (a player's is tested without them below).
+    n.facilitator = true;
     n
 }
 
@@ -151,6 +153,9 @@ fn every_kind_has_a_text_form_that_reads_back() {
         "renew payments",
         "page coupons-team",
         "hint",
+        "fire db-slow-contingency",
+        "reveal \"v42 went out at 16:42\"",
+        "tip alice \"look at the changes list\"",
     ] {
         let c = ok(line);
         assert_eq!(text(&c), line, "the canonical text of {line}");
@@ -334,7 +339,10 @@ fn completion_offers_verbs_then_each_places_words() {
     let n = names();
     let words = |line: &str| complete(line, &n).candidates;
     assert_eq!(words("").len(), CommandKind::ALL.len(), "every verb on an empty line");
-    assert_eq!(words("re"), ["resolve", "resume-rollout", "restart", "retries", "revert", "restore", "renew"]);
+    assert_eq!(
+        words("re"),
+        ["resolve", "resume-rollout", "restart", "retries", "revert", "restore", "renew", "reveal"]
+    );
     assert_eq!(words("rollback "), ["api"]);
     assert_eq!(words("flag "), ["coupons-v2"]);
     assert_eq!(words("flag coupons-v2 "), ["on", "off"]);
@@ -397,7 +405,7 @@ fn every_shipped_scenarios_expert_commands_have_a_text_form() {
 #[test]
 fn every_verbs_example_parses_and_readme_lists_every_form() {
     // The examples name things from the shipped scenarios (and one client an abuser uses).
-    let mut all = Names::default();
+    let mut all = Names { facilitator: true, ..Names::default() };
     for (id, _, _) in firedrill::scenario::BUILTIN {
         let n = Names::of_spec(&spec(id).sim);
         for (i, s) in n.services.iter().enumerate() {
@@ -421,6 +429,7 @@ fn every_verbs_example_parses_and_readme_lists_every_form() {
             (&mut all.teams, n.teams),
             (&mut all.alerts, n.alerts),
             (&mut all.third_parties, n.third_parties),
+            (&mut all.contingencies, n.contingencies),
         ] {
             mine.extend(theirs.into_iter().filter(|x| !mine.contains(x)).collect::<Vec<_>>());
         }
@@ -433,4 +442,49 @@ fn every_verbs_example_parses_and_readme_lists_every_form() {
         let row = format!("| `{}` | `{}` |", v.usage().replace('|', "\\|"), v.example);
         assert!(readme.contains(&row), "README.md's command table lacks the row starting {row}");
     }
+}
+
+#[test]
+fn the_facilitators_verbs_fire_a_contingency_and_say_the_rest_of_the_line() {
+    assert_eq!(ok("fire db-slow-contingency"), Command::Fire { entry: "db-slow-contingency".into() });
+    let e = err("fire db-slow");
+    assert_eq!(e.kind, ErrorKind::UnknownName);
+    assert!(e.message.contains("contingencies left to fire are: db-slow-contingency"), "{e}");
+    assert_eq!(err("fire").kind, ErrorKind::Missing);
+    // The text is the rest of the line, quoted or not, made one clean line.
+    assert_eq!(ok("reveal v42 went out at 16:42"), Command::Reveal { text: "v42 went out at 16:42".into() });
+    assert_eq!(ok("reveal \"v42\u{1b}[2J went out\""), Command::Reveal { text: "v42\u{241b}[2J went out".into() });
+    assert_eq!(
+        ok("tip alice look at   the changes"),
+        Command::Tip { seat: "alice".into(), text: "look at the changes".into() }
+    );
+    let e = err("tip alice");
+    assert_eq!(
+        (e.kind, e.message.as_str()),
+        (ErrorKind::Missing, "tip needs text, e.g. `tip alice look at the changes list`")
+    );
+    // With the drill's seats known, a seat is one of them.
+    let mut seated = names();
+    seated.seats = vec!["alice".into(), "bob".into()];
+    assert_eq!(parse("tip bob hi", &seated).unwrap(), Command::Tip { seat: "bob".into(), text: "hi".into() });
+    assert_eq!(parse("tip carol hi", &seated).unwrap_err().kind, ErrorKind::UnknownName);
+    assert_eq!(complete("tip ", &seated).candidates, ["alice", "bob"]);
+    assert_eq!(complete("fire ", &names()).candidates, ["db-slow-contingency"]);
+    assert_eq!(complete("fire ", &names()).usage.as_deref(), Some("fire CONTINGENCY"));
+    // A player's line refuses them, and neither completion nor the list of verbs offers them.
+    let player = Names { facilitator: false, ..names() };
+    let e = parse("fire db-slow-contingency", &player).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::UnknownVerb);
+    assert_eq!(
+        e.message,
+        "`fire` is a drill facilitator's command: fire a contingency or live inject now (facilitator)"
+    );
+    assert_eq!(complete("", &player).candidates.len(), CommandKind::ALL.len() - 3);
+    assert!(complete("re", &player).candidates.iter().all(|w| w != "reveal"));
+    assert!(!parse("revael x", &player).unwrap_err().message.contains("reveal"));
+    // A contingency that fired is no longer offered.
+    let spec = spec("friday-deploy");
+    let mut sim = firedrill::sim::Sim::new(spec.sim.clone(), 1);
+    sim.submit(Command::Fire { entry: "db-slow-contingency".into() }).unwrap();
+    assert!(Names::of_sim(&sim).contingencies.is_empty());
 }

@@ -177,7 +177,7 @@ fn damaged_newer_and_missing_saved_runs_fail_with_a_one_line_cause() {
         "run",
     );
     let text = std::fs::read_to_string(&good).unwrap();
-    assert!(text.contains("version: 1,"), "{text}");
+    assert!(text.contains("version: 2,"), "{text}");
 
     let write = |name: &str, bytes: &[u8]| {
         let p = dir.join(name);
@@ -188,7 +188,7 @@ fn damaged_newer_and_missing_saved_runs_fail_with_a_one_line_cause() {
     let garbled =
         write("garbled.ron", b"(version: 1, program: \"0.1.0\", scenario: Builtin(\"friday-deploy\"), seed: banana)");
     let binary = write("binary.ron", b"\x1f\x8b\x08\x00\xde\xad\xbe\xef\xff\xfe");
-    let newer = write("newer.ron", text.replace("version: 1,", "version: 99,").as_bytes());
+    let newer = write("newer.ron", text.replace("version: 2,", "version: 99,").as_bytes());
     let unknown =
         write("unknown.ron", text.replace("Builtin(\"friday-deploy\")", "Builtin(\"tuesday-deploy\")").as_bytes());
     let empty = write("empty.ron", b"");
@@ -202,7 +202,7 @@ fn damaged_newer_and_missing_saved_runs_fail_with_a_one_line_cause() {
         (truncated.as_str(), format!("{truncated}:")),
         (garbled.as_str(), "not a saved run".to_string()),
         (binary.as_str(), "is not UTF-8 text".to_string()),
-        (newer.as_str(), "was saved by a newer firedrill (run format 99; this one reads 1)".to_string()),
+        (newer.as_str(), "was saved by a newer firedrill (run format 99; this one reads 2)".to_string()),
         (unknown.as_str(), "built-in scenario `tuesday-deploy`, which this firedrill does not have".to_string()),
         (empty.as_str(), "not a saved run".to_string()),
         (directory, "is a directory, not a saved run file".to_string()),

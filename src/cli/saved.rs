@@ -10,8 +10,9 @@ use crate::sim::{Sim, play};
 use crate::store::{SavedRun, ScenarioRef};
 use std::path::Path;
 
-/// Loads a saved run and re-runs it on its scenario; also returns how long the re-run took (ms).
-pub fn rerun(path: &Path) -> Result<(Spec, Sim, f64), Failure> {
+/// Loads a saved run and re-runs it on its scenario (as played: challenge and live injects
+/// applied); also returns the run and how long the re-run took (ms).
+pub fn rerun(path: &Path) -> Result<(SavedRun, Spec, Sim, f64), Failure> {
     let run = SavedRun::read(path).map_err(|e| Failure::new(e.to_string()))?;
     let (name, source) = match &run.scenario {
         ScenarioRef::Builtin(id) => {
@@ -37,15 +38,21 @@ pub fn rerun(path: &Path) -> Result<(Spec, Sim, f64), Failure> {
     }
     let spec = scenario::parse(&name, &source)
         .map_err(|e| Failure::detailed(format!("{name} is not a valid scenario"), e.to_string()))?;
-    let spec = scenario::challenge::apply(&spec, run.challenge, run.seed);
+    // A drill's live injects join the timeline as they did in the drill, so it replays exactly.
+    let spec = run.played_spec(&spec).map_err(|e| Failure::new(format!("{}: {e}", path.display())))?;
     // A replay is a real re-run: its speed is measured like the original's, not shown as 0.
     let started = std::time::Instant::now();
-    let sim = play(spec.sim.clone(), run.seed, &run.commands, run.until);
-    Ok((spec, sim, started.elapsed().as_secs_f64() * 1000.0))
+    let mut sim = play(spec.sim.clone(), run.seed, &run.commands, run.until);
+    // A drill the facilitator ended stops where it stopped, and ends as it ended.
+    if run.drill.as_ref().is_some_and(|d| d.ended.is_some()) && sim.ended().is_none() {
+        sim.end_drill();
+    }
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    Ok((run, spec, sim, ms))
 }
 
 pub fn replay(path: &Path, json: bool) -> Result<(), Failure> {
-    let (spec, sim, wall_ms) = rerun(path)?;
+    let (_, spec, sim, wall_ms) = rerun(path)?;
     if json {
         print_json(&crate::report::run_json(&spec, &sim, wall_ms)?)?;
     } else {
@@ -55,8 +62,12 @@ pub fn replay(path: &Path, json: bool) -> Result<(), Failure> {
 }
 
 pub fn report(path: &Path, format: super::ReportFormat) -> Result<(), Failure> {
-    let (spec, sim, _) = rerun(path)?;
-    let d = debrief(&spec, &Evidence::from_sim(&sim));
+    let (run, spec, sim, _) = rerun(path)?;
+    let mut d = debrief(&spec, &Evidence::from_sim(&sim));
+    if let Some(drill) = &run.drill {
+        // Everyone who was in the room, those who only watched too.
+        d.seats = crate::score::seats::with_every_seat(std::mem::take(&mut d.seats), &drill.seats);
+    }
     match format {
         super::ReportFormat::Json => print_json(&serde_json::to_string_pretty(&d).expect("debriefs serialize")),
         super::ReportFormat::Md => print_out(crate::report::markdown_export(&d).trim_end()),

@@ -30,10 +30,12 @@ pub fn complete(line: &str, names: &Names) -> Completion {
     };
     let fits = |c: &String| c.to_lowercase().starts_with(&partial.to_lowercase());
     let Some((first, args)) = done.split_first() else {
-        let candidates = verbs::VERBS.iter().map(|v| v.word.to_string()).filter(fits).collect();
+        let candidates = verbs::offered(names).map(|v| v.word.to_string()).filter(fits).collect();
         return Completion { start, candidates, usage: None, expects: Some("a command".into()) };
     };
-    let Some(verb) = verbs::lookup(&first.text) else { return Completion { start, ..Completion::default() } };
+    let Some(verb) = verbs::lookup(&first.text).filter(|v| names.facilitator || !v.kind.facilitator_only()) else {
+        return Completion { start, ..Completion::default() };
+    };
     let (candidates, expects) = next(verb, verb.slots, args, names);
     Completion { start, candidates: candidates.into_iter().filter(fits).collect(), usage: Some(verb.usage()), expects }
 }
@@ -171,6 +173,8 @@ fn arg_candidates(arg: Arg, service: Option<usize>, names: &Names) -> Vec<String
         Arg::Fraction => strings(&["0%", "10%", "25%", "50%"]),
         Arg::Words(w) => strings(w),
         Arg::Options(o) => o.iter().map(|(n, _)| (*n).to_string()).collect(),
-        Arg::Count | Arg::Number | Arg::Duration | Arg::Text => Vec::new(),
+        Arg::Contingency => names.contingencies.clone(),
+        Arg::Seat => names.seats.clone(),
+        Arg::Count | Arg::Number | Arg::Duration | Arg::Text | Arg::Rest => Vec::new(),
     }
 }

@@ -62,6 +62,7 @@ impl Cursor<'_> {
             Arg::Team => ("team", "teams", self.names.teams.clone()),
             Arg::Alert => ("alert", "alerts", self.names.alerts.clone()),
             Arg::Client => ("client", "clients seen at the edge", self.names.clients.clone()),
+            Arg::Contingency => ("contingency", "contingencies left to fire", self.names.contingencies.clone()),
             Arg::Certificate => {
                 let mut l = vec!["edge".to_string()];
                 l.extend(self.names.third_parties.iter().cloned());
@@ -70,6 +71,26 @@ impl Cursor<'_> {
             other => unreachable!("{other:?} is not a name"),
         };
         self.one_of(&slot, one, many, &list)
+    }
+
+    /// A seat's name: one of the drill's seats when they are known, else any word.
+    pub(super) fn seat(&mut self, i: usize) -> Result<String, ParseError> {
+        let slot = self.verb.slots[i];
+        if self.names.seats.is_empty() {
+            return Ok(self.next(&slot)?.text);
+        }
+        let seats = self.names.seats.clone();
+        self.one_of(&slot, "seat", "seats", &seats)
+    }
+
+    /// The rest of the line from place `i` as one text (at least one word), made one clean
+    /// line like scenario text.
+    pub(super) fn rest(&mut self, i: usize) -> Result<String, ParseError> {
+        let slot = self.verb.slots[i];
+        self.next(&slot)?;
+        let text = self.ws[self.i - 1..].iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
+        self.i = self.ws.len();
+        Ok(crate::text::clean_line(&text).into_owned())
     }
 
     pub(super) fn one_of(&mut self, slot: &Slot, one: &str, many: &str, list: &[String]) -> Result<String, ParseError> {

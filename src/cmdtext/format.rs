@@ -121,7 +121,9 @@ pub fn text(command: &Command) -> String {
         }
         C::FlushCache { cache } | C::WarmCache { cache } => push(cache),
         C::RenewCert { target } => push(target),
-        C::Page { team } => push(team),
+        C::Page { team } | C::Fire { entry: team } => push(team),
+        C::Reveal { text } => push(&quoted(text)),
+        C::Tip { seat, text } => push(&format!("{} {}", quote(seat), quoted(text))),
     }
     out
 }

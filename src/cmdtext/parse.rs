@@ -28,8 +28,16 @@ pub fn parse(line: &str, names: &Names) -> Result<Command, ParseError> {
             at: 0..0,
         });
     };
-    let Some(verb) = verbs::lookup(&first.text) else {
-        let all: Vec<&str> = verbs::VERBS.iter().map(|v| v.word).collect();
+    let found = verbs::lookup(&first.text);
+    if let Some(v) = found.filter(|v| v.kind.facilitator_only() && !names.facilitator) {
+        return Err(ParseError {
+            kind: ErrorKind::UnknownVerb,
+            message: format!("`{}` is a drill facilitator's command: {}", v.word, v.kind.describe()),
+            at: first.at.clone(),
+        });
+    }
+    let Some(verb) = found else {
+        let all: Vec<&str> = verbs::offered(names).map(|v| v.word).collect();
         return Err(ParseError {
             kind: ErrorKind::UnknownVerb,
             message: format!(
@@ -114,6 +122,12 @@ fn command(c: &mut Cursor<'_>) -> Result<Command, ParseError> {
         K::RenewCert => Command::RenewCert { target: c.name(0)? },
         K::Page => Command::Page { team: c.name(0)? },
         K::Hint => Command::Hint,
+        K::Fire => Command::Fire { entry: c.name(0)? },
+        K::Reveal => Command::Reveal { text: c.rest(0)? },
+        K::Tip => {
+            let seat = c.seat(0)?;
+            Command::Tip { seat, text: c.rest(1)? }
+        }
     })
 }
 
@@ -223,7 +237,9 @@ pub(super) fn what(slot: &Slot) -> String {
         Arg::Duration => "a duration like 2s, 500ms or 5m".into(),
         Arg::Rate => "a number of requests per second (or off)".into(),
         Arg::Fraction => "a percentage like 25%".into(),
-        Arg::Text => "text".into(),
+        Arg::Text | Arg::Rest => "text".into(),
+        Arg::Contingency => "a contingency's label".into(),
+        Arg::Seat => "a seat's name".into(),
         Arg::Words(w) => format!("one of {}", w.join(", ")),
         Arg::Options(_) => "an option".into(),
     }

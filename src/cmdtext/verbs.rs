@@ -37,6 +37,12 @@ pub enum Arg {
     Fraction,
     /// Free text; quote it if it has spaces.
     Text,
+    /// The rest of the line, as text (quotes optional).
+    Rest,
+    /// A manual timeline entry's label (a contingency or a live inject not yet fired).
+    Contingency,
+    /// A drill seat's name.
+    Seat,
     /// One of a fixed set of words.
     Words(&'static [&'static str]),
     /// `name value` options, in any order, each at most once.
@@ -233,7 +239,36 @@ pub const VERBS: &[Verb] = &[
     },
     Verb { word: "page", kind: K::Page, slots: &[req("TEAM", A::Team)], example: "page dba" },
     Verb { word: "hint", kind: K::Hint, slots: &[], example: "hint" },
+    Verb {
+        word: "fire",
+        kind: K::Fire,
+        slots: &[req("CONTINGENCY", A::Contingency)],
+        example: "fire db-slow-contingency",
+    },
+    Verb {
+        word: "reveal",
+        kind: K::Reveal,
+        slots: &[req("TEXT…", A::Rest)],
+        example: "reveal the deploy at 16:42 touched the coupon code",
+    },
+    Verb {
+        word: "tip",
+        kind: K::Tip,
+        slots: &[req("SEAT", A::Seat), req("TEXT…", A::Rest)],
+        example: "tip alice look at the changes list",
+    },
 ];
+
+/// The verbs a player (or a drill seat) types: all but the facilitator's.
+pub fn for_players() -> impl Iterator<Item = &'static Verb> {
+    VERBS.iter().filter(|v| !v.kind.facilitator_only())
+}
+
+/// The verbs a command line with `names` offers: the facilitator's only on theirs.
+pub fn offered(names: &super::Names) -> impl Iterator<Item = &'static Verb> {
+    let facilitator = names.facilitator;
+    VERBS.iter().filter(move |v| facilitator || !v.kind.facilitator_only())
+}
 
 /// The verb for a kind.
 pub fn verb(kind: CommandKind) -> &'static Verb {

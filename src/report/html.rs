@@ -255,7 +255,19 @@ pub fn html(d: &Debrief) -> String {
             escape(&u.note)
         );
     }
-    let _ = write!(o, "</table><h2>What an expert would have done</h2><p>Par: {}.</p><ul>", escape(&p.par));
+    o.push_str("</table>");
+    let seats = super::seats::who_did_what(d);
+    if !seats.is_empty() {
+        o.push_str("<h2>Who did what</h2>");
+        for (heading, lines) in &seats {
+            let _ = write!(o, "<h3>{}</h3><ul>", escape(heading));
+            for l in lines {
+                let _ = write!(o, "<li>{}</li>", escape(l));
+            }
+            o.push_str("</ul>");
+        }
+    }
+    let _ = write!(o, "<h2>What an expert would have done</h2><p>Par: {}.</p><ul>", escape(&p.par));
     for (t, text) in &p.expert {
         let _ = write!(o, "<li><span class=\"t\">{}</span> {}</li>", escape(t), escape(text));
     }

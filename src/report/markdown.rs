@@ -70,6 +70,14 @@ pub fn markdown(d: &Debrief) -> String {
     for u in &p.updates {
         o.push_str(&format!("- {} to {} ({}): {}\n", u.at, u.to, u.note, u.text));
     }
+    let seats = super::seats::who_did_what(d);
+    if !seats.is_empty() {
+        o.push_str("\n## Who did what\n");
+        for (heading, lines) in &seats {
+            o.push_str(&format!("\n**{heading}**\n\n"));
+            list(&mut o, lines, "nothing");
+        }
+    }
     o.push_str(&format!("\n## Score: {}\n\n", p.headline));
     o.push_str("| dimension | score | weight | why |\n|---|---:|---:|---|\n");
     for (name, score, weight, reasons) in &p.score {

@@ -186,7 +186,8 @@ fn active_window(sim: &SimSpec, trigger: &Trigger, duration: Option<crate::sim::
     let length = sim.duration.secs_f64();
     let from = match trigger {
         Trigger::At(t) => t.secs_f64(),
-        Trigger::When(_) => 0.0,
+        // A condition or a facilitator could fire it at once.
+        Trigger::When(_) | Trigger::Manual => 0.0,
     };
     let to = duration.map_or(length, |d| (from + d.secs_f64()).min(length));
     (from.min(length), to)

@@ -69,59 +69,77 @@ pub fn parse_commands(file: &str, text: &str) -> Result<Vec<TimedCommand>, Scena
     Ok(commands)
 }
 
-/// Makes every name and text in `commands` one clean line (`text::clean_line`).
+/// Makes every name and text in `commands` one clean line (`text::clean_line`), the seats'
+/// names included.
 pub fn clean_commands(commands: &mut [TimedCommand]) {
-    use crate::sim::Command as C;
-    let clean = |s: &mut String| {
-        if !crate::text::is_clean_line(s) {
-            *s = crate::text::clean_line(s).into_owned();
-        }
-    };
     for c in commands {
-        // Every variant by name: a new command with a string must say here how it is cleaned.
-        match &mut c.command {
-            C::Ack { alert: a } => clean(a),
-            C::StatusUpdate { impact, .. } => clean(impact),
-            C::Rollback { service }
-            | C::PauseRollout { service }
-            | C::ResumeRollout { service }
-            | C::Scale { service, .. }
-            | C::Restart { service, .. }
-            | C::Drain { service, .. }
-            | C::SetPoolSize { service, .. }
-            | C::SetDeadlines { service, .. }
-            | C::RevertConfig { service } => clean(service),
-            C::SetHealthCheck { service, endpoint, .. } => {
-                clean(service);
-                if let Some(e) = endpoint {
-                    clean(e);
-                }
-            }
-            C::Deploy { service, version } => {
-                clean(service);
-                clean(version);
-            }
-            C::SetBreaker { service, dependency, .. }
-            | C::SetRetries { service, dependency, .. }
-            | C::SetTimeout { service, dependency, .. } => {
-                clean(service);
-                clean(dependency);
-            }
-            C::SetFlag { flag: name, .. }
-            | C::BlockClient { client: name }
-            | C::FlushCache { cache: name }
-            | C::WarmCache { cache: name }
-            | C::RenewCert { target: name }
-            | C::Page { team: name } => clean(name),
-            C::Declare { .. }
-            | C::ChangeSeverity { .. }
-            | C::Resolve
-            | C::SetRateLimit { .. }
-            | C::SetShed { .. }
-            | C::Failover
-            | C::Restore
-            | C::Hint => {}
+        clean_command(&mut c.command);
+        if let Some(by) = &mut c.by {
+            clean(&mut by.name);
         }
+    }
+}
+
+fn clean(s: &mut String) {
+    if !crate::text::is_clean_line(s) {
+        *s = crate::text::clean_line(s).into_owned();
+    }
+}
+
+/// Makes every name and text in one command one clean line: what a drill's host does to each
+/// command a seat (or the facilitator) sends before it enters the run, as loading does for a
+/// commands file or a saved run. The engine cannot (it uses nothing outside `sim`).
+pub fn clean_command(command: &mut crate::sim::Command) {
+    use crate::sim::Command as C;
+    // Every variant by name: a new command with a string must say here how it is cleaned.
+    match command {
+        C::Ack { alert: a } => clean(a),
+        C::StatusUpdate { impact, .. } => clean(impact),
+        C::Rollback { service }
+        | C::PauseRollout { service }
+        | C::ResumeRollout { service }
+        | C::Scale { service, .. }
+        | C::Restart { service, .. }
+        | C::Drain { service, .. }
+        | C::SetPoolSize { service, .. }
+        | C::SetDeadlines { service, .. }
+        | C::RevertConfig { service } => clean(service),
+        C::SetHealthCheck { service, endpoint, .. } => {
+            clean(service);
+            if let Some(e) = endpoint {
+                clean(e);
+            }
+        }
+        C::Deploy { service, version } => {
+            clean(service);
+            clean(version);
+        }
+        C::SetBreaker { service, dependency, .. }
+        | C::SetRetries { service, dependency, .. }
+        | C::SetTimeout { service, dependency, .. } => {
+            clean(service);
+            clean(dependency);
+        }
+        C::SetFlag { flag: name, .. }
+        | C::BlockClient { client: name }
+        | C::FlushCache { cache: name }
+        | C::WarmCache { cache: name }
+        | C::RenewCert { target: name }
+        | C::Page { team: name }
+        | C::Fire { entry: name }
+        | C::Reveal { text: name } => clean(name),
+        C::Tip { seat, text } => {
+            clean(seat);
+            clean(text);
+        }
+        C::Declare { .. }
+        | C::ChangeSeverity { .. }
+        | C::Resolve
+        | C::SetRateLimit { .. }
+        | C::SetShed { .. }
+        | C::Failover
+        | C::Restore
+        | C::Hint => {}
     }
 }
 

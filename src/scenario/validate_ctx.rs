@@ -18,6 +18,15 @@ pub const MAX_WORKERS: u32 = 1_024;
 pub const MAX_ITEMS: usize = 200;
 pub const MAX_TEXT: usize = 10_000;
 
+/// Whether `name` can name something in logs, menus and on a command line: 1–40 letters,
+/// digits, '-', '_' or '.', starting with a letter or digit.
+pub fn usable_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 40
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        && name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+}
+
 /// Shared state of one validation pass.
 pub(super) struct Ctx {
     pub p: Problems,
@@ -73,11 +82,7 @@ impl Ctx {
 
     /// Checks a name that will be shown in logs and menus.
     pub fn name(&mut self, path: &[Seg], name: &str) {
-        let ok = !name.is_empty()
-            && name.len() <= 40
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-            && name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
-        if !ok {
+        if !usable_name(name) {
             self.err(
                 path,
                 format!("`{}` is not a usable name", clean(name)),

@@ -8,7 +8,7 @@
 
 use super::error::{field, index, key};
 use super::locate::Seg;
-use super::raw::{RawCondition, RawDist, RawFault, RawPolicy, RawScenario, RawStep};
+use super::raw::{RawCondition, RawDist, RawEntry, RawFault, RawPolicy, RawScenario, RawStep};
 use super::validate::{Ctx, MAX_ITEMS};
 use crate::sim::Dur;
 use crate::sim::kernel::time::{HOUR, MIN, MS, SEC};
@@ -93,6 +93,19 @@ impl Ctx {
             self.count_in(&p(&bp, "min_volume"), b.min_volume.into(), 0, 1_000_000, "min_volume");
             self.dur_in(&p(&bp, "open_for"), b.open_for, Dur(MS), Dur(HOUR), "open_for");
             self.count_in(&p(&bp, "half_open_trials"), b.half_open_trials.into(), 1, 1_000, "half_open_trials");
+        }
+    }
+
+    /// One timeline entry's numbers (a live inject's too).
+    pub(super) fn entry_in(&mut self, ep: &[Seg], e: &RawEntry) {
+        if e.cleared_by.len() > MAX_CLEARED_BY {
+            self.err(&p(ep, "cleared_by"), format!("at most {MAX_CLEARED_BY} commands clear a fault"), "");
+        }
+        if let Some(f) = &e.fault {
+            self.fault_in(&p(ep, "fault"), f);
+        }
+        if let Some(c) = &e.when {
+            self.condition_in(&p(ep, "when"), c, 0);
         }
     }
 
@@ -305,16 +318,7 @@ pub(super) fn ranges(cx: &mut Ctx, raw: &RawScenario) {
         }
     }
     for (i, e) in raw.timeline.iter().enumerate().take(MAX_ITEMS) {
-        let ep = [field("timeline"), index(i)];
-        if e.cleared_by.len() > MAX_CLEARED_BY {
-            cx.err(&p(&ep, "cleared_by"), format!("at most {MAX_CLEARED_BY} commands clear a fault"), "");
-        }
-        if let Some(f) = &e.fault {
-            cx.fault_in(&p(&ep, "fault"), f);
-        }
-        if let Some(c) = &e.when {
-            cx.condition_in(&p(&ep, "when"), c, 0);
-        }
+        cx.entry_in(&[field("timeline"), index(i)], e);
     }
     for (i, o) in raw.objectives.iter().enumerate().take(MAX_ITEMS) {
         cx.condition_in(&[field("objectives"), index(i), field("when")], &o.when, 0);

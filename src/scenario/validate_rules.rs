@@ -4,7 +4,7 @@
 use super::error::{clean, field, index};
 use super::locate::Seg;
 use super::metric_ref;
-use super::raw::{RawAlertExpr, RawClearBy, RawCondition, RawEntry, RawFault, RawScenario};
+use super::raw::{RawAlertExpr, RawClearBy, RawCondition, RawEntry, RawScenario};
 use super::validate::Ctx;
 use super::validate_fault::fault;
 use super::{ExpertStep, Judgement};
@@ -88,7 +88,7 @@ pub(super) fn rules(cx: &mut Ctx, raw: &RawScenario, sim: &mut SimSpec) -> Story
         });
     }
 
-    let known = known_names(cx, raw, sim);
+    let known = known_names(cx, sim);
     // Labels first: conditions may refer to entries later in the timeline.
     cx.count(&[field("timeline")], raw.timeline.len());
     let labels = timeline_labels(raw);
@@ -103,95 +103,12 @@ pub(super) fn rules(cx: &mut Ctx, raw: &RawScenario, sim: &mut SimSpec) -> Story
     }
     for (i, e) in raw.timeline.iter().enumerate() {
         let p = [field("timeline"), index(i)];
-        let trigger = match (&e.at, &e.when) {
-            (Some(at), None) => {
-                cx.within_length(&sub(&p, "at"), *at);
-                Trigger::At(SimTime(at.0))
-            }
-            (None, Some(c)) => Trigger::When(condition(cx, sim, &labels, &sub(&p, "when"), c)),
-            (Some(_), Some(_)) => {
-                cx.err(
-                    &sub(&p, "when"),
-                    "this timeline entry has both `at` and `when`",
-                    "keep one: `at` for a fixed time, or `when` for a condition",
-                );
-                continue;
-            }
-            (None, None) => {
-                cx.err(
-                    &p,
-                    "this timeline entry has neither `at` nor `when`",
-                    "add `at: \"2m\"` for a fixed time, or `when: …` for a condition",
-                );
-                continue;
-            }
-        };
-        if !one_inject(cx, &p, e) {
-            continue;
+        if e.manual {
+            manual_label(cx, &sub(&p, "label"), e.label.as_deref(), &p);
         }
-        let inject = if let Some(c) = &e.change {
-            let Some(action) = fault(cx, sim, &sub(&p, "change"), &c.as_fault()) else {
-                continue;
-            };
-            Inject::Change(action)
-        } else if let Some(f) = &e.fault {
-            let Some(fault) = fault(cx, sim, &sub(&p, "fault"), f) else {
-                continue;
-            };
-            if fault.is_instant() && e.for_.is_some() {
-                cx.err(
-                    &sub(&p, "for"),
-                    format!("{} happens at an instant and has no duration", fault.name()),
-                    "remove `for`",
-                );
-            }
-            Inject::Fault(fault)
-        } else if let Some(m) = &e.message {
-            Inject::Message { from: cx.text(&sub(&p, "message"), &m.from), text: cx.text(&sub(&p, "message"), &m.text) }
-        } else if let Some(l) = &e.log {
-            Inject::Log { source: clean(&l.source), level: l.level, text: cx.text(&sub(&p, "log"), &l.text) }
-        } else if let Some(a) = &e.fake_alert {
-            Inject::FakeAlert {
-                name: clean(&a.name),
-                severity: a.severity,
-                summary: cx.text(&sub(&p, "fake_alert"), &a.summary),
-                duration: a.for_,
-            }
-        } else {
-            continue;
-        };
-        if !matches!(inject, Inject::Fault(_))
-            && (e.for_.is_some() || !e.cleared_by.is_empty() || e.clear_when.is_some())
-        {
-            let what = if e.for_.is_some() {
-                "for"
-            } else if e.clear_when.is_some() {
-                "clear_when"
-            } else {
-                "cleared_by"
-            };
-            cx.err(
-                &sub(&p, what),
-                "`for`, `cleared_by` and `clear_when` apply to faults only",
-                "remove it: messages, logs and changes have no duration, and a fake alert's is the `for` inside `fake_alert`",
-            );
+        if let Some(entry) = entry(cx, sim, &labels, &known, &p, e, &labels[i]) {
+            sim.timeline.push(entry);
         }
-        let cleared_by = e
-            .cleared_by
-            .iter()
-            .enumerate()
-            .filter_map(|(k, c)| clear_match(cx, &known, &[&sub(&p, "cleared_by")[..], &[index(k)]].concat(), c))
-            .collect();
-        let clear_when = e.clear_when.as_ref().map(|c| condition(cx, sim, &labels, &sub(&p, "clear_when"), c));
-        sim.timeline.push(TimelineEntry {
-            // Shown in events: cleaned like any other text.
-            label: cx.text(&sub(&p, "label"), &labels[i]),
-            trigger,
-            inject,
-            duration: e.for_,
-            cleared_by,
-            clear_when,
-        });
     }
 
     cx.count(&[field("objectives")], raw.objectives.len());
@@ -256,9 +173,133 @@ pub(super) fn rules(cx: &mut Ctx, raw: &RawScenario, sim: &mut SimSpec) -> Story
     Story { judge, expert }
 }
 
+/// One timeline entry, validated against the spec built so far (`labels`: every entry's
+/// label, for conditions; `known`: what a `cleared_by` target may name); `None` when it has a
+/// problem (reported in `cx`). Live entries (`live`) go through here too.
+pub(super) fn entry(
+    cx: &mut Ctx,
+    sim: &SimSpec,
+    labels: &[String],
+    known: &[String],
+    p: &[Seg],
+    e: &RawEntry,
+    label: &str,
+) -> Option<TimelineEntry> {
+    let trigger = match (&e.at, &e.when) {
+        (Some(_), _) | (_, Some(_)) if e.manual => {
+            let what = if e.at.is_some() { "at" } else { "when" };
+            cx.err(
+                &sub(p, what),
+                format!("this timeline entry is `manual` and also has `{what}`"),
+                "keep one: `manual: true` for a contingency a facilitator fires, or `at`/`when` for one that fires by itself",
+            );
+            return None;
+        }
+        (None, None) if e.manual => Trigger::Manual,
+        (Some(at), None) => {
+            cx.within_length(&sub(p, "at"), *at);
+            Trigger::At(SimTime(at.0))
+        }
+        (None, Some(c)) => Trigger::When(condition(cx, sim, labels, &sub(p, "when"), c)),
+        (Some(_), Some(_)) => {
+            cx.err(
+                &sub(p, "when"),
+                "this timeline entry has both `at` and `when`",
+                "keep one: `at` for a fixed time, or `when` for a condition",
+            );
+            return None;
+        }
+        (None, None) => {
+            cx.err(
+                p,
+                "this timeline entry has neither `at` nor `when`",
+                "add `at: \"2m\"` for a fixed time, or `when: …` for a condition",
+            );
+            return None;
+        }
+    };
+    if !one_inject(cx, p, e) {
+        return None;
+    }
+    let inject = if let Some(c) = &e.change {
+        Inject::Change(fault(cx, sim, &sub(p, "change"), &c.as_fault())?)
+    } else if let Some(f) = &e.fault {
+        let fault = fault(cx, sim, &sub(p, "fault"), f)?;
+        if fault.is_instant() && e.for_.is_some() {
+            cx.err(
+                &sub(p, "for"),
+                format!("{} happens at an instant and has no duration", fault.name()),
+                "remove `for`",
+            );
+        }
+        Inject::Fault(fault)
+    } else if let Some(m) = &e.message {
+        Inject::Message { from: cx.text(&sub(p, "message"), &m.from), text: cx.text(&sub(p, "message"), &m.text) }
+    } else if let Some(l) = &e.log {
+        Inject::Log { source: clean(&l.source), level: l.level, text: cx.text(&sub(p, "log"), &l.text) }
+    } else if let Some(a) = &e.fake_alert {
+        Inject::FakeAlert {
+            name: clean(&a.name),
+            severity: a.severity,
+            summary: cx.text(&sub(p, "fake_alert"), &a.summary),
+            duration: a.for_,
+        }
+    } else {
+        return None;
+    };
+    if !matches!(inject, Inject::Fault(_)) && (e.for_.is_some() || !e.cleared_by.is_empty() || e.clear_when.is_some()) {
+        let what = if e.for_.is_some() {
+            "for"
+        } else if e.clear_when.is_some() {
+            "clear_when"
+        } else {
+            "cleared_by"
+        };
+        cx.err(
+            &sub(p, what),
+            "`for`, `cleared_by` and `clear_when` apply to faults only",
+            "remove it: messages, logs and changes have no duration, and a fake alert's is the `for` inside `fake_alert`",
+        );
+    }
+    let cleared_by = e
+        .cleared_by
+        .iter()
+        .enumerate()
+        .filter_map(|(k, c)| clear_match(cx, known, &[&sub(p, "cleared_by")[..], &[index(k)]].concat(), c))
+        .collect();
+    let clear_when = e.clear_when.as_ref().map(|c| condition(cx, sim, labels, &sub(p, "clear_when"), c));
+    Some(TimelineEntry {
+        // Shown in events: cleaned like any other text.
+        label: cx.text(&sub(p, "label"), label),
+        trigger,
+        inject,
+        duration: e.for_,
+        cleared_by,
+        clear_when,
+    })
+}
+
+/// A contingency is fired by its label, typed on a command line: it must have one, and the
+/// label must be a name (it is unique, like every label).
+pub(super) fn manual_label(cx: &mut Ctx, path: &[Seg], label: Option<&str>, entry: &[Seg]) {
+    match label {
+        None => cx.err(
+            entry,
+            "this manual timeline entry has no label: a facilitator fires it by its label",
+            "add e.g. `label: \"db-slow-contingency\"`",
+        ),
+        Some(l) if !super::validate_ctx::usable_name(l) => cx.err(
+            path,
+            format!("`{}` cannot be typed after `fire`: a contingency's label is one word", clean(l)),
+            "use 1–40 letters, digits, '-', '_' or '.', e.g. \"vp-asks\"",
+        ),
+        Some(_) => {}
+    }
+}
+
 /// The names a judgement's or a `cleared_by` match's `target` may give: services, caches,
 /// third parties, versions, flags, teams, alerts, endpoints, abusive clients, `db`, `edge`.
-fn known_names(cx: &Ctx, raw: &RawScenario, sim: &SimSpec) -> Vec<String> {
+pub(super) fn known_names(cx: &Ctx, sim: &SimSpec) -> Vec<String> {
     let mut known: Vec<String> = cx.services.clone();
     known.extend(cx.caches.iter().cloned());
     known.extend(cx.third_parties.iter().cloned());
@@ -269,11 +310,8 @@ fn known_names(cx: &Ctx, raw: &RawScenario, sim: &SimSpec) -> Vec<String> {
     known.extend(sim.services.iter().flat_map(|s| s.endpoints.iter().map(|e| e.name.clone())));
     known.push("db".into());
     known.push("edge".into());
-    for e in &raw.timeline {
-        if let Some(RawFault::AbusiveClient { client, .. }) = &e.fault {
-            known.push(client.clone());
-        }
-    }
+    // The abusive clients the timeline starts.
+    known.extend(cx.clients.iter().cloned());
     known
 }
 
@@ -331,6 +369,13 @@ fn clear_match(cx: &mut Ctx, known: &[String], p: &[Seg], c: &RawClearBy) -> Opt
 fn judgement(cx: &mut Ctx, p: &[Seg], j: &super::raw::RawJudge) -> Judgement {
     use super::Direction as D;
     use crate::sim::CommandKind as K;
+    if j.command.facilitator_only() {
+        cx.err(
+            &sub(p, "command"),
+            format!("{:?} is a facilitator's command: it is never judged", j.command),
+            "judge what the players do; remove this judgement",
+        );
+    }
     if let Some(v) = &j.version {
         cx.lookup(&sub(p, "version"), &cx.versions.clone(), v, "version");
         if !matches!(j.command, K::Deploy | K::Rollback) {

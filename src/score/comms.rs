@@ -90,20 +90,45 @@ pub(super) fn communication(
     affected: bool,
     weight: u32,
 ) -> Dimension {
+    communication_charged(spec, ev, onset, affected, weight).0
+}
+
+/// `communication`, and the points it charged to a command: (index in `ev.commands`, points,
+/// why). A late declaration is charged to the declaring command, a late first update, a false
+/// all-clear and each broken promise to the update concerned; what no single command did (no
+/// declaration, no update, the severity's fit over time) is charged to nobody.
+pub(super) fn communication_charged(
+    spec: &Spec,
+    ev: &Evidence,
+    onset: Option<SimTime>,
+    affected: bool,
+    weight: u32,
+) -> (Dimension, Vec<(usize, i64, String)>) {
+    let mut charged: Vec<(usize, i64, String)> = Vec::new();
     let c = &spec.comms;
     let clock = |t: SimTime| spec.clock(t);
     let changes = declared(ev);
     if !affected && changes.is_empty() {
-        return dim("communication", 100, weight, vec!["customers were not affected: nothing to declare".into()]);
+        let d = dim("communication", 100, weight, vec!["customers were not affected: nothing to declare".into()]);
+        return (d, charged);
     }
     let Some(&(at, sev)) = changes.first() else {
-        return dim(
+        let d = dim(
             "communication",
             0,
             weight,
             vec!["never declared an incident although customers were affected, so nobody was told (-100)".into()],
         );
+        return (d, charged);
     };
+    // The command that declared: the last Declare applied by then.
+    let declarer = ev
+        .commands
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, r)| r.rejected.is_none() && matches!(r.command, Command::Declare { .. }) && r.at <= at)
+        .map(|(k, _)| k);
     let mut s: i64 = 100;
     let mut reasons = vec![format!("declared {} at {}", sev.name(), clock(at))];
     for w in changes.windows(2) {
@@ -114,7 +139,11 @@ pub(super) fn communication(
         let late = at.since(o);
         if late > Dur(spec.par.detect.0 * 3) {
             s -= 10;
-            reasons.push(format!("declared {} after trouble began (-10)", late.human()));
+            let why = format!("declared {} after trouble began (-10)", late.human());
+            if let Some(k) = declarer {
+                charged.push((k, -10, why.clone()));
+            }
+            reasons.push(why);
         }
         let (off, gaps) = severity_gaps(spec, ev, o);
         // 15 points per level off, on average over the declared span, at most 30.
@@ -136,11 +165,17 @@ pub(super) fn communication(
             reasons.push(format!("severity off by {off:.1} levels on average while declared (-{pen})"));
         }
     }
-    let updates: Vec<(SimTime, Dur, bool)> = ev
-        .applied()
-        .filter(|r| r.at >= at)
-        .filter_map(|r| match r.command {
-            Command::StatusUpdate { next_update, all_clear, .. } => Some((r.at, next_update, all_clear)),
+    let records: Vec<usize> = ev
+        .commands
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.rejected.is_none() && r.at >= at && matches!(r.command, Command::StatusUpdate { .. }))
+        .map(|(k, _)| k)
+        .collect();
+    let updates: Vec<(SimTime, Dur, bool)> = records
+        .iter()
+        .filter_map(|&k| match ev.commands[k].command {
+            Command::StatusUpdate { next_update, all_clear, .. } => Some((ev.commands[k].at, next_update, all_clear)),
             _ => None,
         })
         .collect();
@@ -153,22 +188,26 @@ pub(super) fn communication(
             let d = first.since(at);
             if d > c.first_update_within {
                 s -= 20;
-                reasons.push(format!(
+                let why = format!(
                     "first status update {} after declaring; due within {} (-20)",
                     d.human(),
                     c.first_update_within.human()
-                ));
+                );
+                charged.push((records[0], -20, why.clone()));
+                reasons.push(why);
             } else {
                 reasons.push(format!("first status update {} after declaring", d.human()));
             }
         }
     }
     // Telling people it is over while it is not is worse than saying nothing yet.
-    if let Some((t, _, _)) = updates.iter().find(|u| u.2)
-        && !super::lifecycle::stable_at(ev, *t)
+    if let Some(i) = updates.iter().position(|u| u.2)
+        && !super::lifecycle::stable_at(ev, updates[i].0)
     {
         s -= 20;
-        reasons.push(format!("the all-clear at {} told people it was over while it was not (-20)", clock(*t)));
+        let why = format!("the all-clear at {} told people it was over while it was not (-20)", clock(updates[i].0));
+        charged.push((records[i], -20, why.clone()));
+        reasons.push(why);
     }
     let mut missed = 0;
     for (i, (t, next, all_clear)) in updates.iter().enumerate() {
@@ -179,6 +218,14 @@ pub(super) fn communication(
         let kept = updates.get(i + 1).is_some_and(|(n, _, _)| *n <= due);
         if !kept && due < ev.ended {
             missed += 1;
+            // 10 each, at most 30 in all: the first three broken promises carry them.
+            if missed <= 3 {
+                charged.push((
+                    records[i],
+                    -10,
+                    format!("promised the next update by {}, and none came (-10)", clock(due)),
+                ));
+            }
         }
     }
     if missed > 0 {
@@ -188,5 +235,5 @@ pub(super) fn communication(
             if missed == 1 { "1 promised update was".to_string() } else { format!("{missed} promised updates were") };
         reasons.push(format!("{what} not posted on time (-{pen})"));
     }
-    dim("communication", s, weight, reasons)
+    (dim("communication", s, weight, reasons), charged)
 }

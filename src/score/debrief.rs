@@ -108,12 +108,25 @@ pub struct Debrief {
     pub par_detect: Dur,
     pub par_mitigate: Dur,
     pub lessons: Vec<String>,
+    /// A drill's seats: who did what (empty in a solo run).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seats: Vec<super::SeatSummary>,
 }
 
 impl Debrief {
     /// `t` as the player read it during the run.
     pub fn clock(&self, t: SimTime) -> String {
         t.clock_from(self.starts_at)
+    }
+}
+
+/// Whether an event is one of the facilitator's commands, accepted or not.
+fn facilitator(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::CommandApplied { command, .. } | EventKind::CommandRejected { command, .. } => {
+            command.kind().facilitator_only()
+        }
+        _ => false,
     }
 }
 
@@ -170,6 +183,13 @@ pub fn debrief(spec: &Spec, ev: &Evidence) -> Debrief {
                 row(Column::Seen);
                 saw.push(Moment { t: e.t, text });
             }
+            // The facilitator's commands are not the players' actions: a fired contingency is
+            // part of what was really going on; a clue or a tip shows as what the players saw.
+            Category::Command { .. } if facilitator(&e.kind) => {
+                if matches!(&e.kind, EventKind::CommandApplied { command: crate::sim::Command::Fire { .. }, .. }) {
+                    row(Column::True);
+                }
+            }
             Category::Command { .. } => {
                 row(Column::Done);
                 actions.push(Moment { t: e.t, text });
@@ -211,5 +231,6 @@ pub fn debrief(spec: &Spec, ev: &Evidence) -> Debrief {
         par_detect: spec.par.detect,
         par_mitigate: spec.par.mitigate,
         lessons: spec.lessons.clone(),
+        seats: super::seats::summaries(spec, ev),
     }
 }

@@ -59,8 +59,16 @@ fn matches(j: &Judgement, spec: &Spec, ev: &Evidence, c: &Command, at: SimTime) 
 
 /// Every applied command with a verdict (commands nobody has an opinion on are left out).
 pub fn decisions(spec: &Spec, ev: &Evidence) -> Vec<Decision> {
+    decisions_by_record(spec, ev).into_iter().map(|(_, d)| d).collect()
+}
+
+/// `decisions`, each with the index in `ev.commands` of the command it judges.
+pub(super) fn decisions_by_record(spec: &Spec, ev: &Evidence) -> Vec<(usize, Decision)> {
     let mut out = Vec::new();
-    for r in ev.applied() {
+    // The facilitator's commands run the exercise: nobody is judged on them.
+    let judged =
+        ev.commands.iter().enumerate().filter(|(_, r)| r.rejected.is_none() && !r.command.kind().facilitator_only());
+    for (k, r) in judged {
         let c = &r.command;
         let text = c.label();
         let broken = super::judge_rules::rule(spec, ev, c, r.at);
@@ -70,18 +78,21 @@ pub fn decisions(spec: &Spec, ev: &Evidence) -> Vec<Decision> {
         if let Some(j) = spec.judge.iter().find(|j| matches(j, spec, ev, c, r.at))
             && !(j.verdict == Verdict::Helpful && broken.is_some())
         {
-            out.push(Decision {
-                at: r.at,
-                command: text.clone(),
-                verdict: j.verdict,
-                why: j.why.clone(),
-                source: Source::Scenario,
-            });
+            out.push((
+                k,
+                Decision {
+                    at: r.at,
+                    command: text.clone(),
+                    verdict: j.verdict,
+                    why: j.why.clone(),
+                    source: Source::Scenario,
+                },
+            ));
         }
         if let Some(why) = broken {
             // A hint is noted, not condemned: its price is paid under cost.
             let verdict = if matches!(c, Command::Hint) { Verdict::Neutral } else { Verdict::Harmful };
-            out.push(Decision { at: r.at, command: text, verdict, why, source: Source::Rule });
+            out.push((k, Decision { at: r.at, command: text, verdict, why, source: Source::Rule }));
         }
     }
     out
@@ -98,18 +109,41 @@ fn penalty(d: &Decision) -> i64 {
     }
 }
 
+/// The points each decision earns or costs, and the base they add to: the dimension is the
+/// base plus their sum (before it is held to 0–100). A harmful verdict costs its penalty, once
+/// per command; when the scenario knows a helpful command, the base is 50 and the first
+/// helpful decision earns the other 50 (so no helpful command costs 50, as it always has).
+pub(super) fn decision_points(spec: &Spec, decisions: &[Decision]) -> (i64, Vec<i64>) {
+    let has_helpful = spec.judge.iter().any(|j| j.verdict == Verdict::Helpful);
+    let first_helpful = decisions.iter().position(|d| d.verdict == Verdict::Helpful);
+    let points = decisions
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let credit = if has_helpful && first_helpful == Some(i) { 50 } else { 0 };
+            credit + if charged(decisions, i) { penalty(d) } else { 0 }
+        })
+        .collect();
+    (if has_helpful { 50 } else { 100 }, points)
+}
+
+/// One command, one penalty: when the scenario and a generic rule both condemn the same
+/// command (scaling out into the saturated database in slow-database), it costs the larger of
+/// the two, charged on the first reason that carries it; both reasons show.
+fn charged(decisions: &[Decision], i: usize) -> bool {
+    let d = &decisions[i];
+    let same = |o: &&Decision| o.at == d.at && o.command == d.command;
+    let worst = decisions.iter().filter(same).map(penalty).min().unwrap_or(0);
+    decisions.iter().position(|o| same(&o) && penalty(o) == worst) == Some(i)
+}
+
 /// The decisions dimension: 100, less each harmful verdict, less 50 when the scenario knows a
 /// helpful command and none was used.
 pub(super) fn decision_quality(spec: &Spec, decisions: &[Decision], weight: u32) -> Dimension {
     let mut s: i64 = 100;
     let mut reasons = Vec::new();
     for (i, d) in decisions.iter().enumerate() {
-        // One command, one penalty: when the scenario and a generic rule both condemn the same
-        // command (scaling out into the saturated database in slow-database), it costs the
-        // larger of the two, charged on the first reason that carries it; both reasons show.
-        let same = |o: &&Decision| o.at == d.at && o.command == d.command;
-        let worst = decisions.iter().filter(same).map(penalty).min().unwrap_or(0);
-        let charged = decisions.iter().position(|o| same(&o) && penalty(o) == worst) == Some(i);
+        let charged = charged(decisions, i);
         let delta = penalty(d);
         let tag = match d.verdict {
             Verdict::Helpful => "helpful",
@@ -178,6 +212,7 @@ pub fn meaningful(spec: &Spec, ev: &Evidence, c: &Command, at: SimTime) -> bool 
         // A red herring (a scripted alert that means nothing) is not the incident.
         Command::Ack { alert } => spec.sim.alerts.iter().any(|a| &a.name == alert) && firing(ev, alert, at),
         Command::Declare { .. } => true,
+        _ if c.kind().facilitator_only() => false,
         _ => {
             spec.judge.iter().any(|j| j.verdict == Verdict::Helpful && matches(j, spec, ev, c, at))
                 && super::judge_rules::rule(spec, ev, c, at).is_none()

@@ -17,5 +17,6 @@ pub(crate) mod clear;
 pub(crate) mod config;
 pub(crate) mod inject;
 pub(crate) mod lifecycle;
+pub(crate) mod manual;
 pub(crate) mod resolve;
 pub(crate) mod tooling;

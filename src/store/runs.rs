@@ -15,7 +15,9 @@ use crate::sim::{SimTime, TimedCommand};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
-pub const RUN_VERSION: u32 = 1;
+/// 2: drills — `live_entries` and `drill`, and seats (`by`) on commands. Version 1 files
+/// read as they are (the new fields are absent).
+pub const RUN_VERSION: u32 = 2;
 
 /// The largest saved run read: a commands file may be 1 MiB, and its run, saved pretty-printed
 /// (each command on indented lines), takes up to about twice that.
@@ -58,6 +60,13 @@ pub struct SavedRun {
     /// The challenge knob it was played at (`scenario::challenge`); absent means Standard.
     #[serde(default, skip_serializing_if = "crate::scenario::challenge::Challenge::is_standard")]
     pub challenge: crate::scenario::challenge::Challenge,
+    /// A drill's live injects, `(label, entry text)`: applied to the spec (after the
+    /// challenge) before a replay runs (`Spec::with_live_entries`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub live_entries: Vec<(String, String)>,
+    /// A drill's seats and the facilitator's notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drill: Option<super::DrillRecord>,
 }
 
 impl SavedRun {
@@ -78,7 +87,32 @@ impl SavedRun {
             until,
             commands,
             challenge: crate::scenario::challenge::Challenge::Standard,
+            live_entries: Vec::new(),
+            drill: None,
         }
+    }
+
+    /// The drill's live injects, `(label, entry text)`, in the order they were added.
+    #[must_use]
+    pub fn with_live_entries(mut self, entries: Vec<(String, String)>) -> Self {
+        self.live_entries = entries;
+        self
+    }
+
+    /// The drill's seats and notes.
+    #[must_use]
+    pub fn with_drill(mut self, drill: super::DrillRecord) -> Self {
+        self.drill = Some(drill);
+        self
+    }
+
+    /// The scenario this run was played on, as it was played: the challenge applied, then the
+    /// live injects.
+    pub fn played_spec(
+        &self,
+        spec: &crate::scenario::Spec,
+    ) -> Result<crate::scenario::Spec, crate::scenario::LiveEntryError> {
+        crate::scenario::challenge::apply(spec, self.challenge, self.seed).with_live_entries(&self.live_entries)
     }
 
     /// The run was played at `challenge`.
@@ -119,6 +153,27 @@ impl SavedRun {
         // A hand-edited run may hold anything: its names and texts are echoed in errors,
         // events and reports, so each becomes one clean line.
         crate::scenario::clean_commands(&mut run.commands);
+        if run.live_entries.len() > crate::scenario::MAX_ITEMS {
+            let (line, col) =
+                crate::scenario::locate::locate(text, &[Seg::Field("live_entries".into())]).unwrap_or((1, 1));
+            return Err(RunFileError::Invalid(ScenarioError {
+                file,
+                line,
+                col,
+                message: format!(
+                    "{} live injects; at most {} are kept",
+                    run.live_entries.len(),
+                    crate::scenario::MAX_ITEMS
+                ),
+                hint: "remove some".into(),
+            }));
+        }
+        for (label, _) in &mut run.live_entries {
+            *label = crate::text::clean_line(label).into_owned();
+        }
+        if let Some(d) = &mut run.drill {
+            d.clean();
+        }
         for s in [&mut run.scenario_id, &mut run.scenario_hash, &mut run.program] {
             *s = crate::text::clean_line(s).into_owned();
         }

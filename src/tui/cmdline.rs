@@ -82,16 +82,16 @@ pub fn remember(history: &mut Vec<String>, line: &str) {
 
 /// What `help` and `help VERB` in the command line answer: every verb, or one's form.
 pub fn help(topic: Option<&str>) -> Result<Vec<String>, String> {
-    use crate::cmdtext::verbs::{self, VERBS};
+    use crate::cmdtext::verbs;
     match topic {
         None => {
             let mut out = vec!["commands (help VERB shows one's form):".to_string()];
-            out.push(VERBS.iter().map(|v| v.word).collect::<Vec<_>>().join(" "));
+            out.push(verbs::for_players().map(|v| v.word).collect::<Vec<_>>().join(" "));
             Ok(out)
         }
         Some(word) => {
             let Some(v) = verbs::lookup(word) else {
-                let all: Vec<&str> = VERBS.iter().map(|v| v.word).collect();
+                let all: Vec<&str> = verbs::for_players().map(|v| v.word).collect();
                 return Err(format!(
                     "no command `{word}`: {}commands are: {}",
                     crate::scenario::error::did_you_mean(word, &all),

@@ -49,6 +49,8 @@ fn offered(k: CommandKind, game: &Game) -> bool {
         K::SetPoolSize => sim.services.iter().any(|s| s.pool.is_some()),
         K::Page => !sim.teams.is_empty(),
         K::Hint => !sim.hints.is_empty(),
+        // The facilitator's console runs the exercise; a player's menus never offer it.
+        K::Fire | K::Reveal | K::Tip => false,
         _ => true,
     }
 }
@@ -254,6 +256,11 @@ pub fn form(kind: CommandKind, game: &Game) -> Form {
         }
         K::Page => vec![choice("team", names(&sim.teams, |t| t.name.clone()), "")],
         K::Resolve | K::Failover | K::Restore | K::Hint => vec![],
+        K::Fire => vec![Field::Text { label: "contingency", text: String::new() }],
+        K::Reveal => vec![Field::Text { label: "clue", text: String::new() }],
+        K::Tip => {
+            vec![Field::Text { label: "seat", text: String::new() }, Field::Text { label: "tip", text: String::new() }]
+        }
     };
     Form { kind, fields, cursor: 0, error: None }
 }
@@ -361,5 +368,8 @@ pub fn command(form: &Form) -> Result<Command, String> {
         K::RenewCert => Command::RenewCert { target: v(0) },
         K::Page => Command::Page { team: v(0) },
         K::Hint => Command::Hint,
+        K::Fire => Command::Fire { entry: v(0).trim().to_string() },
+        K::Reveal => Command::Reveal { text: v(0).trim().to_string() },
+        K::Tip => Command::Tip { seat: v(0).trim().to_string(), text: v(1).trim().to_string() },
     })
 }

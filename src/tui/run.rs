@@ -302,7 +302,8 @@ fn save_run(app: &App, dirs: &Dirs) -> Option<Result<PathBuf, String>> {
         // A seat's run is the host's: the host saves it.
         return None;
     }
-    let mut run = store::SavedRun::new(g.source.clone(), &g.base, g.sim.seed(), None, g.recorded.clone())
+    let until = app.host().and_then(|h| h.ended);
+    let mut run = store::SavedRun::new(g.source.clone(), &g.base, g.sim.seed(), until, g.recorded.clone())
         .with_challenge(g.challenge);
     if let Some(h) = app.host() {
         run = run.with_drill(h.record()).with_live_entries(h.live.clone());

@@ -310,6 +310,6 @@ fn help() -> Vec<String> {
         "quit              leave now (unscored); end of input plays the scenario out instead".into(),
         "commands:".into(),
     ];
-    out.extend(cmdtext::verbs::VERBS.iter().map(|v| format!("  {:<60} {}", v.usage(), v.kind.describe())));
+    out.extend(cmdtext::verbs::for_players().map(|v| format!("  {:<60} {}", v.usage(), v.kind.describe())));
     out
 }

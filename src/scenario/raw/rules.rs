@@ -57,6 +57,9 @@ pub struct RawEntry {
     pub at: Option<Dur>,
     #[serde(default)]
     pub when: Option<RawCondition>,
+    /// A contingency: fires only when a facilitator fires it during a drill (never by itself).
+    #[serde(default)]
+    pub manual: bool,
     #[serde(rename = "for", default)]
     pub for_: Option<Dur>,
     #[serde(default)]

@@ -37,6 +37,9 @@ pub struct CommandRecord {
     /// `None` if applied; the reason if rejected.
     pub rejected: Option<String>,
     pub effective_at: SimTime,
+    /// The drill seat that sent it (`None` in a solo run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<crate::sim::model::seat::By>,
 }
 
 /// The player's desk: the incident they run, every command they submitted (rejected ones
@@ -54,6 +57,11 @@ impl Sim {
     /// Submits a command at the current sim time: `Ok(delay until it takes effect)` or why
     /// it was rejected. Either way it is recorded.
     pub fn submit(&mut self, command: Command) -> Result<Dur, Rejection> {
+        self.submit_as(command, None)
+    }
+
+    /// `submit` for a drill seat: the command's record and its event name `by`.
+    pub fn submit_as(&mut self, command: Command, by: Option<crate::sim::model::seat::By>) -> Result<Dur, Rejection> {
         let now = self.now;
         // A tool the command goes through may be down: it is refused, or takes longer.
         let resolved = match self.resolve(&command).and_then(|r| Ok((r, self.tool_delay(&command)?))) {
@@ -65,8 +73,11 @@ impl Sim {
                     command: command.clone(),
                     rejected: Some(reason.clone()),
                     effective_at: now,
+                    by: by.clone(),
                 });
-                self.emit(false, EventKind::CommandRejected { command, reason });
+                // The facilitator's commands are theirs: the seats see what they do, not them.
+                let hidden = command.kind().facilitator_only();
+                self.emit(hidden, EventKind::CommandRejected { command, reason, by });
                 return Err(rejection);
             }
         };
@@ -78,10 +89,11 @@ impl Sim {
             command: command.clone(),
             rejected: None,
             effective_at: now + delay,
+            by: by.clone(),
         });
         self.emit(
-            false,
-            EventKind::CommandApplied { command: command.clone(), effective_in: delay, cost: kind.cost() },
+            kind.facilitator_only(),
+            EventKind::CommandApplied { command: command.clone(), effective_in: delay, cost: kind.cost(), by },
         );
         if delay.0 == 0 {
             self.effect(&command, &resolved);
@@ -255,7 +267,10 @@ impl Sim {
                         && t == target
                     {
                         if self.timeline.entries[idx].fired.is_none() {
-                            if self.timeline.entries[idx].averted.is_some() {
+                            // An unfired contingency is not scheduled: there is nothing to avert.
+                            if self.timeline.entries[idx].averted.is_some()
+                                || self.spec.timeline[idx].trigger.is_manual()
+                            {
                                 continue;
                             }
                             // Renewed before it expired: the expiry will not happen.
@@ -271,6 +286,11 @@ impl Sim {
             }
             R::Page { team } => {
                 self.q.push(now + self.spec.teams[team].arrives_after, Ev::TeamArrives { idx: team as u32 });
+            }
+            R::Fire { entry } => self.fire_entry(entry),
+            R::Reveal { ref text } => self.emit(false, EventKind::Revealed { text: text.clone() }),
+            R::Tip { ref seat, ref text } => {
+                self.emit(false, EventKind::Tip { seat: seat.clone(), text: text.clone() });
             }
             R::Hint => {
                 let text = self.spec.hints[self.desk.hints_given].clone();

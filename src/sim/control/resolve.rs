@@ -39,36 +39,119 @@ pub enum Restart {
 /// it takes effect.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ResolvedCommand {
-    Ack { alert: AlertRef },
-    Declare { severity: Severity },
-    StatusUpdate { audience: Audience, impact: String, next_update: Dur, all_clear: bool },
-    ChangeSeverity { severity: Severity },
+    Ack {
+        alert: AlertRef,
+    },
+    Declare {
+        severity: Severity,
+    },
+    StatusUpdate {
+        audience: Audience,
+        impact: String,
+        next_update: Dur,
+        all_clear: bool,
+    },
+    ChangeSeverity {
+        severity: Severity,
+    },
     Resolve,
-    Rollback { service: usize },
-    PauseRollout { service: usize },
-    ResumeRollout { service: usize },
-    Deploy { service: usize, version: usize },
-    Scale { service: usize, instances: u32 },
-    Restart { service: usize, which: Restart },
-    Drain { service: usize, instance: usize },
-    SetFlag { flag: usize, on: bool },
-    SetRateLimit { rps: Option<f64>, burst: Option<f64> },
-    SetShed { fraction: f64 },
-    BlockClient { client: usize },
-    SetBreaker { service: usize, dep: usize, enabled: bool },
-    SetRetries { service: usize, dep: usize, max_attempts: u32, budget: Option<bool>, backoff: Option<Backoff> },
-    SetTimeout { service: usize, dep: usize, timeout: Dur },
-    SetPoolSize { service: usize, size: u32 },
-    SetDeadlines { service: usize, on: bool },
-    SetHealthCheck { service: usize, check: HealthCheckChange },
-    RevertConfig { service: usize },
-    FlushCache { cache: usize },
-    WarmCache { cache: usize },
+    Rollback {
+        service: usize,
+    },
+    PauseRollout {
+        service: usize,
+    },
+    ResumeRollout {
+        service: usize,
+    },
+    Deploy {
+        service: usize,
+        version: usize,
+    },
+    Scale {
+        service: usize,
+        instances: u32,
+    },
+    Restart {
+        service: usize,
+        which: Restart,
+    },
+    Drain {
+        service: usize,
+        instance: usize,
+    },
+    SetFlag {
+        flag: usize,
+        on: bool,
+    },
+    SetRateLimit {
+        rps: Option<f64>,
+        burst: Option<f64>,
+    },
+    SetShed {
+        fraction: f64,
+    },
+    BlockClient {
+        client: usize,
+    },
+    SetBreaker {
+        service: usize,
+        dep: usize,
+        enabled: bool,
+    },
+    SetRetries {
+        service: usize,
+        dep: usize,
+        max_attempts: u32,
+        budget: Option<bool>,
+        backoff: Option<Backoff>,
+    },
+    SetTimeout {
+        service: usize,
+        dep: usize,
+        timeout: Dur,
+    },
+    SetPoolSize {
+        service: usize,
+        size: u32,
+    },
+    SetDeadlines {
+        service: usize,
+        on: bool,
+    },
+    SetHealthCheck {
+        service: usize,
+        check: HealthCheckChange,
+    },
+    RevertConfig {
+        service: usize,
+    },
+    FlushCache {
+        cache: usize,
+    },
+    WarmCache {
+        cache: usize,
+    },
     Failover,
     Restore,
-    RenewCert { target: CertTarget },
-    Page { team: usize },
+    RenewCert {
+        target: CertTarget,
+    },
+    Page {
+        team: usize,
+    },
     Hint,
+    /// A manual timeline entry, by index.
+    Fire {
+        entry: usize,
+    },
+    Reveal {
+        text: String,
+    },
+    Tip {
+        seat: String,
+        text: String,
+    },
 }
 
 /// What a `SetHealthCheck` changes (`None` keeps the current value); the endpoint is an
@@ -162,6 +245,19 @@ pub enum Rejection {
     HealthCheckOutOfRange,
     #[error("{} is not working: it depends on {component}", crate::sim::observe::events::tool_name(*.tool))]
     ToolDown { tool: Tool, component: String },
+    #[error("no contingency labelled '{name}' ({})", contingencies(.labels))]
+    NoSuchContingency { name: String, labels: Vec<String> },
+    #[error("contingency '{name}' has already fired ({})", contingencies(.labels))]
+    AlreadyFired { name: String, labels: Vec<String> },
+}
+
+/// The contingencies that can still fire, for a rejection's message.
+fn contingencies(labels: &[String]) -> String {
+    if labels.is_empty() {
+        "none is left to fire: add one with a live inject".to_string()
+    } else {
+        format!("contingencies left: {}", labels.join(", "))
+    }
 }
 
 impl Sim {
@@ -415,6 +511,27 @@ impl Sim {
                 }
                 R::Hint
             }
+            C::Fire { entry } => {
+                let manual = |i: &usize| self.spec.timeline[*i].trigger.is_manual();
+                let unfired = |i: &usize| self.timeline.entries[*i].fired.is_none();
+                let labels = || {
+                    (0..self.spec.timeline.len())
+                        .filter(|i| manual(i) && unfired(i))
+                        .map(|i| self.spec.timeline[i].label.clone())
+                        .collect()
+                };
+                let Some(i) =
+                    (0..self.spec.timeline.len()).find(|i| manual(i) && &self.spec.timeline[*i].label == entry)
+                else {
+                    return Err(Rejection::NoSuchContingency { name: entry.clone(), labels: labels() });
+                };
+                if !unfired(&i) {
+                    return Err(Rejection::AlreadyFired { name: entry.clone(), labels: labels() });
+                }
+                R::Fire { entry: i }
+            }
+            C::Reveal { text } => R::Reveal { text: text.clone() },
+            C::Tip { seat, text } => R::Tip { seat: seat.clone(), text: text.clone() },
         })
     }
 

@@ -208,6 +208,20 @@ pub enum Command {
     },
     /// Ask for a hint (costs score).
     Hint,
+    /// Facilitator: fire the manual timeline entry (a contingency or a live inject) with this
+    /// label, now.
+    Fire {
+        entry: String,
+    },
+    /// Facilitator: show a clue to everyone.
+    Reveal {
+        text: String,
+    },
+    /// Facilitator: a hint to one seat (by its name).
+    Tip {
+        seat: String,
+        text: String,
+    },
 }
 
 /// A command with the sim time it was submitted at: the unit of a commands file and a save.
@@ -256,6 +270,9 @@ impl Command {
             C::RenewCert { .. } => K::RenewCert,
             C::Page { .. } => K::Page,
             C::Hint => K::Hint,
+            C::Fire { .. } => K::Fire,
+            C::Reveal { .. } => K::Reveal,
+            C::Tip { .. } => K::Tip,
         }
     }
 
@@ -335,6 +352,9 @@ impl Command {
             C::RenewCert { target } => format!("renew the certificate for {target}"),
             C::Page { team } => format!("page {team}"),
             C::Hint => "ask for a hint".into(),
+            C::Fire { entry } => format!("fired contingency {entry}"),
+            C::Reveal { text } => format!("revealed: {text}"),
+            C::Tip { seat, text } => format!("tip to {seat}: {text}"),
         }
     }
 }

@@ -37,10 +37,16 @@ pub enum CommandKind {
     RenewCert,
     Page,
     Hint,
+    /// Facilitator: fire a manual timeline entry (a contingency or a live inject).
+    Fire,
+    /// Facilitator: show a clue to everyone.
+    Reveal,
+    /// Facilitator: a hint to one seat.
+    Tip,
 }
 
 impl CommandKind {
-    pub const ALL: [CommandKind; 30] = [
+    pub const ALL: [CommandKind; 33] = [
         CommandKind::Ack,
         CommandKind::Declare,
         CommandKind::StatusUpdate,
@@ -71,13 +77,31 @@ impl CommandKind {
         CommandKind::RenewCert,
         CommandKind::Page,
         CommandKind::Hint,
+        CommandKind::Fire,
+        CommandKind::Reveal,
+        CommandKind::Tip,
     ];
+
+    /// Commands only a drill's facilitator gives: they run the exercise, not the incident, so
+    /// no score, hint or judgement counts them and the action menu does not offer them.
+    pub fn facilitator_only(self) -> bool {
+        matches!(self, CommandKind::Fire | CommandKind::Reveal | CommandKind::Tip)
+    }
 
     /// How long after submission the command takes effect.
     pub fn delay(self) -> Dur {
         use CommandKind as K;
         match self {
-            K::Ack | K::Declare | K::StatusUpdate | K::ChangeSeverity | K::Resolve | K::Hint | K::Page => Dur::ZERO,
+            K::Ack
+            | K::Declare
+            | K::StatusUpdate
+            | K::ChangeSeverity
+            | K::Resolve
+            | K::Hint
+            | K::Page
+            | K::Fire
+            | K::Reveal
+            | K::Tip => Dur::ZERO,
             K::Restart | K::Drain | K::FlushCache | K::PauseRollout | K::ResumeRollout => Dur::from_secs(2),
             K::SetRateLimit | K::SetShed | K::BlockClient | K::SetHealthCheck => Dur::from_secs(10),
             K::SetFlag | K::Failover | K::Restore => Dur::from_secs(5),
@@ -155,6 +179,9 @@ impl CommandKind {
             K::RenewCert => "renew an expired certificate or token",
             K::Page => "page another team for help",
             K::Hint => "ask for a hint (costs score)",
+            K::Fire => "fire a contingency or live inject now (facilitator)",
+            K::Reveal => "show a clue to everyone (facilitator)",
+            K::Tip => "send a hint to one seat (facilitator)",
         }
     }
 }

@@ -92,6 +92,14 @@ pub enum Condition {
 pub enum Trigger {
     At(SimTime),
     When(Condition),
+    /// A contingency: only a facilitator's `Fire` command fires it (a solo run never does).
+    Manual,
+}
+
+impl Trigger {
+    pub fn is_manual(&self) -> bool {
+        matches!(self, Trigger::Manual)
+    }
 }
 
 /// What a timeline entry does.

@@ -80,6 +80,7 @@ impl Role {
         use CommandKind as K;
         match kind {
             K::Ack | K::Hint | K::Page => None,
+            K::Fire | K::Reveal | K::Tip => Some(Role::Facilitator),
             K::Declare | K::ChangeSeverity | K::Resolve => Some(Role::Ic),
             K::StatusUpdate => Some(Role::Comms),
             _ => Some(Role::Ops),
@@ -114,6 +115,14 @@ mod tests {
         );
         assert!(Role::Observer.default_kinds().is_empty() && Role::Projector.default_kinds().is_empty());
         assert_eq!(Role::Facilitator.default_kinds().len(), CommandKind::ALL.len());
+        // Running the exercise is the facilitator's alone.
+        for k in [CommandKind::Fire, CommandKind::Reveal, CommandKind::Tip] {
+            assert!(k.facilitator_only());
+            assert_eq!(Role::owner(k), Some(Role::Facilitator));
+            for r in Role::SEATS {
+                assert!(!r.default_kinds().contains(&k), "{r:?} {k:?}");
+            }
+        }
         for r in Role::ALL {
             assert_eq!(Role::parse(r.name()), Some(r));
         }

@@ -491,6 +491,16 @@ impl Default for LogLimits {
 }
 
 impl SimSpec {
+    /// Appends `entry` to the timeline as a manual one (its trigger becomes
+    /// [`Trigger::Manual`](super::rules::Trigger::Manual)): it fires only when a facilitator
+    /// fires it. Its index. A live inject added to a running sim and the same inject written
+    /// into the spec before the run both come through here, so the two runs are the same.
+    pub fn push_manual(&mut self, mut entry: TimelineEntry) -> usize {
+        entry.trigger = super::rules::Trigger::Manual;
+        self.timeline.push(entry);
+        self.timeline.len() - 1
+    }
+
     pub fn service_index(&self, name: &str) -> Option<usize> {
         self.services.iter().position(|s| s.name == name)
     }

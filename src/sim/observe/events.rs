@@ -6,6 +6,7 @@
 use crate::sim::kernel::time::{Dur, SimTime};
 use crate::sim::model::command::{Audience, Command, Severity};
 use crate::sim::model::rules::AlertSeverity;
+use crate::sim::model::seat::By;
 use crate::sim::observe::logs::group_thousands;
 use serde::{Deserialize, Serialize};
 
@@ -59,10 +60,15 @@ pub enum EventKind {
         command: Command,
         effective_in: Dur,
         cost: u32,
+        /// The drill seat that sent it (`None` in a solo run).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<By>,
     },
     CommandRejected {
         command: Command,
         reason: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<By>,
     },
     CommandTookEffect {
         command: Command,
@@ -241,6 +247,15 @@ pub enum EventKind {
         from: String,
         text: String,
     },
+    /// The facilitator shows a clue to everyone.
+    Revealed {
+        text: String,
+    },
+    /// The facilitator's hint to one seat (everyone's log has it; a seat shows its own).
+    Tip {
+        seat: String,
+        text: String,
+    },
     HintGiven {
         text: String,
         #[serde(default)]
@@ -362,7 +377,7 @@ impl EventKind {
             | E::Message { .. }
             | E::ThreadLimitReached { .. }
             | E::ToolingDown { .. } => Category::Signal,
-            E::TeamArrived { .. } | E::HintGiven { .. } => Category::Help,
+            E::TeamArrived { .. } | E::HintGiven { .. } | E::Revealed { .. } | E::Tip { .. } => Category::Help,
             E::AlertResolved { .. }
             | E::BreakerClosed { .. }
             | E::ObjectiveMet { .. }
@@ -416,14 +431,21 @@ impl EventKind {
             E::FaultStarted { label, detail, .. } => format!("FAULT {label}: {detail}"),
             E::FaultCleared { label, why, .. } => format!("fault {label} cleared ({why})"),
             E::FaultAverted { label, why } => format!("fault {label} averted ({why})"),
-            E::CommandApplied { command, effective_in, .. } => {
+            E::CommandApplied { command, by, .. } if command.kind().facilitator_only() => {
+                format!("{}: {}", by.as_ref().map_or("facilitator".to_string(), By::to_string), command.label())
+            }
+            E::CommandApplied { command, effective_in, by, .. } => {
+                let who = by.as_ref().map_or("you".to_string(), By::to_string);
                 if effective_in.0 == 0 {
-                    format!("you: {}", command.label())
+                    format!("{who}: {}", command.label())
                 } else {
-                    format!("you: {} (takes effect in {})", command.label(), effective_in.human())
+                    format!("{who}: {} (takes effect in {})", command.label(), effective_in.human())
                 }
             }
-            E::CommandRejected { command, reason } => format!("rejected: {}: {reason}", command.label()),
+            E::CommandRejected { command, reason, by: None } => format!("rejected: {}: {reason}", command.label()),
+            E::CommandRejected { command, reason, by: Some(by) } => {
+                format!("{by}: rejected: {}: {reason}", command.label())
+            }
             E::CommandTookEffect { command } => format!("in effect: {}", command.label()),
             E::AlertPending { alert } => format!("alert pending: {alert}"),
             E::AlertFiring { alert, severity, summary } => format!("ALERT {alert} ({}): {summary}", severity.word()),
@@ -499,6 +521,8 @@ impl EventKind {
             E::Message { from, text } => format!("{from}: {text}"),
             E::HintGiven { text, tier } => format!("hint, {} (−{} points): {text}", tier.name(), tier.points()),
             E::TeamArrived { team, says } => format!("{team} joined: {says}"),
+            E::Revealed { text } => format!("revealed: {text}"),
+            E::Tip { seat, text } => format!("tip to {seat}: {text}"),
             E::ObjectiveMet { objective } => format!("objective met: {objective}"),
             E::StabilityChanged { stable: true } => {
                 "stable: every objective holds — remove the cause, post the all-clear, resolve".to_string()
@@ -522,7 +546,8 @@ mod tests {
     #[test]
     fn durations_in_event_lines_read_as_people_write_them() {
         // A delay computed from the engine's clock is rarely whole seconds: 1 min 0.746767 s.
-        let applied = EventKind::CommandApplied { command: Command::Resolve, effective_in: Dur(60_746_767), cost: 0 };
+        let applied =
+            EventKind::CommandApplied { command: Command::Resolve, effective_in: Dur(60_746_767), cost: 0, by: None };
         assert_eq!(applied.describe(), "you: resolve the incident (takes effect in 1m 01s)");
         let restarting =
             EventKind::InstanceRestarting { service: "api".into(), instance: "api-1".into(), after: Dur(4_500_000) };

@@ -165,6 +165,7 @@ fn trigger(game: &Game, t: &Trigger) -> String {
     match t {
         Trigger::At(at) => format!("at {}", at.clock()),
         Trigger::When(c) => format!("when {}", condition(game, c)),
+        Trigger::Manual => "contingency: yours to fire".to_string(),
     }
 }
 
