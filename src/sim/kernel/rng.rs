@@ -3,6 +3,7 @@
 //! `SplitMix64` and the variates are computed here, not by `rand`'s distribution code, so a run
 //! replays identically across platforms and `rand` upgrades.
 
+use super::fmath;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
 
@@ -63,9 +64,10 @@ impl Stream {
         ((u128::from(self.rng.next_u64()) * n as u128) >> 64) as usize
     }
 
-    /// Exponential with the given mean.
-    pub fn exp(&mut self, mean: f64) -> f64 {
-        -mean * (1.0 - self.uniform()).ln()
+    /// Exponential with the given mean. (Named in full so that `.exp(` in the engine only
+    /// ever means e^x, which `tests/architecture.rs` checks goes through `fmath`.)
+    pub fn exponential(&mut self, mean: f64) -> f64 {
+        -mean * fmath::ln(1.0 - self.uniform())
     }
 
     /// Standard normal, Box–Muller (the pair's second value is kept for the next call).
@@ -75,10 +77,10 @@ impl Stream {
         }
         let u1 = 1.0 - self.uniform();
         let u2 = self.uniform();
-        let r = (-2.0 * u1.ln()).sqrt();
+        let r = (-2.0 * fmath::ln(u1)).sqrt(); // sqrt is correctly rounded everywhere
         let theta = std::f64::consts::TAU * u2;
-        self.spare_normal = Some(r * theta.sin());
-        r * theta.cos()
+        self.spare_normal = Some(r * fmath::sin(theta));
+        r * fmath::cos(theta)
     }
 }
 
@@ -131,7 +133,7 @@ mod tests {
     fn exponential_and_normal_have_the_right_moments() {
         let mut s = Stream::new(1, StreamId::Service);
         let n = 200_000;
-        let mean = (0..n).map(|_| s.exp(3.0)).sum::<f64>() / f64::from(n);
+        let mean = (0..n).map(|_| s.exponential(3.0)).sum::<f64>() / f64::from(n);
         assert!((mean - 3.0).abs() < 0.03, "exp mean {mean}");
         let xs: Vec<f64> = (0..n).map(|_| s.normal()).collect();
         let m = xs.iter().sum::<f64>() / f64::from(n);
