@@ -82,6 +82,16 @@ impl Stream {
         self.spare_normal = Some(r * fmath::sin(theta));
         r * fmath::cos(theta)
     }
+
+    /// Words that change whenever the stream's state does, for `Sim::checksum`, without
+    /// drawing from it: the next four outputs of a copy (rand keeps Xoshiro256++'s four state
+    /// words private; four outputs depend on all of them), then the kept normal variate's
+    /// bits (`u64::MAX`, a NaN Box–Muller never gives, when there is none).
+    pub(crate) fn state_words(&self) -> [u64; 5] {
+        let mut copy = self.rng.clone();
+        let spare = self.spare_normal.map_or(u64::MAX, f64::to_bits);
+        [copy.next_u64(), copy.next_u64(), copy.next_u64(), copy.next_u64(), spare]
+    }
 }
 
 /// The engine's streams, one per subsystem that draws.
@@ -112,6 +122,13 @@ impl Rngs {
             data: Stream::new(seed, StreamId::Data),
         }
     }
+
+    /// Every stream, in a fixed order (taken apart field by field, so that a stream added
+    /// later cannot be left out).
+    pub(crate) fn all(&self) -> [&Stream; 8] {
+        let Rngs { arrivals, routing, service, deps, retry, faults, network, data } = self;
+        [arrivals, routing, service, deps, retry, faults, network, data]
+    }
 }
 
 #[cfg(test)]
@@ -127,6 +144,22 @@ mod tests {
         let c: Vec<u64> = (0..4).map(|_| 0).scan(Stream::new(7, StreamId::Faults), |s, _| Some(s.next_u64())).collect();
         assert_eq!(a, b);
         assert_ne!(a, c);
+    }
+
+    #[test]
+    fn state_words_follow_the_state_without_drawing() {
+        let mut a = Stream::new(7, StreamId::Service);
+        let b = Stream::new(7, StreamId::Service);
+        assert_eq!(a.state_words(), b.state_words());
+        assert_eq!(a.state_words(), a.state_words(), "reading them draws nothing");
+        assert_ne!(a.state_words(), Stream::new(8, StreamId::Service).state_words());
+        let _ = a.normal(); // draws two uniforms and keeps the pair's second normal
+        let words = a.state_words();
+        assert_ne!(words, b.state_words());
+        assert_ne!(words[4], u64::MAX, "the kept normal is covered");
+        let _ = a.normal(); // uses the kept one: no draw, but the state changed
+        assert_eq!(a.state_words()[..4], words[..4]);
+        assert_ne!(a.state_words(), words);
     }
 
     #[test]
