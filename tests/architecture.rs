@@ -60,6 +60,73 @@ fn the_pure_modules_use_no_terminal_runtime_files_clock_or_global_rng() {
     assert!(violations.is_empty(), "pure modules must stay pure:\n{}", violations.join("\n"));
 }
 
+/// std's float methods that call the platform's maths library (or, for `mul_add`, fuse on
+/// some targets only), whose last bit differs between glibc, Apple's libm and musl. Lockstep
+/// drills re-simulate a run on every seat, so `sim` and `score` compute these through
+/// `sim::kernel::fmath` (the `libm` crate). `sqrt` is correctly rounded everywhere and may stay.
+const STD_MATHS: [&str; 12] = [
+    ".ln(",
+    ".exp(",
+    ".powf(",
+    ".powi(",
+    ".log10(",
+    ".log2(",
+    ".sin(",
+    ".cos(",
+    ".tan(",
+    ".exp_m1(",
+    ".ln_1p(",
+    ".mul_add(",
+];
+
+/// The calls of std's platform maths in the code lines of `files`, except in `fmath.rs` itself.
+fn std_maths(files: &[std::path::PathBuf]) -> Vec<String> {
+    let mut found = Vec::new();
+    for f in files.iter().filter(|f| !f.ends_with("kernel/fmath.rs")) {
+        for (n, line) in code_lines(f) {
+            for word in STD_MATHS.iter().filter(|w| line.contains(*w)) {
+                found.push(format!("{}:{n}: `{word}` in: {}", f.display(), line.trim()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_engine_and_the_score_use_only_the_portable_maths() {
+    let files: Vec<_> = ["sim", "score"].into_iter().flat_map(module_files).collect();
+    assert!(files.iter().any(|f| f.ends_with("kernel/fmath.rs")), "src/sim/kernel/fmath.rs exists");
+    let found = std_maths(&files);
+    assert!(
+        found.is_empty(),
+        "sim and score must call sim::kernel::fmath, not std's platform libm (lockstep drills need the same bits on every machine):\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_maths_check_catches_a_violation() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("x.rs");
+    std::fs::write(
+        &f,
+        "let a = (x / 2.0).ln(); // x.exp() in a comment is fine\nlet b = fmath::ln(x) + rng.exponential(m);\nlet c = y.powi(2) + z.sqrt();\n",
+    )
+    .unwrap();
+    let shown = f.display().to_string();
+    assert_eq!(
+        std_maths(&[f]),
+        vec![
+            format!("{shown}:1: `.ln(` in: let a = (x / 2.0).ln();"),
+            format!("{shown}:3: `.powi(` in: let c = y.powi(2) + z.sqrt();"),
+        ]
+    );
+    let fmath = dir.path().join("kernel").join("fmath.rs");
+    std::fs::create_dir(dir.path().join("kernel")).unwrap();
+    std::fs::write(&fmath, "pub fn ln(x: f64) -> f64 { x.ln() }\n").unwrap();
+    assert!(std_maths(&[fmath]).is_empty(), "fmath.rs itself is exempt");
+}
+
 #[test]
 fn the_engine_depends_on_nothing_else_in_the_crate() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");

@@ -27,6 +27,7 @@ use super::evidence::Evidence;
 use super::lifecycle::EndState;
 use crate::scenario::Spec;
 use crate::sim::Dur;
+use crate::sim::kernel::fmath;
 use crate::sim::observe::logs::group_thousands;
 use serde::{Deserialize, Serialize};
 
@@ -74,7 +75,7 @@ impl Harm {
 
 /// Points lost for `x` of a harm measured in `unit`, `w` per tenfold.
 fn decades(w: f64, x: f64, unit: f64) -> f64 {
-    w * (1.0 + x.max(0.0) / unit).log10()
+    w * fmath::log10(1.0 + x.max(0.0) / unit)
 }
 
 /// The harm of the run (extrapolated to the end if it was resolved while broken).
@@ -228,7 +229,7 @@ pub fn money(currency: &str, x: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::decades;
+    use super::{decades, fmath};
 
     #[test]
     fn a_hundred_times_the_harm_is_two_tenfolds_worse_wherever_it_starts() {
@@ -242,7 +243,7 @@ mod tests {
         // 40 points apart.
         let per = |n: f64| decades(20.0, n / 4e6, 0.001);
         let (fix, disaster) = (per(19_000.0), per(1_900_000.0));
-        assert!((disaster - fix - 20.0 * (476.0f64 / 5.75).log10()).abs() < 0.5, "{fix} {disaster}");
+        assert!((disaster - fix - 20.0 * fmath::log10(476.0f64 / 5.75)).abs() < 0.5, "{fix} {disaster}");
         assert!(disaster - fix > 35.0, "{fix} {disaster}");
     }
 }

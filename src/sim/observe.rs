@@ -4,12 +4,14 @@
 //! reports and the game read only what this room exposes.
 //!
 //! Owns: `RedAcc`/`Integrator`/`Totals`, `Window` and the metric names, `Event`/`EventKind`,
-//! `Logs`, the views, and the `Record` of the run.
+//! `Logs`, the views, the state checksum (`Sim::checksum`, for lockstep drills) and the
+//! `Record` of the run.
 //! May not touch: the behaviour of the run. Observing never draws a random number, schedules
 //! an event, emits one or changes a component (closing a window only empties the counters
 //! kept for it): a run whose views are read every frame and one never read are the same run.
 
 pub mod acc;
+mod checksum;
 pub mod events;
 pub(crate) mod logline;
 pub mod logs;

@@ -3,6 +3,7 @@
 
 use super::alerts::{AlertPhase, FakeAlert};
 use crate::sim::engine::{Ev, Sim};
+use crate::sim::kernel::fmath;
 use crate::sim::kernel::time::{Dur, SimTime};
 use crate::sim::model::fault::{Capacity, CertTarget, Fault};
 use crate::sim::model::rules::{Inject, Trigger};
@@ -436,7 +437,7 @@ fn share(f: f64) -> String {
     } else if p >= 1.0 {
         format!("{p:.1}")
     } else {
-        let digits = (1.0 - p.log10().floor()).max(1.0) as usize;
+        let digits = (1.0 - fmath::log10(p).floor()).max(1.0) as usize;
         format!("{p:.digits$}")
     };
     let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text };

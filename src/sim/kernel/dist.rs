@@ -1,6 +1,7 @@
 //! Service-time and latency distributions. Parameters are stored in microseconds so that
 //! sampling is a few floating-point operations with no conversions.
 
+use super::fmath;
 use super::rng::Stream;
 use super::time::Dur;
 use serde::Serialize;
@@ -34,15 +35,15 @@ impl Dist {
     pub fn log_normal(median: Dur, p99: Dur) -> Dist {
         let m = (median.0.max(1)) as f64;
         let p = (p99.0.max(median.0).max(1)) as f64;
-        Dist::LogNormal { mu: m.ln(), sigma: (p / m).ln() / Z99 }
+        Dist::LogNormal { mu: fmath::ln(m), sigma: fmath::ln(p / m) / Z99 }
     }
 
     /// One sample in microseconds.
     pub fn sample(&self, rng: &mut Stream) -> f64 {
         match self {
             Dist::Const { us } => *us,
-            Dist::Exp { mean_us } => rng.exp(*mean_us),
-            Dist::LogNormal { mu, sigma } => (mu + sigma * rng.normal()).exp(),
+            Dist::Exp { mean_us } => rng.exponential(*mean_us),
+            Dist::LogNormal { mu, sigma } => fmath::exp(mu + sigma * rng.normal()),
             Dist::Uniform { lo_us, hi_us } => lo_us + (hi_us - lo_us) * rng.uniform(),
             Dist::Mix { p, fast, slow } => {
                 if rng.uniform() < *p {
@@ -59,7 +60,7 @@ impl Dist {
         match self {
             Dist::Const { us } => *us,
             Dist::Exp { mean_us } => *mean_us,
-            Dist::LogNormal { mu, sigma } => (mu + sigma * sigma / 2.0).exp(),
+            Dist::LogNormal { mu, sigma } => fmath::exp(mu + sigma * sigma / 2.0),
             Dist::Uniform { lo_us, hi_us } => (lo_us + hi_us) / 2.0,
             Dist::Mix { p, fast, slow } => (1.0 - p) * fast.mean_us() + p * slow.mean_us(),
         }
@@ -72,7 +73,7 @@ impl Dist {
             Dist::Const { us } => d(*us),
             Dist::Exp { mean_us } => format!("exp(mean {})", d(*mean_us)),
             Dist::LogNormal { mu, sigma } => {
-                format!("log-normal(median {}, p99 {})", d(mu.exp()), d((mu + Z99 * sigma).exp()))
+                format!("log-normal(median {}, p99 {})", d(fmath::exp(*mu)), d(fmath::exp(mu + Z99 * sigma)))
             }
             Dist::Uniform { lo_us, hi_us } => format!("uniform({}..{})", d(*lo_us), d(*hi_us)),
             Dist::Mix { p, fast, slow } => {

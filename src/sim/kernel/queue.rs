@@ -216,6 +216,11 @@ impl<E> EventQueue<E> {
         self.len
     }
 
+    /// Events scheduled since the queue was made (popped, dropped and pending alike).
+    pub fn scheduled(&self) -> u64 {
+        self.seq
+    }
+
     #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.len == 0

@@ -3,6 +3,7 @@
 //! `SplitMix64` and the variates are computed here, not by `rand`'s distribution code, so a run
 //! replays identically across platforms and `rand` upgrades.
 
+use super::fmath;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
 
@@ -63,9 +64,10 @@ impl Stream {
         ((u128::from(self.rng.next_u64()) * n as u128) >> 64) as usize
     }
 
-    /// Exponential with the given mean.
-    pub fn exp(&mut self, mean: f64) -> f64 {
-        -mean * (1.0 - self.uniform()).ln()
+    /// Exponential with the given mean. (Named in full so that `.exp(` in the engine only
+    /// ever means e^x, which `tests/architecture.rs` checks goes through `fmath`.)
+    pub fn exponential(&mut self, mean: f64) -> f64 {
+        -mean * fmath::ln(1.0 - self.uniform())
     }
 
     /// Standard normal, Box–Muller (the pair's second value is kept for the next call).
@@ -75,10 +77,20 @@ impl Stream {
         }
         let u1 = 1.0 - self.uniform();
         let u2 = self.uniform();
-        let r = (-2.0 * u1.ln()).sqrt();
+        let r = (-2.0 * fmath::ln(u1)).sqrt(); // sqrt is correctly rounded everywhere
         let theta = std::f64::consts::TAU * u2;
-        self.spare_normal = Some(r * theta.sin());
-        r * theta.cos()
+        self.spare_normal = Some(r * fmath::sin(theta));
+        r * fmath::cos(theta)
+    }
+
+    /// Words that change whenever the stream's state does, for `Sim::checksum`, without
+    /// drawing from it: the next four outputs of a copy (rand keeps Xoshiro256++'s four state
+    /// words private; four outputs depend on all of them), then the kept normal variate's
+    /// bits (`u64::MAX`, a NaN Box–Muller never gives, when there is none).
+    pub(crate) fn state_words(&self) -> [u64; 5] {
+        let mut copy = self.rng.clone();
+        let spare = self.spare_normal.map_or(u64::MAX, f64::to_bits);
+        [copy.next_u64(), copy.next_u64(), copy.next_u64(), copy.next_u64(), spare]
     }
 }
 
@@ -110,6 +122,13 @@ impl Rngs {
             data: Stream::new(seed, StreamId::Data),
         }
     }
+
+    /// Every stream, in a fixed order (taken apart field by field, so that a stream added
+    /// later cannot be left out).
+    pub(crate) fn all(&self) -> [&Stream; 8] {
+        let Rngs { arrivals, routing, service, deps, retry, faults, network, data } = self;
+        [arrivals, routing, service, deps, retry, faults, network, data]
+    }
 }
 
 #[cfg(test)]
@@ -128,10 +147,26 @@ mod tests {
     }
 
     #[test]
+    fn state_words_follow_the_state_without_drawing() {
+        let mut a = Stream::new(7, StreamId::Service);
+        let b = Stream::new(7, StreamId::Service);
+        assert_eq!(a.state_words(), b.state_words());
+        assert_eq!(a.state_words(), a.state_words(), "reading them draws nothing");
+        assert_ne!(a.state_words(), Stream::new(8, StreamId::Service).state_words());
+        let _ = a.normal(); // draws two uniforms and keeps the pair's second normal
+        let words = a.state_words();
+        assert_ne!(words, b.state_words());
+        assert_ne!(words[4], u64::MAX, "the kept normal is covered");
+        let _ = a.normal(); // uses the kept one: no draw, but the state changed
+        assert_eq!(a.state_words()[..4], words[..4]);
+        assert_ne!(a.state_words(), words);
+    }
+
+    #[test]
     fn exponential_and_normal_have_the_right_moments() {
         let mut s = Stream::new(1, StreamId::Service);
         let n = 200_000;
-        let mean = (0..n).map(|_| s.exp(3.0)).sum::<f64>() / f64::from(n);
+        let mean = (0..n).map(|_| s.exponential(3.0)).sum::<f64>() / f64::from(n);
         assert!((mean - 3.0).abs() < 0.03, "exp mean {mean}");
         let xs: Vec<f64> = (0..n).map(|_| s.normal()).collect();
         let m = xs.iter().sum::<f64>() / f64::from(n);

@@ -6,6 +6,7 @@ use super::call::{Call, Origin, Site};
 use super::outcome::{Outcome, Reason};
 use super::trace::SAMPLE_EVERY;
 use crate::sim::engine::{Ev, Sim};
+use crate::sim::kernel::fmath;
 use crate::sim::kernel::slab::Key;
 use crate::sim::kernel::time::{Dur, SEC, SimTime};
 use crate::sim::model::spec::{CallPolicy, Shape, SimSpec};
@@ -100,7 +101,7 @@ impl Sim {
             Shape::Flat => 1.0,
             Shape::Diurnal { period, amplitude, peak_at } => {
                 let phase = (t.0 as f64 - peak_at.0 as f64) / period.0.max(1) as f64;
-                1.0 + amplitude * (std::f64::consts::TAU * phase).cos()
+                1.0 + amplitude * fmath::cos(std::f64::consts::TAU * phase)
             }
             Shape::Points(points) => piecewise(points, t),
         };
@@ -163,7 +164,7 @@ impl Sim {
                 t = seg_end;
                 continue;
             }
-            let gap = Dur::from_us_f64(self.rng.arrivals.exp(SEC as f64 / bound)).0;
+            let gap = Dur::from_us_f64(self.rng.arrivals.exponential(SEC as f64 / bound)).0;
             // A vanishing rate (1e-20 rps) draws a gap of ~10^26 µs, which saturates to
             // u64::MAX: a plain add wrapped round to a time in the past, for ever.
             let cand = t.saturating_add(gap.max(1));
@@ -212,7 +213,7 @@ impl Sim {
     fn schedule_abuse(&mut self, source: u16) {
         let rps = self.edge.abusers[source as usize].1;
         if rps > 0.0 {
-            let gap = Dur::from_us_f64(self.rng.arrivals.exp(SEC as f64 / rps)).0;
+            let gap = Dur::from_us_f64(self.rng.arrivals.exponential(SEC as f64 / rps)).0;
             self.q.push(self.now + Dur(gap.max(1)), Ev::Abuse { source });
         }
     }

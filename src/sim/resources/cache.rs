@@ -4,6 +4,7 @@
 //! for it recomputes at once (a stampede) unless single-flight makes them wait for one fill.
 
 use crate::sim::engine::{Ev, Sim};
+use crate::sim::kernel::fmath;
 use crate::sim::kernel::slab::Key;
 use crate::sim::model::spec::Step;
 
@@ -116,7 +117,7 @@ impl Sim {
     pub(crate) fn cache_tick(&mut self, dt_s: f64) {
         for (c, st) in self.caches.iter_mut().enumerate() {
             if let Some(ttl) = self.spec.caches[c].ttl {
-                st.warmth *= (-dt_s / ttl.secs_f64().max(1e-3)).exp();
+                st.warmth *= fmath::exp(-dt_s / ttl.secs_f64().max(1e-3));
             }
         }
     }

@@ -29,6 +29,7 @@
 //! once it reaches the head (`head_done`); nothing here runs without replicas (`active`).
 
 use crate::sim::engine::{Ev, Sim};
+use crate::sim::kernel::fmath;
 use crate::sim::kernel::slab::Key;
 use crate::sim::kernel::time::{Dur, SimTime};
 use crate::sim::model::replication::WRITE_BUCKET;
@@ -304,7 +305,7 @@ impl Sim {
         let t = Dur::from_us_f64(dist.sample(&mut self.rng.deps) * slow);
         // The read sees the replica as it is now: stale if its row has an unapplied write.
         self.advance(r);
-        let p = 1.0 - (-(self.data.replicas[r].unapplied as f64) / db.replication.keys).exp();
+        let p = 1.0 - fmath::exp(-(self.data.replicas[r].unapplied as f64) / db.replication.keys);
         if self.rng.data.chance(p) {
             self.data.replicas[r].stale += 1;
             self.data.acc.stale += 1;
