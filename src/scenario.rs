@@ -15,6 +15,7 @@ pub mod locate;
 mod metric_ref;
 pub mod raw;
 mod rubric;
+mod seats;
 pub mod tutorial;
 mod validate;
 mod validate_assess;
@@ -77,6 +78,9 @@ pub struct Spec {
     /// The interactive tutorial's prompts (empty: not a tutorial). Only the game shows them;
     /// a tutorial's result marks it done and is never kept as a best score.
     pub tutorial: Vec<tutorial::Step>,
+    /// What each drill seat may send, for the roles the scenario changes (the others keep
+    /// `Role::default_kinds`).
+    pub seats: std::collections::BTreeMap<crate::sim::Role, Vec<crate::sim::CommandKind>>,
     /// FNV-1a of the file's bytes: a saved run records it to detect a changed scenario.
     pub content_hash: u64,
 }

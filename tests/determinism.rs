@@ -130,7 +130,7 @@ fn one_different_command_changes_the_checksum_from_then_on() {
     let cmds = commands_for("friday-deploy");
     let scale_at = SimTime::from_secs(60);
     let mut more = cmds.clone();
-    more.push(TimedCommand { at: scale_at, command: Command::Scale { service: "api".into(), instances: 8 } });
+    more.push(TimedCommand { by: None, at: scale_at, command: Command::Scale { service: "api".into(), instances: 8 } });
     more.sort_by_key(|c| c.at);
     let (a, _) = checksums(7, &cmds, Dur::from_secs(EVERY_S));
     let (b, sim) = checksums(7, &more, Dur(16_667));

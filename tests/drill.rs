@@ -40,7 +40,9 @@ async fn settle(h: &mut HostSession, seats: &mut [&mut SeatSession]) {
         let mut done = true;
         for s in seats.iter_mut() {
             s.pump().expect("the seat keeps its connection");
-            done &= s.follower.next == h.host.log.len() as u64 && s.game.sim.now() == h.game.sim.now();
+            done &= s.follower.next == h.host.log.len() as u64
+                && s.game.sim.now() == h.game.sim.now()
+                && s.follower.ended == h.host.ended;
         }
         if done {
             return;
@@ -201,7 +203,13 @@ async fn a_seat_that_drops_rejoins_its_seat_and_catches_up() {
 /// A raw connection that speaks the protocol by hand.
 async fn raw_hello(h: &mut HostSession, code: &str) -> TcpStream {
     let mut s = TcpStream::connect(h.addr).await.unwrap();
-    let hello = ToHost::Hello { protocol: proto::PROTOCOL, code: code.into(), name: "mallory".into(), role: Role::Ops };
+    let hello = ToHost::Hello {
+        protocol: proto::PROTOCOL,
+        program: proto::PROGRAM.into(),
+        code: code.into(),
+        name: "mallory".into(),
+        role: Role::Ops,
+    };
     s.write_all(&proto::encode(&hello)).await.unwrap();
     s
 }
@@ -380,4 +388,86 @@ async fn sixteen_seats_stay_in_step_for_ten_sim_minutes_at_eight_x() {
     for s in &seats {
         same_run(&h, s);
     }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_live_inject_a_reveal_and_a_tip_reach_the_seats_they_are_for() {
+    let mut h = host("friday-deploy").await;
+    let mut ic = seat(&mut h, "ana", Role::Ic).await;
+    let mut ops = seat(&mut h, "bo", Role::Ops).await;
+    run(&mut h, &mut [&mut ic, &mut ops], 30).await;
+
+    // A typo costs nothing: it is refused before anything is recorded.
+    let err = h.host.inject(&mut h.game, r#"(fault: AddLatency(target: "dbb", extra: "300ms"))"#).unwrap_err();
+    assert!(err.contains("dbb") && err.contains("db"), "{err}");
+    assert!(h.host.log.is_empty());
+    let label = h.host.inject(&mut h.game, r#"(fault: AddLatency(target: "db", extra: "300ms"), for: "5m")"#).unwrap();
+    assert_eq!(label, "live-1");
+    h.host.facilitate(&mut h.game, Command::Reveal { text: "look at the database's latency".into() });
+    h.host
+        .facilitate(&mut h.game, Command::Tip { seat: "bo".into(), text: "compare db latency with the deploy".into() });
+    run(&mut h, &mut [&mut ic, &mut ops], 30).await;
+
+    for s in [&ic, &ops] {
+        same_run(&h, s);
+        assert_eq!(s.game.spec.sim.timeline.len(), h.game.spec.sim.timeline.len(), "the inject joined the timeline");
+        let hidden = s.game.sim.events().iter().any(|e| e.hidden && format!("{:?}", e.kind).contains("live-1"));
+        assert!(hidden, "the inject started as a hidden fault");
+    }
+    let toasts = |s: &SeatSession| -> Vec<String> {
+        s.game.toasts.waiting.iter().map(|t| format!("{}: {}", t.from, t.text)).collect()
+    };
+    assert!(toasts(&ic).iter().any(|t| t.contains("reveals: look at the database")), "{:?}", toasts(&ic));
+    assert!(
+        toasts(&ops).iter().any(|t| t.contains("tip from the facilitator: compare db latency")),
+        "{:?}",
+        toasts(&ops)
+    );
+    assert!(!toasts(&ic).iter().any(|t| t.contains("compare db latency")), "a tip is for its seat only");
+    // The effect is real on every seat: the database's latency rose.
+    let db = |s: &SeatSession| s.game.sim.windows().last().map(|w| format!("{w:?}")).unwrap_or_default();
+    assert_eq!(db(&ic), db(&ops));
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_drill_the_facilitator_ends_is_saved_and_replays_to_the_same_score() {
+    let mut h = host("friday-deploy").await;
+    let mut ic = seat(&mut h, "ana", Role::Ic).await;
+    let mut ops = seat(&mut h, "bo", Role::Ops).await;
+    run(&mut h, &mut [&mut ic, &mut ops], 150).await;
+    send(&mut h, &mut ic, Command::Declare { severity: Severity::Sev2 }).await;
+    h.host.inject(&mut h.game, r#"(message: (from: "VP Eng", text: "Is checkout down?"))"#).unwrap();
+    send(&mut h, &mut ops, Command::SetFlag { flag: "coupons-v2".into(), on: false }).await;
+    run(&mut h, &mut [&mut ic, &mut ops], 120).await;
+    h.host.notes.push((h.game.sim.now(), "ana waited for bo".into()));
+    h.host.end(&mut h.game);
+    settle(&mut h, &mut [&mut ic, &mut ops]).await;
+    for s in [&ic, &ops] {
+        assert_eq!(s.follower.ended, h.host.ended);
+        assert!(s.game.sim.ended().is_some(), "{} sees the end", s.follower.you);
+        same_run(&h, s);
+    }
+    let score = |g: &firedrill::tui::game::Game| {
+        firedrill::score::debrief(&g.spec, &firedrill::score::Evidence::from_sim(&g.sim)).score.overall
+    };
+    let live = score(&h.game);
+    assert_eq!(score(&ic.game), live, "the seats' debriefs are the host's");
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("drill.ron");
+    let run_file = h.host.saved_run(&h.game);
+    run_file.save(&path).unwrap();
+    let saved = std::fs::read_to_string(&path).unwrap();
+    for part in ["name: \"ana\"", "role: Ic", "role: Ops", "role: Facilitator", "live-1", "ana waited for bo", "ended:"]
+    {
+        assert!(saved.contains(part), "the run file lacks {part}:\n{saved}");
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_firedrill"))
+        .args(["replay", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["score"]["overall"].as_u64(), Some(u64::from(live)), "the replay scores the drill the same");
 }

@@ -33,7 +33,8 @@ fn a_facilitator_and_two_seats_run_a_drill_from_inject_to_debrief() {
     }
     let port = free_port();
     let addr = format!("127.0.0.1:{port}");
-    let host = Session::start_sized("drill-host", &format!("host friday-deploy --listen {addr} 2>\"$HOME/invite\""), 160, 48);
+    let host =
+        Session::start_sized("drill-host", &format!("host friday-deploy --listen {addr} 2>\"$HOME/invite\""), 160, 48);
     let invite = host.wait_until("the invitation", STEP, |_| {
         std::fs::read_to_string(host.path("invite")).is_ok_and(|t| t.contains("join code: "))
     });
@@ -75,8 +76,9 @@ fn a_facilitator_and_two_seats_run_a_drill_from_inject_to_debrief() {
     // The facilitator ends the drill: everyone sees the debrief.
     command(&host, "end");
     for s in [&host, &ic, &ops] {
-        let debrief =
-            s.wait_until("the debrief", Duration::from_secs(30), |screen| screen.contains("Debrief: Friday afternoon deploy"));
+        let debrief = s.wait_until("the debrief", Duration::from_secs(30), |screen| {
+            screen.contains("Debrief: Friday afternoon deploy")
+        });
         assert!(debrief.contains("the facilitator ended the drill"), "{debrief}");
     }
     host.wait_for("run saved to");

@@ -87,6 +87,7 @@ fn saved(spec: &Spec) -> SavedRun {
         .with_drill(DrillRecord {
             seats: seats(),
             notes: vec![(SimTime::from_secs(300), "ops went for a restart first".into())],
+            ended: None,
         })
 }
 

@@ -141,6 +141,10 @@ pub struct RawScenario {
     /// Prompts that walk a first-time player through the screen (`scenario/tutorial.rs`).
     #[serde(default)]
     pub tutorial: Option<Vec<RawPrompt>>,
+    /// In a drill, what each seat's role may send, replacing that role's defaults
+    /// (`scenario/seats.rs`).
+    #[serde(default)]
+    pub seats: std::collections::BTreeMap<crate::sim::Role, Vec<crate::sim::CommandKind>>,
 }
 
 #[derive(Deserialize, Debug)]

@@ -152,6 +152,7 @@ fn build(cx: &mut Ctx, raw: &RawScenario, content_hash: u64) -> Option<Spec> {
     super::validate_queue::check_queue_cycles(cx, raw, &sim);
     let story = super::validate_rules::rules(cx, raw, &mut sim);
     let tutorial = super::validate_tutorial::tutorial(cx, raw, &sim);
+    let seats = super::seats::seats(cx, raw);
     check_load(cx, raw, &sim);
     // Checked (for length and count) before the problems are counted.
     let title = cx.text(&[field("title")], &raw.title);
@@ -189,6 +190,7 @@ fn build(cx: &mut Ctx, raw: &RawScenario, content_hash: u64) -> Option<Spec> {
         starts_at,
         rubric,
         tutorial,
+        seats,
         sim: Arc::new(sim),
         content_hash,
     })

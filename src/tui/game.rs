@@ -233,8 +233,8 @@ impl Game {
     pub fn submit_by(&mut self, command: Command, by: Option<crate::sim::By>) -> Result<Dur, Rejection> {
         let at = self.sim.now();
         let label = command.label();
-        self.recorded.push(TimedCommand { by, at, command: command.clone() });
-        let result = self.sim.submit(command);
+        self.recorded.push(TimedCommand { by: by.clone(), at, command: command.clone() });
+        let result = self.sim.submit_as(command, by);
         let text = match &result {
             Ok(d) if d.0 == 0 => format!("done: {label}"),
             Ok(d) => format!("sent: {label} (takes effect in {})", d.human()),

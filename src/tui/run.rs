@@ -302,12 +302,11 @@ fn save_run(app: &App, dirs: &Dirs) -> Option<Result<PathBuf, String>> {
         // A seat's run is the host's: the host saves it.
         return None;
     }
-    let until = app.host().and_then(|h| h.ended);
-    let mut run = store::SavedRun::new(g.source.clone(), &g.base, g.sim.seed(), until, g.recorded.clone())
-        .with_challenge(g.challenge);
-    if let Some(h) = app.host() {
-        run = run.with_drill(h.record()).with_live_entries(h.live.clone());
-    }
+    let run = match app.host() {
+        Some(h) => h.saved_run(g),
+        None => store::SavedRun::new(g.source.clone(), &g.base, g.sim.seed(), None, g.recorded.clone())
+            .with_challenge(g.challenge),
+    };
     let path = run.path_in(&dirs.runs_dir());
     Some(run.save(&path).map(|()| path).map_err(|e| e.to_string()))
 }

@@ -34,6 +34,8 @@ pub struct Toasts {
     read: usize,
     /// Page alerts that started firing since the bell last rang.
     new_pages: usize,
+    /// In a drill's seat, its person's name: a facilitator's tip shows only to its seat.
+    pub me: Option<String>,
 }
 
 impl Toasts {
@@ -46,6 +48,12 @@ impl Toasts {
                 }
                 EventKind::Message { from, text } => {
                     Toast { at: e.t, from: from.clone(), text: text.clone(), reply: false }
+                }
+                EventKind::Revealed { text } => {
+                    Toast { at: e.t, from: "the facilitator reveals".into(), text: text.clone(), reply: false }
+                }
+                EventKind::Tip { seat, text } if self.me.as_ref().is_some_and(|me| me.eq_ignore_ascii_case(seat)) => {
+                    Toast { at: e.t, from: "a tip from the facilitator".into(), text: text.clone(), reply: true }
                 }
                 // Asked for, so shown like a reply.
                 EventKind::HintGiven { text, tier } => {

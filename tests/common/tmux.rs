@@ -190,4 +190,3 @@ pub fn strip_ansi(s: &str) -> String {
     }
     out
 }
-

@@ -47,6 +47,7 @@ pub fn build(w: &Welcome) -> Result<(Follower, Game), String> {
     let source = crate::store::ScenarioRef::File(w.scenario.clone());
     let mut game = Game::at_challenge(Arc::new(spec), w.challenge, w.seed, 1, source);
     game.follower = true;
+    game.toasts.me = Some(w.you.name.clone());
     game.pacer.paused = w.clock.paused;
     let mut f = Follower {
         you: w.you.clone(),

@@ -227,7 +227,9 @@ impl Host {
     pub fn frame(&mut self, game: &mut Game, conn: u64, frame: ToHost) {
         let Some(i) = self.seats.iter().position(|s| s.conn == Some(conn)) else { return };
         match frame {
-            ToHost::Send { command } => {
+            ToHost::Send { mut command } => {
+                // Names and texts from a seat are made clean before they enter the run.
+                crate::scenario::clean_command(&mut command);
                 let by = self.seats[i].by.clone();
                 if self.ended.is_some() || game.sim.ended().is_some() {
                     self.tell(i, "refused: the drill is over".into());
@@ -347,6 +349,15 @@ impl Host {
     /// The host is going away (the facilitator quit).
     pub fn close(&mut self, reason: &str) {
         self.broadcast(&ToSeat::Closing { reason: reason.to_string() });
+    }
+
+    /// The drill as a run file: the host's commands with their seats, the live injects, the
+    /// seats, the notes and, if the facilitator ended it, where.
+    pub fn saved_run(&self, game: &Game) -> crate::store::SavedRun {
+        crate::store::SavedRun::new(game.source.clone(), &game.base, game.sim.seed(), self.ended, game.recorded.clone())
+            .with_challenge(game.challenge)
+            .with_drill(self.record())
+            .with_live_entries(self.live.clone())
     }
 
     /// The drill's record for the run file: its seats and the facilitator's notes.

@@ -97,7 +97,7 @@ async fn connection(
         Ok(Err(e)) => return turned(format!("bad hello: {e}")),
         Err(_) => return turned("no hello within 5 s".into()),
     };
-    let ToHost::Hello { protocol, code: typed, name, role } = hello else {
+    let ToHost::Hello { protocol, program, code: typed, name, role } = hello else {
         return turned("the first frame was not a hello".into());
     };
     let allowed = limiter.lock().map_or(Ok(()), |mut l| l.allow(addr.ip(), Instant::now()));
@@ -115,6 +115,18 @@ async fn connection(
         )
         .await;
         return turned(format!("protocol {protocol}"));
+    }
+    if program != proto::PROGRAM {
+        let theirs = crate::text::clean_line(&program).chars().take(40).collect::<String>();
+        refuse(
+            &mut w,
+            format!(
+                "this host runs firedrill {}, you run {theirs}: every seat needs the same version, or the runs would differ",
+                proto::PROGRAM
+            ),
+        )
+        .await;
+        return turned(format!("firedrill {theirs}"));
     }
     if !code::matches(&join_code, &typed) {
         if let Ok(mut l) = limiter.lock() {
@@ -210,7 +222,13 @@ pub async fn join(addr: &str, join_code: &str, name: &str, role: Role) -> Result
     };
     let _ = stream.set_nodelay(true);
     let (mut r, mut w) = stream.into_split();
-    let hello = ToHost::Hello { protocol: proto::PROTOCOL, code: join_code.into(), name: name.into(), role };
+    let hello = ToHost::Hello {
+        protocol: proto::PROTOCOL,
+        program: proto::PROGRAM.into(),
+        code: join_code.into(),
+        name: name.into(),
+        role,
+    };
     let protocol = |why: String| JoinError::Protocol { addr: addr.into(), why };
     proto::write(&mut w, &proto::encode(&hello)).await.map_err(|e| protocol(e.to_string()))?;
     let first = timeout(proto::DEAD_AFTER, proto::read::<ToSeat, _>(&mut r, proto::MAX_HOST_FRAME))

@@ -14,6 +14,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Bumped whenever a frame changes shape; both sides must agree.
 pub const PROTOCOL: u32 = 1;
+/// The firedrill version; a seat must run the same one as the host (the same engine gives
+/// the same run).
+pub const PROGRAM: &str = env!("CARGO_PKG_VERSION");
 /// The largest frame a seat may send: a command or a hello.
 pub const MAX_SEAT_FRAME: usize = 16 * 1024;
 /// The largest frame the host sends: the welcome carries the scenario and the log so far.
@@ -28,8 +31,10 @@ pub const HELLO_WITHIN: Duration = Duration::from_secs(5);
 /// Seat → host.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ToHost {
+    /// `program` is the firedrill version: lockstep needs the same engine on both sides.
     Hello {
         protocol: u32,
+        program: String,
         code: String,
         name: String,
         role: Role,
@@ -175,8 +180,13 @@ mod tests {
 
     #[tokio::test(flavor = "current_thread")]
     async fn frames_round_trip_and_limits_hold_before_allocation() {
-        let hello =
-            ToHost::Hello { protocol: PROTOCOL, code: "ABCDE-FGHJK".into(), name: "ana".into(), role: Role::Ops };
+        let hello = ToHost::Hello {
+            protocol: PROTOCOL,
+            program: PROGRAM.into(),
+            code: "ABCDE-FGHJK".into(),
+            name: "ana".into(),
+            role: Role::Ops,
+        };
         let bytes = encode(&hello);
         let back: ToHost = read(&mut bytes.as_slice(), MAX_SEAT_FRAME).await.unwrap();
         assert_eq!(back, hello);

@@ -42,7 +42,8 @@ impl HostSession {
         let listener = tokio::net::TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
         let code = super::code::fresh().map_err(std::io::Error::other)?;
-        let perms = Host::default_perms();
+        let mut perms = Host::default_perms();
+        perms.extend(spec.seats.clone());
         let mut game = Game::at_challenge(Arc::new(spec), source.challenge, source.seed, 1, scenario);
         game.pacer.paused = true;
         let (tx, events) = mpsc::unbounded_channel();

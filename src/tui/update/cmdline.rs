@@ -12,7 +12,13 @@ use crate::cmdtext::{self, Names};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn names(app: &App) -> Names {
-    app.game().map(|g| Names::of_sim(&g.sim)).unwrap_or_default()
+    let mut n = app.game().map(|g| Names::of_sim(&g.sim)).unwrap_or_default();
+    // The facilitator's verbs (fire, reveal, tip) are offered to the host of a drill only.
+    if let Some(h) = app.host() {
+        n.facilitator = true;
+        n.seats = h.seats.iter().map(|s| s.by.name.clone()).collect();
+    }
+    n
 }
 
 /// Opens the command line.

@@ -257,6 +257,13 @@ fn comms(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
                 EventKind::Message { from, text } => (from.clone(), text.clone()),
                 EventKind::TeamArrived { team, says } => (format!("{team} (paged)"), says.clone()),
                 EventKind::HintGiven { text, tier } => (format!("hint · {}", tier.name()), text.clone()),
+                EventKind::Revealed { text } => ("the facilitator reveals".into(), text.clone()),
+                // A tip is for its seat; the facilitator (no `me`) sees every one.
+                EventKind::Tip { seat, text } => match &game.toasts.me {
+                    Some(me) if !me.eq_ignore_ascii_case(seat) => return None,
+                    Some(_) => ("tip from the facilitator".into(), text.clone()),
+                    None => (format!("tip → {seat}"), text.clone()),
+                },
                 EventKind::StatusUpdatePosted { audience, impact, all_clear: true, .. } => {
                     (format!("you → {} (all-clear)", audience.word()), impact.clone())
                 }
