@@ -60,17 +60,20 @@ fn a_facilitator_and_two_seats_run_a_drill_from_inject_to_debrief() {
     host.wait_for("injected live-1");
     // Both seats see its effect: the edge's error alert fires on their screens.
     for s in [&ic, &ops] {
-        s.wait_until("the error alert", Duration::from_secs(60), |screen| screen.contains("EdgeErrorRate"));
+        s.wait_until("the error alert firing", Duration::from_secs(60), |screen| {
+            screen.lines().any(|l| l.contains("FIRING") && l.contains("EdgeErrorRate"))
+        });
     }
 
     // The IC declares; ops mitigates; the IC, holding the empty comms seat, posts an update.
     command(&ic, "declare sev2");
-    ic.wait_for("declare Sev2");
+    ic.wait_for("done: declare a Sev2 incident");
+    ops.wait_for("ana (ic): done: declare a Sev2 incident");
     command(&ops, "breaker api payments on");
-    ops.wait_until("the breaker command", STEP, |s| s.contains("breaker"));
-    command(&ic, r#"status internal "checkout failing at payments; breaker on" next 15m"#);
+    ic.wait_for("bo (ops): ");
+    command(&ic, r#"status customers "checkout is failing at payments; breaker on" 15m"#);
     for s in [&ic, &ops] {
-        s.wait_until("the status update", STEP, |screen| screen.contains("status update") || screen.contains("posted"));
+        s.wait_until("the status update", STEP, |screen| screen.contains("status update to customers"));
     }
 
     // The facilitator ends the drill: everyone sees the debrief.

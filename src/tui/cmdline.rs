@@ -81,6 +81,44 @@ pub fn remember(history: &mut Vec<String>, line: &str) {
 }
 
 /// What `help` and `help VERB` in the command line answer: every verb, or one's form.
+/// The facilitator's help: their verbs besides the commands, and `help inject`'s catalogue.
+pub fn facilitator_help(topic: Option<&str>) -> Option<Vec<String>> {
+    match topic.map(str::to_ascii_lowercase).as_deref() {
+        None => Some(vec![
+            "facilitator: inject ENTRY · say FROM: TEXT · fire CONTINGENCY · reveal TEXT · tip SEAT TEXT · note TEXT · pause · resume · speed N · end".to_string(),
+            "help inject lists what can be injected; every command below works too, sent as the facilitator".to_string(),
+        ]),
+        Some("inject") => {
+            let all = crate::scenario::catalogue();
+            let mut out = vec![
+                "inject (WHAT: …, for: DURATION) — a timeline entry in scenario syntax, fired now".to_string(),
+                format!("e.g. inject {}", all.first().map_or("", |(_, e)| *e)),
+            ];
+            out.push(format!(
+                "help inject NAME for one of: {}",
+                all.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(" ")
+            ));
+            Some(out)
+        }
+        Some(name) if name.starts_with("inject ") => {
+            let want = name["inject ".len()..].trim();
+            let all = crate::scenario::catalogue();
+            let found = all.iter().find(|(n, _)| n.eq_ignore_ascii_case(want));
+            Some(match found {
+                Some((n, e)) => vec![format!("{n}: inject {e}")],
+                None => vec![format!(
+                    "nothing called `{want}` to inject: {}",
+                    all.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(" ")
+                )],
+            })
+        }
+        Some("say") => Some(vec!["say FROM: TEXT — a stakeholder writes to the team now; e.g. say VP Engineering: is checkout down?".into()]),
+        Some("note") => Some(vec!["note TEXT — a private note, saved with the drill, that no seat sees".into()]),
+        Some("end") => Some(vec!["end — end the drill now: every seat sees the debrief, and the run is saved".into()]),
+        _ => None,
+    }
+}
+
 pub fn help(topic: Option<&str>) -> Result<Vec<String>, String> {
     use crate::cmdtext::verbs;
     match topic {

@@ -254,6 +254,18 @@ pub fn end(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
         let indent = at.chars().count() + 7;
         para(&mut lines, &format!(" {at} {tag} {text}"), indent, style);
     }
+    // A drill: who did what, per seat, with the points their commands earned or cost.
+    let seats = crate::report::seats::who_did_what(d);
+    if !seats.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(h("Who did what"));
+        for (heading, rows) in seats {
+            para(&mut lines, &format!(" {heading}"), 1, t.accent());
+            for row in rows {
+                para(&mut lines, &format!("   {row}"), 3, t.text());
+            }
+        }
+    }
     lines.push(Line::from(""));
     lines.push(h("Status updates you wrote"));
     if p.updates.is_empty() {

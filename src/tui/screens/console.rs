@@ -25,13 +25,34 @@ use ratatui::widgets::Widget;
 
 pub use truth::{Fired, Pending, State, truth};
 
+/// The answer to the facilitator's last command, or what to do first.
+fn feedback(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
+    let (text, style) = match &game.flash {
+        Some(f) => {
+            let style = if f.error { t.health(Health::Crit) } else { t.accent() };
+            (format!(" {} {}", game.spec.clock(f.at), f.text), style)
+        }
+        None if game.pacer.paused && game.sim.now().0 == 0 => {
+            (" the clock waits: press space to start it once everyone has joined".to_string(), t.dim())
+        }
+        None => return,
+    };
+    buf.set_stringn(area.x, area.y, text, area.width as usize, style);
+}
+
 pub fn console(app: &App, game: &Game, host: &Host, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let [head, signals, body, foot] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(6), Constraint::Length(1)])
-            .areas(area);
+    let [head, signals, said, body, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(6),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     header(game, host, t, head, buf);
     signal_line(game, t, signals, buf);
+    feedback(game, t, said, buf);
     // Wide: the truth and the activity on the left, seats and notes on the right. Narrow:
     // seats over the truth, the activity beside the notes at the bottom.
     let wide = area.width >= 120;

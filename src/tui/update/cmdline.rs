@@ -69,9 +69,19 @@ fn enter(app: &mut App, mut c: CmdLine, n: &Names) -> Vec<Effect> {
     let words: Vec<&str> = line.split_whitespace().collect();
     if let Some(&first) = words.first()
         && first.eq_ignore_ascii_case("help")
-        && words.len() <= 2
+        && (words.len() <= 2 || app.host().is_some() && words.len() == 3)
     {
-        match cmdline::help(words.get(1).copied()) {
+        let topic = (words.len() > 1).then(|| words[1..].join(" "));
+        let facilitator = app.host().and_then(|_| cmdline::facilitator_help(topic.as_deref()));
+        let help = match (facilitator, words.get(1)) {
+            (Some(mut info), None) => {
+                info.extend(cmdline::help(None).unwrap_or_default());
+                Ok(info)
+            }
+            (Some(info), Some(_)) => Ok(info),
+            (None, topic) => cmdline::help(topic.copied()),
+        };
+        match help {
             Ok(info) => {
                 c.error = None;
                 c.info = info;

@@ -11,6 +11,8 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         // place Esc from the briefing leads to.
         // The debrief's own notes ("run saved to …", "new best …") were read there; the title
         // screen shows warnings only.
+        // A drill has no menu to go back to: leaving its debrief leaves the drill.
+        Action::Select | Action::Back | Action::Quit if app.link.is_some() => return vec![Effect::Quit],
         Action::Select | Action::Back | Action::Quit => {
             app.screen = Screen::Title;
             app.notices.clear();
