@@ -96,7 +96,9 @@ pub fn join(opts: &JoinOptions, look: &Options) -> Result<(), RunError> {
     let seat = joined.map_err(|e| RunError::Drill(e.to_string()))?;
     let mut app = run::prepare(&dirs, &Options { scenario: None, ..look.clone() })?;
     let SeatSession { follower, game, link } = seat;
-    app.screen = Screen::Playing(Box::new(game));
+    // Before the clock has started, the seat reads the briefing.
+    let waiting = game.sim.now().0 == 0 && follower.clock.paused;
+    app.screen = if waiting { Screen::Briefing(Box::new(game)) } else { Screen::Playing(Box::new(game)) };
     app.link = Some(Link::Seat(Box::new(follower)));
     crate::store::diag(&dirs, &format!("joined the drill at {} as {name} ({})", opts.addr, opts.role.name()));
     run::install_panic_hook(dirs.clone());
@@ -122,10 +124,11 @@ pub(super) async fn reconnect(app: &mut super::app::App, net: &mut Net) -> bool 
     for attempt in 1..=RETRIES {
         match SeatSession::join(&join.addr, &join.code, &name, join.role).await {
             Ok(SeatSession { follower, mut game, link }) => {
-                if let Screen::Playing(old) | Screen::End(old) = &app.screen {
+                let briefing = matches!(app.screen, Screen::Briefing(_)) && follower.clock.paused;
+                if let Screen::Briefing(old) | Screen::Playing(old) | Screen::End(old) = &app.screen {
                     game.view = old.view.clone();
                 }
-                app.screen = Screen::Playing(Box::new(game));
+                app.screen = if briefing { Screen::Briefing(Box::new(game)) } else { Screen::Playing(Box::new(game)) };
                 app.link = Some(Link::Seat(Box::new(follower)));
                 *net = Net::Seat { link, join };
                 return true;

@@ -81,11 +81,11 @@ pub fn briefing(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
         Span::styled(format!(" Briefing: {} ", spec.title), t.title()),
         Span::styled(format!("· {:?} · {} · seed {} ", spec.difficulty, spec.length(), game.sim.seed()), t.dim()),
     ]);
-    let start = Line::from(Span::styled(
-        " Press enter to start the clock · s: set the seed · r: random one · c: challenge · esc: back ",
-        t.accent(),
-    ))
-    .centered();
+    let start = match app.seat() {
+        Some(_) => " Waiting for the facilitator to start the clock · enter: go to the incident screen now ",
+        None => " Press enter to start the clock · s: set the seed · r: random one · c: challenge · esc: back ",
+    };
+    let start = Line::from(Span::styled(start, t.accent())).centered();
     Paragraph::new(lines).wrap(Wrap { trim: false }).block(block(t, title, true).title_bottom(start)).render(r, buf);
     chrome::keybar(app, foot, buf);
 }

@@ -30,7 +30,7 @@ fn feedback(game: &Game, t: &Theme, area: Rect, buf: &mut Buffer) {
     let (text, style) = match &game.flash {
         Some(f) => {
             let style = if f.error { t.health(Health::Crit) } else { t.accent() };
-            (format!(" {} {}", game.spec.clock(f.at), f.text), style)
+            (format!(" {} {}", f.at.clock(), f.text), style)
         }
         None if game.pacer.paused && game.sim.now().0 == 0 => {
             (" the clock waits: press space to start it once everyone has joined".to_string(), t.dim())

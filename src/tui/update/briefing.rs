@@ -7,6 +7,9 @@ use super::super::app::{App, Effect, Overlay, Screen};
 use super::super::game::Game;
 
 pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
+    if app.seat().is_some() {
+        return seat_action(app, action);
+    }
     match action {
         Action::Select => {
             if let Screen::Briefing(g) = std::mem::replace(&mut app.screen, Screen::Title) {
@@ -32,6 +35,28 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::SetSeed => app.overlay = Some(Overlay::Seed(String::new())),
         Action::RandomSeed => reseed(app, random_seed()),
         Action::Challenge => turn_knob(app),
+        _ => {}
+    }
+    vec![]
+}
+
+/// A drill seat's briefing: the facilitator starts the clock and chose the seed; the seat
+/// may read, or go to the incident screen early.
+fn seat_action(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Select => {
+            if let Screen::Briefing(g) = std::mem::replace(&mut app.screen, Screen::Title) {
+                app.screen = Screen::Playing(g);
+            }
+        }
+        Action::Back | Action::Quit => app.overlay = Some(Overlay::Quit),
+        Action::Help => return app.help(),
+        Action::SetSeed | Action::RandomSeed | Action::Challenge => {
+            if let Screen::Briefing(g) = &mut app.screen {
+                let text = "in a drill the facilitator chooses the seed and the challenge".to_string();
+                g.flash = Some(super::super::game::Flash { text, error: true, at: g.sim.now() });
+            }
+        }
         _ => {}
     }
     vec![]
