@@ -22,7 +22,7 @@ use tokio::sync::mpsc;
 
 fn source() -> Source {
     let (name, text) = source_of("friday-deploy").unwrap();
-    Source { name, text, seed: 7, challenge: Default::default() }
+    Source { name, text, seed: 7, challenge: firedrill::scenario::challenge::Challenge::Standard }
 }
 
 /// A host app with 16 seats whose outboxes the bench drains.
@@ -100,8 +100,8 @@ fn inject_latency(c: &mut Criterion) {
                 let mut spent = Duration::ZERO;
                 for i in 0..iters {
                     let start = Instant::now();
-                    let text = format!("clue {i}");
-                    h.host.facilitate(&mut h.game, Command::Ack { alert: text });
+                    let text = format!("clue {i}: look at the database");
+                    h.host.facilitate(&mut h.game, Command::Reveal { text });
                     let want = h.host.log.len() as u64;
                     while seat.follower.next < want {
                         let ev = seat.link.events.recv().await.expect("the seat stays connected");

@@ -14,7 +14,7 @@ use tokio::net::TcpStream;
 async fn host(id: &str) -> HostSession {
     let spec = firedrill::load::scenario(id).unwrap();
     let (name, text) = firedrill::tui::drill::session::source_of(id).unwrap();
-    let source = Source { name, text, seed: 7, challenge: Default::default() };
+    let source = Source { name, text, seed: 7, challenge: firedrill::scenario::challenge::Challenge::Standard };
     HostSession::start(spec, source, firedrill::load::scenario_ref(id), "127.0.0.1:0").await.unwrap()
 }
 

@@ -271,9 +271,7 @@ fn a_signal_in_the_debrief_restores_the_terminal() {
     signals_at("debrief");
 }
 
-#[path = "common/hostile.rs"]
-#[allow(dead_code)]
-mod hostile;
+use common::hostile;
 
 /// The hostile corpus in every text of a scenario, played in a real terminal: the window title
 /// is not rewritten (the corpus holds `ESC ] 0 ; pwned BEL`), nothing raw is on the screen and

@@ -23,7 +23,7 @@ pub(super) fn on_net(app: &mut App, ev: NetEvent) -> Vec<Effect> {
 fn game(screen: &mut Screen) -> Option<&mut super::super::game::Game> {
     match screen {
         Screen::Briefing(g) | Screen::Playing(g) | Screen::End(g) => Some(g),
-        _ => None,
+        Screen::Title => None,
     }
 }
 
@@ -71,10 +71,11 @@ pub(super) fn on_seat(app: &mut App, ev: SeatEvent) -> Vec<Effect> {
         g.flash = Some(Flash { text, error: true, at: g.sim.now() });
     }
     // The facilitator started the clock: the briefing gives way to the incident screen.
-    if !f.clock.paused && matches!(app.screen, Screen::Briefing(_)) {
-        if let Screen::Briefing(g) = std::mem::replace(&mut app.screen, Screen::Title) {
-            app.screen = Screen::Playing(g);
-        }
+    if !f.clock.paused
+        && matches!(app.screen, Screen::Briefing(_))
+        && let Screen::Briefing(g) = std::mem::replace(&mut app.screen, Screen::Title)
+    {
+        app.screen = Screen::Playing(g);
     }
     if closing {
         // The drill is gone: leave, saying why (the debrief, if up, stays until then).

@@ -28,7 +28,6 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Quit => app.overlay = Some(Overlay::Quit),
         Action::Help => return app.help(),
         Action::TogglePause => g.pacer.paused = !g.pacer.paused,
-        Action::TeamView => {}
         Action::SpeedUp => g.pacer.faster(),
         Action::SpeedDown => g.pacer.slower(),
         Action::FocusNext | Action::FocusPrev => v.focus = App::focus_cycle(v.focus, action == Action::FocusPrev),
@@ -119,7 +118,8 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
                 g.flash = Some(super::super::game::Flash { text, error: false, at: g.sim.now() });
             }
         }
-        Action::Back
+        Action::TeamView
+        | Action::Back
         | Action::Select
         | Action::Yes
         | Action::No
