@@ -27,5 +27,6 @@ pub mod store;
 /// become visible markers. Depends on nothing.
 pub mod text;
 /// The terminal game: app state and its update by screen, the event loop, keymap, theme,
-/// screens and widgets.
+/// screens and widgets; and facilitated drills (`tui::drill`: the host, seats and their
+/// TCP protocol, in lockstep over the pure engine).
 pub mod tui;

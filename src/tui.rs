@@ -2,7 +2,8 @@
 //! synchronous and pure of I/O; views are functions of state; one `tokio::select!` loop feeds
 //! key events, frame ticks (only while the clock runs) and signals into it, performs the
 //! effects it returns, and redraws only when something changed. The terminal is restored on
-//! every exit path: quit, error, panic, Ctrl-C, SIGINT and SIGTERM.
+//! every exit path: quit, error, panic, Ctrl-C, SIGINT and SIGTERM. A drill adds the host's or
+//! the seat's connections to the same loop (`drill`, `drill_run`).
 
 pub mod action;
 pub mod app;

@@ -471,3 +471,30 @@ async fn a_drill_the_facilitator_ends_is_saved_and_replays_to_the_same_score() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["score"]["overall"].as_u64(), Some(u64::from(live)), "the replay scores the drill the same");
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_seat_name_with_escapes_reaches_nobody_raw() {
+    let mut h = host("friday-deploy").await;
+    let mut evil = seat(&mut h, "\u{1b}]0;pwned\u{7}ana\u{202e}", Role::Ops).await;
+    let mut ic = seat(&mut h, "ic", Role::Ic).await;
+    let name = h.host.seats[0].by.name.clone();
+    assert!(!name.chars().any(|c| c.is_control() || c == '\u{202e}'), "{name:?}");
+    assert!(name.contains("ana"), "{name:?}");
+    // The same clean name on every seat's roster, and on the command it sends.
+    send(&mut h, &mut evil, Command::Scale { service: "api".into(), instances: 7 }).await;
+    settle(&mut h, &mut [&mut evil, &mut ic]).await;
+    assert_eq!(ic.follower.roster[0].by.name, name);
+    assert_eq!(h.game.recorded[0].by.as_ref().map(|b| b.name.clone()), Some(name));
+    let empty = tokio::spawn({
+        let (addr, code) = (h.addr.to_string(), h.host.code.clone());
+        async move { SeatSession::join(&addr, &code, "   ", Role::Ops).await }
+    });
+    for _ in 0..50 {
+        h.wait(Duration::from_millis(20)).await;
+        if empty.is_finished() {
+            break;
+        }
+    }
+    let err = empty.await.unwrap().err().expect("an empty name is refused");
+    assert!(err.to_string().contains("needs a name"), "{err}");
+}
