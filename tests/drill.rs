@@ -498,3 +498,52 @@ async fn a_seat_name_with_escapes_reaches_nobody_raw() {
     let err = empty.await.unwrap().err().expect("an empty name is refused");
     assert!(err.to_string().contains("needs a name"), "{err}");
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_seat_may_send_twenty_commands_a_sim_second_and_no_more() {
+    let mut h = host("friday-deploy").await;
+    let mut ops = seat(&mut h, "bo", Role::Ops).await;
+    run(&mut h, &mut [&mut ops], 5).await;
+    for n in 0..25 {
+        ops.send(Command::Scale { service: "api".into(), instances: 6 + n % 2 });
+    }
+    for _ in 0..100 {
+        h.wait(Duration::from_millis(20)).await;
+        if h.host.activity.len() + h.host.log.len() >= 21 && h.host.log.len() == 20 {
+            break;
+        }
+    }
+    settle(&mut h, &mut [&mut ops]).await;
+    assert_eq!(h.host.log.len(), 20, "the commands-file limit holds for a seat");
+    assert!(ops.follower.refusal.as_deref().unwrap_or("").contains("more than 20 commands in one sim second"));
+    same_run(&h, &ops);
+}
+
+/// The incident screen's keys on a seat go to the host, never into the seat's own copy.
+#[tokio::test(flavor = "current_thread")]
+async fn a_seats_keys_send_commands_to_the_host_and_change_nothing_locally() {
+    use firedrill::tui::app::{App, Effect, Link, Msg, Screen};
+    use firedrill::tui::drill::proto::ToHost;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut h = host("friday-deploy").await;
+    let mut ops = seat(&mut h, "bo", Role::Ops).await;
+    run(&mut h, &mut [&mut ops], 240).await;
+    assert!(ops.game.sim.alert_views().iter().any(|a| a.firing), "an alert fires by 4m");
+    let SeatSession { follower, game, .. } = ops;
+    let recorded = game.recorded.len();
+    let keymap = firedrill::tui::keymap::Keymap::default_map();
+    let mut app = App::new(Default::default(), Default::default(), keymap, false);
+    app.screen = Screen::Playing(Box::new(game));
+    app.link = Some(Link::Seat(Box::new(follower)));
+    let press = |app: &mut App, c: char| app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+    let effects = press(&mut app, 'a');
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::ToHost(ToHost::Send { command: Command::Ack { .. } }))),
+        "{effects:?}"
+    );
+    let effects = press(&mut app, ' ');
+    assert!(effects.is_empty(), "a seat cannot pause: {effects:?}");
+    let Screen::Playing(g) = &app.screen else { panic!("still playing") };
+    assert_eq!(g.recorded.len(), recorded, "nothing applied locally");
+    assert!(g.flash.as_ref().is_some_and(|f| f.text.contains("facilitator runs the clock")));
+}

@@ -288,7 +288,9 @@ impl App {
                     g.flash = Some(super::game::Flash { text, error: true, at });
                 }
             }
-            _ => {
+            // In a drill nothing is applied locally: only the host's log changes a game.
+            (Some(_), _) => {}
+            (None, _) => {
                 if let Some(g) = self.game_mut() {
                     let _ = g.submit(command);
                 }

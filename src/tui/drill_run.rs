@@ -120,10 +120,14 @@ pub(super) async fn reconnect(app: &mut super::app::App, net: &mut Net) -> bool 
     let Net::Seat { join, .. } = net else { return false };
     let join = join.clone();
     let name = app.seat().map_or(join.name.clone(), |f| f.you.name.clone());
+    // A rebuild after a divergence is counted: a second one means this machine cannot follow.
+    let resyncs =
+        app.seat().map_or(0, |f| f.resyncs + u32::from(f.lost.as_deref().is_some_and(|l| l.contains("differs"))));
     let mut last = String::new();
     for attempt in 1..=RETRIES {
         match SeatSession::join(&join.addr, &join.code, &name, join.role).await {
-            Ok(SeatSession { follower, mut game, link }) => {
+            Ok(SeatSession { mut follower, mut game, link }) => {
+                follower.resyncs = resyncs;
                 let briefing = matches!(app.screen, Screen::Briefing(_)) && follower.clock.paused;
                 if let Screen::Briefing(old) | Screen::Playing(old) | Screen::End(old) = &app.screen {
                     game.view = old.view.clone();

@@ -171,10 +171,14 @@ impl Net {
                 Some(ev) => Msg::Net(ev),
                 None => std::future::pending().await,
             },
-            Net::Seat { link, .. } => match link.events.recv().await {
-                Some(ev) => Msg::Seat(ev),
-                None => Msg::Seat(SeatEvent::Lost("the connection to the host ended".into())),
-            },
+            Net::Seat { link, .. } => {
+                if let Some(ev) = link.events.recv().await {
+                    return Msg::Seat(ev);
+                }
+                // Said once; a closed channel would otherwise answer at once, forever.
+                *self = Net::None;
+                Msg::Seat(SeatEvent::Lost("the connection to the host ended".into()))
+            }
         }
     }
 }

@@ -31,8 +31,18 @@ impl App {
 
     fn update_inner(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
-            Msg::Net(ev) => drill::on_net(self, ev),
-            Msg::Beat => drill::on_beat(self),
+            // A seat's command may end the run (the IC resolves): the host's debrief and the
+            // saved run follow at once, not at the facilitator's next key.
+            Msg::Net(ev) => {
+                let mut effects = drill::on_net(self, ev);
+                effects.extend(self.check_end());
+                effects
+            }
+            Msg::Beat => {
+                let mut effects = drill::on_beat(self);
+                effects.extend(self.check_end());
+                effects
+            }
             Msg::Seat(ev) => {
                 let mut effects = drill::on_seat(self, ev);
                 effects.extend(self.check_end());

@@ -28,6 +28,8 @@ pub struct Follower {
     pub refusal: Option<String>,
     /// The host went away.
     pub lost: Option<String>,
+    /// How many times this seat was rebuilt because its run differed from the host's.
+    pub resyncs: u32,
 }
 
 /// Adds a live inject's timeline entry to a game: to the scenario the debrief reads and to
@@ -60,6 +62,7 @@ pub fn build(w: &Welcome) -> Result<(Follower, Game), String> {
         checks: 0,
         refusal: None,
         lost: None,
+        resyncs: 0,
     };
     for e in &w.log {
         f.entry(&mut game, e)?;

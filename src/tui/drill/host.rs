@@ -61,7 +61,16 @@ pub struct Host {
     pub perms: BTreeMap<Role, Vec<CommandKind>>,
     pub ended: Option<SimTime>,
     last_check: Option<SimTime>,
+    /// The host's sim time at the last clock sent, for activity lines written without a game.
+    last_at: SimTime,
+    /// Per seat: the sim second of its last commands and how many it sent in it.
+    rate: BTreeMap<usize, (u64, u32)>,
 }
+
+/// A seat may send at most this many commands in one sim second, and a drill's log holds at
+/// most `MAX_LOG` commands: a commands file's limits, so the saved drill always replays.
+pub const MAX_PER_SECOND: u32 = 20;
+pub const MAX_LOG: usize = 10_000;
 
 impl Host {
     pub fn new(code: String, listen: String, source: Source, perms: BTreeMap<Role, Vec<CommandKind>>) -> Host {
@@ -78,6 +87,8 @@ impl Host {
             perms,
             ended: None,
             last_check: None,
+            last_at: SimTime(0),
+            rate: BTreeMap::new(),
         }
     }
 
@@ -233,6 +244,10 @@ impl Host {
                 let by = self.seats[i].by.clone();
                 if self.ended.is_some() || game.sim.ended().is_some() {
                     self.tell(i, "refused: the drill is over".into());
+                } else if self.log.len() >= MAX_LOG {
+                    self.tell(i, format!("refused: the drill's log is full ({MAX_LOG} commands)"));
+                } else if !self.within_rate(i, game.sim.now()) {
+                    self.tell(i, format!("refused: more than {MAX_PER_SECOND} commands in one sim second"));
                 } else if !self.may(by.role, command.kind()) {
                     let text = self.refusal(&by, command.kind());
                     self.note(game, format!("{by}: {text}"));
@@ -246,6 +261,17 @@ impl Host {
             ToHost::Bye => self.left(game, conn, "said goodbye"),
             ToHost::Hello { .. } | ToHost::Ping => {}
         }
+    }
+
+    /// Counts a command of seat `i` at `now`; false if it is over the per-second limit.
+    fn within_rate(&mut self, i: usize, now: SimTime) -> bool {
+        let second = now.0 / 1_000_000;
+        let e = self.rate.entry(i).or_insert((second, 0));
+        if e.0 != second {
+            *e = (second, 0);
+        }
+        e.1 += 1;
+        e.1 <= MAX_PER_SECOND
     }
 
     fn tell(&mut self, i: usize, text: String) {
@@ -265,7 +291,7 @@ impl Host {
             self.seats[i].outbox = None;
             self.seats[i].conn = None;
             let by = self.seats[i].by.to_string();
-            self.activity.push(Activity { at: SimTime(0), text: format!("{by} fell behind and was disconnected") });
+            self.activity.push(Activity { at: self.last_at, text: format!("{by} fell behind and was disconnected") });
         }
     }
 
@@ -319,6 +345,7 @@ impl Host {
     /// The host's clock, with a checksum if one is due (or `force`).
     fn clock_now(&mut self, game: &Game, force: bool) -> Clock {
         let at = game.sim.now();
+        self.last_at = at;
         let due = force || self.last_check.is_none_or(|t| at.0 >= t.0 + CHECK_EVERY.0);
         let check = due.then(|| {
             self.last_check = Some(at);

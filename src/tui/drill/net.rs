@@ -22,6 +22,8 @@ use tokio::time::timeout;
 pub type Outbox = mpsc::Sender<Arc<[u8]>>;
 /// Frames the host may queue for one seat before it counts as fallen behind.
 pub const OUTBOX: usize = 4096;
+/// A seat that sends more frames than this in one second is cut off.
+pub const MAX_FRAMES_PER_SECOND: u32 = 50;
 /// Seat names are one clean line of at most this many characters.
 pub const MAX_NAME: usize = 24;
 
@@ -65,7 +67,12 @@ pub async fn serve(listener: TcpListener, join_code: String, events: mpsc::Unbou
     let limiter = Arc::new(Mutex::new(Limiter::default()));
     let mut next = 0u64;
     loop {
-        let Ok((stream, addr)) = listener.accept().await else { return };
+        // Out of descriptors, or a connection reset before it was accepted: passing trouble,
+        // so wait a moment and go on listening.
+        let Ok((stream, addr)) = listener.accept().await else {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            continue;
+        };
         if events.is_closed() {
             return;
         }
@@ -150,19 +157,31 @@ async fn connection(
     if events.send(NetEvent::Joined(Joined { conn, addr, name, role, outbox })).is_err() {
         return;
     }
-    let reader = tokio::spawn(read_seat(r, conn, events.clone()));
-    let writer = tokio::spawn(write_all(w, rx));
-    // Whichever side ends first ends the connection.
+    let mut reader = tokio::spawn(read_seat(r, conn, events.clone()));
+    let mut writer = tokio::spawn(write_all(w, rx));
+    // Whichever side ends first ends the connection, and the other with it.
     let why = tokio::select! {
-        r = reader => r.unwrap_or_else(|_| "reader stopped".into()),
-        _ = writer => "closed by the host".to_string(),
+        r = &mut reader => r.unwrap_or_else(|_| "reader stopped".into()),
+        _ = &mut writer => "closed by the host".to_string(),
     };
+    reader.abort();
+    writer.abort();
     let _ = events.send(NetEvent::Left { conn, why });
 }
 
 /// Reads a seated connection's frames; returns why it stopped.
 async fn read_seat(mut r: OwnedReadHalf, conn: u64, events: mpsc::UnboundedSender<NetEvent>) -> String {
+    let mut window = Instant::now();
+    let mut frames = 0u32;
     loop {
+        // A person sends a few commands a second and a ping every two: a flood is not one.
+        frames += 1;
+        if window.elapsed() >= Duration::from_secs(1) {
+            window = Instant::now();
+            frames = 1;
+        } else if frames > MAX_FRAMES_PER_SECOND {
+            return format!("more than {MAX_FRAMES_PER_SECOND} frames in a second");
+        }
         match timeout(proto::DEAD_AFTER, proto::read::<ToHost, _>(&mut r, proto::MAX_SEAT_FRAME)).await {
             Err(_) => return format!("no heartbeat for {} s", proto::DEAD_AFTER.as_secs()),
             Ok(Err(FrameError::Closed)) => return "disconnected".into(),

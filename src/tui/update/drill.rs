@@ -50,7 +50,7 @@ pub(super) fn on_seat(app: &mut App, ev: SeatEvent) -> Vec<Effect> {
     let frame = match ev {
         SeatEvent::Frame(frame) => frame,
         SeatEvent::Lost(why) => {
-            if f.ended.is_some() {
+            if f.ended.is_some() || g.sim.ended().is_some() {
                 // The drill is over: the debrief stays up.
                 f.lost = Some(why);
                 return vec![];
@@ -70,22 +70,35 @@ pub(super) fn on_seat(app: &mut App, ev: SeatEvent) -> Vec<Effect> {
     if let Some(text) = f.refusal.take() {
         g.flash = Some(Flash { text, error: true, at: g.sim.now() });
     }
+    let over = f.ended.is_some() || g.sim.ended().is_some();
+    let started = !f.clock.paused;
+    let mut effects = vec![];
+    if closing {
+        // The drill is gone: leave, saying why (the debrief, if up, stays until then).
+        if !over {
+            effects.push(Effect::Quit);
+        }
+    } else if let Some(at) = f.diverged.take() {
+        if f.resyncs > 0 {
+            // Rebuilt once and still different: this machine cannot follow the host's run.
+            f.lost = Some(format!(
+                "this machine's run differs from the host's again at {}: it cannot follow this drill (a different platform's maths?); tell the facilitator",
+                at.clock()
+            ));
+            effects.push(Effect::Quit);
+        } else {
+            f.lost = Some(format!("this screen's run differs from the host's at {}; reconnecting…", at.clock()));
+            effects.push(Effect::Reconnect);
+        }
+    }
     // The facilitator started the clock: the briefing gives way to the incident screen.
-    if !f.clock.paused
+    if started
         && matches!(app.screen, Screen::Briefing(_))
         && let Screen::Briefing(g) = std::mem::replace(&mut app.screen, Screen::Title)
     {
         app.screen = Screen::Playing(g);
     }
-    if closing {
-        // The drill is gone: leave, saying why (the debrief, if up, stays until then).
-        return if f.ended.is_some() { vec![] } else { vec![Effect::Quit] };
-    }
-    if let Some(at) = f.diverged.take() {
-        f.lost = Some(format!("this screen's run differs from the host's at {}; reconnecting…", at.clock()));
-        return vec![Effect::Reconnect];
-    }
-    vec![]
+    effects
 }
 
 /// The facilitator's own verbs on the command line. `None` if `line` is not one of them (it
@@ -102,7 +115,7 @@ pub(super) fn facilitator_verb(app: &mut App, line: &str) -> Option<Result<(), S
     };
     let at = g.sim.now();
     let result = match verb.as_str() {
-        "inject" if rest.is_empty() => Err("inject what? e.g. inject (fault: AddLatency(target: \"db\", extra: \"300ms\"), duration: \"5m\") — `help inject` lists the catalogue".into()),
+        "inject" if rest.is_empty() => Err("inject what? e.g. inject (fault: AddLatency(target: \"db\", extra: \"300ms\"), for: \"5m\") — `help inject` lists the catalogue".into()),
         "inject" => h.inject(g, rest).map(|label| format!("injected {label}")),
         "say" => match rest.split_once(':') {
             Some((from, text)) if !from.trim().is_empty() && !text.trim().is_empty() => {

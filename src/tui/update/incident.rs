@@ -106,17 +106,18 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             let pick = if v.panel == Panel::Alerts { alerts.get(v.cursor).filter(|a| a.firing) } else { None };
             if let Some(a) = pick.or(firing.first().copied()) {
                 let alert = a.name.clone();
-                let _ = g.submit(Command::Ack { alert });
-            } else {
-                // Nothing to acknowledge: say why rather than do nothing silently.
-                let at_cursor = if v.panel == Panel::Alerts { alerts.get(v.cursor) } else { None };
-                let text = match at_cursor {
-                    Some(a) if a.pending => format!("{} is pending, not firing yet: nothing to acknowledge", a.name),
-                    _ if alerts.iter().any(|a| a.firing) => "every firing alert is already acknowledged".into(),
-                    _ => "no alert is firing: nothing to acknowledge".into(),
-                };
-                g.flash = Some(super::super::game::Flash { text, error: false, at: g.sim.now() });
+                // Through `send`, so in a drill the ack goes to the host like any command.
+                app.send(Command::Ack { alert });
+                return vec![];
             }
+            // Nothing to acknowledge: say why rather than do nothing silently.
+            let at_cursor = if v.panel == Panel::Alerts { alerts.get(v.cursor) } else { None };
+            let text = match at_cursor {
+                Some(a) if a.pending => format!("{} is pending, not firing yet: nothing to acknowledge", a.name),
+                _ if alerts.iter().any(|a| a.firing) => "every firing alert is already acknowledged".into(),
+                _ => "no alert is firing: nothing to acknowledge".into(),
+            };
+            g.flash = Some(super::super::game::Flash { text, error: false, at: g.sim.now() });
         }
         Action::TeamView
         | Action::Back
