@@ -532,7 +532,8 @@ async fn a_seats_keys_send_commands_to_the_host_and_change_nothing_locally() {
     let SeatSession { follower, game, .. } = ops;
     let recorded = game.recorded.len();
     let keymap = firedrill::tui::keymap::Keymap::default_map();
-    let mut app = App::new(Default::default(), Default::default(), keymap, false);
+    let settings = firedrill::store::Settings::default();
+    let mut app = App::new(settings, firedrill::store::Profile::default(), keymap, false);
     app.screen = Screen::Playing(Box::new(game));
     app.link = Some(Link::Seat(Box::new(follower)));
     let press = |app: &mut App, c: char| app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
