@@ -5,6 +5,7 @@
 
 use firedrill::sim::{Audience, Command, Dur, Role, Severity};
 use firedrill::tui::drill::host::Source;
+use firedrill::tui::drill::net::JoinError;
 use firedrill::tui::drill::proto::{self, ToHost, ToSeat};
 use firedrill::tui::drill::session::{HostSession, SeatSession};
 use std::time::Duration;
@@ -18,8 +19,8 @@ async fn host(id: &str) -> HostSession {
     HostSession::start(spec, source, firedrill::load::scenario_ref(id), "127.0.0.1:0").await.unwrap()
 }
 
-/// Joins a seat while the host handles the handshake.
-async fn seat(h: &mut HostSession, name: &str, role: Role) -> SeatSession {
+/// Tries to join a seat while the host handles the handshake.
+async fn try_join(h: &mut HostSession, name: &str, role: Role) -> Result<SeatSession, JoinError> {
     let addr = h.addr.to_string();
     let code = h.host.code.clone();
     let name = name.to_string();
@@ -30,7 +31,12 @@ async fn seat(h: &mut HostSession, name: &str, role: Role) -> SeatSession {
         }
         h.wait(Duration::from_millis(20)).await;
     }
-    join.await.unwrap().expect("the seat joins")
+    join.await.unwrap()
+}
+
+/// Joins a seat; it must be let in.
+async fn seat(h: &mut HostSession, name: &str, role: Role) -> SeatSession {
+    try_join(h, name, role).await.expect("the seat joins")
 }
 
 /// Lets frames flow until every seat has applied the host's whole log and clock.
@@ -187,16 +193,7 @@ async fn a_seat_that_drops_rejoins_its_seat_and_catches_up() {
     settle(&mut h, &mut [&mut ic, &mut back]).await;
     same_run(&h, &back);
     // Someone else may not take a name that is in use with another role.
-    let addr = h.addr.to_string();
-    let code = h.host.code.clone();
-    let taken = tokio::spawn(async move { SeatSession::join(&addr, &code, "ana", Role::Ops).await });
-    for _ in 0..50 {
-        h.wait(Duration::from_millis(20)).await;
-        if taken.is_finished() {
-            break;
-        }
-    }
-    let err = taken.await.unwrap().err().expect("refused");
+    let err = try_join(&mut h, "ana", Role::Ops).await.err().expect("refused");
     assert!(err.to_string().contains("taken by ana (ic)"), "{err}");
 }
 
@@ -347,16 +344,7 @@ async fn sixteen_seats_stay_in_step_for_ten_sim_minutes_at_eight_x() {
     }
     assert_eq!(h.host.online(), 16);
     // A 17th is refused: the drill is full.
-    let addr = h.addr.to_string();
-    let code = h.host.code.clone();
-    let extra = tokio::spawn(async move { SeatSession::join(&addr, &code, "late", Role::Observer).await });
-    for _ in 0..50 {
-        h.wait(Duration::from_millis(20)).await;
-        if extra.is_finished() {
-            break;
-        }
-    }
-    let err = extra.await.unwrap().err().expect("the 17th seat is refused");
+    let err = try_join(&mut h, "late", Role::Observer).await.err().expect("the 17th seat is refused");
     assert!(err.to_string().contains("the drill is full (16 seats)"), "{err}");
 
     let frame = Dur(8 * 33_000);
@@ -485,17 +473,7 @@ async fn a_seat_name_with_escapes_reaches_nobody_raw() {
     settle(&mut h, &mut [&mut evil, &mut ic]).await;
     assert_eq!(ic.follower.roster[0].by.name, name);
     assert_eq!(h.game.recorded[0].by.as_ref().map(|b| b.name.clone()), Some(name));
-    let empty = tokio::spawn({
-        let (addr, code) = (h.addr.to_string(), h.host.code.clone());
-        async move { SeatSession::join(&addr, &code, "   ", Role::Ops).await }
-    });
-    for _ in 0..50 {
-        h.wait(Duration::from_millis(20)).await;
-        if empty.is_finished() {
-            break;
-        }
-    }
-    let err = empty.await.unwrap().err().expect("an empty name is refused");
+    let err = try_join(&mut h, "   ", Role::Ops).await.err().expect("an empty name is refused");
     assert!(err.to_string().contains("needs a name"), "{err}");
 }
 

@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 mod common;
-use common::tmux::{BIN, STEP, Session, tmux_installed, under_ci};
+use common::tmux::{BIN, STEP, Session};
 
 /// The edge's error rate as the service map shows it (`edge  601/s 3.2%`).
 fn edge_error_pct(screen: &str) -> Option<f64> {
@@ -43,12 +43,7 @@ fn confirm_resolve_to_friday_debrief(s: &Session) {
 
 #[test]
 fn a_player_runs_friday_deploy_from_the_menu_to_the_debrief_and_quits_cleanly() {
-    if !tmux_installed() {
-        assert!(
-            !under_ci(),
-            "tmux is not installed, and under CI=true this end-to-end test must run (.ci/run installs tmux)"
-        );
-        eprintln!("SKIPPED: tmux is not installed; this end-to-end test drives the game in tmux");
+    if !common::tmux::can_run() {
         return;
     }
     let s = Session::start();
@@ -241,9 +236,7 @@ fn signal_at(screen: &str, signal: &str, number: u32) {
 }
 
 fn signals_at(screen: &str) {
-    if !tmux_installed() {
-        assert!(!under_ci(), "tmux is not installed, and under CI=true this end-to-end test must run");
-        eprintln!("SKIPPED: tmux is not installed");
+    if !common::tmux::can_run() {
         return;
     }
     for (signal, number) in [("HUP", 1), ("QUIT", 3), ("TERM", 15), ("INT", 2)] {
@@ -278,9 +271,7 @@ use common::hostile;
 /// the markers show, on the briefing, the incident screen and the debrief.
 #[test]
 fn hostile_scenario_text_reaches_the_terminal_inert() {
-    if !tmux_installed() {
-        assert!(!under_ci(), "tmux is not installed, and under CI=true this end-to-end test must run");
-        eprintln!("SKIPPED: tmux is not installed");
+    if !common::tmux::can_run() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -303,9 +294,7 @@ fn hostile_scenario_text_reaches_the_terminal_inert() {
 
 #[test]
 fn a_player_plays_friday_deploy_to_the_debrief_with_the_command_line_only() {
-    if !tmux_installed() {
-        assert!(!under_ci(), "tmux is not installed, and under CI=true this end-to-end test must run");
-        eprintln!("SKIPPED: tmux is not installed; this end-to-end test drives the game in tmux");
+    if !common::tmux::can_run() {
         return;
     }
     let s = Session::start_with("cmdline", "play friday-deploy --speed 8");
@@ -383,9 +372,7 @@ fn press_named(s: &Session, key: &str) {
 fn a_new_player_follows_every_tutorial_prompt_to_the_debrief() {
     use firedrill::scenario::tutorial::{Open, Wait};
     use firedrill::sim::CommandKind as K;
-    if !tmux_installed() {
-        assert!(!under_ci(), "tmux is not installed, and under CI=true this end-to-end test must run");
-        eprintln!("SKIPPED: tmux is not installed; this end-to-end test drives the game in tmux");
+    if !common::tmux::can_run() {
         return;
     }
     let spec = firedrill::scenario::builtin("tutorial").unwrap().unwrap();

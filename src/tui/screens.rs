@@ -82,7 +82,7 @@ pub fn briefing(app: &App, game: &Game, area: Rect, buf: &mut Buffer) {
         Span::styled(format!("· {:?} · {} · seed {} ", spec.difficulty, spec.length(), game.sim.seed()), t.dim()),
     ]);
     let start = match app.seat() {
-        Some(_) => " Waiting for the facilitator to start the clock · enter: go to the incident screen now ",
+        Some(_) => " The facilitator starts the clock · enter: the incident screen now ",
         None => " Press enter to start the clock · s: set the seed · r: random one · c: challenge · esc: back ",
     };
     let start = Line::from(Span::styled(start, t.accent())).centered();

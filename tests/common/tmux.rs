@@ -9,6 +9,21 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_firedrill");
 /// Long enough for a loaded CI machine; a passing run takes well under a second per step.
 pub const STEP: Duration = Duration::from_secs(20);
 
+/// Whether an end-to-end test can run: tmux is installed. Without it the test is skipped with
+/// a message on a developer's machine, and fails under `CI=true` (`.ci/run` installs tmux, so a
+/// missing tmux there is a broken setup, not a pass).
+pub fn can_run() -> bool {
+    if tmux_installed() {
+        return true;
+    }
+    assert!(
+        !under_ci(),
+        "tmux is not installed, and under CI=true the end-to-end tests must run (.ci/run installs tmux)"
+    );
+    eprintln!("SKIPPED: tmux is not installed; this end-to-end test drives the game in tmux");
+    false
+}
+
 pub fn tmux_installed() -> bool {
     Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
 }

@@ -188,7 +188,10 @@ pub fn keybar(app: &App, area: Rect, buf: &mut Buffer) {
     let shown = |a: A| match a {
         A::Help | A::Quit | A::ForceQuit | A::PageUp | A::PageDown => false,
         A::TeamView => app.host().is_some(),
-        A::TogglePause | A::SpeedUp | A::SpeedDown => app.seat().is_none(),
+        // In a drill's seat the facilitator runs the clock and chose the seed and challenge.
+        A::TogglePause | A::SpeedUp | A::SpeedDown | A::SetSeed | A::RandomSeed | A::Challenge => {
+            app.seat().is_none()
+        }
         A::ToMenu => quitting,
         A::Up | A::Down | A::Home | A::End => vertical,
         A::Left | A::Right => !vertical,
